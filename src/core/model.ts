@@ -1,0 +1,169 @@
+/**
+ * The paper's vocabulary as data: Signal → Failure → Diagnosis → Candidate → Verdict → HealRecord.
+ * Schemas are zod so that anything crossing a boundary (ledger lines, JSON output, LLM replies)
+ * is validated with the same definitions the code is typed with.
+ */
+import { z } from 'zod';
+
+export const StackFrame = z.object({
+  file: z.string(),
+  line: z.number().int(),
+  column: z.number().int().optional(),
+  fn: z.string().optional(),
+});
+export type StackFrame = z.infer<typeof StackFrame>;
+
+export const SignalSource = z.enum(['cli', 'terminal', 'task', 'diagnostic', 'test-run']);
+export type SignalSource = z.infer<typeof SignalSource>;
+
+export const Failure = z.object({
+  /** Stable id of the failing test: `relative/file.test.js > suite > name`; for diagnostics, `file:line:code`. */
+  id: z.string(),
+  /** Human name of the test, or the diagnostic code. */
+  name: z.string(),
+  /** Workspace-relative file of the test (or the diagnostic's file) when known. */
+  file: z.string().optional(),
+  line: z.number().int().optional(),
+  message: z.string(),
+  expected: z.string().optional(),
+  actual: z.string().optional(),
+  stack: z.array(StackFrame).default([]),
+  source: SignalSource.default('test-run'),
+  runner: z.enum(['node', 'mocha', 'jest', 'vitest', 'tsc', 'eslint', 'unknown']).default('unknown'),
+});
+export type Failure = z.infer<typeof Failure>;
+
+/** Per-test outcome of one run: the unit that verification compares against the baseline. */
+export const TestOutcome = z.object({
+  id: z.string(),
+  status: z.enum(['passed', 'failed', 'skipped']),
+});
+export type TestOutcome = z.infer<typeof TestOutcome>;
+
+export const TestRun = z.object({
+  outcomes: z.array(TestOutcome),
+  failures: z.array(Failure),
+  exitCode: z.number().nullable(),
+  timedOut: z.boolean(),
+  ms: z.number(),
+  /** Trimmed combined output, kept for explanations and LLM feedback. */
+  output: z.string(),
+});
+export type TestRun = z.infer<typeof TestRun>;
+
+export const FailureClass = z.enum([
+  'code-bug',
+  'syntax-error',
+  'outdated-snapshot',
+  'brittle-assertion',
+  'async-test',
+  'flaky',
+  'infrastructure',
+]);
+export type FailureClass = z.infer<typeof FailureClass>;
+
+export const Location = z.object({
+  file: z.string(),
+  /** 0-based byte-free character offsets into the file text. */
+  start: z.number().int(),
+  end: z.number().int(),
+  line: z.number().int(),
+  score: z.number(),
+  why: z.string(),
+});
+export type Location = z.infer<typeof Location>;
+
+export const Diagnosis = z.object({
+  failures: z.array(Failure),
+  class: FailureClass,
+  evidence: z.array(z.string()),
+  locations: z.array(Location),
+});
+export type Diagnosis = z.infer<typeof Diagnosis>;
+
+export const TextEdit = z.object({
+  file: z.string(),
+  start: z.number().int(),
+  end: z.number().int(),
+  newText: z.string(),
+});
+export type TextEdit = z.infer<typeof TextEdit>;
+
+export const Engine = z.enum(['mutation', 'llm', 'test', 'infra']);
+export type Engine = z.infer<typeof Engine>;
+
+export const Candidate = z.object({
+  id: z.string(),
+  engine: Engine,
+  /** Operator name (mutation) or prompt name (llm). */
+  operator: z.string(),
+  summary: z.string(),
+  edits: z.array(TextEdit),
+  /** Lower is tried first. */
+  cost: z.number(),
+  editsTests: z.boolean().default(false),
+  tokens: z.object({ input: z.number(), output: z.number() }).optional(),
+});
+export type Candidate = z.infer<typeof Candidate>;
+
+export const Evidence = z.object({
+  targeted: z.object({ passed: z.number(), total: z.number() }),
+  suite: z.object({ passed: z.number(), total: z.number(), newlyFailing: z.array(z.string()) }),
+});
+export type Evidence = z.infer<typeof Evidence>;
+
+export const VerdictStatus = z.enum(['verified', 'rejected', 'invalid', 'timeout']);
+export const Verdict = z.object({
+  candidateId: z.string(),
+  status: VerdictStatus,
+  reason: z.string(),
+  evidence: Evidence.optional(),
+});
+export type Verdict = z.infer<typeof Verdict>;
+
+export const HealRecord = z.object({
+  id: z.string(),
+  kind: z.enum(['apply', 'revert']),
+  at: z.string(),
+  workspace: z.string(),
+  file: z.string(),
+  summary: z.string(),
+  engine: Engine,
+  operator: z.string(),
+  diff: z.string(),
+  edits: z.array(TextEdit),
+  /** Full text of each edited file before and after, so revert can check staleness exactly. */
+  before: z.record(z.string(), z.string()),
+  after: z.record(z.string(), z.string()),
+  failures: z.array(z.object({ id: z.string(), message: z.string() })),
+  diagnosis: z.object({ class: FailureClass, evidence: z.array(z.string()), locations: z.array(z.string()) }),
+  tried: z.array(z.object({ summary: z.string(), status: VerdictStatus, reason: z.string() })),
+  evidence: Evidence,
+  tokens: z.object({ input: z.number(), output: z.number() }).optional(),
+  ms: z.number(),
+  /** For a revert record: the id of the heal it undid. */
+  reverts: z.string().optional(),
+});
+export type HealRecord = z.infer<typeof HealRecord>;
+
+/** Typed errors whose message tells the user what to do. */
+export type ErrorCode =
+  | 'NO_PROJECT'
+  | 'NO_TEST_COMMAND'
+  | 'STALE'
+  | 'NOT_FOUND'
+  | 'CANCELLED'
+  | 'TIMEOUT'
+  | 'SANDBOX'
+  | 'BAD_INPUT'
+  | 'LLM';
+
+export class SelfHealError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SelfHealError';
+  }
+}
