@@ -115,6 +115,7 @@ export type Evidence = z.infer<typeof Evidence>;
 export const VerdictStatus = z.enum(['verified', 'rejected', 'invalid', 'timeout']);
 export const Verdict = z.object({
   candidateId: z.string(),
+  summary: z.string().optional(),
   status: VerdictStatus,
   reason: z.string(),
   evidence: Evidence.optional(),

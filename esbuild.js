@@ -1,0 +1,53 @@
+// Two bundles (STYLE §6): dist/extension.js for VS Code ('vscode' stays external) and
+// dist/cli.js for the terminal and CI. The tree-sitter runtime and grammars are copied next to
+// them and located relative to the bundle at run time.
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const dist = path.join(__dirname, 'dist');
+
+const shared = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // web-tree-sitter's ESM build needs import.meta.url, which a CJS bundle lacks; its CJS file works.
+  alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
+};
+
+function copyWasm() {
+  fs.mkdirSync(dist, { recursive: true });
+  const grammars = path.join(path.dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm');
+  const runtime = path.join(path.dirname(require.resolve('web-tree-sitter')), 'tree-sitter.wasm');
+  fs.copyFileSync(runtime, path.join(dist, 'tree-sitter.wasm'));
+  for (const name of ['javascript', 'typescript', 'tsx']) {
+    fs.copyFileSync(path.join(grammars, `tree-sitter-${name}.wasm`), path.join(dist, `tree-sitter-${name}.wasm`));
+  }
+}
+
+async function main() {
+  copyWasm();
+  const entries = [
+    { ...shared, entryPoints: ['src/extension/activate.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+    { ...shared, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+    // The screen worker is forked by the verifier for fast candidate screening; it must be a file of its own.
+    { ...shared, entryPoints: ['src/core/verify/screenWorker.ts'], outfile: 'dist/screenWorker.js' },
+  ].filter((entry) => fs.existsSync(entry.entryPoints[0]));
+  if (watch) {
+    for (const entry of entries) await (await esbuild.context(entry)).watch();
+    return;
+  }
+  await Promise.all(entries.map((entry) => esbuild.build(entry)));
+  if (fs.existsSync(path.join(dist, 'cli.js'))) fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,51 @@
+/** What the CLI prints: human text with diffs and evidence, or the documented JSON shape. */
+import type { HealOutcome, HealReport } from '../core/api';
+import type { Evidence, HealRecord } from '../core/model';
+
+export function evidenceLine(e: Evidence): string {
+  const suite = `${e.suite.passed}/${e.suite.total} suite`;
+  return `✓ ${e.targeted.passed}/${e.targeted.total} failing now pass, ${suite}`;
+}
+
+export function formatHeal(h: HealOutcome, applied?: string): string {
+  const name = h.failures.length === 1 ? h.failures[0].name : `${h.failures.length} failing tests in ${h.failures[0].file ?? h.failures[0].name}`;
+  if (!h.fix) return `✗ ${name}\n  ${h.reason ?? 'not healed'}\n  (${h.candidatesTried} candidate(s), ${h.testRuns} test run(s), ${(h.ms / 1000).toFixed(1)} s)\n`;
+  const status = applied ? `  ${applied}\n` : '  (not applied: rerun with --apply to write it)\n';
+  return `● ${name}\n  fix: ${h.fix.candidate.summary} [${h.fix.candidate.engine}, ${h.id}]\n  ${evidenceLine(h.fix.evidence)}; ${h.candidatesTried} candidate(s) tried in ${(h.ms / 1000).toFixed(1)} s\n${status}\n${h.fix.diff}`;
+}
+
+export function healJson(report: HealReport, applied: Map<string, string>): unknown {
+  return {
+    baseline: { passed: report.baseline.passed, failed: report.baseline.failed },
+    heals: report.heals
+      .filter((h) => h.fix)
+      .map((h) => ({
+        id: h.id,
+        file: Object.keys(h.fix!.after)[0],
+        summary: h.fix!.candidate.summary,
+        diff: h.fix!.diff,
+        engine: h.fix!.candidate.engine,
+        evidence: h.fix!.evidence,
+        diagnosis: { class: h.diagnosis.class, evidence: h.diagnosis.evidence },
+        candidatesTried: h.candidatesTried,
+        testRuns: h.testRuns,
+        applied: applied.get(h.id) === 'applied',
+        ms: h.ms,
+      })),
+    unhealed: report.heals.filter((h) => !h.fix).flatMap((h) => h.failures.map((f) => ({ test: f.id, reason: h.reason ?? 'not healed' }))),
+    sandboxMs: report.sandboxMs,
+    ms: report.ms,
+  };
+}
+
+export function formatHistory(records: HealRecord[]): string {
+  if (records.length === 0) return 'No heals recorded yet.\n';
+  const reverted = new Set(records.filter((r) => r.kind === 'revert').map((r) => r.reverts));
+  return (
+    records
+      .filter((r) => r.kind === 'apply')
+      .reverse()
+      .map((r) => `${r.id}  ${r.at.slice(0, 19).replace('T', ' ')}  ${r.file}  ${r.summary}  [${r.engine}] ${evidenceLine(r.evidence)}${reverted.has(r.id) ? '  (reverted)' : ''}`)
+      .join('\n') + '\n'
+  );
+}

@@ -1,0 +1,162 @@
+/**
+ * `self-heal`: the same core as the extension, for terminals and CI.
+ * Exit codes: 0 every failure healed (or none failed), 1 some remain, 2 bad usage or environment,
+ * 130 cancelled (Ctrl-C).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { applyFix, healWorkspace, revertHeal } from '../core/heal';
+import type { HealReport } from '../core/api';
+import { SelfHealError } from '../core/model';
+import { JsonlLedger, workspaceLedgerPath } from '../core/record/ledger';
+import { readWorkspaceSettings } from '../core/settings';
+import { DiskFiles } from './adapters/files';
+import { stderrLog, stderrProgress } from './adapters/log';
+import { formatHeal, formatHistory, healJson } from './format';
+
+const USAGE = `Usage:
+  self-heal heal [DIR] [--test "<command>"] [--apply] [--json] [--timeout SECONDS] [--max-candidates N] [--verbose]
+  self-heal history [DIR] [--json]
+  self-heal revert ID [DIR]
+
+heal     runs the tests, finds a verified fix for each failure and prints it; --apply writes them.
+history  lists the heals applied in DIR (from DIR/.self-heal/ledger.jsonl).
+revert   undoes an applied heal, if the file still holds what the heal wrote.`;
+
+class UsageError extends Error {}
+
+function workspaceRoot(dir: string | undefined): string {
+  const root = path.resolve(dir ?? '.');
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`${root} is not a folder.`);
+  return fs.realpathSync(root);
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a positive whole number, got "${value}".`);
+  return n;
+}
+
+async function ensureLedgerIgnored(root: string): Promise<void> {
+  const dir = path.join(root, '.self-heal');
+  await fs.promises.mkdir(dir, { recursive: true });
+  // The folder ignores itself, so the ledger never shows up in the user's `git status`.
+  await fs.promises.writeFile(path.join(dir, '.gitignore'), '*\n', { flag: 'wx' }).catch(() => undefined);
+}
+
+async function heal(argv: string[], signal: AbortSignal): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      test: { type: 'string' },
+      apply: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      timeout: { type: 'string' },
+      'max-candidates': { type: 'string' },
+      verbose: { type: 'boolean', short: 'v', default: false },
+    },
+  });
+  if (positionals.length > 1) throw new UsageError(`heal takes one folder, got ${positionals.length}.`);
+  const root = workspaceRoot(positionals[0]);
+  const log = stderrLog(values.verbose);
+  const { settings, problems } = await readWorkspaceSettings(root);
+  for (const p of problems) log.warn(p);
+  const files = new DiskFiles(root);
+  const report: HealReport = await healWorkspace({
+    files,
+    testCommand: values.test ?? (settings.testCommand || undefined),
+    testTimeoutMs: (positiveInt(values.timeout, '--timeout') ?? settings.testTimeoutSeconds) * 1000,
+    maxCandidates: positiveInt(values['max-candidates'], '--max-candidates') ?? settings.maxCandidates,
+    signal,
+    log,
+    progress: stderrProgress(!values.json && process.stderr.isTTY !== false),
+  });
+  const applied = new Map<string, string>();
+  if (values.apply) {
+    await ensureLedgerIgnored(root);
+    const ledger = new JsonlLedger(workspaceLedgerPath(root), log);
+    for (const h of report.heals.filter((x) => x.fix)) {
+      try {
+        await applyFix(h, files, ledger);
+        applied.set(h.id, 'applied');
+      } catch (error) {
+        applied.set(h.id, `not applied: ${(error as Error).message}`);
+      }
+    }
+  }
+  if (values.json) process.stdout.write(JSON.stringify(healJson(report, applied), null, 2) + '\n');
+  else process.stdout.write(report.heals.length === 0 ? `All ${report.baseline.passed} test(s) pass; nothing to heal.\n` : report.heals.map((h) => formatHeal(h, applied.get(h.id))).join('\n') + '\n');
+  const remaining = report.heals.filter((h) => !h.fix).length;
+  return remaining === 0 ? 0 : 1;
+}
+
+async function history(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  const root = workspaceRoot(positionals[0]);
+  const records = await new JsonlLedger(workspaceLedgerPath(root), stderrLog(false)).read();
+  process.stdout.write(values.json ? JSON.stringify(records, null, 2) + '\n' : formatHistory(records));
+  return 0;
+}
+
+async function revert(argv: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  if (!positionals[0]) throw new UsageError('revert needs the id of a heal (see `self-heal history`).');
+  const root = workspaceRoot(positionals[1]);
+  const record = await revertHeal(positionals[0], new DiskFiles(root), new JsonlLedger(workspaceLedgerPath(root), stderrLog(false)));
+  process.stdout.write(`Reverted ${record.reverts}: ${record.summary} in ${record.file}\n`);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onInterrupt = (): void => {
+    // First Ctrl-C: cancel cleanly (sandbox removed, nothing written). Second: leave at once.
+    if (++interrupts > 1) process.exit(130);
+    process.stderr.write('Cancelling… (press Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
+  try {
+    if (command === 'heal') return await heal(rest, controller.signal);
+    if (command === 'history') return await history(rest);
+    if (command === 'revert') return await revert(rest);
+    if (command === '--version' || command === '-V') {
+      process.stdout.write('self-heal 0.1.0\n');
+      return 0;
+    }
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      process.stdout.write(USAGE + '\n');
+      return command === undefined ? 2 : 0;
+    }
+    throw new UsageError(`Unknown command "${command}".`);
+  } catch (error) {
+    if (error instanceof UsageError || (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      process.stderr.write(`self-heal: ${(error as Error).message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof SelfHealError) {
+      process.stderr.write(`self-heal: ${error.message}\n`);
+      if (error.code === 'CANCELLED') return 130;
+      if (error.code === 'STALE' || error.code === 'NOT_FOUND') return 1;
+      return 2;
+    }
+    process.stderr.write(`self-heal: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+    return 2;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    () => process.exit(2),
+  );
+}

@@ -1,0 +1,122 @@
+/**
+ * Fault localization, first version (paper §4.2): rank the functions most likely to hold the bug.
+ * 1. Stack frames inside the project, outside tests and node_modules: the function that threw,
+ *    then its callers.
+ * 2. Functions that the failing tests call, found through the test file's imports.
+ * Never parses the whole repository — only the files the stack and the test imports lead to.
+ */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Failure, Location } from '../model';
+import { walk, withTree, type Node } from './treeSitter';
+import { FUNCTION_TYPES } from '../healing/mutation/scope';
+
+export function isTestFile(rel: string): boolean {
+  return /(^|\/)(__tests__|test|tests|spec)\//.test(rel) || /\.(test|spec)\.[cm]?[jt]sx?$/.test(rel);
+}
+
+const SOURCE_EXTENSIONS = ['.js', '.ts', '.mjs', '.cjs', '.tsx', '.jsx', '.mts', '.cts'];
+
+async function exists(file: string): Promise<boolean> {
+  return fs.stat(file).then((s) => s.isFile(), () => false);
+}
+
+/** Resolve a relative import specifier the way Node and bundlers do, including `.js` → `.ts`. */
+export async function resolveImport(fromFile: string, specifier: string): Promise<string | undefined> {
+  if (!specifier.startsWith('.')) return undefined;
+  const base = path.resolve(path.dirname(fromFile), specifier);
+  const stem = base.replace(/\.[cm]?js$/, '');
+  const tries = [base, ...SOURCE_EXTENSIONS.map((e) => stem + e), ...SOURCE_EXTENSIONS.map((e) => path.join(base, 'index' + e))];
+  for (const t of tries) if (await exists(t)) return t;
+  return undefined;
+}
+
+export function importSpecifiers(text: string): string[] {
+  const out: string[] = [];
+  const re = /(?:require\(\s*|import\s*\(\s*|from\s+|import\s+)(['"])(\.[^'"]+)\1/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push(m[2]);
+  return out;
+}
+
+function functionName(fn: Node): string | undefined {
+  const own = fn.childForFieldName('name');
+  if (own) return own.text;
+  const parent = fn.parent;
+  if (parent?.type === 'variable_declarator' || parent?.type === 'pair' || parent?.type === 'assignment_expression') {
+    return (parent.childForFieldName('name') ?? parent.childForFieldName('key') ?? parent.childForFieldName('left'))?.text.split('.').pop();
+  }
+  return undefined;
+}
+
+interface FunctionSpan {
+  name?: string;
+  start: number;
+  end: number;
+  line: number;
+  endLine: number;
+}
+
+/** Outermost-first list of function spans in a file. */
+export async function functionsIn(file: string, text: string): Promise<FunctionSpan[]> {
+  const spans = await withTree(file, text, (tree) =>
+    [...walk(tree.rootNode)]
+      .filter((n) => FUNCTION_TYPES.has(n.type))
+      .map((n) => ({ name: functionName(n), start: n.startIndex, end: n.endIndex, line: n.startPosition.row, endLine: n.endPosition.row })),
+  );
+  return spans ?? [];
+}
+
+/** The innermost function containing a 0-based line, or the whole file when the line is at module level. */
+function innermostAt(spans: FunctionSpan[], line: number): FunctionSpan | undefined {
+  return spans.filter((s) => s.line <= line && line <= s.endLine).sort((a, b) => b.start - a.start)[0];
+}
+
+export async function localize(root: string, failures: Failure[], readText: (rel: string) => Promise<string | undefined>): Promise<Location[]> {
+  const found = new Map<string, Location>();
+  const add = (loc: Location): void => {
+    const key = `${loc.file}:${loc.start}:${loc.end}`;
+    const prior = found.get(key);
+    if (!prior || prior.score < loc.score) found.set(key, loc);
+  };
+  const cache = new Map<string, { text: string; spans: FunctionSpan[] } | undefined>();
+  const load = async (rel: string): Promise<{ text: string; spans: FunctionSpan[] } | undefined> => {
+    if (!cache.has(rel)) {
+      const text = await readText(rel);
+      cache.set(rel, text === undefined ? undefined : { text, spans: await functionsIn(rel, text) });
+    }
+    return cache.get(rel);
+  };
+
+  for (const failure of failures) {
+    // 1. Project frames outside tests: the throwing function first, then its callers.
+    const frames = failure.stack.filter((f) => !path.isAbsolute(f.file) && !f.file.includes('node_modules') && !isTestFile(f.file));
+    for (const [depth, frame] of frames.entries()) {
+      const file = await load(frame.file);
+      if (!file) continue;
+      const span = innermostAt(file.spans, frame.line - 1);
+      const score = 1 / (1 + depth * 0.5);
+      if (span) add({ file: frame.file, start: span.start, end: span.end, line: frame.line - 1, score, why: `stack frame ${depth + 1} (${frame.file}:${frame.line})` });
+      else add({ file: frame.file, start: 0, end: file.text.length, line: frame.line - 1, score: score * 0.8, why: `stack frame ${depth + 1} at module level` });
+    }
+    // 2. Functions the failing test calls, through the test file's imports.
+    const testFile = failure.file ?? failure.stack.find((f) => isTestFile(f.file))?.file;
+    if (!testFile || path.isAbsolute(testFile)) continue;
+    const test = await load(testFile);
+    if (!test) continue;
+    const called = new Set([...test.text.matchAll(/([A-Za-z_$][\w$]*)\s*\(/g)].map((m) => m[1]));
+    for (const specifier of importSpecifiers(test.text)) {
+      const abs = await resolveImport(path.join(root, testFile), specifier);
+      if (!abs) continue;
+      const rel = path.relative(root, abs).split(path.sep).join('/');
+      const source = await load(rel);
+      if (!source) continue;
+      const outermost = source.spans.filter((s) => !source.spans.some((o) => o !== s && o.start <= s.start && s.end <= o.end));
+      for (const span of outermost) {
+        const isCalled = span.name !== undefined && called.has(span.name);
+        add({ file: rel, start: span.start, end: span.end, line: span.line, score: isCalled ? 0.6 : 0.25, why: isCalled ? `called by the failing test (${span.name})` : `in a module the test imports (${rel})` });
+      }
+      if (outermost.length === 0) add({ file: rel, start: 0, end: source.text.length, line: 0, score: 0.3, why: `module imported by the failing test` });
+    }
+  }
+  return [...found.values()].sort((a, b) => b.score - a.score);
+}

@@ -1,0 +1,57 @@
+/**
+ * The one surface the hosts (CLI, extension, benchmark) call. Everything behind it is the same
+ * pipeline: signals → diagnosis → candidates → sandbox verification → (apply) → ledger.
+ */
+import type { Candidate, Diagnosis, Evidence, Failure, TestRun, Verdict } from './model';
+import type { Llm, Log, Progress, TestRunner, WorkspaceFiles } from './ports';
+
+export interface HealOptions {
+  files: WorkspaceFiles;
+  /** Test command run in the sandbox; default: the package.json test script (`npm test`). */
+  testCommand?: string;
+  /** Per test run; a run that exceeds it is killed with its whole process group. */
+  testTimeoutMs?: number;
+  /** Candidates verified per failure group before giving up. */
+  maxCandidates?: number;
+  /** Heal only these failures (e.g. from a diagnostic or terminal output); default: all failures of the baseline run. */
+  failures?: Failure[];
+  engines?: Array<'mutation' | 'llm'>;
+  llm?: Llm;
+  /** Directory holding prompts/*.md (the LLM engine's templates). */
+  promptsDir?: string;
+  runner?: TestRunner;
+  signal?: AbortSignal;
+  log?: Log;
+  progress?: Progress;
+}
+
+export interface VerifiedFix {
+  candidate: Candidate;
+  evidence: Evidence;
+  /** Unified diff of the fix against the text it was verified on. */
+  diff: string;
+  /** Text of each edited file (workspace-relative) before and after, as verified. */
+  before: Record<string, string>;
+  after: Record<string, string>;
+}
+
+export interface HealOutcome {
+  /** Stable id for this heal (also the ledger id once applied). */
+  id: string;
+  failures: Failure[];
+  diagnosis: Diagnosis;
+  fix?: VerifiedFix;
+  /** Plain-words reason when no fix was verified. */
+  reason?: string;
+  tried: Verdict[];
+  candidatesTried: number;
+  testRuns: number;
+  ms: number;
+}
+
+export interface HealReport {
+  baseline: { passed: number; failed: number; run: TestRun };
+  heals: HealOutcome[];
+  sandboxMs: number;
+  ms: number;
+}

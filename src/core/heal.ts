@@ -1,0 +1,242 @@
+/**
+ * The orchestrator: one function from "the workspace's tests fail" to verified fixes
+ * (signals → diagnosis → candidates → verification), plus apply and revert (→ ledger).
+ * Nothing here writes to the user's files except applyFix / revertHeal, and those only after
+ * checking that the text is still exactly what was verified.
+ */
+import { randomBytes } from 'node:crypto';
+import { createTwoFilesPatch } from 'diff';
+import type { HealOptions, HealOutcome, HealReport, VerifiedFix } from './api';
+import { classify } from './analysis/classify';
+import { isTestFile, localize } from './analysis/localize';
+import { initTreeSitter } from './analysis/treeSitter';
+import { applyEdits, hintsFrom, pairCandidates, singleCandidates, type SourceFile } from './healing/mutation/engine';
+import { Search, type Found } from './healing/search';
+import { SelfHealError, type Candidate, type Failure, type HealRecord, type TestRun } from './model';
+import { noProgress, silentLog, type Ledger, type WorkspaceFiles } from './ports';
+import { createSandbox, pruneStaleSandboxes, type Sandbox } from './verify/sandbox';
+import { defaultTestCommand } from './verify/testCommand';
+import { ProcessTestRunner } from './verify/testRunner';
+
+export const DEFAULTS = { testTimeoutMs: 60_000, maxCandidates: 400, pairBudget: 300 };
+
+export const newId = (): string => `h-${randomBytes(4).toString('hex')}`;
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new SelfHealError('CANCELLED', 'Cancelled; nothing was changed.');
+}
+
+/** Failures of one test file are healed together: they usually share a cause, and one run checks them all. */
+function groupFailures(failures: Failure[]): Failure[][] {
+  const groups = new Map<string, Failure[]>();
+  for (const f of failures) {
+    const key = f.file ?? f.id;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  return [...groups.values()];
+}
+
+export async function healWorkspace(options: HealOptions): Promise<HealReport> {
+  const started = Date.now();
+  const log = options.log ?? silentLog;
+  const progress = options.progress ?? noProgress;
+  const root = options.files.root;
+  const command = await defaultTestCommand(root, options.testCommand);
+  await pruneStaleSandboxes(root, log);
+  const treeSitter = initTreeSitter();
+  const buffers = await options.files.unsavedBuffers();
+  throwIfAborted(options.signal);
+  progress.report({ message: 'Preparing a sandbox' });
+  const sandboxStarted = Date.now();
+  const sandbox = await createSandbox({ root, buffers, log });
+  const sandboxMs = Date.now() - sandboxStarted;
+  try {
+    const runner = options.runner ?? new ProcessTestRunner();
+    const timeoutMs = options.testTimeoutMs ?? DEFAULTS.testTimeoutMs;
+    progress.report({ message: `Running the tests (${command})` });
+    const baseline = await runner.run({ cwd: sandbox.cwd, command, timeoutMs, signal: options.signal });
+    throwIfAborted(options.signal);
+    if (baseline.timedOut) {
+      throw new SelfHealError('TIMEOUT', `The tests did not finish within ${Math.round(timeoutMs / 1000)} s, so Self-Heal stopped them. If they are just slow, raise the limit (--timeout SECONDS or selfHeal.testTimeoutSeconds); if they hang, that is the first thing to fix.`);
+    }
+    if (/(^|\n)(sh: \d+: |\/bin\/sh: )?.*(command not found|: not found)/.test(baseline.output) && baseline.exitCode === 127) {
+      throw new SelfHealError('NO_TEST_COMMAND', `The test command \`${command}\` could not start: ${baseline.output.trim().split('\n').pop()}. Install the project's dependencies (npm install) or set the test command.`);
+    }
+    const failed = baseline.outcomes.filter((o) => o.status === 'failed').length;
+    const report: HealReport = {
+      baseline: { passed: baseline.outcomes.filter((o) => o.status === 'passed').length, failed: Math.max(failed, baseline.failures.length), run: baseline },
+      heals: [],
+      sandboxMs,
+      ms: 0,
+    };
+    const wanted = pickFailures(baseline, options.failures);
+    await treeSitter;
+    const healedIds = new Set<string>();
+    const groups = groupFailures(wanted);
+    for (const [index, group] of groups.entries()) {
+      throwIfAborted(options.signal);
+      if (group.every((f) => healedIds.has(f.id))) continue;
+      progress.report({ message: `Healing ${group[0].name} (${index + 1}/${groups.length})`, increment: 100 / Math.max(groups.length, 1) });
+      const outcome = await healGroup(group, { ...options, log, command, timeoutMs, sandbox, baseline, runner });
+      for (const id of outcome.fix ? [...outcome.failures.map((f) => f.id), ...alsoFixedOf(outcome)] : []) healedIds.add(id);
+      report.heals.push(outcome);
+    }
+    report.ms = Date.now() - started;
+    return report;
+  } finally {
+    await sandbox.dispose();
+  }
+}
+
+const alsoFixed = new WeakMap<HealOutcome, string[]>();
+const alsoFixedOf = (o: HealOutcome): string[] => alsoFixed.get(o) ?? [];
+
+/** Failures handed in by a host (a diagnostic, terminal output) are matched to the baseline's; otherwise all baseline failures. */
+function pickFailures(baseline: TestRun, given?: Failure[]): Failure[] {
+  if (!given?.length) return baseline.failures;
+  const matched = baseline.failures.filter((b) => given.some((g) => g.id === b.id || (g.file && g.file === b.file) || g.name === b.name));
+  return matched.length ? matched : baseline.failures;
+}
+
+interface GroupContext extends HealOptions {
+  command: string;
+  timeoutMs: number;
+  sandbox: Sandbox;
+  baseline: TestRun;
+  runner: NonNullable<HealOptions['runner']>;
+  log: NonNullable<HealOptions['log']>;
+}
+
+async function healGroup(failures: Failure[], ctx: GroupContext): Promise<HealOutcome> {
+  const started = Date.now();
+  const id = newId();
+  const classification = classify(failures);
+  const readText = (rel: string): Promise<string | undefined> => ctx.sandbox.read(rel);
+  const locations = (await localize(ctx.sandbox.cwd, failures, readText)).filter((l) => !isTestFile(l.file));
+  const diagnosis = { failures, class: classification.class, evidence: classification.evidence, locations };
+  const outcome: HealOutcome = { id, failures, diagnosis, tried: [], candidatesTried: 0, testRuns: 0, ms: 0 };
+  const finish = (reason?: string): HealOutcome => {
+    outcome.reason = reason;
+    outcome.ms = Date.now() - started;
+    return outcome;
+  };
+  if (classification.class === 'infrastructure') return finish(`This looks like an environment problem, not a code bug (${classification.evidence[0]}). Self-Heal does not change code for it.`);
+  if (locations.length === 0) return finish('Could not find the code under test: no stack frame points into the project and the test imports no local module.');
+
+  const files: SourceFile[] = [];
+  for (const file of new Set(locations.map((l) => l.file))) {
+    const text = await readText(file);
+    if (text === undefined) continue;
+    if (text.length > 1_000_000 || text.includes('\u0000')) {
+      ctx.log.info(`Skipping ${file}: binary or larger than 1 MB.`);
+      continue;
+    }
+    files.push({ file, text });
+  }
+  const targeted = failures.map((f) => f.id);
+  const testFiles = [...new Set(failures.map((f) => f.file).filter((f): f is string => !!f && isTestFile(f)))];
+  // Candidate runs get a tighter limit than the baseline: a mutant that loops must not cost a minute.
+  const candidateTimeout = Math.min(ctx.timeoutMs, Math.max(5000, ctx.baseline.ms * 4));
+  const search = new Search({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, baseline: ctx.baseline, targeted, testFiles, timeoutMs: candidateTimeout, signal: ctx.signal, log: ctx.log });
+  try {
+    await search.prepare();
+    const singles = await singleCandidates(locations, files, hintsFrom(failures));
+    const budget = ctx.maxCandidates ?? DEFAULTS.maxCandidates;
+    ctx.log.info(`${failures[0].name}: ${classification.class}; ${locations.length} suspicious location(s); ${singles.length} candidate edit(s)`);
+    let found = await tryAll(search, singles.slice(0, budget), outcome, ctx);
+    if (!found && outcome.candidatesTried < budget && search.tally.promising.length > 0) {
+      const parents = search.tally.promising.sort((a, b) => b.fitness - a.fitness).slice(0, 8).map((p) => p.candidate);
+      const pairs = await pairCandidates(parents, singles, files, Math.min(DEFAULTS.pairBudget, budget - outcome.candidatesTried));
+      ctx.log.debug(`trying ${pairs.length} two-edit candidate(s) built on ${parents.length} promising edit(s)`);
+      found = await tryAll(search, pairs, outcome, ctx);
+    }
+    outcome.tried = search.tally.tried;
+    outcome.testRuns = search.tally.testRuns;
+    if (!found) return finish(`No verified fix among ${outcome.candidatesTried} candidate(s): none made the failing test(s) pass without breaking another.`);
+    outcome.fix = toFix(found, files);
+    alsoFixed.set(outcome, found.comparison.alsoFixed);
+    return finish();
+  } finally {
+    search.dispose();
+  }
+}
+
+async function tryAll(search: Search, candidates: Candidate[], outcome: HealOutcome, ctx: GroupContext): Promise<Found | undefined> {
+  for (const candidate of candidates) {
+    throwIfAborted(ctx.signal);
+    outcome.candidatesTried++;
+    const found = await search.tryCandidate(candidate);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function toFix(found: Found, files: SourceFile[]): VerifiedFix {
+  const before: Record<string, string> = {};
+  const after: Record<string, string> = {};
+  for (const source of files) {
+    const edits = found.candidate.edits.filter((e) => e.file === source.file);
+    if (edits.length === 0) continue;
+    before[source.file] = source.text;
+    after[source.file] = applyEdits(source.text, edits);
+  }
+  return { candidate: found.candidate, evidence: found.comparison.evidence, diff: unifiedDiff(before, after), before, after };
+}
+
+export function unifiedDiff(before: Record<string, string>, after: Record<string, string>): string {
+  return Object.keys(after)
+    .map((file) => createTwoFilesPatch(`a/${file}`, `b/${file}`, before[file] ?? '', after[file], undefined, undefined, { context: 3 }).replace(/^=+\n/, ''))
+    .join('');
+}
+
+/** Write a verified fix into the user's files, if they still hold the verified text, and record it. */
+export async function applyFix(outcome: HealOutcome, files: WorkspaceFiles, ledger: Ledger): Promise<HealRecord> {
+  const fix = outcome.fix;
+  if (!fix) throw new SelfHealError('NOT_FOUND', 'This heal has no verified fix to apply.');
+  await checkUnchanged(files, fix.before, 'the fix was verified');
+  for (const [file, text] of Object.entries(fix.after)) await files.replace(file, fix.before[file], text);
+  const record: HealRecord = {
+    id: outcome.id,
+    kind: 'apply',
+    at: new Date().toISOString(),
+    workspace: files.root,
+    file: Object.keys(fix.after)[0],
+    summary: fix.candidate.summary,
+    engine: fix.candidate.engine,
+    operator: fix.candidate.operator,
+    diff: fix.diff,
+    edits: fix.candidate.edits,
+    before: fix.before,
+    after: fix.after,
+    failures: outcome.failures.map((f) => ({ id: f.id, message: f.message.slice(0, 500) })),
+    diagnosis: { class: outcome.diagnosis.class, evidence: outcome.diagnosis.evidence, locations: outcome.diagnosis.locations.slice(0, 5).map((l) => `${l.file}:${l.line + 1} (${l.why})`) },
+    tried: outcome.tried.slice(0, 50).map((v) => ({ summary: v.summary ?? v.candidateId, status: v.status, reason: v.reason })),
+    evidence: fix.evidence,
+    tokens: fix.candidate.tokens,
+    ms: outcome.ms,
+  };
+  await ledger.append(record);
+  return record;
+}
+
+async function checkUnchanged(files: WorkspaceFiles, expected: Record<string, string>, since: string): Promise<void> {
+  for (const [file, text] of Object.entries(expected)) {
+    const current = await files.read(file);
+    if (current !== text) {
+      throw new SelfHealError('STALE', current === undefined ? `${file} no longer exists, so the change was not applied.` : `${file} changed since ${since}, so the change was not applied. Run the heal again on the current text.`);
+    }
+  }
+}
+
+/** Undo an applied heal, if the files still hold exactly what it wrote, and record the revert. */
+export async function revertHeal(id: string, files: WorkspaceFiles, ledger: Ledger): Promise<HealRecord> {
+  const records = await ledger.read();
+  const applied = records.find((r) => r.kind === 'apply' && r.id === id);
+  if (!applied) throw new SelfHealError('NOT_FOUND', `No applied heal with id ${id}. See \`self-heal history\` for the ids.`);
+  if (records.some((r) => r.kind === 'revert' && r.reverts === id)) throw new SelfHealError('BAD_INPUT', `Heal ${id} was already reverted.`);
+  await checkUnchanged(files, applied.after, 'the heal was applied');
+  for (const [file, text] of Object.entries(applied.before)) await files.replace(file, applied.after[file], text);
+  const record: HealRecord = { ...applied, id: newId(), kind: 'revert', at: new Date().toISOString(), reverts: id, diff: unifiedDiff(applied.after, applied.before), before: applied.after, after: applied.before };
+  await ledger.append(record);
+  return record;
+}

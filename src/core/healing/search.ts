@@ -1,0 +1,148 @@
+/**
+ * The search: try candidates in order until one is verified. Each candidate is written into the
+ * sandbox, screened cheaply (in-process worker, or a real run narrowed to the failing test files),
+ * and only a candidate that passes the screen pays for the full suite. The sandbox is reset after
+ * every candidate — a failed candidate is rolled back before the next one is tried.
+ */
+import * as path from 'node:path';
+import type { Candidate, TestRun, Verdict } from '../model';
+import type { Log, TestRunner } from '../ports';
+import { compareRuns, type Comparison } from '../verify/compare';
+import type { Sandbox } from '../verify/sandbox';
+import { Screen } from '../verify/screen';
+import { applyEdits } from './mutation/engine';
+
+export interface SearchContext {
+  sandbox: Sandbox;
+  runner: TestRunner;
+  command: string;
+  baseline: TestRun;
+  /** Ids of the failing tests this search must make pass. */
+  targeted: string[];
+  /** Workspace-relative test files that hold the targeted tests (for narrowed runs and the screen). */
+  testFiles: string[];
+  timeoutMs: number;
+  signal?: AbortSignal;
+  log: Log;
+}
+
+export interface Found {
+  candidate: Candidate;
+  comparison: Comparison;
+  run: TestRun;
+}
+
+export interface Tally {
+  tried: Verdict[];
+  testRuns: number;
+  /** Candidates that made some targeted assertions pass without passing: parents for pairs. */
+  promising: Array<{ candidate: Candidate; fitness: number }>;
+}
+
+type ScreenVerdict = { pass: boolean; fitness: number; reason: string; timeout?: boolean };
+
+export class Search {
+  private screen: Screen | undefined;
+  private screenBaseline: Map<string, { status: string; assertions: number }> | undefined;
+  private baselineFitness = 0;
+  readonly tally: Tally = { tried: [], testRuns: 0, promising: [] };
+
+  constructor(private readonly ctx: SearchContext) {}
+
+  /** Start the in-process screen when the targeted tests can run there and it sees the same failures. */
+  async prepare(): Promise<void> {
+    if (this.ctx.testFiles.length === 0) return;
+    const screen = new Screen(this.ctx.sandbox.cwd, Math.min(this.ctx.timeoutMs, 5000));
+    const outcome = await screen.run(this.absoluteTestFiles(), Math.min(this.ctx.timeoutMs, 15000), this.ctx.signal);
+    if (outcome.kind !== 'ran' || outcome.tests.length === 0) {
+      this.ctx.log.debug(`screen: not used (${outcome.kind === 'unsupported' ? outcome.reason : outcome.kind === 'ran' ? outcome.loadError ?? 'no tests' : 'timeout'})`);
+      screen.dispose();
+      return;
+    }
+    const byId = new Map(outcome.tests.map((t) => [t.id, { status: t.status, assertions: t.assertions }]));
+    // The screen must agree with the real runner on what fails, or its verdicts mean nothing.
+    const agrees = this.ctx.targeted.every((id) => byId.get(id)?.status === 'failed');
+    if (!agrees) {
+      this.ctx.log.debug('screen: not used (its test ids or results differ from the real runner)');
+      screen.dispose();
+      return;
+    }
+    this.screen = screen;
+    this.screenBaseline = byId;
+    this.baselineFitness = this.fitness(outcome.tests);
+  }
+
+  private absoluteTestFiles(): string[] {
+    return this.ctx.testFiles.map((f) => path.join(this.ctx.sandbox.cwd, f));
+  }
+
+  private fitness(tests: Array<{ id: string; status: string; assertions: number }>): number {
+    let score = 0;
+    for (const t of tests) if (this.ctx.targeted.includes(t.id)) score += t.status === 'passed' ? 1000 : t.assertions;
+    return score;
+  }
+
+  private async runScreen(): Promise<ScreenVerdict> {
+    const budget = Math.max(1500, Math.min(this.ctx.timeoutMs, 10000));
+    const outcome = await this.screen!.run(this.absoluteTestFiles(), budget, this.ctx.signal);
+    if (outcome.kind === 'timeout') return { pass: false, fitness: 0, reason: 'hangs (screen timed out)', timeout: true };
+    if (outcome.kind === 'unsupported') return { pass: true, fitness: 0, reason: 'screen unsupported' };
+    const byId = new Map(outcome.tests.map((t) => [t.id, t]));
+    const still = this.ctx.targeted.filter((id) => byId.get(id)?.status !== 'passed');
+    const broken = [...this.screenBaseline!].filter(([id, b]) => b.status === 'passed' && byId.get(id)?.status !== 'passed').map(([id]) => id);
+    const fitness = broken.length > 0 ? 0 : this.fitness(outcome.tests);
+    if (still.length === 0 && broken.length === 0) return { pass: true, fitness, reason: 'passes the screen' };
+    return { pass: false, fitness, reason: broken.length ? `breaks ${broken.length} passing test(s)` : `${still.length} of ${this.ctx.targeted.length} targeted test(s) still fail` };
+  }
+
+  /** Write, screen, verify, roll back. Returns the verified result or undefined. */
+  async tryCandidate(candidate: Candidate): Promise<Found | undefined> {
+    const { sandbox } = this.ctx;
+    try {
+      for (const [file, edits] of groupByFile(candidate)) {
+        const text = (await sandbox.read(file)) ?? '';
+        await sandbox.write(file, applyEdits(text, edits));
+      }
+      if (this.screen?.supported) {
+        const screened = await this.runScreen();
+        if (!screened.pass) {
+          this.record(candidate, screened.timeout ? 'timeout' : 'rejected', screened.reason);
+          if (screened.fitness > this.baselineFitness) this.tally.promising.push({ candidate, fitness: screened.fitness });
+          return undefined;
+        }
+      } else if (this.ctx.testFiles.length > 0) {
+        const narrowed = await this.real(this.ctx.testFiles);
+        const check = compareRuns(this.ctx.baseline, narrowed, this.ctx.targeted);
+        if (check.stillFailing.length > 0 || narrowed.timedOut) {
+          this.record(candidate, narrowed.timedOut ? 'timeout' : 'rejected', check.reason);
+          return undefined;
+        }
+      }
+      const run = await this.real();
+      const comparison = compareRuns(this.ctx.baseline, run, this.ctx.targeted);
+      this.record(candidate, comparison.verified ? 'verified' : run.timedOut ? 'timeout' : 'rejected', comparison.reason, comparison);
+      return comparison.verified ? { candidate, comparison, run } : undefined;
+    } finally {
+      await sandbox.reset();
+    }
+  }
+
+  private async real(files?: string[]): Promise<TestRun> {
+    this.tally.testRuns++;
+    return this.ctx.runner.run({ cwd: this.ctx.sandbox.cwd, command: this.ctx.command, files, timeoutMs: this.ctx.timeoutMs, signal: this.ctx.signal });
+  }
+
+  private record(candidate: Candidate, status: Verdict['status'], reason: string, comparison?: Comparison): void {
+    this.tally.tried.push({ candidateId: candidate.id, summary: candidate.summary, status, reason, evidence: comparison?.evidence });
+  }
+
+  dispose(): void {
+    this.screen?.dispose();
+  }
+}
+
+function groupByFile(candidate: Candidate): Map<string, Candidate['edits']> {
+  const out = new Map<string, Candidate['edits']>();
+  for (const e of candidate.edits) out.set(e.file, [...(out.get(e.file) ?? []), e]);
+  return out;
+}

@@ -1,0 +1,99 @@
+/**
+ * Runs one shell command as its own process group, so that a timeout or a cancel kills the
+ * whole tree — test runners fork workers, and a forked daemon must not outlive the run.
+ */
+import { spawn } from 'node:child_process';
+
+export interface ProcessResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  output: string;
+  timedOut: boolean;
+  cancelled: boolean;
+  ms: number;
+}
+
+export interface ProcessRequest {
+  command: string;
+  cwd: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  env?: Record<string, string | undefined>;
+  /** Output beyond this is dropped from the middle: the head names the runner, the tail holds the summary. */
+  maxOutput?: number;
+}
+
+const DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024;
+
+/**
+ * The environment for a test run. NODE_TEST_CONTEXT is how node:test tells its own child
+ * processes to report in a binary protocol; inherited by the user's `node --test` (when Self-Heal
+ * itself runs under a test runner) it would make their output unreadable.
+ */
+export function cleanEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  delete out.NODE_TEST_CONTEXT;
+  for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key];
+  return out;
+}
+
+export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
+  const started = Date.now();
+  const max = request.maxOutput ?? DEFAULT_MAX_OUTPUT;
+  return new Promise((resolve) => {
+    const child = spawn('/bin/sh', ['-c', request.command], {
+      cwd: request.cwd,
+      env: cleanEnv({ ...process.env, ...request.env }),
+      detached: true, // a new process group: kill(-pid) reaches every descendant
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let head = '';
+    let tail = '';
+    let dropped = 0;
+    const take = (chunk: Buffer): void => {
+      const text = chunk.toString('utf8');
+      if (head.length < max / 2) {
+        head += text;
+        return;
+      }
+      tail += text;
+      if (tail.length > max / 2) {
+        dropped += tail.length - max / 2;
+        tail = tail.slice(tail.length - max / 2);
+      }
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    let timedOut = false;
+    let cancelled = false;
+    const killGroup = (): void => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // The group is already gone.
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, request.timeoutMs);
+    const onAbort = (): void => {
+      cancelled = true;
+      killGroup();
+    };
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+    if (request.signal?.aborted) onAbort();
+    child.on('error', (error) => {
+      head += `\n${error.message}\n`;
+    });
+    // Daemons forked by the tests may still hold the output pipes open: end them with the run,
+    // or 'close' would wait for them until the timeout.
+    child.on('exit', killGroup);
+    child.on('close', (exitCode, signal) => {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onAbort);
+      const output = dropped > 0 ? `${head}\n… ${dropped} characters of output omitted …\n${tail}` : head + tail;
+      resolve({ exitCode, signal, output, timedOut, cancelled, ms: Date.now() - started });
+    });
+  });
+}

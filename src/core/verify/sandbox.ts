@@ -1,0 +1,205 @@
+/**
+ * The sandbox: a private copy of the user's current state where candidates are tested, so the
+ * user's files, index and branch are never touched before they choose to apply (DESIGN.md).
+ * With git: `git worktree add --detach` of HEAD plus an overlay of staged, unstaged and untracked
+ * files and unsaved buffers. Without git: a copy that honours .gitignore. Either way node_modules
+ * is a symlink, not a copy.
+ */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import ignore from 'ignore';
+import { SelfHealError } from '../model';
+import type { Log } from '../ports';
+
+const exec = promisify(execFile);
+export const SANDBOX_PREFIX = 'self-heal-sbx-';
+
+async function git(cwd: string, args: string[]): Promise<string> {
+  const { stdout } = await exec('git', args, { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } });
+  return stdout;
+}
+
+async function gitTop(root: string): Promise<string | undefined> {
+  try {
+    const top = (await git(root, ['rev-parse', '--show-toplevel'])).trim();
+    await git(root, ['rev-parse', '--verify', '--quiet', 'HEAD']);
+    return top;
+  } catch {
+    return undefined; // not a repository, or one without a first commit
+  }
+}
+
+export class Sandbox {
+  private readonly originals = new Map<string, string | undefined>();
+
+  constructor(
+    /** The sandbox folder (the worktree or copy root). */
+    readonly dir: string,
+    /** The folder inside `dir` that corresponds to the user's workspace root. */
+    readonly cwd: string,
+    private readonly cleanup: () => Promise<void>,
+  ) {}
+
+  path(rel: string): string {
+    const abs = path.resolve(this.cwd, rel);
+    if (!abs.startsWith(this.cwd + path.sep)) throw new SelfHealError('BAD_INPUT', `Refusing to write outside the workspace: ${rel}`);
+    return abs;
+  }
+
+  async read(rel: string): Promise<string | undefined> {
+    return fs.readFile(this.path(rel), 'utf8').catch(() => undefined);
+  }
+
+  /** Write a candidate's text; the first write of each file remembers the original for `reset`. */
+  async write(rel: string, text: string): Promise<void> {
+    if (!this.originals.has(rel)) this.originals.set(rel, await this.read(rel));
+    await fs.writeFile(this.path(rel), text);
+  }
+
+  /** Undo every candidate write, so the next candidate starts from the user's state. */
+  async reset(): Promise<void> {
+    for (const [rel, text] of this.originals) {
+      if (text === undefined) await fs.rm(this.path(rel), { force: true });
+      else await fs.writeFile(this.path(rel), text);
+    }
+    this.originals.clear();
+  }
+
+  dispose(): Promise<void> {
+    return this.cleanup();
+  }
+}
+
+export interface SandboxOptions {
+  root: string;
+  /** Unsaved editor buffers (workspace-relative path → text) laid over the copy. */
+  buffers?: Record<string, string>;
+  log?: Log;
+}
+
+function sandboxDirName(): string {
+  return `${SANDBOX_PREFIX}${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+async function linkDependencies(workspace: string, sandboxCwd: string): Promise<void> {
+  const modules = path.join(workspace, 'node_modules');
+  if (await fs.stat(modules).then((s) => s.isDirectory(), () => false)) {
+    await fs.rm(path.join(sandboxCwd, 'node_modules'), { recursive: true, force: true });
+    await fs.symlink(modules, path.join(sandboxCwd, 'node_modules'), 'dir');
+  }
+}
+
+async function overlayChanges(top: string, dir: string): Promise<number> {
+  // -z keeps odd file names intact; untracked=all lists files, not folders; ignored files stay out.
+  const status = await git(top, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames']);
+  const entries = status.split('\0').filter(Boolean);
+  let count = 0;
+  for (const entry of entries) {
+    const code = entry.slice(0, 2);
+    const rel = entry.slice(3);
+    const target = path.join(dir, rel);
+    const source = path.join(top, rel);
+    const stat = await fs.lstat(source).catch(() => undefined);
+    if (!stat) {
+      await fs.rm(target, { force: true, recursive: true });
+    } else if (stat.isFile() || stat.isSymbolicLink()) {
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      await fs.rm(target, { force: true, recursive: true });
+      if (stat.isSymbolicLink()) await fs.symlink(await fs.readlink(source), target);
+      else await fs.copyFile(source, target);
+    }
+    if (code !== '  ') count++;
+  }
+  return count;
+}
+
+async function copyTree(root: string, dir: string): Promise<void> {
+  const rules = ignore().add(['.git', 'node_modules']);
+  const gitignore = await fs.readFile(path.join(root, '.gitignore'), 'utf8').catch(() => '');
+  rules.add(gitignore);
+  const visit = async (rel: string): Promise<void> => {
+    const entries = await fs.readdir(path.join(root, rel), { withFileTypes: true });
+    for (const entry of entries) {
+      const childRel = rel ? `${rel}/${entry.name}` : entry.name;
+      if (rules.ignores(entry.isDirectory() ? `${childRel}/` : childRel)) continue;
+      if (entry.isDirectory()) {
+        await fs.mkdir(path.join(dir, childRel), { recursive: true });
+        await visit(childRel);
+      } else if (entry.isFile()) {
+        await fs.copyFile(path.join(root, childRel), path.join(dir, childRel));
+      } else if (entry.isSymbolicLink()) {
+        await fs.symlink(await fs.readlink(path.join(root, childRel)), path.join(dir, childRel));
+      }
+    }
+  };
+  await visit('');
+}
+
+export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const root = await fs.realpath(options.root);
+  const dir = path.join(await fs.realpath(os.tmpdir()), sandboxDirName());
+  const top = await gitTop(root);
+  let cleanup: () => Promise<void>;
+  let cwd: string;
+  try {
+    if (top) {
+      await git(top, ['worktree', 'add', '--detach', '--quiet', dir, 'HEAD']);
+      cleanup = async () => {
+        await git(top, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
+        await fs.rm(dir, { recursive: true, force: true });
+        await git(top, ['worktree', 'prune']).catch(() => undefined);
+      };
+      const changed = await overlayChanges(top, dir);
+      cwd = path.join(dir, path.relative(top, root));
+      options.log?.debug(`sandbox: worktree ${dir} with ${changed} changed file(s) laid over HEAD`);
+    } else {
+      await fs.mkdir(dir, { recursive: true });
+      cleanup = () => fs.rm(dir, { recursive: true, force: true });
+      await copyTree(root, dir);
+      cwd = dir;
+      options.log?.debug(`sandbox: copied ${root} to ${dir} (no git history)`);
+    }
+    await linkDependencies(root, cwd);
+  } catch (error) {
+    await fs.rm(dir, { recursive: true, force: true });
+    if (top) await git(top, ['worktree', 'prune']).catch(() => undefined);
+    throw new SelfHealError('SANDBOX', `Could not create the sandbox: ${(error as Error).message}`);
+  }
+  const sandbox = new Sandbox(dir, cwd, cleanup);
+  for (const [rel, text] of Object.entries(options.buffers ?? {})) {
+    await fs.mkdir(path.dirname(sandbox.path(rel)), { recursive: true });
+    await fs.writeFile(sandbox.path(rel), text);
+  }
+  return sandbox;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Remove sandboxes left by a process that died (kill -9, crash), and the worktree entries that point at them. */
+export async function pruneStaleSandboxes(root: string | undefined, log?: Log): Promise<number> {
+  const tmp = await fs.realpath(os.tmpdir());
+  let removed = 0;
+  for (const name of await fs.readdir(tmp).catch(() => [] as string[])) {
+    if (!name.startsWith(SANDBOX_PREFIX)) continue;
+    const pid = Number(name.slice(SANDBOX_PREFIX.length).split('-')[0]);
+    if (!Number.isFinite(pid) || pid === process.pid || isAlive(pid)) continue;
+    await fs.rm(path.join(tmp, name), { recursive: true, force: true });
+    removed++;
+  }
+  if (root) {
+    const top = await gitTop(root);
+    if (top) await git(top, ['worktree', 'prune']).catch(() => undefined);
+  }
+  if (removed > 0) log?.info(`Removed ${removed} sandbox(es) left behind by an interrupted run.`);
+  return removed;
+}

@@ -1,0 +1,110 @@
+/**
+ * Parent side of the fast screen (see screenWorker.ts). One worker per sandbox; a candidate that
+ * hangs the worker (an infinite loop is a common mutant) is killed with its process group and the
+ * next call starts a fresh worker.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cleanEnv } from './process';
+import type { ScreenTest } from './screenWorker';
+
+export type { ScreenTest };
+
+export type ScreenOutcome =
+  | { kind: 'ran'; tests: ScreenTest[]; loadError?: string; ms: number }
+  | { kind: 'timeout'; ms: number }
+  | { kind: 'unsupported'; reason: string };
+
+function workerEntry(): { file: string; execArgv: string[] } {
+  const bundled = path.join(__dirname, 'screenWorker.js');
+  if (fs.existsSync(bundled)) return { file: bundled, execArgv: [] };
+  // From source (unit tests and the benchmark run the TypeScript directly through tsx).
+  const local = path.join(__dirname, 'screenWorker.ts');
+  if (fs.existsSync(local)) return { file: local, execArgv: ['--import', 'tsx'] };
+  const dist = path.resolve(__dirname, '..', '..', '..', 'dist', 'screenWorker.js');
+  return { file: dist, execArgv: [] };
+}
+
+export class Screen {
+  private worker: ChildProcess | undefined;
+  private unsupported: string | undefined;
+
+  constructor(
+    private readonly cwd: string,
+    private readonly testTimeoutMs: number,
+  ) {}
+
+  get supported(): boolean {
+    return this.unsupported === undefined;
+  }
+
+  private spawn(): ChildProcess {
+    const entry = workerEntry();
+    const child = fork(entry.file, [], {
+      cwd: this.cwd,
+      execArgv: entry.execArgv,
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      detached: true,
+      env: cleanEnv({ ...process.env, NODE_ENV: 'test', CI: 'true' }),
+    });
+    child.on('error', () => undefined);
+    return child;
+  }
+
+  private kill(): void {
+    const pid = this.worker?.pid;
+    this.worker = undefined;
+    if (!pid) return;
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+
+  /** Run `files` (absolute paths) in the worker. Budget: the whole run, after which the worker is killed. */
+  async run(files: string[], budgetMs: number, signal?: AbortSignal): Promise<ScreenOutcome> {
+    if (this.unsupported) return { kind: 'unsupported', reason: this.unsupported };
+    const worker = (this.worker ??= this.spawn());
+    const started = Date.now();
+    const outcome = await new Promise<ScreenOutcome>((resolve) => {
+      const done = (value: ScreenOutcome): void => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('exit', onExit);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(value);
+      };
+      const onMessage = (message: { ok: boolean; tests?: ScreenTest[]; unsupported?: string; loadError?: string }): void => {
+        if (message.ok) done({ kind: 'ran', tests: message.tests ?? [], loadError: message.loadError, ms: Date.now() - started });
+        else done({ kind: 'unsupported', reason: message.unsupported ?? 'unknown' });
+      };
+      const onExit = (): void => {
+        this.worker = undefined;
+        done({ kind: 'timeout', ms: Date.now() - started });
+      };
+      const onAbort = (): void => {
+        this.kill();
+        done({ kind: 'timeout', ms: Date.now() - started });
+      };
+      const timer = setTimeout(() => {
+        this.kill();
+        done({ kind: 'timeout', ms: Date.now() - started });
+      }, budgetMs);
+      worker.on('message', onMessage);
+      worker.on('exit', onExit);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      worker.send({ files, timeoutMs: this.testTimeoutMs });
+    });
+    if (outcome.kind === 'unsupported') {
+      this.unsupported = outcome.reason;
+      this.kill();
+    }
+    return outcome;
+  }
+
+  dispose(): void {
+    this.kill();
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Which command runs the workspace's tests, and how Self-Heal runs it faster and more precisely.
+ * `npm test` costs ~300 ms of npm start-up per run, and a heal runs tests dozens of times, so a
+ * plain package.json script is run directly (with node_modules/.bin on PATH, as npm would). When
+ * the script is one runner invocation we can also narrow it to some test files and ask the runner
+ * for a machine-readable report.
+ */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { SelfHealError } from '../model';
+
+export type RunnerKind = 'node' | 'mocha' | 'jest' | 'vitest' | 'unknown';
+
+interface PackageJson {
+  scripts?: Record<string, string>;
+}
+
+const NPM_DEFAULT_TEST = /no test specified/;
+
+export async function readPackageJson(root: string): Promise<PackageJson | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(path.join(root, 'package.json'), 'utf8')) as PackageJson;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new SelfHealError('BAD_INPUT', `package.json in ${root} is not valid JSON: ${(error as Error).message}. Fix it, or pass a test command.`);
+  }
+}
+
+/** The command a user means by "the tests": an explicit one, else the package.json test script. */
+export async function defaultTestCommand(root: string, explicit?: string): Promise<string> {
+  if (explicit?.trim()) return explicit.trim();
+  const pkg = await readPackageJson(root);
+  if (!pkg) throw new SelfHealError('NO_PROJECT', `No package.json in ${root}. Run Self-Heal in a Node project, or give the test command (--test "<command>" or the selfHeal.testCommand setting).`);
+  const script = pkg.scripts?.test;
+  if (!script || NPM_DEFAULT_TEST.test(script)) {
+    throw new SelfHealError('NO_TEST_COMMAND', 'No test command found. Add a "test" script to package.json, or set selfHeal.testCommand (CLI: --test "<command>").');
+  }
+  return 'npm test';
+}
+
+export interface ExpandedCommand {
+  /** What to run. */
+  command: string;
+  /** The script's runner, when recognisable. */
+  runner: RunnerKind;
+  /** True when `command` is a single runner invocation we may add arguments to. */
+  simple: boolean;
+  env: Record<string, string>;
+}
+
+export function runnerOf(script: string): RunnerKind {
+  if (/(^|[\s/])node(\s+\S+)*\s+--test\b/.test(script) || /^node\s+--test/.test(script)) return 'node';
+  if (/(^|[\s/])vitest\b/.test(script)) return 'vitest';
+  if (/(^|[\s/])jest\b/.test(script)) return 'jest';
+  if (/(^|[\s/])mocha\b/.test(script)) return 'mocha';
+  return 'unknown';
+}
+
+const isSimple = (script: string): boolean => !/[;&|<>`$()]/.test(script);
+
+/** Replace `npm test` / `npm run x` by the script itself when npm would add nothing but start-up time. */
+export async function expandCommand(cwd: string, command: string): Promise<ExpandedCommand> {
+  const env: Record<string, string> = {};
+  const match = /^(?:npm|pnpm|yarn)\s+(?:(test|t)|run(?:-script)?\s+([\w:.-]+))\s*$/.exec(command.trim());
+  let script = command.trim();
+  if (match) {
+    const name = match[1] ? 'test' : match[2];
+    const pkg = await readPackageJson(cwd);
+    const body = pkg?.scripts?.[name];
+    const hooks = pkg?.scripts?.[`pre${name}`] !== undefined || pkg?.scripts?.[`post${name}`] !== undefined;
+    if (body && !hooks) {
+      script = body;
+      env.PATH = `${path.join(cwd, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}`;
+      env.npm_lifecycle_event = name;
+    }
+  }
+  return { command: script, runner: runnerOf(script), simple: isSimple(script), env };
+}
+
+const quote = (s: string): string => (/^[\w./@:+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** A command that runs only `files` (workspace-relative), or the whole command when that is not possible. */
+export function narrowCommand(expanded: ExpandedCommand, files: string[]): string {
+  if (!expanded.simple || files.length === 0) return expanded.command;
+  const tokens = expanded.command.trim().split(/\s+/);
+  if (expanded.runner === 'node') {
+    // `node --test [flags] [paths]`: keep the flags, replace the paths.
+    const flags = tokens.filter((t, i) => i === 0 || t.startsWith('-'));
+    return [...flags, ...files.map(quote)].join(' ');
+  }
+  if (expanded.runner === 'jest' || expanded.runner === 'vitest' || expanded.runner === 'mocha') {
+    return `${expanded.command} ${files.map(quote).join(' ')}`;
+  }
+  return expanded.command;
+}

@@ -1,0 +1,108 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { applyFix, healWorkspace, revertHeal } from '../../src/core/heal';
+import { SelfHealError } from '../../src/core/model';
+import { JsonlLedger } from '../../src/core/record/ledger';
+import { DiskFiles } from '../../src/cli/adapters/files';
+import { exampleProject, fingerprint, makeProject, ourSandboxes, tempDir } from '../helpers/repo';
+
+const CODE_EXAMPLES: Array<[string, string, RegExp]> = [
+  ['off-by-one', 'src/range.js', /i <= end/],
+  ['null-check', 'src/user.js', /user\.address\?\.city/],
+  ['type-handling', 'src/cart.js', /Number\(item\.price\)/],
+  ['missing-await', 'src/profile.js', /await store\.get\(id\)/],
+];
+
+describe('healWorkspace', () => {
+  for (const [name, file, fixed] of CODE_EXAMPLES) {
+    it(`finds a verified fix for the ${name} example without touching the user's files`, async () => {
+      const dir = exampleProject(name);
+      const before = fingerprint(dir);
+      const report = await healWorkspace({ files: new DiskFiles(dir) });
+      assert.equal(report.heals.length, 1);
+      const fix = report.heals[0].fix;
+      assert.ok(fix, report.heals[0].reason);
+      assert.match(fix.after[file], fixed);
+      assert.deepEqual(fix.evidence.targeted, { passed: 1, total: 1 });
+      assert.equal(fix.evidence.suite.passed, fix.evidence.suite.total);
+      assert.deepEqual(fix.evidence.suite.newlyFailing, []);
+      assert.equal(fingerprint(dir), before, 'nothing changes before apply');
+      assert.deepEqual(ourSandboxes(), [], 'the sandbox is removed');
+    });
+  }
+
+  it('applies a fix, records it, and reverts it to the exact original text', async () => {
+    const dir = exampleProject('off-by-one');
+    const original = fs.readFileSync(path.join(dir, 'src/range.js'), 'utf8');
+    const files = new DiskFiles(dir);
+    const ledger = new JsonlLedger(path.join(tempDir(), 'ledger.jsonl'));
+    const report = await healWorkspace({ files });
+    const record = await applyFix(report.heals[0], files, ledger);
+    assert.match(fs.readFileSync(path.join(dir, 'src/range.js'), 'utf8'), /i <= end/);
+    assert.equal((await ledger.read())[0].id, record.id);
+    const revert = await revertHeal(record.id, files, ledger);
+    assert.equal(revert.reverts, record.id);
+    assert.equal(fs.readFileSync(path.join(dir, 'src/range.js'), 'utf8'), original);
+    await assert.rejects(revertHeal(record.id, files, ledger), /already reverted/);
+  });
+
+  it('refuses to apply when the file changed after verification', async () => {
+    const dir = exampleProject('off-by-one');
+    const files = new DiskFiles(dir);
+    const report = await healWorkspace({ files });
+    fs.appendFileSync(path.join(dir, 'src/range.js'), '// edited meanwhile\n');
+    const edited = fs.readFileSync(path.join(dir, 'src/range.js'), 'utf8');
+    await assert.rejects(applyFix(report.heals[0], files, new JsonlLedger(path.join(tempDir(), 'l.jsonl'))), (e: unknown) => e instanceof SelfHealError && e.code === 'STALE');
+    assert.equal(fs.readFileSync(path.join(dir, 'src/range.js'), 'utf8'), edited, 'the user edit survives');
+  });
+
+  it('heals the uncommitted state of a dirty working tree and leaves it dirty', async () => {
+    const dir = exampleProject('off-by-one');
+    fs.writeFileSync(path.join(dir, 'src/range.js'), fs.readFileSync(path.join(dir, 'src/range.js'), 'utf8').replace('const out = [];', 'const out = []; // uncommitted note'));
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'untracked\n');
+    const before = fingerprint(dir);
+    const report = await healWorkspace({ files: new DiskFiles(dir) });
+    assert.match(report.heals[0].fix!.after['src/range.js'], /uncommitted note[\s\S]*i <= end/);
+    assert.equal(fingerprint(dir), before);
+  });
+
+  it('works without git', async () => {
+    const dir = exampleProject('null-check', { commit: false });
+    const report = await healWorkspace({ files: new DiskFiles(dir) });
+    assert.ok(report.heals[0].fix);
+  });
+
+  it('reports nothing to heal when the tests pass', async () => {
+    const dir = makeProject({ 'package.json': '{"scripts":{"test":"node --test"}}', 'test/a.test.js': "require('node:test')('ok', () => {});\n" });
+    const report = await healWorkspace({ files: new DiskFiles(dir) });
+    assert.equal(report.heals.length, 0);
+    assert.equal(report.baseline.passed, 1);
+  });
+
+  it('explains a folder that is not a project', async () => {
+    await assert.rejects(healWorkspace({ files: new DiskFiles(tempDir()) }), (e: unknown) => e instanceof SelfHealError && e.code === 'NO_PROJECT' && /package\.json/.test(e.message));
+  });
+
+  it('explains a project without a test script', async () => {
+    const dir = makeProject({ 'package.json': '{"scripts":{"test":"echo \\"Error: no test specified\\" && exit 1"}}' });
+    await assert.rejects(healWorkspace({ files: new DiskFiles(dir) }), (e: unknown) => e instanceof SelfHealError && e.code === 'NO_TEST_COMMAND');
+  });
+
+  it('kills a hanging test command, forked children included, and says what to do', async () => {
+    const dir = makeProject({ 'package.json': '{"scripts":{"test":"node hang.js"}}', 'hang.js': "require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'inherit' }); setInterval(() => {}, 1000);\n" });
+    const started = Date.now();
+    await assert.rejects(healWorkspace({ files: new DiskFiles(dir), testTimeoutMs: 1500 }), (e: unknown) => e instanceof SelfHealError && e.code === 'TIMEOUT' && /--timeout/.test(e.message));
+    assert.ok(Date.now() - started < 20_000);
+    assert.deepEqual(ourSandboxes(), []);
+  });
+
+  it('stops when cancelled and leaves no sandbox', async () => {
+    const dir = exampleProject('off-by-one');
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(healWorkspace({ files: new DiskFiles(dir), signal: controller.signal }), (e: unknown) => e instanceof SelfHealError && e.code === 'CANCELLED');
+    assert.deepEqual(ourSandboxes(), []);
+  });
+});
