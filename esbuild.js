@@ -17,6 +17,11 @@ const shared = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  // jsonc-parser's UMD "main" hides its requires from the bundler; its ES module build does not.
+  mainFields: ['module', 'main'],
+  // The core resolves wasm files and tsx from node_modules only when it runs unbundled (tests);
+  // a bundle finds everything next to itself, so these require.resolve calls never run there.
+  logOverride: { 'require-resolve-not-external': 'silent' },
   // web-tree-sitter's ESM build needs import.meta.url, which a CJS bundle lacks; its CJS file works.
   alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
 };

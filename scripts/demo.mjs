@@ -23,6 +23,8 @@ function prepare(name) {
   return dir;
 }
 
+// "Bug class: …" examples are code bugs; "Test problem: …" ones are wrong tests.
+const kindOf = (pkg) => (pkg.description.startsWith('Bug class') ? 'code bug' : 'test problem');
 const rows = [];
 for (const name of fs.readdirSync(examples).filter((n) => fs.statSync(path.join(examples, n)).isDirectory() && n !== 'ci').sort()) {
   const pkg = JSON.parse(fs.readFileSync(path.join(examples, name, 'package.json'), 'utf8'));
@@ -34,14 +36,15 @@ for (const name of fs.readdirSync(examples).filter((n) => fs.statSync(path.join(
   try {
     report = JSON.parse(run.stdout);
   } catch {
-    rows.push({ name, kind: pkg.description.split(':')[0], healed: 'error', ms, evidence: (run.stderr || run.stdout).trim().split('\n').pop() ?? '' });
+    rows.push({ name, kind: kindOf(pkg), healed: 'error', ms, evidence: (run.stderr || run.stdout).trim().split('\n').pop() ?? '' });
     continue;
   }
   const heal = report.heals[0];
   const unhealed = report.unhealed[0];
   rows.push({
     name,
-    kind: pkg.description.split(':')[0],
+    kind: kindOf(pkg),
+    diagnosed: heal?.diagnosis.class ?? unhealed?.class ?? '',
     healed: heal ? 'healed' : 'not healed',
     ms,
     candidates: heal?.candidatesTried ?? '',
@@ -51,14 +54,14 @@ for (const name of fs.readdirSync(examples).filter((n) => fs.statSync(path.join(
 }
 
 const line = (cells, widths) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
-const widths = [22, 13, 11, 8, 10];
+const widths = [22, 13, 18, 11, 7, 10];
 console.log(`\nSelf-Heal demo — offline mutation engine, examples copied to ${work}\n`);
-console.log(line(['example', 'class', 'result', 'time', 'candidates'], widths) + '  evidence');
+console.log(line(['example', 'kind', 'diagnosed as', 'result', 'time', 'candidates'], widths) + '  evidence');
 console.log('-'.repeat(120));
-for (const r of rows) console.log(line([r.name, r.kind, r.healed, `${(r.ms / 1000).toFixed(1)} s`, r.candidates], widths) + '  ' + r.evidence);
+for (const r of rows) console.log(line([r.name, r.kind, r.diagnosed, r.healed, `${(r.ms / 1000).toFixed(1)} s`, r.candidates], widths) + '  ' + r.evidence);
 for (const r of rows.filter((x) => x.diff)) console.log(`\n--- ${r.name} ---\n${r.diff}`);
 fs.rmSync(work, { recursive: true, force: true });
-const codeBugs = rows.filter((r) => r.kind.startsWith('Bug class'));
+const codeBugs = rows.filter((r) => r.kind === 'code bug');
 const healedCode = codeBugs.filter((r) => r.healed === 'healed').length;
 console.log(`\n${healedCode}/${codeBugs.length} code-bug examples healed and verified.`);
 process.exit(healedCode === codeBugs.length ? 0 : 1);

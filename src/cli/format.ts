@@ -32,7 +32,7 @@ export function healJson(report: HealReport, applied: Map<string, string>): unkn
         applied: applied.get(h.id) === 'applied',
         ms: h.ms,
       })),
-    unhealed: report.heals.filter((h) => !h.fix).flatMap((h) => h.failures.map((f) => ({ test: f.id, reason: h.reason ?? 'not healed' }))),
+    unhealed: report.heals.filter((h) => !h.fix).flatMap((h) => h.failures.map((f) => ({ test: f.id, reason: h.reason ?? 'not healed', class: h.diagnosis.class }))),
     sandboxMs: report.sandboxMs,
     ms: report.ms,
   };

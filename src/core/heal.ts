@@ -20,6 +20,8 @@ import { ProcessTestRunner } from './verify/testRunner';
 
 export const DEFAULTS = { testTimeoutMs: 60_000, maxCandidates: 400, pairBudget: 300 };
 
+const TEST_PROBLEMS = new Set(['outdated-snapshot', 'brittle-assertion', 'async-test', 'flaky']);
+
 export const newId = (): string => `h-${randomBytes(4).toString('hex')}`;
 
 function throwIfAborted(signal?: AbortSignal): void {
@@ -110,7 +112,7 @@ interface GroupContext extends HealOptions {
 async function healGroup(failures: Failure[], ctx: GroupContext): Promise<HealOutcome> {
   const started = Date.now();
   const id = newId();
-  const classification = classify(failures);
+  const classification = classify(failures, ctx.baseline.output);
   const readText = (rel: string): Promise<string | undefined> => ctx.sandbox.read(rel);
   const locations = (await localize(ctx.sandbox.cwd, failures, readText)).filter((l) => !isTestFile(l.file));
   const diagnosis = { failures, class: classification.class, evidence: classification.evidence, locations };
@@ -121,6 +123,10 @@ async function healGroup(failures: Failure[], ctx: GroupContext): Promise<HealOu
     return outcome;
   };
   if (classification.class === 'infrastructure') return finish(`This looks like an environment problem, not a code bug (${classification.evidence[0]}). Self-Heal does not change code for it.`);
+  if (TEST_PROBLEMS.has(classification.class)) {
+    // Changing the code until a wrong test passes would make the fix worse than the bug.
+    return finish(`This is a test problem (${classification.class}: ${classification.evidence[0]}), not a code bug, so no code change is proposed.`);
+  }
   if (locations.length === 0) return finish('Could not find the code under test: no stack frame points into the project and the test imports no local module.');
 
   const files: SourceFile[] = [];

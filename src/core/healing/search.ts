@@ -45,6 +45,8 @@ export class Search {
   private screen: Screen | undefined;
   private screenBaseline: Map<string, { status: string; assertions: number }> | undefined;
   private baselineFitness = 0;
+  /** Targeted test id (as the real runner names it) → the screen's id for the same test. */
+  private screenIds = new Map<string, string>();
   readonly tally: Tally = { tried: [], testRuns: 0, promising: [] };
 
   constructor(private readonly ctx: SearchContext) {}
@@ -60,8 +62,14 @@ export class Search {
       return;
     }
     const byId = new Map(outcome.tests.map((t) => [t.id, { status: t.status, assertions: t.assertions }]));
+    // Runners differ in whether an id carries the file (node:test's TAP names it only for
+    // failures), so a screen id `file > suite > name` also matches `suite > name`.
+    for (const id of this.ctx.targeted) {
+      const match = outcome.tests.find((t) => t.id === id || t.id.endsWith(` > ${id}`));
+      if (match) this.screenIds.set(id, match.id);
+    }
     // The screen must agree with the real runner on what fails, or its verdicts mean nothing.
-    const agrees = this.ctx.targeted.every((id) => byId.get(id)?.status === 'failed');
+    const agrees = this.ctx.targeted.every((id) => byId.get(this.screenIds.get(id) ?? id)?.status === 'failed');
     if (!agrees) {
       this.ctx.log.debug('screen: not used (its test ids or results differ from the real runner)');
       screen.dispose();
@@ -78,7 +86,8 @@ export class Search {
 
   private fitness(tests: Array<{ id: string; status: string; assertions: number }>): number {
     let score = 0;
-    for (const t of tests) if (this.ctx.targeted.includes(t.id)) score += t.status === 'passed' ? 1000 : t.assertions;
+    const targeted = new Set(this.ctx.targeted.map((id) => this.screenIds.get(id) ?? id));
+    for (const t of tests) if (targeted.has(t.id)) score += t.status === 'passed' ? 1000 : t.assertions;
     return score;
   }
 
@@ -88,7 +97,7 @@ export class Search {
     if (outcome.kind === 'timeout') return { pass: false, fitness: 0, reason: 'hangs (screen timed out)', timeout: true };
     if (outcome.kind === 'unsupported') return { pass: true, fitness: 0, reason: 'screen unsupported' };
     const byId = new Map(outcome.tests.map((t) => [t.id, t]));
-    const still = this.ctx.targeted.filter((id) => byId.get(id)?.status !== 'passed');
+    const still = this.ctx.targeted.filter((id) => byId.get(this.screenIds.get(id) ?? id)?.status !== 'passed');
     const broken = [...this.screenBaseline!].filter(([id, b]) => b.status === 'passed' && byId.get(id)?.status !== 'passed').map(([id]) => id);
     const fitness = broken.length > 0 ? 0 : this.fitness(outcome.tests);
     if (still.length === 0 && broken.length === 0) return { pass: true, fitness, reason: 'passes the screen' };

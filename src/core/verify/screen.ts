@@ -6,6 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { cleanEnv } from './process';
 import type { ScreenTest } from './screenWorker';
 
@@ -17,13 +18,12 @@ export type ScreenOutcome =
   | { kind: 'unsupported'; reason: string };
 
 function workerEntry(): { file: string; execArgv: string[] } {
-  const bundled = path.join(__dirname, 'screenWorker.js');
-  if (fs.existsSync(bundled)) return { file: bundled, execArgv: [] };
-  // From source (unit tests and the benchmark run the TypeScript directly through tsx).
-  const local = path.join(__dirname, 'screenWorker.ts');
-  if (fs.existsSync(local)) return { file: local, execArgv: ['--import', 'tsx'] };
-  const dist = path.resolve(__dirname, '..', '..', '..', 'dist', 'screenWorker.js');
-  return { file: dist, execArgv: [] };
+  // Next to the bundle (dist/cli.js, dist/extension.js), or the built copy when running from source.
+  for (const candidate of [path.join(__dirname, 'screenWorker.js'), path.resolve(__dirname, '..', '..', '..', 'dist', 'screenWorker.js')]) {
+    if (fs.existsSync(candidate)) return { file: candidate, execArgv: [] };
+  }
+  // Unbuilt source tree: run the TypeScript through tsx, resolved from here, not from the sandbox.
+  return { file: path.join(__dirname, 'screenWorker.ts'), execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href] };
 }
 
 export class Screen {

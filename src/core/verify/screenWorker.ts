@@ -26,6 +26,8 @@ interface Registered {
   fn?: (...args: unknown[]) => unknown;
   skip: boolean;
   hooks: Hooks;
+  /** mocha passes `done` as the first argument; node:test passes a context and `done` second. */
+  mochaStyle: boolean;
 }
 
 interface Hooks {
@@ -61,9 +63,9 @@ function parseArgs(args: unknown[]): { name: string; options: Record<string, unk
   return { name, options, fn };
 }
 
-function register(args: unknown[], skip = false): void {
+function register(args: unknown[], skip: boolean, mochaStyle: boolean): void {
   const { name, options, fn } = parseArgs(args);
-  registered.push({ names: [...suiteStack, name], file: currentFile, fn, skip: skip || !!options.skip || !!options.todo || !fn, hooks: hookStack[hookStack.length - 1] });
+  registered.push({ names: [...suiteStack, name], file: currentFile, fn, skip: skip || !!options.skip || !!options.todo || !fn, hooks: hookStack[hookStack.length - 1], mochaStyle });
 }
 
 function describe(...args: unknown[]): void {
@@ -80,13 +82,16 @@ function describe(...args: unknown[]): void {
   }
 }
 
-function testApi(): Record<string, unknown> {
-  const test = (...args: unknown[]): void => register(args);
-  const skip = (...args: unknown[]): void => register(args, true);
-  Object.assign(test, { skip, todo: skip, only: test });
+/** node:test's export is the `test` function itself, carrying the rest as properties. */
+function testApi(mochaStyle = false): (...args: unknown[]) => void {
+  const test = (...args: unknown[]): void => register(args, false, mochaStyle);
+  const skip = (...args: unknown[]): void => register(args, true, mochaStyle);
   const describeFn = Object.assign((...args: unknown[]) => describe(...args), { skip: () => undefined, only: describe, todo: () => undefined });
   const hook = (kind: keyof Hooks) => (fn: () => unknown) => hookStack[hookStack.length - 1][kind].push(fn);
-  return {
+  return Object.assign(test, {
+    skip,
+    todo: skip,
+    only: test,
     test,
     it: test,
     specify: test,
@@ -97,8 +102,7 @@ function testApi(): Record<string, unknown> {
     after: hook('after'),
     beforeEach: hook('beforeEach'),
     afterEach: hook('afterEach'),
-    mock: undefined,
-  };
+  });
 }
 
 function countingAssert(real: Record<string, unknown> & ((...a: unknown[]) => unknown)): unknown {
@@ -151,14 +155,21 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
 }
 
-async function callTestFn(fn: (...a: unknown[]) => unknown, timeoutMs: number): Promise<void> {
+async function callTestFn(fn: (...a: unknown[]) => unknown, mochaStyle: boolean, timeoutMs: number): Promise<void> {
   const context = { name: '', diagnostic() {}, plan() {}, skip() {}, todo() {}, test: () => { throw new Unsupported('subtests (t.test)'); }, mock: undefined, signal: new AbortController().signal, assert: realRequire.call(module, 'node:assert') };
-  if (fn.length >= 2) {
-    // node:test's (t, done) and mocha's (done) callbacks.
-    await withTimeout(new Promise<void>((resolve, reject) => fn(context, (e?: unknown) => (e ? reject(e instanceof Error ? e : new Error(String(e))) : resolve()))), timeoutMs);
+  const wantsDone = mochaStyle ? fn.length >= 1 : fn.length >= 2;
+  if (wantsDone) {
+    await withTimeout(
+      new Promise<void>((resolve, reject) => {
+        const done = (e?: unknown): void => (e ? reject(e instanceof Error ? e : new Error(String(e))) : resolve());
+        if (mochaStyle) fn(done);
+        else fn(context, done);
+      }),
+      timeoutMs,
+    );
     return;
   }
-  await withTimeout(Promise.resolve().then(() => fn(context)), timeoutMs);
+  await withTimeout(Promise.resolve().then(() => (mochaStyle ? fn() : fn(context))), timeoutMs);
 }
 
 async function runFiles(files: string[], timeoutMs: number): Promise<ScreenTest[]> {
@@ -167,6 +178,9 @@ async function runFiles(files: string[], timeoutMs: number): Promise<ScreenTest[
   hookStack = [newHooks()];
   const moduleHooks = hookStack[0];
   clearProjectModules();
+  // mocha's BDD interface lives in globals; node:test files import theirs, so this is harmless there.
+  const mochaApi = testApi(true) as unknown as Record<string, unknown>;
+  for (const key of ['describe', 'context', 'suite', 'it', 'specify', 'test', 'before', 'after', 'beforeEach', 'afterEach']) (globalThis as Record<string, unknown>)[key] = mochaApi[key];
   for (const file of files) {
     if (/\.(mjs|mts|ts|tsx|jsx)$/.test(file)) throw new Unsupported(`${path.extname(file)} test files`);
     const text = fs.readFileSync(file, 'utf8');
@@ -191,7 +205,7 @@ async function runFiles(files: string[], timeoutMs: number): Promise<ScreenTest[
     assertionCount = 0;
     try {
       for (const hook of [...moduleHooks.beforeEach, ...(t.hooks === moduleHooks ? [] : t.hooks.beforeEach)]) await hook();
-      await callTestFn(t.fn, timeoutMs);
+      await callTestFn(t.fn, t.mochaStyle, timeoutMs);
       for (const hook of [...moduleHooks.afterEach, ...(t.hooks === moduleHooks ? [] : t.hooks.afterEach)]) await hook();
       results.push({ id, status: 'passed', assertions: assertionCount });
     } catch (error) {

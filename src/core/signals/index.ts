@@ -1,0 +1,178 @@
+/**
+ * The signals stage (paper §3): which runner a command uses, how to ask it for a machine-readable
+ * report, and how to turn whatever it printed into per-test outcomes and Failures. Output is
+ * untrusted text — a half-written log, another tool's noise — so nothing here throws on it.
+ */
+import { stripAnsi } from './ansi';
+import { emptyResult, findJson, isRecord, type ParseResult } from './failure';
+import { parseJest, parseJestJson } from './jest';
+import { parseMocha, parseMochaJson } from './mocha';
+import { parseNodeTest } from './nodeTest';
+import { parseTsc } from './tsc';
+import { parseVitest, parseVitestJson } from './vitest';
+
+export type { ParseResult } from './failure';
+
+export type TestRunnerName = 'node' | 'mocha' | 'jest' | 'vitest' | 'unknown';
+/** What the parsers read: a test runner's output, or tsc's diagnostics. */
+export type OutputKind = TestRunnerName | 'tsc';
+
+/** The part of package.json used here; `unknown` because package.json is user data. */
+export interface PackageJsonLike {
+  scripts?: unknown;
+}
+
+/** Scripts that call scripts (`"test": "npm run test:unit"`) are followed this deep, no deeper. */
+const MAX_SCRIPT_DEPTH = 5;
+
+/**
+ * The runner a shell command ends up invoking. Package-manager script calls (`npm test`, `npm t`,
+ * `npm run x`, `yarn test`, `yarn x`, `pnpm test`, `pnpm run x`) are replaced by the script's text.
+ */
+export function detectRunner(command: string, packageJson?: PackageJsonLike): TestRunnerName {
+  return detectIn(command, scriptsOf(packageJson), 0);
+}
+
+function scriptsOf(packageJson: PackageJsonLike | undefined): Record<string, string> {
+  const scripts: Record<string, string> = {};
+  if (isRecord(packageJson?.scripts)) {
+    for (const [name, body] of Object.entries(packageJson.scripts)) if (typeof body === 'string') scripts[name] = body;
+  }
+  return scripts;
+}
+
+function detectIn(command: string, scripts: Record<string, string>, depth: number): TestRunnerName {
+  for (const part of command.split(/&&|\|\||[;&|\n]/)) {
+    const words = part
+      .trim()
+      .split(/\s+/)
+      .map((word) => word.replace(/^['"]|['"]$/g, ''))
+      .filter((word) => word !== '' && !/^\w+=/.test(word));
+    const script = scriptCalled(words, scripts);
+    const runner = script !== undefined && depth < MAX_SCRIPT_DEPTH ? detectIn(script, scripts, depth + 1) : runnerIn(words);
+    if (runner !== 'unknown') return runner;
+  }
+  return 'unknown';
+}
+
+/** The body of the package.json script a package-manager command runs, if it runs one. */
+function scriptCalled(words: readonly string[], scripts: Record<string, string>): string | undefined {
+  const [tool, ...rest] = words;
+  if (tool !== 'npm' && tool !== 'yarn' && tool !== 'pnpm' && tool !== 'bun') return undefined;
+  const args = rest.filter((word) => !word.startsWith('-'));
+  let name: string | undefined;
+  if (['test', 't', 'tst'].includes(args[0]) && tool !== 'bun') name = 'test';
+  else if (['run', 'run-script', 'rum', 'urn'].includes(args[0])) name = args[1];
+  // yarn and pnpm run a script named as their first argument, without `run`.
+  else if (tool === 'yarn' || tool === 'pnpm') name = args[0];
+  return name === undefined ? undefined : scripts[name];
+}
+
+function runnerIn(words: readonly string[]): TestRunnerName {
+  const bins = words.map((word) => word.split(/[\\/]/).pop() ?? word);
+  if (bins.includes('vitest')) return 'vitest';
+  if (bins.includes('jest') || bins.join(' ').includes('react-scripts test')) return 'jest';
+  if (bins.includes('mocha') || bins.includes('_mocha')) return 'mocha';
+  const nodeAt = bins.findIndex((bin) => bin === 'node' || bin === 'tsx');
+  if (nodeAt >= 0 && words.slice(nodeAt + 1).includes('--test')) return 'node';
+  return 'unknown';
+}
+
+/**
+ * What the output looks like it came from, for when the command did not say: a JSON report, a
+ * TAP header, or each runner's summary lines.
+ */
+export function sniffRunner(text: string): OutputKind {
+  const json = findJson(text);
+  if (isRecord(json)) {
+    if (Array.isArray(json.testResults)) return 'numRuntimeErrorTestSuites' in json ? 'jest' : 'vitest';
+    if (Array.isArray(json.tests) && isRecord(json.stats)) return 'mocha';
+  }
+  if (/^TAP version \d+/m.test(text)) return 'node';
+  if (/^\s*Test Files\s{2}/m.test(text)) return 'vitest';
+  if (/^Tests:\s+\d/m.test(text) || /^(?:PASS|FAIL) \S/m.test(text)) return 'jest';
+  if (/^ℹ tests \d+/m.test(text) || /^✖ failing tests:$/m.test(text)) return 'node';
+  if (/^\s+\d+ (?:passing \(|failing$)/m.test(text) || /^\s*Exception during run: /m.test(text)) return 'mocha';
+  if (parseTsc(text, '/').length > 0) return 'tsc';
+  return 'unknown';
+}
+
+function parseAs(kind: OutputKind, text: string, root: string): ParseResult {
+  switch (kind) {
+    case 'node':
+      return parseNodeTest(text, root);
+    case 'mocha':
+      return parseMocha(text, root);
+    case 'jest':
+      return parseJest(text, root);
+    case 'vitest':
+      return parseVitest(text, root);
+    case 'tsc':
+      return { outcomes: [], failures: parseTsc(text, root) };
+    default:
+      return emptyResult();
+  }
+}
+
+const isEmpty = (result: ParseResult): boolean => result.outcomes.length === 0 && result.failures.length === 0;
+
+/**
+ * Outcomes and failures from a run's combined output. The runner, when known, picks the parser;
+ * otherwise the text does. When the chosen parser finds nothing, the sniffed one and then tsc get a
+ * turn: `tsc && mocha` stops at a type error before mocha prints anything.
+ */
+export function parseTestOutput(output: string, options: { runner?: OutputKind; root: string }): ParseResult {
+  try {
+    const text = stripAnsi(output);
+    const sniffed = sniffRunner(text);
+    const chosen = options.runner && options.runner !== 'unknown' ? options.runner : sniffed;
+    for (const kind of new Set<OutputKind>([chosen, sniffed, 'tsc'])) {
+      const result = parseAs(kind, text, options.root);
+      if (!isEmpty(result)) return result;
+    }
+  } catch {
+    // Unforeseen output shapes are no failures of their own: the caller still has the exit code.
+  }
+  return emptyResult();
+}
+
+/**
+ * Arguments that make a runner also write machine-readable results to `outFile`, for runs
+ * Self-Heal controls (append them to the runner's own command; through `npm test` they go after
+ * `--`). node:test gets none: Node 20 and 22 print TAP whenever stdout is not a terminal, and
+ * Self-Heal always pipes it (Node 23 made spec the default everywhere, nodejs/node#54548; the
+ * spec reporter is parsed too). Appending `--test-reporter=tap` is no option: after the test
+ * files, node 20 takes it for one more file pattern and fails.
+ */
+export function reporterArgs(runner: TestRunnerName, outFile: string): string[] {
+  switch (runner) {
+    case 'jest':
+      return ['--json', `--outputFile=${outFile}`];
+    case 'vitest':
+      // --run: never stay in watch mode, which vitest enters by default in a terminal.
+      return ['--run', '--reporter=json', `--outputFile=${outFile}`];
+    case 'mocha':
+      // The json reporter's `output` option exists since mocha 9.1 and is in mocha 11.
+      return ['--reporter', 'json', '--reporter-option', `output=${outFile}`];
+    default:
+      return [];
+  }
+}
+
+/** Results from the file `reporterArgs` asked for (for node, the piped TAP output itself). */
+export function parseReportFile(runner: TestRunnerName, text: string, root: string): ParseResult {
+  try {
+    switch (runner) {
+      case 'jest':
+        return parseJestJson(findJson(text), root);
+      case 'vitest':
+        return parseVitestJson(findJson(text), root);
+      case 'mocha':
+        return parseMochaJson(findJson(text), root);
+      default:
+        return parseTestOutput(text, { runner, root });
+    }
+  } catch {
+    return emptyResult();
+  }
+}
