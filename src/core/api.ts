@@ -2,7 +2,7 @@
  * The one surface the hosts (CLI, extension, benchmark) call. Everything behind it is the same
  * pipeline: signals → diagnosis → candidates → sandbox verification → (apply) → ledger.
  */
-import type { Candidate, Diagnosis, Evidence, Failure, TestRun, Verdict } from './model';
+import type { Candidate, Diagnosis, Evidence, Failure, HealRecord, TestRun, Verdict } from './model';
 import type { Llm, Log, Progress, TestRunner, WorkspaceFiles } from './ports';
 
 export interface HealOptions {
@@ -17,6 +17,10 @@ export interface HealOptions {
   failures?: Failure[];
   engines?: Array<'mutation' | 'llm'>;
   llm?: Llm;
+  /** Attempts the LLM gets per failure group, each with the previous attempt's test output (default 3). */
+  llmMaxAttempts?: number;
+  /** Applied heals from the ledger: the LLM engine shows the most similar ones to the model. */
+  pastHeals?: HealRecord[];
   /** Directory holding prompts/*.md (the LLM engine's templates). */
   promptsDir?: string;
   runner?: TestRunner;
@@ -46,6 +50,8 @@ export interface HealOutcome {
   tried: Verdict[];
   candidatesTried: number;
   testRuns: number;
+  /** LLM tokens spent on this heal, from the API's usage field. */
+  tokens?: { input: number; output: number };
   ms: number;
 }
 

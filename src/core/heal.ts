@@ -12,7 +12,8 @@ import { isTestFile, localize } from './analysis/localize';
 import { initTreeSitter } from './analysis/treeSitter';
 import { applyEdits, hintsFrom, pairCandidates, singleCandidates, type SourceFile } from './healing/mutation/engine';
 import { Search, type Found } from './healing/search';
-import { SelfHealError, type Candidate, type Failure, type HealRecord, type TestRun } from './model';
+import { runLlmEngine } from './healing/llm/engine';
+import { SelfHealError, type Candidate, type Diagnosis, type Failure, type HealRecord, type TestRun } from './model';
 import { noProgress, silentLog, type Ledger, type WorkspaceFiles } from './ports';
 import { createSandbox, pruneStaleSandboxes, type Sandbox } from './verify/sandbox';
 import { defaultTestCommand } from './verify/testCommand';
@@ -145,17 +146,10 @@ async function healGroup(failures: Failure[], ctx: GroupContext): Promise<HealOu
   const candidateTimeout = Math.min(ctx.timeoutMs, Math.max(5000, ctx.baseline.ms * 4));
   const search = new Search({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, baseline: ctx.baseline, targeted, testFiles, timeoutMs: candidateTimeout, signal: ctx.signal, log: ctx.log });
   try {
-    await search.prepare();
-    const singles = await singleCandidates(locations, files, hintsFrom(failures));
-    const budget = ctx.maxCandidates ?? DEFAULTS.maxCandidates;
-    ctx.log.info(`${failures[0].name}: ${classification.class}; ${locations.length} suspicious location(s); ${singles.length} candidate edit(s)`);
-    let found = await tryAll(search, singles.slice(0, budget), outcome, ctx);
-    if (!found && outcome.candidatesTried < budget && search.tally.promising.length > 0) {
-      const parents = search.tally.promising.sort((a, b) => b.fitness - a.fitness).slice(0, 8).map((p) => p.candidate);
-      const pairs = await pairCandidates(parents, singles, files, Math.min(DEFAULTS.pairBudget, budget - outcome.candidatesTried));
-      ctx.log.debug(`trying ${pairs.length} two-edit candidate(s) built on ${parents.length} promising edit(s)`);
-      found = await tryAll(search, pairs, outcome, ctx);
-    }
+    let found: Found | undefined;
+    // Offline first: it is fast and free; the LLM is asked only when it finds nothing.
+    if (!ctx.engines || ctx.engines.includes('mutation')) found = await healWithMutations(search, failures, files, outcome, ctx);
+    if (!found && ctx.engines?.includes('llm') && ctx.llm) found = await healWithLlm(search, failures, diagnosis, files, outcome, ctx);
     outcome.tried = search.tally.tried;
     outcome.testRuns = search.tally.testRuns;
     if (!found) return finish(`No verified fix among ${outcome.candidatesTried} candidate(s): none made the failing test(s) pass without breaking another.`);
@@ -165,6 +159,45 @@ async function healGroup(failures: Failure[], ctx: GroupContext): Promise<HealOu
   } finally {
     search.dispose();
   }
+}
+
+async function healWithMutations(search: Search, failures: Failure[], files: SourceFile[], outcome: HealOutcome, ctx: GroupContext): Promise<Found | undefined> {
+  await search.prepare();
+  const singles = await singleCandidates(outcome.diagnosis.locations, files, hintsFrom(failures));
+  const budget = ctx.maxCandidates ?? DEFAULTS.maxCandidates;
+  ctx.log.info(`${failures[0].name}: ${outcome.diagnosis.class}; ${outcome.diagnosis.locations.length} suspicious location(s); ${singles.length} candidate edit(s)`);
+  const found = await tryAll(search, singles.slice(0, budget), outcome, ctx);
+  if (found || outcome.candidatesTried >= budget || search.tally.promising.length === 0) return found;
+  // Guided pairs: a second edit on top of a single that already made some assertions pass.
+  const parents = search.tally.promising.sort((a, b) => b.fitness - a.fitness).slice(0, 8).map((p) => p.candidate);
+  const pairs = await pairCandidates(parents, singles, files, Math.min(DEFAULTS.pairBudget, budget - outcome.candidatesTried));
+  ctx.log.debug(`trying ${pairs.length} two-edit candidate(s) built on ${parents.length} promising edit(s)`);
+  return tryAll(search, pairs, outcome, ctx);
+}
+
+async function healWithLlm(search: Search, failures: Failure[], diagnosis: Diagnosis, files: SourceFile[], outcome: HealOutcome, ctx: GroupContext): Promise<Found | undefined> {
+  let found: Found | undefined;
+  const result = await runLlmEngine({
+    failures,
+    diagnosis,
+    files,
+    root: ctx.sandbox.cwd,
+    llm: ctx.llm!,
+    promptsDir: ctx.promptsDir,
+    maxAttempts: ctx.llmMaxAttempts ?? 3,
+    pastHeals: ctx.pastHeals ?? [],
+    signal: ctx.signal,
+    log: ctx.log,
+    verify: async (candidate) => {
+      outcome.candidatesTried++;
+      const verdict = await search.verifyWithOutput(candidate);
+      if (verdict.found) found = verdict.found;
+      return { verified: !!verdict.found, reason: verdict.reason, output: verdict.output };
+    },
+  });
+  outcome.tokens = result.tokens;
+  if (found && result.candidate) found.candidate = { ...found.candidate, tokens: result.tokens };
+  return found;
 }
 
 async function tryAll(search: Search, candidates: Candidate[], outcome: HealOutcome, ctx: GroupContext): Promise<Found | undefined> {

@@ -136,6 +136,34 @@ export class Search {
     }
   }
 
+  /**
+   * Verify with real runs only, keeping the output: the LLM engine feeds what still fails back
+   * into its next prompt, and a model's few candidates are worth the runner's start-up time.
+   */
+  async verifyWithOutput(candidate: Candidate): Promise<{ found?: Found; reason: string; output: string }> {
+    const { sandbox } = this.ctx;
+    try {
+      for (const [file, edits] of groupByFile(candidate)) {
+        const text = (await sandbox.read(file)) ?? '';
+        await sandbox.write(file, applyEdits(text, edits));
+      }
+      if (this.ctx.testFiles.length > 0) {
+        const narrowed = await this.real(this.ctx.testFiles);
+        const check = compareRuns(this.ctx.baseline, narrowed, this.ctx.targeted);
+        if (check.stillFailing.length > 0 || narrowed.timedOut) {
+          this.record(candidate, narrowed.timedOut ? 'timeout' : 'rejected', check.reason);
+          return { reason: check.reason, output: narrowed.output };
+        }
+      }
+      const run = await this.real();
+      const comparison = compareRuns(this.ctx.baseline, run, this.ctx.targeted);
+      this.record(candidate, comparison.verified ? 'verified' : run.timedOut ? 'timeout' : 'rejected', comparison.reason, comparison);
+      return { found: comparison.verified ? { candidate, comparison, run } : undefined, reason: comparison.reason, output: run.output };
+    } finally {
+      await sandbox.reset();
+    }
+  }
+
   private async real(files?: string[]): Promise<TestRun> {
     this.tally.testRuns++;
     return this.ctx.runner.run({ cwd: this.ctx.sandbox.cwd, command: this.ctx.command, files, timeoutMs: this.ctx.timeoutMs, signal: this.ctx.signal });
