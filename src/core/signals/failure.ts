@@ -1,11 +1,10 @@
 /**
  * What every runner parser shares: the id scheme, the shape of a parse result, and the rules for
- * turning a runner's error text into a Failure (paper §3, Signal → Failure).
+ * turning a runner's error text into a Failure (the paper's Signal → Failure step).
  */
 import type { z } from 'zod';
 import { Failure, type StackFrame, type TestOutcome } from '../model';
-
-export type RunnerName = Failure['runner'];
+import { projectFrames } from './stack';
 
 export interface ParseResult {
   outcomes: TestOutcome[];
@@ -34,10 +33,10 @@ export const CODE_FRAME = /^\s*>?\s*\d+\s*\|/;
 const ERROR_HEADER = /^\s*[A-Z]\w*(?:Error|Exception)\b[^:]*:/;
 
 /**
- * The first lines of an error, trimmed: up to the stack or code frame, without blank lines. Headers are put in
- * one form so that every format of a runner words a failure the same way: node's
- * `AssertionError [ERR_ASSERTION]:` becomes `AssertionError:`, and a bare `Error: ` goes (jest's
- * human output, node's TAP and mocha's JSON leave it out, and it says nothing).
+ * The first lines of an error, trimmed: up to the stack or a code frame, without blank lines.
+ * Headers are put in one form so that every format of a runner words a failure the same way:
+ * node's `AssertionError [ERR_ASSERTION]:` becomes `AssertionError:`, and a bare `Error: ` goes
+ * (jest's human output and node's TAP leave it out, and it says nothing).
  */
 export function summarizeMessage(text: string): string {
   const kept: string[] = [];
@@ -74,6 +73,15 @@ export function describeValue(value: unknown): string {
   }
 }
 
+/**
+ * The test's file when the runner does not name it: the outermost frame in the user's code. The
+ * runner (node_modules, node internals) calls the test, and the test calls the code under test,
+ * so the innermost user frame may well be in `src/`.
+ */
+export function testFileIn(stack: readonly StackFrame[]): string | undefined {
+  return projectFrames(stack).at(-1)?.file;
+}
+
 /** The line of the first frame in `file`: the failing assertion, not the test's declaration. */
 export function lineIn(stack: readonly StackFrame[], file: string | undefined): number | undefined {
   return file === undefined ? undefined : stack.find((frame) => frame.file === file)?.line;
@@ -103,6 +111,14 @@ export function diffSides(
   }
   const [expected, actual] = minus === 'expected' ? [minusSide, plusSide] : [plusSide, minusSide];
   return { expected: expected.join('\n'), actual: actual.join('\n') };
+}
+
+/** The first paragraph of `lines`: leading blank lines skipped, then up to the next blank line. */
+export function paragraph(lines: readonly string[]): string[] {
+  const start = lines.findIndex((line) => line.trim() !== '');
+  if (start < 0) return [];
+  const end = lines.findIndex((line, i) => i > start && line.trim() === '');
+  return lines.slice(start, end < 0 ? undefined : end);
 }
 
 /** Lines with their common leading indentation removed (blank lines do not count). */

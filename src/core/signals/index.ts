@@ -1,7 +1,8 @@
 /**
- * The signals stage (paper §3): which runner a command uses, how to ask it for a machine-readable
- * report, and how to turn whatever it printed into per-test outcomes and Failures. Output is
- * untrusted text — a half-written log, another tool's noise — so nothing here throws on it.
+ * The signals stage (Signal → Failure): which runner a command uses, how to ask it for a
+ * machine-readable report, and how to turn whatever it printed into per-test outcomes and
+ * Failures. Output is untrusted text — a half-written log, another tool's noise — so nothing here
+ * throws on it.
  */
 import { stripAnsi } from './ansi';
 import { emptyResult, findJson, isRecord, type ParseResult } from './failure';
@@ -69,7 +70,8 @@ function scriptCalled(words: readonly string[], scripts: Record<string, string>)
 }
 
 function runnerIn(words: readonly string[]): TestRunnerName {
-  const bins = words.map((word) => word.split(/[\\/]/).pop() ?? word);
+  // `node_modules/mocha/bin/mocha.js` and `node_modules\.bin\jest.cmd` name their runner too.
+  const bins = words.map((word) => (word.split(/[\\/]/).pop() ?? word).replace(/\.(?:[cm]?js|cmd)$/, ''));
   if (bins.includes('vitest')) return 'vitest';
   if (bins.includes('jest') || bins.join(' ').includes('react-scripts test')) return 'jest';
   if (bins.includes('mocha') || bins.includes('_mocha')) return 'mocha';
@@ -152,7 +154,7 @@ export function reporterArgs(runner: TestRunnerName, outFile: string): string[] 
       // --run: never stay in watch mode, which vitest enters by default in a terminal.
       return ['--run', '--reporter=json', `--outputFile=${outFile}`];
     case 'mocha':
-      // The json reporter's `output` option exists since mocha 9.1 and is in mocha 11.
+      // The json reporter's `output` option (mochajs/mocha#4131); mocha.test.ts runs it on mocha 11.
       return ['--reporter', 'json', '--reporter-option', `output=${outFile}`];
     default:
       return [];

@@ -3,7 +3,7 @@
  * default human output. Jest names the file of every test in both, so ids carry it:
  * `math.test.js > math > adds`.
  */
-import type { TestOutcome } from '../model';
+import type { Failure, TestOutcome } from '../model';
 import {
   CODE_FRAME,
   describeValue,
@@ -14,6 +14,7 @@ import {
   isRecord,
   lineIn,
   makeFailure,
+  paragraph,
   stringOf,
   summarizeMessage,
   testId,
@@ -119,7 +120,7 @@ function matcherMessage(lines: readonly string[]): string {
  * A file that never ran its tests. The useful line is the error's (`SyntaxError: …`), buried
  * under jest's advice; its line number is in `(line:col)` or vitest's `At file: …:line:col`.
  */
-export function fileFailure(id: string, file: string | undefined, text: string, root: string, runner: 'jest' | 'vitest') {
+export function fileFailure(id: string, file: string | undefined, text: string, root: string, runner: 'jest' | 'vitest'): Failure {
   const lines = text.split('\n');
   const message = errorIn(lines) ?? summarizeMessage(lines.filter((line) => !/^\s*●/.test(line)).join('\n'));
   const position = /\((\d+):\d+\)$/m.exec(message) ?? /^\s*At file: \S+:(\d+):\d+/m.exec(text);
@@ -134,7 +135,7 @@ const BLOCK = /^ {2}● (.*)$/;
 export function parseJestText(text: string, root: string): ParseResult {
   const lines = text.split('\n');
   const outcomes: TestOutcome[] = [];
-  const failures = [];
+  const failures: Failure[] = [];
   let file: string | undefined;
   const suites: { indent: number; title: string }[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -160,7 +161,8 @@ export function parseJestText(text: string, root: string): ParseResult {
       const names = block[1].split(' › ');
       const id = testId(file, names);
       outcomes.push({ id, status: 'failed' });
-      failures.push(textFailure(id, names[names.length - 1], file, dedent(body), root));
+      // With many test files jest repeats every block under "Summary of all failing tests".
+      if (!failures.some((known) => known.id === id)) failures.push(textFailure(id, names[names.length - 1], file, dedent(body), root));
       continue;
     }
     const indent = line.length - line.trimStart().length;
@@ -179,7 +181,7 @@ export function parseJestText(text: string, root: string): ParseResult {
 }
 
 /** A `●` block: message, `Expected:`/`Received:` or a `- Expected / + Received` diff, code frame, `at` lines. */
-function textFailure(id: string, name: string, file: string | undefined, body: readonly string[], root: string) {
+function textFailure(id: string, name: string, file: string | undefined, body: readonly string[], root: string): Failure {
   const end = body.findIndex((line) => CODE_FRAME.test(line) || /^\s*at /.test(line));
   const head = end >= 0 ? body.slice(0, end) : [...body];
   const stack = parseStack(body.join('\n'), root);
@@ -188,15 +190,7 @@ function textFailure(id: string, name: string, file: string | undefined, body: r
   let sides: { expected?: string; actual?: string } = { expected, actual: received };
   const diffAt = head.findIndex((line, k) => /^- Expected/.test(line) && /^\+ Received/.test(head[k + 1] ?? ''));
   if (diffAt >= 0) {
-    const diff: string[] = [];
-    for (const line of head.slice(diffAt + 2)) {
-      if (line.trim() === '') {
-        if (diff.length) break;
-        continue;
-      }
-      diff.push(line);
-    }
-    sides = diffSides(diff, 'expected', 2);
+    sides = diffSides(paragraph(head.slice(diffAt + 2)), 'expected', 2);
   }
   return makeFailure({ id, name, file, line: lineIn(stack, file), message: matcherMessage(head), ...sides, stack, runner: 'jest' });
 }

@@ -1,14 +1,16 @@
 /**
  * Mocha: the spec reporter (what a developer sees) and the `json` reporter (what Self-Heal asks
- * for with `--reporter json --reporter-option output=<file>`, supported since mocha 9).
+ * for with `--reporter json --reporter-option output=<file>`; the option came with
+ * mochajs/mocha#4131, and test/core/signals/mocha.test.ts runs it against mocha 11).
  *
  * Ids are `suite path > title` with the suite path joined by spaces, as mocha's own `fullTitle()`
  * does: the JSON reporter gives only `fullTitle` and `title`, so the suites cannot be told apart
  * there, and the spec reporter must produce the same ids. The file is left out of ids because the
  * spec reporter names it only in failing tests' stacks (see testId).
  */
-import type { TestOutcome } from '../model';
+import type { Failure, TestOutcome } from '../model';
 import {
+  describeValue,
   diffSides,
   emptyResult,
   errorIn,
@@ -17,14 +19,15 @@ import {
   isRecord,
   lineIn,
   makeFailure,
+  paragraph,
   stringOf,
   summarizeMessage,
+  testFileIn,
   testId,
   uniqueOutcomes,
-  describeValue,
   type ParseResult,
 } from './failure';
-import { parseLocation, parseStack, projectFrames, toWorkspacePath } from './stack';
+import { parseLocation, parseStack, toWorkspacePath } from './stack';
 
 function mochaId(parent: string, title: string): string {
   return testId(undefined, parent ? [parent, title] : [title]);
@@ -83,7 +86,7 @@ function loadFailure(text: string, root: string): ParseResult {
   const rest = text.slice(start.index).split('\n');
   const location = parseLocation(start[1], root);
   const stack = [...(location ? [location] : []), ...parseStack(rest.join('\n'), root)];
-  const file = location?.file ?? projectFrames(stack)[0]?.file;
+  const file = location?.file ?? testFileIn(stack);
   const id = file ?? 'Exception during run';
   const failure = makeFailure({
     id,
@@ -115,23 +118,19 @@ function failureBlocks(lines: readonly string[]): { number: string; titles: stri
   return blocks;
 }
 
-function specFailure(id: string, name: string, body: readonly string[], root: string) {
+function specFailure(id: string, name: string, body: readonly string[], root: string): Failure {
   const headerAt = body.findIndex((line) => DIFF_HEADER.test(line));
   const message = summarizeMessage((headerAt >= 0 ? body.slice(0, headerAt) : body).join('\n'));
   const stack = parseStack(body.join('\n'), root);
-  const file = projectFrames(stack)[0]?.file;
+  const file = testFileIn(stack);
   let sides: { expected?: string; actual?: string } = {};
   if (headerAt >= 0) {
     const width = indentOf(body[headerAt]);
-    const diff: string[] = [];
-    for (const line of body.slice(headerAt + 1)) {
-      if (line.trim() === '') {
-        if (diff.length) break;
-        continue;
-      }
-      diff.push(line.slice(width));
-    }
-    sides = diffSides(diff, 'actual', 1);
+    sides = diffSides(
+      paragraph(body.slice(headerAt + 1)).map((line) => line.slice(width)),
+      'actual',
+      1,
+    );
   }
   return makeFailure({ id, name, file, line: lineIn(stack, file), message, ...sides, stack, runner: 'mocha' });
 }
@@ -161,7 +160,7 @@ export function parseMochaJson(report: unknown, root: string): ParseResult {
     const err = isRecord(test.err) ? test.err : {};
     const stackText = stringOf(err.stack) ?? '';
     const stack = parseStack(stackText, root);
-    const file = stringOf(test.file) === undefined ? projectFrames(stack)[0]?.file : toWorkspacePath(String(test.file), root);
+    const file = stringOf(test.file) === undefined ? testFileIn(stack) : toWorkspacePath(String(test.file), root);
     result.failures.push(
       makeFailure({
         id,

@@ -4,8 +4,7 @@
  */
 import path from 'node:path';
 import type { StackFrame, TestOutcome } from '../model';
-import { emptyResult, errorIn, lineIn, makeFailure, testId, uniqueOutcomes, type ParseResult } from './failure';
-import { projectFrames } from './stack';
+import { emptyResult, lineIn, makeFailure, testFileIn, testId, uniqueOutcomes, type ParseResult } from './failure';
 
 /** One reported test or suite, whichever reporter printed it. */
 export interface NodeTest {
@@ -30,14 +29,6 @@ export function isFileName(name: string): boolean {
 }
 
 /**
- * The message of a file that failed outside any test: node prints the child's stderr before the
- * result (as `# ` comments in TAP), and the result itself only says 'test failed'.
- */
-export function fileFailureMessage(stderr: readonly string[], fallback: string): string {
-  return errorIn(stderr) ?? fallback;
-}
-
-/**
  * NodeTest records → outcomes and failures. Ids leave the file out unless a wrapper named it:
  * node reports a test's file (`location:`, stack) only when the test fails, so an id built from
  * it would change the moment the test passed. The Failure still carries the file.
@@ -52,7 +43,7 @@ export function nodeTestResults(tests: readonly NodeTest[]): ParseResult {
     outcomes.push({ id, status: test.status });
     if (!test.failure) continue;
     const { message, expected, actual, stack, location } = test.failure;
-    const file = location?.file ?? test.file ?? projectFrames(stack)[0]?.file;
+    const file = location?.file ?? test.file ?? testFileIn(stack);
     result.failures.push(
       makeFailure({
         id,

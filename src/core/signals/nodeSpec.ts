@@ -12,8 +12,8 @@
  * The tree gives names and statuses; the failing-tests section adds the file of each failure.
  */
 import type { StackFrame, TestOutcome } from '../model';
-import { dedent, indentOf, summarizeMessage, type ParseResult } from './failure';
-import { fileFailureMessage, isFileName, nodeTestResults, type NodeTest } from './nodeResults';
+import { dedent, errorIn, indentOf, summarizeMessage, type ParseResult } from './failure';
+import { isFileName, nodeTestResults, type NodeTest } from './nodeResults';
 import { parseLocation, parseStack, toWorkspacePath } from './stack';
 import { unescapeJs } from './tapYaml';
 
@@ -64,7 +64,8 @@ export function parseNodeSpec(text: string, root: string): ParseResult {
       continue;
     }
     if (isFileName(name) && status === 'failed') {
-      const message = fileFailureMessage(stderr, summarizeMessage(specMessage(block)));
+      // The ✖ line only says 'test failed'; the error is in the stderr printed before it.
+      const message = errorIn(stderr) ?? summarizeMessage(specMessage(block));
       const stack = parseStack(stderr.join('\n'), root);
       tests.push({ names: [], file: toWorkspacePath(name, root), status, container: false, failure: { message, stack } });
     } else {

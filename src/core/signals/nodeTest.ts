@@ -4,8 +4,8 @@
  * spec from the integrated terminal. Both become NodeTest records (nodeResults.ts).
  */
 import type { TestOutcome } from '../model';
-import { summarizeMessage, type ParseResult } from './failure';
-import { fileFailureMessage, isFileName, nodeTestResults, type NodeTest } from './nodeResults';
+import { errorIn, summarizeMessage, type ParseResult } from './failure';
+import { isFileName, nodeTestResults, type NodeTest } from './nodeResults';
 import { parseNodeSpec } from './nodeSpec';
 import { parseLocation, parseStack, toWorkspacePath } from './stack';
 import { parseTapYaml, tapValueText, type TapMap } from './tapYaml';
@@ -21,7 +21,10 @@ interface TapResult {
   directive?: 'skip' | 'todo';
   yaml: TapMap;
   children: TapResult[];
-  /** `# ` lines printed at this level since the previous result: a failed file's stderr. */
+  /**
+   * `# ` lines printed at this level since the previous result. For a file that failed outside
+   * any test they hold its stderr, and with it the error: the result itself only says 'test failed'.
+   */
   comments: string[];
 }
 
@@ -39,7 +42,7 @@ export function parseNodeTap(text: string, root: string): ParseResult {
     const indent = line.length - line.trimStart().length;
     const trimmed = line.trim();
     if (trimmed.startsWith('#')) {
-      if (!trimmed.startsWith('# Subtest:')) comments.set(indent, [...(comments.get(indent) ?? []), trimmed.replace(/^# ?/, '')]);
+      if (!trimmed.startsWith('# Subtest:')) atLevel(comments, indent).push(trimmed.replace(/^# ?/, ''));
       continue;
     }
     const match = RESULT.exec(trimmed);
@@ -61,12 +64,18 @@ export function parseNodeTap(text: string, root: string): ParseResult {
     };
     for (const level of [...pending.keys()]) if (level > indent) pending.delete(level);
     for (const level of [...comments.keys()]) if (level >= indent) comments.delete(level);
-    pending.set(indent, [...(pending.get(indent) ?? []), result]);
+    atLevel(pending, indent).push(result);
   }
   const top = Math.min(...pending.keys());
   const tests: NodeTest[] = [];
   for (const result of pending.get(top) ?? []) flattenTap(result, [], undefined, root, tests);
   return nodeTestResults(tests);
+}
+
+function atLevel<T>(levels: Map<number, T[]>, indent: number): T[] {
+  let list = levels.get(indent);
+  if (!list) levels.set(indent, (list = []));
+  return list;
 }
 
 function flattenTap(result: TapResult, ancestors: string[], file: string | undefined, root: string, out: NodeTest[]): void {
@@ -77,7 +86,7 @@ function flattenTap(result: TapResult, ancestors: string[], file: string | undef
     for (const child of result.children) flattenTap(child, [], wrapped, root, out);
     if (result.children.length === 0 && status === 'failed') {
       const stack = parseStack(result.comments.join('\n'), root);
-      const message = fileFailureMessage(result.comments, tapMessage(yaml));
+      const message = errorIn(result.comments) ?? tapMessage(yaml);
       out.push({ names: [], file: wrapped, status, container: false, failure: { message, stack } });
     }
     return;

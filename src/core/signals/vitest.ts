@@ -3,8 +3,21 @@
  * Vitest names the file of every test, so ids carry it: `math.test.js > math > adds`, the same
  * path vitest prints in its own `FAIL  math.test.js > math > adds` headers.
  */
-import type { TestOutcome } from '../model';
-import { CODE_FRAME, diffSides, emptyResult, findJson, isRecord, lineIn, makeFailure, summarizeMessage, testId, uniqueOutcomes, type ParseResult } from './failure';
+import type { Failure, TestOutcome } from '../model';
+import {
+  CODE_FRAME,
+  diffSides,
+  emptyResult,
+  findJson,
+  isRecord,
+  lineIn,
+  makeFailure,
+  paragraph,
+  summarizeMessage,
+  testId,
+  uniqueOutcomes,
+  type ParseResult,
+} from './failure';
 import { fileFailure, parseJestJson, type TestCounts } from './jest';
 import { parseStack, toWorkspacePath } from './stack';
 
@@ -30,7 +43,7 @@ export function parseVitestText(text: string, root: string): ParseResult {
   const summaryAt = lines.findIndex((line) => /^\s*Test Files\s/.test(line));
   if (summaryAt < 0 && !lines.some((line) => FAIL_HEADER.test(line))) return emptyResult();
   const outcomes: TestOutcome[] = [];
-  const failures = [];
+  const failures: Failure[] = [];
   let file: string | undefined;
   const suites: { indent: number; title: string }[] = [];
   let section = '';
@@ -77,21 +90,10 @@ export function parseVitestText(text: string, root: string): ParseResult {
 }
 
 /** One `FAIL` block: the error line(s), a `- Expected / + Received` diff, `❯ file:line:col` frames. */
-function blockFailure(id: string, name: string, file: string, body: readonly string[], root: string) {
+function blockFailure(id: string, name: string, file: string, body: readonly string[], root: string): Failure {
   const stack = parseStack(body.join('\n'), root);
   const diffAt = body.findIndex((line, k) => line.trim() === '- Expected' && body[k + 1]?.trim() === '+ Received');
-  let sides: { expected?: string; actual?: string } = {};
-  if (diffAt >= 0) {
-    const diff: string[] = [];
-    for (const line of body.slice(diffAt + 2)) {
-      if (line.trim() === '') {
-        if (diff.length) break;
-        continue;
-      }
-      diff.push(line);
-    }
-    sides = diffSides(diff, 'expected', 2);
-  }
+  const sides = diffAt >= 0 ? diffSides(paragraph(body.slice(diffAt + 2)), 'expected', 2) : {};
   const messageEnd = body.findIndex((line, k) => k === diffAt || CODE_FRAME.test(line) || /^\s*File: /.test(line));
   const message = summarizeMessage((messageEnd >= 0 ? body.slice(0, messageEnd) : body).join('\n'));
   return makeFailure({ id, name, file, line: lineIn(stack, file), message, ...sides, stack, runner: 'vitest' });
