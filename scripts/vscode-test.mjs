@@ -1,0 +1,176 @@
+#!/usr/bin/env node
+// The real-VS-Code test layer (see ../shared/notes/real-vscode-tests.md), offline:
+//   1. scripts/vscode-setup.sh (idempotent: chromium, Node 24, code-server 4.139.1, playwright-core,
+//      cached outside the clone);
+//   2. build dist/ when stale, and bundle the mocha suite test/vscode/ into out/vscode-test/;
+//   3. the extension-host suite: code-server with the smoke-test driver, mocha inside the extension
+//      host, its result through codeAutomationExit and its report through a file;
+//   4. the browser E2E on a second server without that flag (it hides notifications): F1 →
+//      "Self-Heal: Heal Failing Tests", the summary toast, the history view, a screenshot.
+// Every server runs in its own process group, and every group is killed at the end.
+// The last line is always `vscode: N passed, N failed`.
+//
+// usage: node scripts/vscode-test.mjs [--host-only | --e2e-only] [--keep]
+//        node scripts/vscode-test.mjs --build-only [--prepare-workspace]   (for F5 and .vscode-test.mjs:
+//        builds, and with --prepare-workspace copies the fixture to .vscode-test/workspace/calc)
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { browser, build, cleanup, consoleTo, keepLogs, lap, RESULTS, ROOT, runDir, setup, startServer, SUITE_OUT, workspace } from './vscode-harness.mjs';
+
+const args = new Set(process.argv.slice(2));
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const EXTENSION_ID = `${pkg.publisher}.${pkg.name}`;
+const HOST_TIMEOUT_MS = 20 * 60_000;
+const E2E_HEAL_TIMEOUT_MS = 5 * 60_000;
+
+const started = Date.now();
+const tally = { passed: 0, failed: 0 };
+const timings = [];
+
+function finish(code) {
+  const extra = code !== 0 && tally.failed === 0 ? 1 : 0; // a harness error counts as a failure
+  console.log(`vscode: ${tally.passed} passed, ${tally.failed + extra} failed`);
+  process.exit(tally.failed + extra > 0 ? 1 : code);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    void cleanup().then(() => finish(130));
+  });
+}
+
+// ---- 3. extension-host suite -----------------------------------------------------------------
+async function hostSuite(env) {
+  const t0 = Date.now();
+  const dir = runDir('host');
+  const ws = workspace(dir);
+  const report = path.join(RESULTS, 'vscode-mocha.txt');
+  const metrics = path.join(RESULTS, 'vscode-metrics.txt');
+  fs.rmSync(report, { force: true });
+  fs.rmSync(metrics, { force: true });
+  const extensionsDir = path.join(dir, 'extensions');
+  fs.mkdirSync(extensionsDir);
+  const { port } = await startServer(env, dir, ws, { smokeDriver: true, extensionsDir, extraEnv: { SELF_HEAL_MOCHA_REPORT: report, SELF_HEAL_METRICS: metrics } });
+  lap(`extension-host suite: code-server on port ${port}, workspace ${ws}`);
+  const authority = `127.0.0.1:${port}`; // must equal the host the browser uses (code-server's remote authority)
+  const payload = [
+    ['extensionDevelopmentPath', `vscode-remote://${authority}${ROOT}`],
+    ['extensionTestsPath', `vscode-remote://${authority}${path.join(SUITE_OUT, 'index.js')}`],
+  ];
+  const page = await (await browser(env)).newPage();
+  consoleTo(page, path.join(RESULTS, 'vscode-host-browser.log'));
+  let exit;
+  const exited = new Promise((resolve) => (exit = resolve));
+  await page.exposeFunction('codeAutomationExit', (code) => exit(code));
+  await page.goto(`http://${authority}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('timeout'), HOST_TIMEOUT_MS))]);
+  const text = fs.existsSync(report) ? fs.readFileSync(report, 'utf8') : '(no mocha report was written: the suite did not start; see test-results/vscode-host-browser.log)\n';
+  process.stdout.write(text);
+  if (fs.existsSync(metrics)) process.stdout.write(fs.readFileSync(metrics, 'utf8'));
+  const counts = /(\d+) passed, (\d+) failed\s*$/.exec(text);
+  if (counts) {
+    tally.passed += Number(counts[1]);
+    tally.failed += Number(counts[2]);
+  }
+  if (code === 'timeout') {
+    console.log(`extension-host suite timed out after ${HOST_TIMEOUT_MS / 60_000} min`);
+    tally.failed += 1;
+  } else if (code !== 0 && !(counts && Number(counts[2]) > 0)) {
+    console.log(`extension-host suite exited with code ${code}`);
+    tally.failed += 1;
+  }
+  keepLogs(dir, 'host');
+  timings.push(`extension-host suite ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+// ---- 4. browser E2E --------------------------------------------------------------------------
+/** The extension as an installed copy (a development path alone does not load it in the browser). */
+function install(extensionsDir) {
+  const target = path.join(extensionsDir, `${EXTENSION_ID}-${pkg.version}`);
+  fs.mkdirSync(target, { recursive: true });
+  for (const entry of ['package.json', 'dist', 'media', 'prompts', 'README.md', 'LICENSE']) {
+    if (fs.existsSync(path.join(ROOT, entry))) fs.cpSync(path.join(ROOT, entry), path.join(target, entry), { recursive: true });
+  }
+}
+
+async function e2e(env) {
+  const t0 = Date.now();
+  const dir = runDir('e2e');
+  const ws = workspace(dir, { 'selfHeal.mode': 'autoApply' });
+  const extensionsDir = path.join(dir, 'extensions');
+  install(extensionsDir);
+  const { port } = await startServer(env, dir, ws, { smokeDriver: false, extensionsDir });
+  lap(`browser E2E: code-server on port ${port}`);
+  const page = await (await browser(env)).newPage({ viewport: { width: 1400, height: 900 } });
+  consoleTo(page, path.join(RESULTS, 'vscode-e2e-browser.log'));
+  const shot = path.join(RESULTS, 'vscode-e2e.png');
+  try {
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    await page.locator('.part.activitybar .action-label[aria-label^="Self-Heal"]').first().waitFor({ timeout: 90_000 });
+    lap('E2E: workbench rendered with the Self-Heal activity-bar entry');
+    await page.keyboard.press('F1');
+    await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 15_000 });
+    await page.keyboard.type('Self-Heal: Heal Failing Tests');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Self-Heal: Heal Failing Tests' }).first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    const toast = page.locator('.notification-toast', { hasText: /Self-Heal: applied 1 of 1 verified fix/ });
+    await toast.waitFor({ timeout: E2E_HEAL_TIMEOUT_MS });
+    lap(`E2E: summary notification: "${(await toast.locator('.notification-list-item-message').innerText()).replace(/\s+/g, ' ')}"`);
+    await page.locator('.part.activitybar .action-label[aria-label^="Self-Heal"]').first().click();
+    const row = page.locator('.part.sidebar .monaco-list-row', { hasText: /src\/math\.js · mutation · ✓ 2\/2 tests/ });
+    await row.first().waitFor({ timeout: 30_000 });
+    lap('E2E: the history view lists the heal');
+    await row.first().click(); // Show Diff of the applied heal
+    await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 30_000 });
+    lap('E2E: clicking the heal opens its diff');
+    await page.waitForTimeout(800); // the toast fades in: too early and it is half transparent
+    await page.screenshot({ path: shot });
+    lap(`E2E: screenshot ${path.relative(ROOT, shot)}`);
+    tally.passed += 1;
+    console.log('  ok    E2E: F1 → Heal Failing Tests → summary → history view (screenshot)');
+  } catch (error) {
+    await page.screenshot({ path: path.join(RESULTS, 'vscode-e2e-failure.png') }).catch(() => undefined);
+    console.log(`  FAIL  E2E: ${error.message.split('\n')[0]} (screenshot: test-results/vscode-e2e-failure.png)`);
+    tally.failed += 1;
+  }
+  keepLogs(dir, 'e2e');
+  timings.push(`browser E2E ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+// ---- main ------------------------------------------------------------------------------------
+try {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  if (args.has('--build-only')) {
+    await build();
+    if (args.has('--prepare-workspace')) {
+      const dir = path.join(ROOT, '.vscode-test', 'workspace');
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.mkdirSync(dir, { recursive: true });
+      lap(`fixture workspace ${path.relative(ROOT, workspace(dir))}`);
+    }
+    lap(`built dist/ and ${path.relative(ROOT, SUITE_OUT)}/`);
+    process.exit(0);
+  }
+  let t0 = Date.now();
+  const env = setup();
+  timings.push(`setup ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  t0 = Date.now();
+  await build();
+  timings.push(`build ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  // One code-server at a time: the machine may have two cores.
+  if (!args.has('--e2e-only')) {
+    await hostSuite(env);
+    await cleanup();
+  }
+  if (!args.has('--host-only')) {
+    await e2e(env);
+    await cleanup();
+  }
+  console.log(`timings: ${timings.join('; ')}; total ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  finish(0);
+} catch (error) {
+  console.log(`vscode-test: ${error.message}`);
+  await cleanup();
+  finish(1);
+}

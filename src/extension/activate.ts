@@ -1,0 +1,149 @@
+/**
+ * The composition root (STYLE §2): builds the ports and registers every command, provider, view
+ * and collector, from here only. Activation does no I/O beyond creating objects: the core, the
+ * ledger and tree-sitter load on first use or in the background (goal ≤ 100 ms, issue 4).
+ */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Failure, HealRecord } from '../core/model';
+import type { Ledger } from '../core/ports';
+import { channelLog } from './adapters/log';
+import { resolveTestCommand, TestCommandResolver } from './adapters/tasks';
+import { DocumentWorkspaceFiles } from './adapters/workspaceFiles';
+import { DiagnosticFailures } from './collectors/diagnostics';
+import { TestFailureDiagnostics } from './collectors/failureDiagnostics';
+import { TaskTestRuns } from './collectors/tasks';
+import { TerminalTestRuns } from './collectors/terminal';
+import { RecentTerminalRuns } from './collectors/testRuns';
+import { commandTable, register, type CommandSpec } from './commands';
+import { loadAnsi, loadLedger, loadProcess, loadSignals, loadTreeSitter } from './core';
+import { FixCache } from './fixCache';
+import { Guard } from './guard';
+import { Healer, type HealerDeps } from './healer';
+import { HealCodeActions, type CodeActionDeps } from './providers/codeActions';
+import { SCHEME, SelfHealContent } from './providers/content';
+import { FixPreview } from './providers/preview';
+import { SettingsReader } from './settings';
+import { HistoryView } from './views/history';
+
+/** What activate returns: for the real-VS-Code tests and for other extensions that integrate. */
+export interface SelfHealApi {
+  activationMs: number;
+  commands: CommandSpec[];
+  healer: Healer;
+  healerDeps: HealerDeps;
+  codeActions: HealCodeActions;
+  codeActionDeps: CodeActionDeps;
+  history: HistoryView;
+  cache: FixCache;
+  settings: SettingsReader;
+  records: () => Promise<HealRecord[]>;
+  resolveTestCommand: typeof resolveTestCommand;
+  /** Resolves when the background tree-sitter load finished. */
+  treeSitterReady: () => Promise<void>;
+}
+
+const SCRIPT_SELECTOR: vscode.DocumentSelector = ['javascript', 'typescript', 'javascriptreact', 'typescriptreact'].map((language) => ({ scheme: 'file', language }));
+/** Long enough for the workbench to finish starting; tree-sitter's load is 5× slower during startup. */
+const WARM_UP_DELAY_MS = 1500;
+
+export function activate(context: vscode.ExtensionContext): SelfHealApi | undefined {
+  const started = performance.now();
+  const channel = vscode.window.createOutputChannel('Self-Heal', { log: true });
+  const log = channelLog(channel);
+  const own = <T extends vscode.Disposable>(disposable: T): T => {
+    context.subscriptions.push(disposable);
+    return disposable;
+  };
+  own(channel);
+
+  const settings = new SettingsReader(
+    (key) => vscode.workspace.getConfiguration('selfHeal').get(key),
+    (message) => {
+      log.warn(message);
+      void vscode.window.showWarningMessage(message);
+    },
+  );
+  own(vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration('selfHeal') && settings.invalidate()));
+
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) {
+    // Activated by a command with no folder open: say what is needed instead of failing later.
+    for (const id of (context.extension.packageJSON as { contributes: { commands: Array<{ command: string }> } }).contributes.commands.map((command) => command.command)) {
+      own(vscode.commands.registerCommand(id, () => vscode.window.showWarningMessage('Self-Heal works on a folder with a package.json. Open one first (File → Open Folder).')));
+    }
+    return undefined;
+  }
+  if ((vscode.workspace.workspaceFolders?.length ?? 0) > 1) log.info(`multi-root workspace: Self-Heal works on the first folder, ${folder.name}`);
+
+  const files = new DocumentWorkspaceFiles(folder.uri);
+  const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
+  let ledgerLoad: Promise<Ledger> | undefined;
+  const ledger = (): Promise<Ledger> =>
+    (ledgerLoad ??= (async () => {
+      await fs.mkdir(storage, { recursive: true });
+      const { JsonlLedger } = await loadLedger();
+      return new JsonlLedger(path.join(storage, 'ledger.jsonl'), log);
+    })());
+  const records = async (): Promise<HealRecord[]> => (await ledger()).read();
+  let treeSitterLoad: Promise<void> | undefined;
+  const treeSitter = (): Promise<void> => (treeSitterLoad ??= loadTreeSitter().then((module) => module.initTreeSitter(path.join(context.extensionPath, 'dist'))));
+  const testCommand = own(new TestCommandResolver(folder));
+  // Warm up off the activation path: tree-sitter and the task providers both take a while.
+  const warmUp = setTimeout(() => {
+    treeSitter().catch((error: unknown) => log.warn(`tree-sitter did not load: ${String(error)}`));
+    if (vscode.workspace.isTrusted) testCommand.resolve(settings.get().testCommand).catch(() => undefined);
+  }, WARM_UP_DELAY_MS);
+  own({ dispose: () => clearTimeout(warmUp) });
+
+  const guard = new Guard(() => ({ trusted: vscode.workspace.isTrusted, mode: settings.get().mode }));
+  const cache = new FixCache();
+  const testFailures = own(new TestFailureDiagnostics(files));
+  const compileErrors = own(new DiagnosticFailures(files, () => guard.listening));
+  const healerDeps: HealerDeps = { files, ledger, log, settings: () => settings.get(), testCommand: (setting) => testCommand.resolve(setting), guard, cache, diagnostics: testFailures, treeSitter, promptsDir: path.join(context.extensionPath, 'prompts') };
+  const healer = own(new Healer(healerDeps));
+
+  const parse = async (output: string, command: string): Promise<Failure[]> => {
+    const [signals, ansi, pkg] = await Promise.all([loadSignals(), loadAnsi(), readPackageJson(files.root)]);
+    return signals.parseTestOutput(ansi.stripAnsi(output), { runner: signals.detectRunner(command, pkg), root: files.root }).failures;
+  };
+  const rerun = async (command: string): Promise<{ exitCode: number | null; failures: Failure[] }> => {
+    const { runProcess } = await loadProcess();
+    const run = await runProcess({ command, cwd: files.root, timeoutMs: settings.get().testTimeoutSeconds * 1000 });
+    return { exitCode: run.exitCode, failures: await parse(run.output, command) };
+  };
+  const sink = (signal: Parameters<Healer['onTestRun']>[0]): void => healer.onTestRun(signal);
+  const recent = new RecentTerminalRuns();
+  own(new TerminalTestRuns(() => guard.listening, parse, sink, recent, log));
+  own(new TaskTestRuns(() => guard.listening, () => guard.mayRunTests().allowed, rerun, sink, recent, log));
+
+  const codeActionDeps: CodeActionDeps = { files, cache, testFailures, compileErrors, guard };
+  const codeActions = new HealCodeActions(codeActionDeps);
+  own(vscode.languages.registerCodeActionsProvider(SCRIPT_SELECTOR, codeActions, HealCodeActions.metadata));
+  own(vscode.workspace.registerTextDocumentContentProvider(SCHEME, new SelfHealContent(cache, records)));
+  const preview = new FixPreview(files, cache, (id) => healer.apply(id), (id) => healer.discard(id));
+
+  const history = own(new HistoryView(records));
+  own(vscode.window.createTreeView('selfHeal.history', { treeDataProvider: history }));
+  own(healer.onDidChangeHistory(() => history.refresh()));
+
+  const commands = commandTable({ healer, preview, history, guard, cache, files, testFailures, compileErrors, records, log, showLog: () => channel.show() });
+  for (const spec of commands) own(register(spec, log));
+
+  const activationMs = performance.now() - started;
+  log.info(`activated in ${activationMs.toFixed(1)} ms for ${folder.uri.fsPath}`);
+  return { activationMs, commands, healer, healerDeps, codeActions, codeActionDeps, history, cache, settings, records, resolveTestCommand, treeSitterReady: treeSitter };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions; sandboxes are removed by the core in finally.
+}
+
+async function readPackageJson(root: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(path.join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}

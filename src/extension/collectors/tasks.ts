@@ -1,0 +1,67 @@
+/**
+ * Signal: test and build tasks that end. The task API gives the exit code but not the output, so:
+ * build tasks (tsc, eslint) already surface as diagnostics through their problem matchers and need
+ * nothing here; a failed test task is re-run through the core's process runner (trusted workspaces
+ * only) to get per-test failures.
+ */
+import * as vscode from 'vscode';
+import type { Failure } from '../../core/model';
+import type { Log } from '../../core/ports';
+import { taskShape } from '../adapters/tasks';
+import { commandOfTask, isTestCommand } from '../testCommand';
+import type { RecentTerminalRuns, TestRunSink } from './testRuns';
+
+/** The terminal's end event and the task's end event arrive in either order, within milliseconds. */
+const SETTLE_MS = 300;
+
+/** Tasks Self-Heal creates itself carry this source, so their ends are not signals. */
+export const OUR_TASK_SOURCE = 'Self-Heal';
+
+export type Rerun = (command: string) => Promise<{ exitCode: number | null; failures: Failure[] }>;
+
+export class TaskTestRuns implements vscode.Disposable {
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    private readonly listening: () => boolean,
+    private readonly mayRunTests: () => boolean,
+    private readonly rerun: Rerun,
+    private readonly sink: TestRunSink,
+    private readonly recent: RecentTerminalRuns,
+    private readonly log: Log,
+  ) {
+    this.subscription = vscode.tasks.onDidEndTaskProcess((event) => void this.ended(event.execution.task, event.exitCode));
+  }
+
+  private async ended(task: vscode.Task, exitCode: number | undefined): Promise<void> {
+    const endedAt = performance.now();
+    if (!this.listening() || exitCode === undefined || task.source === OUR_TASK_SOURCE) return;
+    const shape = taskShape(task);
+    const command = commandOfTask(shape);
+    if (!command || !(shape.isTestGroup || isTestCommand(command))) return;
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    if (this.recent.saw(command, endedAt)) {
+      this.log.debug(`task: "${task.name}" ran in a terminal with shell integration; its output was read there`);
+      return;
+    }
+    if (exitCode === 0) {
+      this.sink({ source: 'task', command, exitCode, failures: [], endedAt });
+      return;
+    }
+    if (!this.mayRunTests()) {
+      this.log.info(`task: "${task.name}" failed; not re-running it to find the failures (untrusted workspace)`);
+      return;
+    }
+    try {
+      const run = await this.rerun(command);
+      this.log.info(`task: "${task.name}" exited ${exitCode}; re-run found ${run.failures.length} failure(s)`);
+      this.sink({ source: 'task', command, exitCode, failures: run.failures, endedAt });
+    } catch (error) {
+      this.log.warn(`task: could not re-run "${command}" to read its failures: ${String(error)}`);
+    }
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * The core, loaded on first use. esbuild turns these dynamic imports into lazily evaluated
+ * modules inside the one bundle, so activation pays only for parsing the file, not for running
+ * the pipeline's module code (activation goal ≤ 100 ms, issue 4).
+ */
+export const loadHeal = () => import('../core/heal');
+export const loadLedger = () => import('../core/record/ledger');
+export const loadSignals = () => import('../core/signals/index');
+export const loadAnsi = () => import('../core/signals/ansi');
+export const loadTreeSitter = () => import('../core/analysis/treeSitter');
+export const loadProcess = () => import('../core/verify/process');

@@ -1,0 +1,99 @@
+/**
+ * The verified-fix cache the lightbulb reads. `provideCodeActions` must answer instantly and never
+ * run tests (DESIGN "Code actions"), so everything it offers comes from here: per failure, either
+ * a search in flight, verified outcomes, or the reason none was found. Pure (no 'vscode').
+ */
+import type { HealOutcome } from '../core/api';
+
+export type FailureState =
+  | { state: 'searching' }
+  | { state: 'verified'; outcomeIds: string[] }
+  | { state: 'unfixed'; reason: string };
+
+export class FixCache {
+  private readonly outcomes = new Map<string, HealOutcome>();
+  private readonly failures = new Map<string, FailureState>();
+  private readonly listeners = new Set<() => void>();
+
+  onDidChange(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  searching(failureIds: string[]): void {
+    for (const id of failureIds) {
+      // A verified fix stays on offer while a new search runs.
+      if (this.failures.get(id)?.state !== 'verified') this.failures.set(id, { state: 'searching' });
+    }
+    this.changed();
+  }
+
+  /** Record a heal session's outcomes; failures still marked searching in `asked` are settled too. */
+  record(heals: HealOutcome[], asked: string[] = []): void {
+    const settled = new Set<string>();
+    for (const heal of heals) {
+      for (const failure of heal.failures) {
+        settled.add(failure.id);
+        if (heal.fix) {
+          this.outcomes.set(heal.id, heal);
+          const previous = this.failures.get(failure.id);
+          const ids = previous?.state === 'verified' ? previous.outcomeIds.filter((id) => this.outcomes.has(id)) : [];
+          this.failures.set(failure.id, { state: 'verified', outcomeIds: [heal.id, ...ids.filter((id) => id !== heal.id)] });
+        } else if (this.failures.get(failure.id)?.state !== 'verified') {
+          this.failures.set(failure.id, { state: 'unfixed', reason: heal.reason ?? 'no candidate passed the tests' });
+        }
+      }
+    }
+    for (const id of asked) {
+      if (!settled.has(id) && this.failures.get(id)?.state === 'searching') {
+        this.failures.set(id, { state: 'unfixed', reason: 'the failure did not reproduce in the sandbox' });
+      }
+    }
+    this.changed();
+  }
+
+  /** A search ended without a report (cancelled or failed): nothing is in flight any more. */
+  abandon(failureIds: string[]): void {
+    for (const id of failureIds) if (this.failures.get(id)?.state === 'searching') this.failures.delete(id);
+    this.changed();
+  }
+
+  state(failureId: string): FailureState | undefined {
+    return this.failures.get(failureId);
+  }
+
+  outcome(id: string): HealOutcome | undefined {
+    return this.outcomes.get(id);
+  }
+
+  /** Verified outcomes, newest first. */
+  verified(): HealOutcome[] {
+    return [...this.outcomes.values()].reverse();
+  }
+
+  /** Forget an outcome (applied or discarded) and the failures it was for. */
+  remove(outcomeId: string): void {
+    const outcome = this.outcomes.get(outcomeId);
+    if (!outcome) return;
+    this.outcomes.delete(outcomeId);
+    for (const failure of outcome.failures) {
+      const state = this.failures.get(failure.id);
+      if (state?.state !== 'verified') continue;
+      const rest = state.outcomeIds.filter((id) => id !== outcomeId && this.outcomes.has(id));
+      if (rest.length) this.failures.set(failure.id, { state: 'verified', outcomeIds: rest });
+      else this.failures.delete(failure.id);
+    }
+    this.changed();
+  }
+
+  /** The test run passed: no failure is pending, and unapplied fixes answer a question nobody asks. */
+  clear(): void {
+    this.outcomes.clear();
+    this.failures.clear();
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * The extension's side of the pipeline: it asks the core for verified fixes (one heal session at a
+ * time: sandboxes are heavy and the machine may have two cores), keeps them in the FixCache for
+ * the lightbulb, applies and reverts them through the WorkspaceFiles adapter, and reacts to test
+ * runs the collectors saw.
+ */
+import * as vscode from 'vscode';
+import type { HealReport } from '../core/api';
+import { SelfHealError, type Failure, type HealRecord } from '../core/model';
+import type { Ledger, Log } from '../core/ports';
+import { withCancellableProgress } from './adapters/progress';
+import type { DocumentWorkspaceFiles } from './adapters/workspaceFiles';
+import type { TestFailureDiagnostics } from './collectors/failureDiagnostics';
+import type { TestRunSignal } from './collectors/testRuns';
+import { loadHeal } from './core';
+import type { FixCache } from './fixCache';
+import type { Guard } from './guard';
+import type { Settings } from './settings';
+import type { TestCommandChoice } from './testCommand';
+
+export interface HealerDeps {
+  files: DocumentWorkspaceFiles;
+  ledger: () => Promise<Ledger>;
+  log: Log;
+  settings: () => Settings;
+  /** Resolves the verification command: selfHeal.testCommand, the Test-group task, or npm test. */
+  testCommand: (setting: string | undefined) => Promise<TestCommandChoice>;
+  guard: Guard;
+  cache: FixCache;
+  diagnostics: TestFailureDiagnostics;
+  /** Resolves once tree-sitter is loaded (started in the background after activation). */
+  treeSitter: () => Promise<void>;
+  promptsDir: string;
+}
+
+export interface SearchOptions {
+  /** User-started: notification progress and messages. Background: status-bar progress, log only. */
+  interactive: boolean;
+}
+
+export class Healer implements vscode.Disposable {
+  private readonly historyChanged = new vscode.EventEmitter<void>();
+  readonly onDidChangeHistory = this.historyChanged.event;
+  private chain: Promise<unknown> = Promise.resolve();
+  /** Test-visible timing: the last background search from a test-run signal to a cached verified fix. */
+  lastSignalToVerifiedMs: number | undefined;
+
+  constructor(private readonly deps: HealerDeps) {}
+
+  /**
+   * Find verified fixes for `failures` (all failures of a fresh test run when undefined).
+   * Resolves to undefined when refused or cancelled; throws SelfHealError for anything the user must act on.
+   */
+  async search(failures: Failure[] | undefined, options: SearchOptions): Promise<HealReport | undefined> {
+    const gate = this.deps.guard.mayRunTests();
+    if (!gate.allowed) {
+      this.deps.log.info(`heal refused: ${gate.reason}`);
+      if (options.interactive) void vscode.window.showWarningMessage(gate.reason);
+      return undefined;
+    }
+    const ids = failures?.map((failure) => failure.id) ?? [];
+    this.deps.cache.searching(ids);
+    const run = this.chain.then(() => this.run(failures, ids, options));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async run(failures: Failure[] | undefined, ids: string[], options: SearchOptions): Promise<HealReport | undefined> {
+    const { files, log, cache } = this.deps;
+    try {
+      const settings = this.deps.settings();
+      const choice = await this.deps.testCommand(settings.testCommand);
+      if (choice.command === undefined) throw new SelfHealError('NO_TEST_COMMAND', choice.message);
+      log.info(`heal: ${failures ? `${failures.length} failure(s)` : 'all failing tests'} with "${choice.command}" (from ${choice.from})`);
+      const [{ healWorkspace }] = await Promise.all([loadHeal(), this.deps.treeSitter()]);
+      const title = failures?.length === 1 ? `Self-Heal: healing ${failures[0]!.name}` : 'Self-Heal: healing failing tests';
+      const location = options.interactive ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window;
+      const report = await withCancellableProgress<HealReport>({ title, location }, (progress, signal) =>
+        healWorkspace({
+          files,
+          testCommand: choice.command,
+          testTimeoutMs: settings.testTimeoutSeconds * 1000,
+          maxCandidates: settings.maxCandidates,
+          failures,
+          signal,
+          log,
+          progress,
+          promptsDir: this.deps.promptsDir,
+        }),
+      );
+      cache.record(report.heals, ids);
+      if (!failures) this.deps.diagnostics.publish(report.baseline.run.failures);
+      log.info(`heal: ${report.heals.filter((heal) => heal.fix).length}/${report.heals.length} verified in ${report.ms} ms`);
+      return report;
+    } catch (error) {
+      cache.abandon(ids);
+      if (isCancellation(error)) {
+        log.info('heal: cancelled');
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  async apply(outcomeId: string): Promise<HealRecord> {
+    const outcome = this.deps.cache.outcome(outcomeId);
+    if (!outcome?.fix) {
+      throw new SelfHealError('NOT_FOUND', 'This fix is no longer available (applied, discarded, or replaced by a newer run). Run Self-Heal again.');
+    }
+    const { applyFix } = await loadHeal();
+    const record = await applyFix(outcome, this.deps.files, await this.deps.ledger());
+    this.deps.log.info(`applied ${record.id}: ${record.summary} in ${record.file}`);
+    this.deps.cache.remove(outcomeId);
+    this.deps.diagnostics.remove(outcome.failures.map((failure) => failure.id));
+    this.historyChanged.fire();
+    return record;
+  }
+
+  discard(outcomeId: string): void {
+    this.deps.cache.remove(outcomeId);
+  }
+
+  async revert(recordId: string): Promise<HealRecord> {
+    const { revertHeal } = await loadHeal();
+    const record = await revertHeal(recordId, this.deps.files, await this.deps.ledger());
+    this.deps.log.info(`reverted ${recordId} in ${record.file}`);
+    this.historyChanged.fire();
+    return record;
+  }
+
+  /** A test run the collectors saw: show its failures, and look for fixes in the background. */
+  onTestRun(signal: TestRunSignal): void {
+    const { guard, cache, diagnostics, log } = this.deps;
+    if (!guard.listening) return;
+    if (signal.exitCode === 0) {
+      diagnostics.clear();
+      cache.clear();
+      return;
+    }
+    if (!signal.failures.length) return;
+    diagnostics.publish(signal.failures);
+    const fresh = signal.failures.filter((failure) => {
+      const state = cache.state(failure.id)?.state;
+      return state !== 'searching' && state !== 'verified';
+    });
+    if (!fresh.length || !guard.mayRunTests().allowed) return;
+    this.search(fresh, { interactive: false })
+      .then(async (report) => {
+        if (!report) return;
+        if (report.heals.some((heal) => heal.fix)) this.lastSignalToVerifiedMs = performance.now() - signal.endedAt;
+        if (!guard.autoApply) return;
+        for (const heal of report.heals) if (heal.fix) await this.apply(heal.id);
+      })
+      .catch((error: unknown) => log.warn(`background heal after ${signal.source} "${signal.command}" failed: ${describe(error)}`));
+  }
+
+  dispose(): void {
+    this.historyChanged.dispose();
+  }
+}
+
+export function isCancellation(error: unknown): boolean {
+  return (
+    (error instanceof SelfHealError && error.code === 'CANCELLED') ||
+    error instanceof vscode.CancellationError ||
+    (error instanceof Error && error.name === 'AbortError')
+  );
+}
+
+export function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

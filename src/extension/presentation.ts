@@ -1,0 +1,58 @@
+/**
+ * The words users read: quick-fix titles, the heal summary, history descriptions. Pure, so the
+ * exact wording is pinned by unit tests and shared by the lightbulb, the quick pick and the tree.
+ */
+import type { HealOutcome, HealReport } from '../core/api';
+import type { Evidence, HealRecord } from '../core/model';
+
+/** "(✓ 3/3 tests)": the whole suite passed in the sandbox, not just the targeted test. */
+export function evidenceBadge(evidence: Evidence): string {
+  return `✓ ${evidence.suite.passed}/${evidence.suite.total} tests`;
+}
+
+export function fixTitle(summary: string, evidence: Evidence): string {
+  return `Self-Heal: ${summary} (${evidenceBadge(evidence)})`;
+}
+
+export function evidenceDetail(evidence: Evidence): string {
+  const targeted = `fixes ${evidence.targeted.passed}/${evidence.targeted.total} failing test${evidence.targeted.total === 1 ? '' : 's'}`;
+  const suite = `${evidence.suite.passed}/${evidence.suite.total} tests pass in the sandbox`;
+  return `${targeted}; ${suite}${evidence.suite.newlyFailing.length ? `; newly failing: ${evidence.suite.newlyFailing.join(', ')}` : ''}`;
+}
+
+export function verifiedFixes(heals: HealOutcome[]): HealOutcome[] {
+  return heals.filter((heal) => heal.fix);
+}
+
+export function healSummary(report: Pick<HealReport, 'baseline' | 'heals' | 'ms'>, applied: number): string {
+  const failing = report.baseline.failed;
+  if (failing === 0) return `Self-Heal: all ${report.baseline.passed} tests pass; nothing to heal.`;
+  const verified = verifiedFixes(report.heals).length;
+  const seconds = (report.ms / 1000).toFixed(1);
+  const tests = `${failing} failing test${failing === 1 ? '' : 's'}`;
+  if (verified === 0) {
+    const reason = report.heals.find((heal) => heal.reason)?.reason;
+    return `Self-Heal: no verified fix for ${tests} (${seconds}s)${reason ? `: ${reason}` : '.'}`;
+  }
+  const fixes = `${verified} verified fix${verified === 1 ? '' : 'es'}`;
+  return applied > 0
+    ? `Self-Heal: applied ${applied} of ${fixes} for ${tests} (${seconds}s).`
+    : `Self-Heal: ${fixes} for ${tests} (${seconds}s).`;
+}
+
+/** How long ago, in the coarse words a history list needs. */
+export function ago(at: string, now: number): string {
+  const seconds = Math.max(0, Math.round((now - Date.parse(at)) / 1000));
+  if (seconds < 60) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.round(hours / 24)} days ago`;
+}
+
+export function historyDescription(record: HealRecord, reverted: boolean, now: number): string {
+  const parts = [record.file, record.engine, evidenceBadge(record.evidence), ago(record.at, now)];
+  if (reverted) parts.push('reverted');
+  return parts.join(' · ');
+}

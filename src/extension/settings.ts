@@ -1,0 +1,51 @@
+/**
+ * `selfHeal.*` as the extension sees it: read from the workspace configuration and validated with
+ * the core's zod schema (src/core/settings.ts, shared with the CLI; STYLE §5). An invalid value
+ * never crashes anything: it falls back to its default, and the user is warned once, with the
+ * setting's name and what to do.
+ * Free of 'vscode' imports so that the unit tests (test/extension) run it under plain Node;
+ * activate.ts passes in how to read the configuration.
+ */
+import { Settings as SettingsSchema, validateSettings, type Settings } from '../core/settings';
+
+export type { Settings };
+export type Mode = Settings['mode'];
+export type SettingKey = keyof Settings;
+export const settingKeys = Object.keys(SettingsSchema.shape) as SettingKey[];
+
+export function describeProblem(problem: string): string {
+  return `Self-Heal: invalid setting ${problem} Fix it in Settings (search "selfHeal").`;
+}
+
+/** Reads the live configuration through `read` (one raw value per key); warns once per distinct problem. */
+export class SettingsReader {
+  private readonly warned = new Set<string>();
+  private cached: Settings | undefined;
+
+  constructor(
+    private readonly read: (key: SettingKey) => unknown,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  /** Call when the `selfHeal` configuration changed. */
+  invalidate(): void {
+    this.cached = undefined;
+  }
+
+  get(): Settings {
+    if (this.cached) return this.cached;
+    const raw: Record<string, unknown> = {};
+    for (const key of settingKeys) {
+      const value = this.read(key);
+      if (value !== undefined && value !== null) raw[key] = value;
+    }
+    const { settings, problems } = validateSettings(raw);
+    for (const problem of problems) {
+      if (this.warned.has(problem)) continue;
+      this.warned.add(problem);
+      this.warn(describeProblem(problem));
+    }
+    this.cached = settings;
+    return settings;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The history sidebar (`selfHeal.history`): applied heals from the ledger, newest first, with
+ * Show Diff, Revert and Copy Patch. The ledger is read lazily, when the view is first shown; an
+ * empty tree shows the welcome content from package.json (viewsWelcome).
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { HealRecord } from '../../core/model';
+import { evidenceDetail, historyDescription } from '../presentation';
+import { recordUri } from '../providers/content';
+
+export class HealItem extends vscode.TreeItem {
+  constructor(
+    readonly record: HealRecord,
+    readonly reverted: boolean,
+    now: number,
+  ) {
+    super(record.summary, vscode.TreeItemCollapsibleState.None);
+    this.id = record.id;
+    this.description = historyDescription(record, reverted, now);
+    this.contextValue = reverted ? 'heal.reverted' : 'heal.applied';
+    this.iconPath = new vscode.ThemeIcon(reverted ? 'discard' : 'pass', new vscode.ThemeColor(reverted ? 'disabledForeground' : 'testing.iconPassed'));
+    this.tooltip = new vscode.MarkdownString(
+      [
+        `**${record.summary}**${reverted ? ' (reverted)' : ''}`,
+        `${record.file} · ${record.engine} (${record.operator}) · ${new Date(record.at).toLocaleString()}`,
+        `Evidence: ${evidenceDetail(record.evidence)}`,
+        `Fixed: ${record.failures.map((failure) => failure.id).join(', ') || '—'}`,
+        `Class: ${record.diagnosis.class}; tried ${record.tried.length} candidate(s) in ${(record.ms / 1000).toFixed(1)} s`,
+      ].join('\n\n'),
+    );
+    this.command = { command: 'selfHeal.showDiff', title: 'Show Diff', arguments: [this] };
+  }
+}
+
+export class HistoryView implements vscode.TreeDataProvider<HealItem>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly records: () => Promise<HealRecord[]>) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  getTreeItem(item: HealItem): vscode.TreeItem {
+    return item;
+  }
+
+  async getChildren(parent?: HealItem): Promise<HealItem[]> {
+    if (parent) return [];
+    const records = await this.records();
+    const reverted = new Set(records.filter((record) => record.kind === 'revert' && record.reverts).map((record) => record.reverts!));
+    const now = Date.now();
+    return records
+      .filter((record) => record.kind === 'apply')
+      .reverse()
+      .map((record) => new HealItem(record, reverted.has(record.id), now));
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+export async function showRecordDiff(record: HealRecord): Promise<void> {
+  for (const file of Object.keys(record.after)) {
+    const title = `${path.basename(file)}: ${record.summary} (heal ${record.id.slice(0, 8)})`;
+    await vscode.commands.executeCommand('vscode.diff', recordUri(record.id, 'before', file), recordUri(record.id, 'after', file), title);
+  }
+}

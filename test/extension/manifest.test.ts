@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { Settings } from '../../src/core/settings';
+
+interface Manifest {
+  activationEvents: string[];
+  engines: { vscode: string };
+  devDependencies: Record<string, string>;
+  contributes: {
+    commands: Array<{ command: string; title: string; category: string }>;
+    menus: Record<string, Array<{ command: string }>>;
+    configuration: { properties: Record<string, { default: unknown; description?: string; markdownDescription?: string }> };
+    views: Record<string, Array<{ id: string }>>;
+    viewsContainers: { activitybar: Array<{ icon: string }> };
+    viewsWelcome: Array<{ view: string }>;
+    walkthroughs: Array<{ steps: Array<{ media: { markdown?: string } }> }>;
+  };
+}
+
+const root = path.join(__dirname, '..', '..');
+const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
+const { contributes } = manifest;
+
+describe('package.json contributions', () => {
+  it('never activates on "*"', () => {
+    assert.ok(manifest.activationEvents.includes('workspaceContains:package.json'));
+    assert.ok(!manifest.activationEvents.includes('*'));
+  });
+
+  it('files every command under the "Self-Heal" category, and menus name only contributed commands', () => {
+    const ids = new Set(contributes.commands.map((command) => command.command));
+    for (const command of contributes.commands) assert.equal(command.category, 'Self-Heal', command.command);
+    for (const [menu, entries] of Object.entries(contributes.menus)) {
+      for (const entry of entries) assert.ok(ids.has(entry.command), `${menu}: ${entry.command}`);
+    }
+  });
+
+  it("describes every setting, with the core schema's defaults", () => {
+    const defaults = Settings.parse({});
+    assert.deepEqual(Object.keys(contributes.configuration.properties).sort(), Object.keys(defaults).map((key) => `selfHeal.${key}`).sort());
+    for (const [key, value] of Object.entries(defaults)) {
+      const property = contributes.configuration.properties[`selfHeal.${key}`]!;
+      assert.deepEqual(property.default, value, key);
+      assert.ok(property.description ?? property.markdownDescription, `${key} has a description`);
+    }
+  });
+
+  it('has the history view with a welcome view, and its media files exist', () => {
+    assert.deepEqual(contributes.views.selfHeal?.map((view) => view.id), ['selfHeal.history']);
+    assert.ok(contributes.viewsWelcome.some((welcome) => welcome.view === 'selfHeal.history'));
+    const media = [...contributes.viewsContainers.activitybar.map((container) => container.icon), ...contributes.walkthroughs.flatMap((walkthrough) => walkthrough.steps.map((step) => step.media.markdown!))];
+    for (const file of media) assert.ok(fs.existsSync(path.join(root, file)), file);
+  });
+
+  it('does not target a VS Code newer than the one the offline tests run (code-server 4.139.1 = 1.139.1)', () => {
+    const [major, minor] = manifest.engines.vscode.replace(/^\^/, '').split('.').map(Number);
+    assert.ok(major === 1 && minor! <= 139, manifest.engines.vscode);
+    const types = manifest.devDependencies['@types/vscode']!.split('.').map(Number);
+    assert.ok(types[1]! <= minor!, '@types/vscode must not be newer than engines.vscode');
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * extensionTestsPath: runs the mocha suite inside the real extension host. The host's console does
+ * not reach the terminal, so the report goes to a file (SELF_HEAL_MOCHA_REPORT) that
+ * scripts/vscode-test.mjs prints; its last line is "N passed, N failed".
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+import * as vscode from 'vscode';
+
+/** Files in the order they build on each other: activation, the heal flow, signals, guards. */
+const SUITES = ['activation.spec.js', 'healing.spec.js', 'terminal.spec.js', 'guards.spec.js'];
+
+function fileReporter(out: string) {
+  return function FileReporter(runner: Mocha.Runner): void {
+    const lines: string[] = [`mocha in the extension host: node ${process.version}, VS Code ${vscode.version}`];
+    let passed = 0;
+    let failed = 0;
+    const started = Date.now();
+    const flush = (): void => fs.writeFileSync(out, `${lines.join('\n')}\n`);
+    runner.on('suite', (suite) => suite.title && lines.push(suite.title));
+    runner.on('pass', (test) => {
+      passed++;
+      lines.push(`  ok    ${test.title} (${test.duration} ms)`);
+      flush();
+    });
+    runner.on('fail', (test, error: Error) => {
+      failed++;
+      lines.push(`  FAIL  ${test.fullTitle()}\n        ${(error.stack ?? error.message).split('\n').join('\n        ')}`);
+      flush();
+    });
+    runner.on('end', () => {
+      lines.push(`suite time ${((Date.now() - started) / 1000).toFixed(1)} s`, `${passed} passed, ${failed} failed`);
+      flush();
+    });
+  };
+}
+
+export function run(): Promise<void> {
+  const out = process.env.SELF_HEAL_MOCHA_REPORT ?? path.join(__dirname, 'mocha-report.txt');
+  fs.writeFileSync(out, 'mocha started\n');
+  const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, reporter: fileReporter(out) as unknown as typeof Mocha.reporters.Base });
+  for (const file of SUITES) mocha.addFile(path.join(__dirname, 'suite', file));
+  return new Promise((resolve, reject) => {
+    mocha.run((failures) => (failures ? reject(new Error(`${failures} test(s) failed`)) : resolve()));
+  });
+}
