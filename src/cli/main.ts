@@ -14,15 +14,20 @@ import { readWorkspaceSettings } from '../core/settings';
 import { DiskFiles } from './adapters/files';
 import { stderrLog, stderrProgress } from './adapters/log';
 import { formatHeal, formatHistory, healJson } from './format';
+import { LLM_CLI_OPTIONS, LLM_USAGE, llmFromCli } from './llmOptions';
+import { readWorkspaceLlmSettings } from '../core/healing/llm/settings';
 
 const USAGE = `Usage:
   self-heal heal [DIR] [--test "<command>"] [--apply] [--json] [--timeout SECONDS] [--max-candidates N] [--verbose]
+                 [--engine offline|llm|all] [--base-url URL] [--model NAME] [--local-only] [--llm-attempts N] [--llm-timeout SECONDS]
   self-heal history [DIR] [--json]
   self-heal revert ID [DIR]
 
 heal     runs the tests, finds a verified fix for each failure and prints it; --apply writes them.
 history  lists the heals applied in DIR (from DIR/.self-heal/ledger.jsonl).
-revert   undoes an applied heal, if the file still holds what the heal wrote.`;
+revert   undoes an applied heal, if the file still holds what the heal wrote.
+
+${LLM_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -57,6 +62,7 @@ async function heal(argv: string[], signal: AbortSignal): Promise<number> {
       timeout: { type: 'string' },
       'max-candidates': { type: 'string' },
       verbose: { type: 'boolean', short: 'v', default: false },
+      ...LLM_CLI_OPTIONS,
     },
   });
   if (positionals.length > 1) throw new UsageError(`heal takes one folder, got ${positionals.length}.`);
@@ -64,12 +70,22 @@ async function heal(argv: string[], signal: AbortSignal): Promise<number> {
   const log = stderrLog(values.verbose);
   const { settings, problems } = await readWorkspaceSettings(root);
   for (const p of problems) log.warn(p);
+  const llmSettings = await readWorkspaceLlmSettings(root);
+  for (const p of llmSettings.problems) log.warn(p);
+  const engine = llmFromCli(values, process.env, llmSettings.settings, log);
+  if (typeof engine === 'string') throw new UsageError(engine);
+  log.info(engine.describe);
   const files = new DiskFiles(root);
   const report: HealReport = await healWorkspace({
     files,
     testCommand: values.test ?? (settings.testCommand || undefined),
     testTimeoutMs: (positiveInt(values.timeout, '--timeout') ?? settings.testTimeoutSeconds) * 1000,
     maxCandidates: positiveInt(values['max-candidates'], '--max-candidates') ?? settings.maxCandidates,
+    engines: engine.engines,
+    llm: engine.llm,
+    llmMaxAttempts: engine.maxAttempts,
+    llmExclude: engine.exclude,
+    pastHeals: engine.llm ? await new JsonlLedger(workspaceLedgerPath(root), log).read() : [],
     signal,
     log,
     progress: stderrProgress(!values.json && process.stderr.isTTY !== false),

@@ -19,6 +19,8 @@ export interface HealOptions {
   llm?: Llm;
   /** Attempts the LLM gets per failure group, each with the previous attempt's test output (default 3). */
   llmMaxAttempts?: number;
+  /** selfHeal.llm.exclude: gitignore-style globs never sent to the model nor edited by it. */
+  llmExclude?: string[];
   /** Applied heals from the ledger: the LLM engine shows the most similar ones to the model. */
   pastHeals?: HealRecord[];
   /** Directory holding prompts/*.md (the LLM engine's templates). */

@@ -85,6 +85,8 @@ export async function healWorkspace(options: HealOptions): Promise<HealReport> {
       report.heals.push(outcome);
     }
     report.ms = Date.now() - started;
+    const spent = report.heals.reduce((t, h) => ({ input: t.input + (h.tokens?.input ?? 0), output: t.output + (h.tokens?.output ?? 0) }), { input: 0, output: 0 });
+    if (spent.input + spent.output > 0) log.info(`LLM tokens this session: ${spent.input} in / ${spent.output} out`);
     return report;
   } finally {
     await sandbox.dispose();
@@ -92,6 +94,8 @@ export async function healWorkspace(options: HealOptions): Promise<HealReport> {
 }
 
 const alsoFixed = new WeakMap<HealOutcome, string[]>();
+/** Why the LLM engine stopped early (endpoint down, key refused), to tell the user instead of "no fix". */
+const llmStops = new WeakMap<HealOutcome, string>();
 const alsoFixedOf = (o: HealOutcome): string[] => alsoFixed.get(o) ?? [];
 
 /** Failures handed in by a host (a diagnostic, terminal output) are matched to the baseline's; otherwise all baseline failures. */
@@ -152,7 +156,7 @@ async function healGroup(failures: Failure[], ctx: GroupContext): Promise<HealOu
     if (!found && ctx.engines?.includes('llm') && ctx.llm) found = await healWithLlm(search, failures, diagnosis, files, outcome, ctx);
     outcome.tried = search.tally.tried;
     outcome.testRuns = search.tally.testRuns;
-    if (!found) return finish(`No verified fix among ${outcome.candidatesTried} candidate(s): none made the failing test(s) pass without breaking another.`);
+    if (!found) return finish(llmStops.get(outcome) ?? `No verified fix among ${outcome.candidatesTried} candidate(s): none made the failing test(s) pass without breaking another.`);
     outcome.fix = toFix(found, files);
     alsoFixed.set(outcome, found.comparison.alsoFixed);
     return finish();
@@ -182,6 +186,8 @@ async function healWithLlm(search: Search, failures: Failure[], diagnosis: Diagn
     diagnosis,
     files,
     root: ctx.sandbox.cwd,
+    workspaceRoot: ctx.files.root, // the sandbox has no gitignored .env, so redaction reads it here
+    exclude: ctx.llmExclude,
     llm: ctx.llm!,
     promptsDir: ctx.promptsDir,
     maxAttempts: ctx.llmMaxAttempts ?? 3,
@@ -196,6 +202,8 @@ async function healWithLlm(search: Search, failures: Failure[], diagnosis: Diagn
     },
   });
   outcome.tokens = result.tokens;
+  for (const r of result.rejections) search.tally.tried.push({ candidateId: `llm-reply-${r.attempt}`, summary: `LLM reply ${r.attempt}`, status: 'invalid', reason: r.reason });
+  if (!found && result.error) llmStops.set(outcome, result.error);
   if (found && result.candidate) found.candidate = { ...found.candidate, tokens: result.tokens };
   return found;
 }
