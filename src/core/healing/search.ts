@@ -45,6 +45,10 @@ export class Search {
   private screen: Screen | undefined;
   private screenBaseline: Map<string, { status: string; assertions: number }> | undefined;
   private baselineFitness = 0;
+  /** The unpatched code fails to load in the screen, so "pass" means: loads, and every test passes. */
+  private loadFailed = false;
+  /** How long one screen of the unpatched code took: a candidate many times slower is hanging. */
+  private screenBudgetMs = 3000;
   /** Targeted test id (as the real runner names it) → the screen's id for the same test. */
   private screenIds = new Map<string, string>();
   readonly tally: Tally = { tried: [], testRuns: 0, promising: [] };
@@ -55,7 +59,19 @@ export class Search {
   async prepare(): Promise<void> {
     if (this.ctx.testFiles.length === 0) return;
     const screen = new Screen(this.ctx.sandbox.cwd, Math.min(this.ctx.timeoutMs, 5000));
-    const outcome = await screen.run(this.absoluteTestFiles(), Math.min(this.ctx.timeoutMs, 15000), this.ctx.signal);
+    let outcome = await screen.run(this.absoluteTestFiles(), Math.min(this.ctx.timeoutMs, 15000), this.ctx.signal);
+    // Once more, warm: the first run pays for process start-up and module loading, and the
+    // hang budget below is derived from the time of a typical run.
+    if (outcome.kind === 'ran') outcome = await screen.run(this.absoluteTestFiles(), Math.min(this.ctx.timeoutMs, 15000), this.ctx.signal);
+    if (outcome.kind === 'ran' && outcome.tests.length === 0 && outcome.loadError) {
+      // The code under test does not even load (a syntax error, a redeclared name): the real
+      // runner reports the file, the screen sees a load error. A candidate passes the screen
+      // when the files load and every test in them passes.
+      this.screen = screen;
+      this.screenBaseline = new Map();
+      this.loadFailed = true;
+      return;
+    }
     if (outcome.kind !== 'ran' || outcome.tests.length === 0) {
       this.ctx.log.debug(`screen: not used (${outcome.kind === 'unsupported' ? outcome.reason : outcome.kind === 'ran' ? outcome.loadError ?? 'no tests' : 'timeout'})`);
       screen.dispose();
@@ -77,6 +93,9 @@ export class Search {
     }
     this.screen = screen;
     this.screenBaseline = byId;
+    // Mutants that loop forever are common (a flipped loop condition); waiting seconds for each
+    // would dominate the search. 20× the unpatched time, within [400 ms, timeout].
+    this.screenBudgetMs = Math.min(this.ctx.timeoutMs, Math.max(400, outcome.ms * 20));
     this.baselineFitness = this.fitness(outcome.tests);
   }
 
@@ -92,10 +111,15 @@ export class Search {
   }
 
   private async runScreen(): Promise<ScreenVerdict> {
-    const budget = Math.max(1500, Math.min(this.ctx.timeoutMs, 10000));
-    const outcome = await this.screen!.run(this.absoluteTestFiles(), budget, this.ctx.signal);
+    const outcome = await this.screen!.run(this.absoluteTestFiles(), this.screenBudgetMs, this.ctx.signal);
     if (outcome.kind === 'timeout') return { pass: false, fitness: 0, reason: 'hangs (screen timed out)', timeout: true };
     if (outcome.kind === 'unsupported') return { pass: true, fitness: 0, reason: 'screen unsupported' };
+    if (this.loadFailed) {
+      const loads = !outcome.loadError && outcome.tests.length > 0;
+      const passed = outcome.tests.filter((t) => t.status === 'passed').length;
+      const pass = loads && outcome.tests.every((t) => t.status !== 'failed');
+      return { pass, fitness: loads ? 1 + passed : 0, reason: pass ? 'passes the screen' : loads ? 'loads now, but tests still fail' : 'still does not load' };
+    }
     const byId = new Map(outcome.tests.map((t) => [t.id, t]));
     const still = this.ctx.targeted.filter((id) => byId.get(this.screenIds.get(id) ?? id)?.status !== 'passed');
     const broken = [...this.screenBaseline!].filter(([id, b]) => b.status === 'passed' && byId.get(id)?.status !== 'passed').map(([id]) => id);
@@ -170,6 +194,7 @@ export class Search {
   }
 
   private record(candidate: Candidate, status: Verdict['status'], reason: string, comparison?: Comparison): void {
+    this.ctx.log.debug(`candidate ${this.tally.tried.length + 1}: ${candidate.summary} → ${status} (${reason})`);
     this.tally.tried.push({ candidateId: candidate.id, summary: candidate.summary, status, reason, evidence: comparison?.evidence });
   }
 

@@ -26,9 +26,13 @@ function workerEntry(): { file: string; execArgv: string[] } {
   return { file: path.join(__dirname, 'screenWorker.ts'), execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href] };
 }
 
+/** Module caches are cleared between runs, but closures the code under test leaves behind are not: recycle the worker now and then. */
+const RUNS_PER_WORKER = 150;
+
 export class Screen {
   private worker: ChildProcess | undefined;
   private unsupported: string | undefined;
+  private runs = 0;
 
   constructor(
     private readonly cwd: string,
@@ -66,6 +70,7 @@ export class Screen {
   /** Run `files` (absolute paths) in the worker. Budget: the whole run, after which the worker is killed. */
   async run(files: string[], budgetMs: number, signal?: AbortSignal): Promise<ScreenOutcome> {
     if (this.unsupported) return { kind: 'unsupported', reason: this.unsupported };
+    if (++this.runs % RUNS_PER_WORKER === 0) this.kill();
     const worker = (this.worker ??= this.spawn());
     const started = Date.now();
     const outcome = await new Promise<ScreenOutcome>((resolve) => {

@@ -9,6 +9,7 @@ import type { Node } from '../../analysis/treeSitter';
 import { walk } from '../../analysis/treeSitter';
 import { ASSIGN_FAMILIES, BINARY_FAMILIES, BOUNDARY, CALLEE_SWAPS, MEMBER_SWAPS, siblings } from './families';
 import { enclosingFunction, isUse, namesInScope } from './scope';
+import { contextMutations } from './contextual';
 import { templateMutations } from './templates';
 
 export interface Mutation {
@@ -45,6 +46,7 @@ export const COST = {
   operandDrop: 1.8,
   negation: 1.7,
   identifier: 1.6,
+  returnVariable: 1.15,
   literal: 2.0,
   boolean: 1.9,
   ternarySwap: 2.0,
@@ -55,6 +57,16 @@ export const COST = {
   update: 1.3,
   deleteStatement: 2.8,
   template: 2.9,
+  contextLiteral: 2.1,
+  everywhere: 1.6,
+  flipReturns: 1.8,
+  branchSwap: 2.0,
+  elementSwap: 2.1,
+  assignKind: 1.5,
+  plusOne: 2.3,
+  dropCall: 2.0,
+  truncate: 1.9,
+  memberToName: 2.3,
   hinted: 0.4,
 } as const;
 
@@ -82,6 +94,8 @@ function binaryMutations(node: Node, sink: MutationSink): void {
   const at = `line ${op.startPosition.row + 1}`;
   const comparisons = new Set(['<', '<=', '>', '>=']);
   for (const sibling of siblings(BINARY_FAMILIES, op.type)) {
+    // `-a ** b` parses for tree-sitter but is a SyntaxError in JavaScript.
+    if (sibling === '**' && left.type === 'unary_expression') continue;
     const cross = comparisons.has(op.type) !== comparisons.has(sibling);
     const cost = BOUNDARY[op.type] === sibling ? COST.boundary : cross ? COST.crossComparison : COST.operator;
     sink.add(op, sibling, 'binary-operator', `replace ${code(op.type)} with ${code(sibling)} on ${at}`, cost);
@@ -101,8 +115,13 @@ function numberMutations(node: Node, sink: MutationSink): void {
   const value = Number(text);
   const at = `line ${node.startPosition.row + 1}`;
   const variants = new Set([value + 1, value - 1, value === 0 ? 1 : 0, value === 1 ? 0 : 1]);
+  const negated = node.parent?.type === 'unary_expression' && node.parent.child(0)?.type === '-';
   for (const v of variants) {
-    if (v < 0) continue;
+    // -1 is written as a unary minus; `0 → -1` is proposed below as a replacement of the literal.
+    if (v < 0) {
+      if (!negated) sink.add(node, String(v), 'literal', `change ${code(text)} to ${code(String(v))} on ${at}`, COST.literal + 0.1);
+      continue;
+    }
     sink.add(node, String(v), 'literal', `change ${code(text)} to ${code(String(v))} on ${at}`, COST.literal + (Math.abs(v - value) === 1 ? 0 : 0.2));
   }
   // A negated literal is a unary expression, so `-1 → 1` and `1 → -1` are proposed here.
@@ -141,8 +160,10 @@ function identifierMutations(node: Node, sink: MutationSink, hints: FailureHints
   const names = inScope.filter((n) => n !== node.text);
   // Many candidates dilute each one's prior: a name among 3 is likelier than one among 15.
   const crowd = Math.min(names.length, 12) * 0.03;
+  // Returning the wrong variable is a classic slip, and a cheap one to test.
+  const returned = parent.type === 'return_statement';
   for (const name of names) {
-    sink.add(node, name, 'identifier', `use ${code(name)} instead of ${code(node.text)} on ${at}`, (hinted ? COST.hinted : COST.identifier) + crowd);
+    sink.add(node, name, 'identifier', `${returned ? 'return' : 'use'} ${code(name)} instead of ${code(node.text)} on ${at}`, (hinted ? COST.hinted : returned ? COST.returnVariable : COST.identifier) + crowd);
   }
 }
 
@@ -259,6 +280,7 @@ export function mutationsIn(region: Node, source: string, hints: FailureHints = 
         statementMutations(node, sink);
     }
   }
+  sink.out.push(...contextMutations(region, source));
   sink.out.push(...templateMutations(region, source));
   return sink.out;
 }

@@ -1,0 +1,85 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { parse } from '../../../../src/core/analysis/treeSitter';
+import { applyEdits, hintsFrom, singleCandidates } from '../../../../src/core/healing/mutation/engine';
+import { mutationsIn } from '../../../../src/core/healing/mutation/operators';
+import { Failure } from '../../../../src/core/model';
+
+async function variants(source: string, file = 'a.js'): Promise<string[]> {
+  const tree = await parse(file, source);
+  try {
+    return mutationsIn(tree!.rootNode, source).map((m) => applyEdits(source, [{ start: m.start, end: m.end, newText: m.text }]));
+  } finally {
+    tree!.delete();
+  }
+}
+
+describe('mutation operators', () => {
+  it('swaps operators within their family, boundaries included', async () => {
+    const out = await variants('const f = (a, b) => a < b;');
+    assert.ok(out.includes('const f = (a, b) => a <= b;'));
+    assert.ok(out.includes('const f = (a, b) => a > b;'));
+    assert.ok(!out.includes('const f = (a, b) => a + b;'), 'no cross-family swap to arithmetic');
+  });
+
+  it('changes integer literals by one, to 0/1 and to -1', async () => {
+    const out = await variants('let i = 0;');
+    assert.ok(out.includes('let i = 1;'));
+    assert.ok(out.includes('let i = -1;'));
+  });
+
+  it('borrows a literal that the same function already uses', async () => {
+    const out = await variants('function f(n) { for (let i = 2; i < n; i++) {} for (let j = 0; j < n; j++) {} }');
+    assert.ok(out.some((v) => v.includes('let j = 2')));
+  });
+
+  it('replaces an identifier only by names in scope, never by a global', async () => {
+    const out = await variants('function g(a, b) { const t = a; return b + Math.max(t, 1); }');
+    assert.ok(out.includes('function g(a, b) { const t = a; return a + Math.max(t, 1); }'));
+    assert.ok(!out.some((v) => v.includes('a.max(')), 'the global Math is left alone');
+  });
+
+  it('swaps often-confused methods', async () => {
+    const out = await variants('const f = (x) => Math.floor(x);');
+    assert.ok(out.includes('const f = (x) => Math.ceil(x);'));
+  });
+
+  it('replaces an operator along a whole chain at once', async () => {
+    const out = await variants('const f = (c) => c != 1 || c != 2 || c != 3;');
+    assert.ok(out.includes('const f = (c) => c != 1 && c != 2 && c != 3;'));
+  });
+
+  it('flips every returned boolean of a predicate together', async () => {
+    const out = await variants('function p(n) { if (n < 2) return true; return false; }');
+    assert.ok(out.includes('function p(n) { if (n < 2) return false; return true; }'));
+  });
+
+  it('drops trailing operands of a chain and a chained call', async () => {
+    const out = await variants("const f = (a, b, s) => [a * b * a * b, s.replace(',', '.').replace('.', ',')];");
+    assert.ok(out.some((v) => v.includes('[a * b, ')));
+    assert.ok(out.some((v) => v.includes("s.replace(',', '.')]")));
+  });
+
+  it('turns a quoted parameter name back into the variable', async () => {
+    const out = await variants("const h = (text) => md5('text');");
+    assert.ok(out.includes('const h = (text) => md5(text);'));
+  });
+
+  it('adds optional chaining first where a failure read a property of undefined', async () => {
+    const source = 'function cityOf(user) {\n  return user.address.city;\n}\n';
+    const failure = Failure.parse({ id: 't', name: 't', message: "TypeError: Cannot read properties of undefined (reading 'city')" });
+    const candidates = await singleCandidates([{ file: 'a.js', start: 0, end: source.length, line: 0, score: 1, why: 'test' }], [{ file: 'a.js', text: source }], hintsFrom([failure]));
+    assert.match(applyEdits(source, candidates[0].edits), /user\.address\?\.city/);
+  });
+
+  it('drops candidates that do not parse', async () => {
+    const source = 'const f = (a, b) => -a - b;\n';
+    const candidates = await singleCandidates([{ file: 'a.js', start: 0, end: source.length, line: 0, score: 1, why: 'test' }], [{ file: 'a.js', text: source }], hintsFrom([]));
+    for (const c of candidates) {
+      const tree = await parse('a.js', applyEdits(source, c.edits));
+      assert.equal(tree!.rootNode.hasError, false, c.summary);
+      tree!.delete();
+    }
+    assert.ok(!candidates.some((c) => applyEdits(source, c.edits).includes('-a ** b')), '`-a ** b` is a syntax error in JavaScript');
+  });
+});
