@@ -6,7 +6,7 @@
  */
 import type { Node } from '../../analysis/treeSitter';
 import { walk } from '../../analysis/treeSitter';
-import { COST, MutationSink, type Mutation } from './operators';
+import { COST, isLoopBound, MutationSink, type Mutation } from './operators';
 import { FUNCTION_TYPES, isUse, namesInScope } from './scope';
 
 const code = (text: string): string => '`' + (text.length > 40 ? text.slice(0, 37) + '…' : text) + '`';
@@ -62,7 +62,8 @@ function borrowLiteral(node: Node, fn: Node, sink: MutationSink, seen: Map<strin
   for (const other of seen.get(key)!) {
     if (other === node.text) continue;
     if (kind === 'number' && Math.abs(Number(other) - Number(node.text)) === 1) continue; // ±1 is proposed elsewhere
-    sink.add(node, other, 'literal-from-context', `use ${code(other)} instead of ${code(node.text)} on ${lineOf(node)}`, COST.contextLiteral);
+    const cost = isLoopBound(node) ? COST.loopLiteral + 0.3 : COST.contextLiteral;
+    sink.add(node, other, 'literal-from-context', `use ${code(other)} instead of ${code(node.text)} on ${lineOf(node)}`, cost);
   }
 }
 
@@ -74,11 +75,21 @@ function stringMutations(node: Node, fn: Node, sink: MutationSink): void {
   if (/^[A-Za-z_$][\w$]*$/.test(inner) && namesInScope(node, node.startIndex).includes(inner)) {
     sink.add(node, inner, 'unquote', `use the variable ${code(inner)} instead of the string ${code(node.text)} on ${lineOf(node)}`, COST.literal - 0.2);
   }
-  // The same literal written several times is one decision: change them all together.
-  const same = [...walk(fn)].filter((n) => n.type === 'string' && n.text === node.text);
-  if (same.length > 1 && same[0].equals(node) && inner !== '') {
-    sink.replaceRange(fn.startIndex, fn.endIndex, fn.startPosition.row, replaceNodes(sink.source, fn, same, `${quote}${quote}`), 'literal-everywhere', `use an empty string instead of every ${code(node.text)} from ${lineOf(node)}`, COST.literal + 0.3);
+  // A variable's initial value and its reset value are one decision: `let t = ','` … `t = ','`.
+  const variable = assignedName(node);
+  if (!variable || inner === '') return;
+  const same = [...walk(fn)].filter((n) => n.type === 'string' && n.text === node.text && assignedName(n) === variable);
+  if (same.length > 1 && same[0].equals(node)) {
+    sink.replaceRange(fn.startIndex, fn.endIndex, fn.startPosition.row, replaceNodes(sink.source, fn, same, `${quote}${quote}`), 'literal-everywhere', `start and reset ${code(variable)} with an empty string instead of ${code(node.text)} from ${lineOf(node)}`, COST.literal + 0.3);
   }
+}
+
+/** The variable a literal is assigned to (`let t = 'x'`, `t = 'x'`), if it is one. */
+function assignedName(node: Node): string | undefined {
+  const parent = node.parent;
+  if (parent?.type === 'variable_declarator' && parent.childForFieldName('value')?.equals(node)) return parent.childForFieldName('name')?.text;
+  if (parent?.type === 'assignment_expression' && parent.childForFieldName('right')?.equals(node)) return parent.childForFieldName('left')?.text;
+  return undefined;
 }
 
 function replaceNodes(source: string, within: Node, nodes: Node[], text: string): string {

@@ -42,12 +42,13 @@ export const COST = {
   operator: 1.1,
   crossComparison: 1.5,
   member: 1.2,
-  callee: 1.4,
+  callee: 2.1,
   operandDrop: 1.8,
   negation: 1.7,
   identifier: 1.6,
   returnVariable: 1.15,
   literal: 2.0,
+  loopLiteral: 1.05,
   boolean: 1.9,
   ternarySwap: 2.0,
   argSwap: 2.2,
@@ -109,6 +110,18 @@ function binaryMutations(node: Node, sink: MutationSink): void {
   }
 }
 
+export function isLoopBound(node: Node): boolean {
+  for (let n: Node | null = node.parent; n; n = n.parent) {
+    if (n.type === 'for_statement') {
+      const init = n.childForFieldName('initializer');
+      const condition = n.childForFieldName('condition');
+      return !!(init && init.startIndex <= node.startIndex && node.endIndex <= init.endIndex) || !!(condition && condition.startIndex <= node.startIndex && node.endIndex <= condition.endIndex);
+    }
+    if (n.type.endsWith('statement') || n.type === 'statement_block') return false;
+  }
+  return false;
+}
+
 function numberMutations(node: Node, sink: MutationSink): void {
   const text = node.text;
   if (!/^\d+$/.test(text)) return;
@@ -116,13 +129,17 @@ function numberMutations(node: Node, sink: MutationSink): void {
   const at = `line ${node.startPosition.row + 1}`;
   const variants = new Set([value + 1, value - 1, value === 0 ? 1 : 0, value === 1 ? 0 : 1]);
   const negated = node.parent?.type === 'unary_expression' && node.parent.child(0)?.type === '-';
+  // Loop bounds are where off-by-ones live: `for (let i = 1; …)` meant 0 far more often than a
+  // literal elsewhere is wrong.
+  const loopBound = isLoopBound(node);
+  const base = loopBound ? COST.loopLiteral : COST.literal;
   for (const v of variants) {
     // -1 is written as a unary minus; `0 → -1` is proposed below as a replacement of the literal.
     if (v < 0) {
-      if (!negated) sink.add(node, String(v), 'literal', `change ${code(text)} to ${code(String(v))} on ${at}`, COST.literal + 0.1);
+      if (!negated) sink.add(node, String(v), 'literal', `change ${code(text)} to ${code(String(v))} on ${at}`, base + 0.1);
       continue;
     }
-    sink.add(node, String(v), 'literal', `change ${code(text)} to ${code(String(v))} on ${at}`, COST.literal + (Math.abs(v - value) === 1 ? 0 : 0.2));
+    sink.add(node, String(v), 'literal', `change ${code(text)} to ${code(String(v))} on ${at}`, base + (Math.abs(v - value) === 1 ? 0 : 0.2));
   }
   // A negated literal is a unary expression, so `-1 → 1` and `1 → -1` are proposed here.
   const parent = node.parent;
