@@ -17,10 +17,13 @@ import { TaskTestRuns } from './collectors/tasks';
 import { TerminalTestRuns } from './collectors/terminal';
 import { RecentTerminalRuns } from './collectors/testRuns';
 import { commandTable, register, type CommandSpec } from './commands';
-import { loadAnsi, loadLedger, loadProcess, loadSignals, loadTreeSitter } from './core';
+import { loadAnsi, loadLedger, loadLlm, loadProcess, loadSignals, loadTreeSitter } from './core';
 import { FixCache } from './fixCache';
 import { Guard } from './guard';
 import { Healer, type HealerDeps } from './healer';
+import { ApiKeys } from './llm/apiKeys';
+import { planEngines } from './llm/engines';
+import { LlmSettingsReader } from './llm/settings';
 import { HealCodeActions, type CodeActionDeps } from './providers/codeActions';
 import { SCHEME, SelfHealContent } from './providers/content';
 import { FixPreview } from './providers/preview';
@@ -38,6 +41,8 @@ export interface SelfHealApi {
   history: HistoryView;
   cache: FixCache;
   settings: SettingsReader;
+  llmSettings: LlmSettingsReader;
+  apiKeys: ApiKeys;
   records: () => Promise<HealRecord[]>;
   resolveTestCommand: typeof resolveTestCommand;
   /** Resolves when the background tree-sitter load finished. */
@@ -58,14 +63,21 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
   };
   own(channel);
 
-  const settings = new SettingsReader(
-    (key) => vscode.workspace.getConfiguration('selfHeal').get(key),
-    (message) => {
-      log.warn(message);
-      void vscode.window.showWarningMessage(message);
-    },
+  const warn = (message: string): void => {
+    log.warn(message);
+    void vscode.window.showWarningMessage(message);
+  };
+  const settings = new SettingsReader((key) => vscode.workspace.getConfiguration('selfHeal').get(key), warn);
+  const llmSettings = new LlmSettingsReader(() => vscode.workspace.getConfiguration('selfHeal').get('llm'), loadLlm, warn);
+  own(
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('selfHeal')) settings.invalidate();
+      if (!event.affectsConfiguration('selfHeal.llm')) return;
+      llmSettings.invalidate();
+      // Validate now, so that an invalid value is reported when it is set rather than at the next heal.
+      llmSettings.get().catch((error: unknown) => log.warn(`selfHeal.llm: ${String(error)}`));
+    }),
   );
-  own(vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration('selfHeal') && settings.invalidate()));
 
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) {
@@ -101,7 +113,9 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
   const cache = new FixCache();
   const testFailures = own(new TestFailureDiagnostics(files));
   const compileErrors = own(new DiagnosticFailures(files, () => guard.listening));
-  const healerDeps: HealerDeps = { files, ledger, log, settings: () => settings.get(), testCommand: (setting) => testCommand.resolve(setting), guard, cache, diagnostics: testFailures, treeSitter, promptsDir: path.join(context.extensionPath, 'prompts') };
+  const apiKeys = new ApiKeys(context.secrets);
+  const engines = (): ReturnType<typeof planEngines> => planEngines({ settings: () => llmSettings.get(), apiKey: (baseUrl) => apiKeys.get(baseUrl), records, load: loadLlm, log });
+  const healerDeps: HealerDeps = { files, ledger, log, settings: () => settings.get(), testCommand: (setting) => testCommand.resolve(setting), guard, cache, diagnostics: testFailures, treeSitter, promptsDir: path.join(context.extensionPath, 'prompts'), engines };
   const healer = own(new Healer(healerDeps));
 
   const parse = async (output: string, command: string): Promise<Failure[]> => {
@@ -128,12 +142,12 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
   own(vscode.window.createTreeView('selfHeal.history', { treeDataProvider: history }));
   own(healer.onDidChangeHistory(() => history.refresh()));
 
-  const commands = commandTable({ healer, preview, history, guard, cache, files, testFailures, compileErrors, records, log, showLog: () => channel.show() });
+  const commands = commandTable({ healer, preview, history, guard, cache, files, testFailures, compileErrors, records, log, showLog: () => channel.show(), apiKeys, llmSettings });
   for (const spec of commands) own(register(spec, log));
 
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms for ${folder.uri.fsPath}`);
-  return { activationMs, commands, healer, healerDeps, codeActions, codeActionDeps, history, cache, settings, records, resolveTestCommand, treeSitterReady: treeSitter };
+  return { activationMs, commands, healer, healerDeps, codeActions, codeActionDeps, history, cache, settings, llmSettings, apiKeys, records, resolveTestCommand, treeSitterReady: treeSitter };
 }
 
 export function deactivate(): void {

@@ -13,6 +13,9 @@ import type { FixCache } from './fixCache';
 import type { Guard } from './guard';
 import { healFailingTests } from './healFailingTests';
 import { describe, type Healer, isCancellation } from './healer';
+import { clearApiKey, setApiKey } from './llm/apiKeyCommands';
+import type { ApiKeys } from './llm/apiKeys';
+import type { LlmSettingsReader } from './llm/settings';
 import { evidenceBadge } from './presentation';
 import type { FixPreview } from './providers/preview';
 import { type HealItem, type HistoryView, showRecordDiff } from './views/history';
@@ -37,6 +40,8 @@ export interface CommandServices {
   records: () => Promise<HealRecord[]>;
   log: Log;
   showLog: () => void;
+  apiKeys: ApiKeys;
+  llmSettings: LlmSettingsReader;
 }
 
 export function commandTable(s: CommandServices): CommandSpec[] {
@@ -83,6 +88,8 @@ export function commandTable(s: CommandServices): CommandSpec[] {
     },
     { id: 'selfHeal.refreshHistory', title: 'Refresh History', handler: () => s.history.refresh() },
     { id: 'selfHeal.showLog', title: 'Show Log', handler: () => s.showLog() },
+    { id: 'selfHeal.setApiKey', title: 'Set API Key', handler: (key?: string) => setApiKey(s, key) },
+    { id: 'selfHeal.clearApiKey', title: 'Clear API Key', handler: () => clearApiKey(s) },
   ];
 }
 

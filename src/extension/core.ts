@@ -9,3 +9,5 @@ export const loadSignals = () => import('../core/signals/index');
 export const loadAnsi = () => import('../core/signals/ansi');
 export const loadTreeSitter = () => import('../core/analysis/treeSitter');
 export const loadProcess = () => import('../core/verify/process');
+/** `selfHeal.llm.*` and the OpenAI-compatible client: the `openai` package alone takes longer to load than activation may. */
+export const loadLlm = () => import('../core/healing/llm/settings');

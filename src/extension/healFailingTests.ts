@@ -9,7 +9,7 @@ import type { HealOutcome, HealReport } from '../core/api';
 import type { Log } from '../core/ports';
 import type { Guard } from './guard';
 import { describe, type Healer } from './healer';
-import { evidenceBadge, evidenceDetail, healSummary, verifiedFixes } from './presentation';
+import { engineBadge, evidenceBadge, evidenceDetail, healSummary, verifiedFixes } from './presentation';
 import type { FixPreview } from './providers/preview';
 
 export interface HealFailingTestsResult {
@@ -56,7 +56,7 @@ export async function pickFix(outcomes: HealOutcome[], healer: Healer, preview: 
   pick.items = outcomes.map((outcome) => ({
     outcome,
     label: outcome.fix!.candidate.summary,
-    description: `${Object.keys(outcome.fix!.after).join(', ')} · ${evidenceBadge(outcome.fix!.evidence)}`,
+    description: `${Object.keys(outcome.fix!.after).join(', ')} · ${engineBadge(outcome.fix!.candidate.engine, outcome.fix!.candidate.tokens)} · ${evidenceBadge(outcome.fix!.evidence)}`,
     detail: `${outcome.failures.map((failure) => failure.name).join(', ')} — ${evidenceDetail(outcome.fix!.evidence)}`,
     buttons: [applyButton],
   }));

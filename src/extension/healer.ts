@@ -2,7 +2,8 @@
  * The extension's side of the pipeline: it asks the core for verified fixes (one heal session at a
  * time: sandboxes are heavy and the machine may have two cores), keeps them in the FixCache for
  * the lightbulb, applies and reverts them through the WorkspaceFiles adapter, and reacts to test
- * runs the collectors saw.
+ * runs the collectors saw. Fixes from the LLM engine take exactly the same path as offline ones;
+ * only the tokens they cost are counted here, per heal and for the session.
  */
 import * as vscode from 'vscode';
 import type { HealReport } from '../core/api';
@@ -15,6 +16,8 @@ import type { TestRunSignal } from './collectors/testRuns';
 import { loadHeal } from './core';
 import type { FixCache } from './fixCache';
 import type { Guard } from './guard';
+import { OFFLINE_RETRY, type EnginePlan } from './llm/engines';
+import { engineBadge, spentTokens, tokenLog, type Tokens } from './presentation';
 import type { Settings } from './settings';
 import type { TestCommandChoice } from './testCommand';
 
@@ -31,11 +34,15 @@ export interface HealerDeps {
   /** Resolves once tree-sitter is loaded (started in the background after activation). */
   treeSitter: () => Promise<void>;
   promptsDir: string;
+  /** Offline only, or offline then the LLM (selfHeal.llm.*), decided afresh for each heal. */
+  engines: () => Promise<EnginePlan>;
 }
 
 export interface SearchOptions {
   /** User-started: notification progress and messages. Background: status-bar progress, log only. */
   interactive: boolean;
+  /** May the LLM be asked (when enabled)? Default yes. */
+  llm?: boolean;
 }
 
 export class Healer implements vscode.Disposable {
@@ -44,6 +51,11 @@ export class Healer implements vscode.Disposable {
   private chain: Promise<unknown> = Promise.resolve();
   /** Test-visible timing: the last background search from a test-run signal to a cached verified fix. */
   lastSignalToVerifiedMs: number | undefined;
+  /** LLM tokens spent since activation; the log shows this running total after each heal. */
+  readonly sessionTokens: Tokens = { input: 0, output: 0 };
+  private readonly llmWarned = new Set<string>();
+  /** Failures the LLM was asked about since the tests last passed. */
+  private readonly llmAsked = new Set<string>();
 
   constructor(private readonly deps: HealerDeps) {}
 
@@ -71,8 +83,9 @@ export class Healer implements vscode.Disposable {
       const settings = this.deps.settings();
       const choice = await this.deps.testCommand(settings.testCommand);
       if (choice.command === undefined) throw new SelfHealError('NO_TEST_COMMAND', choice.message);
-      log.info(`heal: ${failures ? `${failures.length} failure(s)` : 'all failing tests'} with "${choice.command}" (from ${choice.from})`);
-      const [{ healWorkspace }] = await Promise.all([loadHeal(), this.deps.treeSitter()]);
+      const [{ healWorkspace }, plan] = await Promise.all([loadHeal(), options.llm === false ? OFFLINE_RETRY : this.deps.engines(), this.deps.treeSitter()]);
+      if (plan.unusable) this.llmUnusable(plan.unusable, options.interactive);
+      log.info(`heal: ${failures ? `${failures.length} failure(s)` : 'all failing tests'} with "${choice.command}" (from ${choice.from}); engines: ${plan.describe}`);
       const title = failures?.length === 1 ? `Self-Heal: healing ${failures[0]!.name}` : 'Self-Heal: healing failing tests';
       const location = options.interactive ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window;
       const report = await withCancellableProgress<HealReport>({ title, location }, (progress, signal) =>
@@ -86,8 +99,12 @@ export class Healer implements vscode.Disposable {
           log,
           progress,
           promptsDir: this.deps.promptsDir,
+          ...plan.options,
         }),
       );
+      this.countTokens(spentTokens(report.heals));
+      // An outcome carries tokens (even 0) exactly when the LLM engine ran for it.
+      for (const heal of report.heals) if (heal.tokens) for (const failure of heal.failures) this.llmAsked.add(failure.id);
       cache.record(report.heals, ids);
       if (!failures) this.deps.diagnostics.publish(report.baseline.run.failures);
       log.info(`heal: ${report.heals.filter((heal) => heal.fix).length}/${report.heals.length} verified in ${report.ms} ms`);
@@ -102,6 +119,27 @@ export class Healer implements vscode.Disposable {
     }
   }
 
+  private countTokens(spent: Tokens): void {
+    if (spent.input + spent.output === 0) return;
+    this.sessionTokens.input += spent.input;
+    this.sessionTokens.output += spent.output;
+    this.deps.log.info(tokenLog(spent, this.sessionTokens));
+  }
+
+  /** An interactive heal says so every time (the user waits for a fix); a background one once per reason. */
+  private llmUnusable(reason: string, interactive: boolean): void {
+    const first = !this.llmWarned.has(reason);
+    this.llmWarned.add(reason);
+    const message = `Self-Heal: LLM healing is on, but this heal runs offline only: ${reason}`;
+    if (first) this.deps.log.warn(message);
+    if (!interactive && !first) return;
+    const action = /API key/.test(reason) ? 'Set API Key' : 'Open Settings';
+    void vscode.window.showWarningMessage(message, action).then(async (choice) => {
+      if (choice === 'Set API Key') await vscode.commands.executeCommand('selfHeal.setApiKey');
+      if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'selfHeal.llm');
+    });
+  }
+
   async apply(outcomeId: string): Promise<HealRecord> {
     const outcome = this.deps.cache.outcome(outcomeId);
     if (!outcome?.fix) {
@@ -109,7 +147,7 @@ export class Healer implements vscode.Disposable {
     }
     const { applyFix } = await loadHeal();
     const record = await applyFix(outcome, this.deps.files, await this.deps.ledger());
-    this.deps.log.info(`applied ${record.id}: ${record.summary} in ${record.file}`);
+    this.deps.log.info(`applied ${record.id}: ${record.summary} in ${record.file} (${engineBadge(record.engine, record.tokens)})`);
     this.deps.cache.remove(outcomeId);
     this.deps.diagnostics.remove(outcome.failures.map((failure) => failure.id));
     this.historyChanged.fire();
@@ -135,6 +173,7 @@ export class Healer implements vscode.Disposable {
     if (signal.exitCode === 0) {
       diagnostics.clear();
       cache.clear();
+      this.llmAsked.clear();
       return;
     }
     if (!signal.failures.length) return;
@@ -144,7 +183,8 @@ export class Healer implements vscode.Disposable {
       return state !== 'searching' && state !== 'verified';
     });
     if (!fresh.length || !guard.mayRunTests().allowed) return;
-    this.search(fresh, { interactive: false })
+    // Background heals run on every failing test run; the LLM is asked once per failure, and again only from the lightbulb.
+    this.search(fresh, { interactive: false, llm: fresh.some((failure) => !this.llmAsked.has(failure.id)) })
       .then(async (report) => {
         if (!report) return;
         if (report.heals.some((heal) => heal.fix)) this.lastSignalToVerifiedMs = performance.now() - signal.endedAt;

@@ -1,9 +1,15 @@
 /**
- * The words users read: quick-fix titles, the heal summary, history descriptions. Pure, so the
- * exact wording is pinned by unit tests and shared by the lightbulb, the quick pick and the tree.
+ * The words users read: quick-fix titles, the heal summary, history descriptions, token counts.
+ * Pure, so the exact wording is pinned by unit tests and shared by the lightbulb, the quick pick,
+ * the tree and the log.
  */
 import type { HealOutcome, HealReport } from '../core/api';
 import type { Evidence, HealRecord } from '../core/model';
+
+export interface Tokens {
+  input: number;
+  output: number;
+}
 
 /** "(✓ 3/3 tests)": the whole suite passed in the sandbox, not just the targeted test. */
 export function evidenceBadge(evidence: Evidence): string {
@@ -51,8 +57,40 @@ export function ago(at: string, now: number): string {
   return `${Math.round(hours / 24)} days ago`;
 }
 
-export function historyDescription(record: HealRecord, reverted: boolean, now: number): string {
-  const parts = [record.file, record.engine, evidenceBadge(record.evidence), ago(record.at, now)];
+/** Grouped the same way everywhere ("1,234"), so the history and the log read alike. */
+const count = new Intl.NumberFormat('en-US');
+
+function total(tokens: Tokens | undefined): number {
+  return (tokens?.input ?? 0) + (tokens?.output ?? 0);
+}
+
+export function tokenCount(tokens: Tokens): string {
+  const n = total(tokens);
+  return `${count.format(n)} token${n === 1 ? '' : 's'}`;
+}
+
+/** "1,234 tokens (1,000 in / 234 out)". */
+export function tokenDetail(tokens: Tokens): string {
+  return `${tokenCount(tokens)} (${count.format(tokens.input)} in / ${count.format(tokens.output)} out)`;
+}
+
+/** Which engine made a fix and, for the LLM, what it cost: "llm · 1,234 tokens", "mutation". */
+export function engineBadge(engine: string, tokens: Tokens | undefined): string {
+  return tokens && total(tokens) > 0 ? `${engine} · ${tokenCount(tokens)}` : engine;
+}
+
+/** Tokens spent by a heal session, fixed or not: an attempt the tests rejected was paid for too. */
+export function spentTokens(heals: Array<{ tokens?: Tokens }>): Tokens {
+  return heals.reduce<Tokens>((sum, heal) => ({ input: sum.input + (heal.tokens?.input ?? 0), output: sum.output + (heal.tokens?.output ?? 0) }), { input: 0, output: 0 });
+}
+
+/** The log line after a heal that used the LLM: this heal and the running total of the VS Code session. */
+export function tokenLog(heal: Tokens, session: Tokens): string {
+  return `LLM tokens: ${tokenDetail(heal)} for this heal; ${tokenDetail(session)} this session`;
+}
+
+export function historyDescription(record: Pick<HealRecord, 'file' | 'engine' | 'tokens' | 'evidence' | 'at'>, reverted: boolean, now: number): string {
+  const parts = [record.file, engineBadge(record.engine, record.tokens), evidenceBadge(record.evidence), ago(record.at, now)];
   if (reverted) parts.push('reverted');
   return parts.join(' · ');
 }

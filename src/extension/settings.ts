@@ -17,15 +17,27 @@ export function describeProblem(problem: string): string {
   return `Self-Heal: invalid setting ${problem} Fix it in Settings (search "selfHeal").`;
 }
 
+/** `warn`, but each distinct message only once: settings are reread on every change. */
+export function warnOnce(warn: (message: string) => void): (message: string) => void {
+  const warned = new Set<string>();
+  return (message) => {
+    if (warned.has(message)) return;
+    warned.add(message);
+    warn(message);
+  };
+}
+
 /** Reads the live configuration through `read` (one raw value per key); warns once per distinct problem. */
 export class SettingsReader {
-  private readonly warned = new Set<string>();
+  private readonly warn: (message: string) => void;
   private cached: Settings | undefined;
 
   constructor(
     private readonly read: (key: SettingKey) => unknown,
-    private readonly warn: (message: string) => void,
-  ) {}
+    warn: (message: string) => void,
+  ) {
+    this.warn = warnOnce(warn);
+  }
 
   /** Call when the `selfHeal` configuration changed. */
   invalidate(): void {
@@ -40,11 +52,7 @@ export class SettingsReader {
       if (value !== undefined && value !== null) raw[key] = value;
     }
     const { settings, problems } = validateSettings(raw);
-    for (const problem of problems) {
-      if (this.warned.has(problem)) continue;
-      this.warned.add(problem);
-      this.warn(describeProblem(problem));
-    }
+    for (const problem of problems) this.warn(describeProblem(problem));
     this.cached = settings;
     return settings;
   }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { LlmSettings } from '../../src/core/healing/llm/settings';
 import { Settings } from '../../src/core/settings';
 
 interface Manifest {
@@ -11,7 +12,7 @@ interface Manifest {
   contributes: {
     commands: Array<{ command: string; title: string; category: string }>;
     menus: Record<string, Array<{ command: string }>>;
-    configuration: { properties: Record<string, { default: unknown; description?: string; markdownDescription?: string }> };
+    configuration: Array<{ id: string; title: string; properties: Record<string, { default: unknown; description?: string; markdownDescription?: string }> }>;
     views: Record<string, Array<{ id: string }>>;
     viewsContainers: { activitybar: Array<{ icon: string }> };
     viewsWelcome: Array<{ view: string }>;
@@ -37,14 +38,27 @@ describe('package.json contributions', () => {
     }
   });
 
-  it("describes every setting, with the core schema's defaults", () => {
-    const defaults = Settings.parse({});
-    assert.deepEqual(Object.keys(contributes.configuration.properties).sort(), Object.keys(defaults).map((key) => `selfHeal.${key}`).sort());
-    for (const [key, value] of Object.entries(defaults)) {
-      const property = contributes.configuration.properties[`selfHeal.${key}`]!;
-      assert.deepEqual(property.default, value, key);
-      assert.ok(property.description ?? property.markdownDescription, `${key} has a description`);
+  it("describes every setting, with the core schemas' defaults: selfHeal.* and, in a category of its own, selfHeal.llm.*", () => {
+    const categories = [
+      { id: 'selfHeal', prefix: 'selfHeal.', defaults: Settings.parse({}) },
+      { id: 'selfHeal.llm', prefix: 'selfHeal.llm.', defaults: LlmSettings.parse({}) },
+    ];
+    assert.deepEqual(contributes.configuration.map((category) => category.id), categories.map((category) => category.id));
+    for (const [index, { prefix, defaults }] of categories.entries()) {
+      const { properties } = contributes.configuration[index]!;
+      assert.deepEqual(Object.keys(properties).sort(), Object.keys(defaults).map((key) => prefix + key).sort());
+      for (const [key, value] of Object.entries(defaults)) {
+        const property = properties[prefix + key]!;
+        assert.deepEqual(property.default, value, prefix + key);
+        assert.ok(property.description ?? property.markdownDescription, `${prefix + key} has a description`);
+      }
     }
+  });
+
+  it('keeps the LLM off by default, with three attempts, as issue 6 asks', () => {
+    const llm = contributes.configuration[1]!.properties;
+    assert.equal(llm['selfHeal.llm.enabled']!.default, false);
+    assert.equal(llm['selfHeal.llm.maxAttempts']!.default, 3);
   });
 
   it('has the history view with a welcome view, and its media files exist', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ago, evidenceDetail, fixTitle, healSummary } from '../../src/extension/presentation';
+import { ago, engineBadge, evidenceDetail, fixTitle, healSummary, historyDescription, spentTokens, tokenLog } from '../../src/extension/presentation';
 
 const evidence = { targeted: { passed: 1, total: 1 }, suite: { passed: 12, total: 12, newlyFailing: [] } };
 
@@ -28,5 +28,28 @@ describe('presentation', () => {
     assert.equal(ago('2026-01-01T11:30:00Z', now), '30 min ago');
     assert.equal(ago('2025-12-31T12:00:00Z', now), '24 h ago');
     assert.equal(ago('2025-12-25T12:00:00Z', now), '7 days ago');
+  });
+
+  it('shows the engine of a heal, and for the LLM what it cost', () => {
+    assert.equal(engineBadge('mutation', undefined), 'mutation');
+    assert.equal(engineBadge('llm', { input: 1000, output: 234 }), 'llm · 1,234 tokens');
+    assert.equal(engineBadge('llm', { input: 1, output: 0 }), 'llm · 1 token');
+    assert.equal(engineBadge('llm', { input: 0, output: 0 }), 'llm', 'an endpoint that reports no usage');
+  });
+
+  it('describes a history entry with file, engine, tokens, evidence and age', () => {
+    const now = Date.parse('2026-01-01T12:00:00Z');
+    const record: Parameters<typeof historyDescription>[0] = { file: 'src/pricing.js', engine: 'llm', tokens: { input: 1000, output: 234 }, evidence, at: '2026-01-01T11:59:50Z' };
+    assert.equal(historyDescription(record, false, now), 'src/pricing.js · llm · 1,234 tokens · ✓ 12/12 tests · just now');
+    assert.equal(historyDescription({ ...record, engine: 'mutation', tokens: undefined }, true, now), 'src/pricing.js · mutation · ✓ 12/12 tests · just now · reverted');
+  });
+
+  it('counts the tokens of every heal of a session, fixed or not, for the running total in the log', () => {
+    const spent = spentTokens([{ tokens: { input: 900, output: 100 } }, {}, { tokens: { input: 100, output: 134 } }]);
+    assert.deepEqual(spent, { input: 1000, output: 234 });
+    assert.equal(
+      tokenLog(spent, { input: 11000, output: 2234 }),
+      'LLM tokens: 1,234 tokens (1,000 in / 234 out) for this heal; 13,234 tokens (11,000 in / 2,234 out) this session',
+    );
   });
 });

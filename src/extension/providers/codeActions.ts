@@ -12,7 +12,7 @@ import type { DiagnosticFailures } from '../collectors/diagnostics';
 import { OUR_SOURCE, type TestFailureDiagnostics } from '../collectors/failureDiagnostics';
 import type { FixCache } from '../fixCache';
 import type { Guard } from '../guard';
-import { evidenceDetail, fixTitle } from '../presentation';
+import { engineBadge, evidenceDetail, fixTitle } from '../presentation';
 
 export const FIND_FIX_TITLE = 'Self-Heal: find a verified fix';
 export const PREVIEW_TITLE = 'Self-Heal: Preview fix…';
@@ -114,7 +114,8 @@ function fixActions(outcome: HealOutcome, diagnostics: vscode.Diagnostic[], pref
   const apply = new vscode.CodeAction(fixTitle(fix.candidate.summary, fix.evidence), vscode.CodeActionKind.QuickFix);
   apply.isPreferred = preferred;
   apply.diagnostics = diagnostics;
-  apply.command = { command: 'selfHeal.applyFix', title: apply.title, tooltip: evidenceDetail(fix.evidence), arguments: [outcome.id] };
+  const tooltip = `${evidenceDetail(fix.evidence)} (${engineBadge(fix.candidate.engine, fix.candidate.tokens)})`;
+  apply.command = { command: 'selfHeal.applyFix', title: apply.title, tooltip, arguments: [outcome.id] };
   const preview = new vscode.CodeAction(PREVIEW_TITLE, vscode.CodeActionKind.QuickFix);
   preview.diagnostics = diagnostics;
   preview.command = { command: 'selfHeal.previewFix', title: PREVIEW_TITLE, arguments: [outcome.id] };

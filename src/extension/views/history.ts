@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HealRecord } from '../../core/model';
-import { evidenceDetail, historyDescription } from '../presentation';
+import { evidenceDetail, historyDescription, tokenDetail } from '../presentation';
 import { recordUri } from '../providers/content';
 
 export class HealItem extends vscode.TreeItem {
@@ -27,6 +27,7 @@ export class HealItem extends vscode.TreeItem {
         `Evidence: ${evidenceDetail(record.evidence)}`,
         `Fixed: ${record.failures.map((failure) => failure.id).join(', ') || '—'}`,
         `Class: ${record.diagnosis.class}; tried ${record.tried.length} candidate(s) in ${(record.ms / 1000).toFixed(1)} s`,
+        ...(record.tokens ? [`LLM tokens: ${tokenDetail(record.tokens)}`] : []),
       ].join('\n\n'),
     );
     this.command = { command: 'selfHeal.showDiff', title: 'Show Diff', arguments: [this] };
