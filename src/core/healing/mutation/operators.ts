@@ -41,6 +41,8 @@ export const COST = {
   boundary: 1.0,
   operator: 1.1,
   crossComparison: 1.5,
+  negatedComparison: 1.05,
+  intoEquality: 2.2,
   member: 1.2,
   callee: 2.1,
   operandDrop: 1.8,
@@ -85,6 +87,8 @@ export class MutationSink {
   }
 }
 
+const NEGATION: Record<string, string> = { '<': '>=', '>=': '<', '>': '<=', '<=': '>' };
+
 const code = (text: string): string => '`' + (text.length > 40 ? text.slice(0, 37) + '…' : text) + '`';
 
 function binaryMutations(node: Node, sink: MutationSink): void {
@@ -97,8 +101,14 @@ function binaryMutations(node: Node, sink: MutationSink): void {
   for (const sibling of siblings(BINARY_FAMILIES, op.type)) {
     // `-a ** b` parses for tree-sitter but is a SyntaxError in JavaScript.
     if (sibling === '**' && left.type === 'unary_expression') continue;
+    // An equality test that should have been an ordering (`balance == 0` for `< 0`) is a real
+    // slip; an ordering turned into (in)equality mostly just happens to pass the tests.
     const cross = comparisons.has(op.type) !== comparisons.has(sibling);
-    const cost = BOUNDARY[op.type] === sibling ? COST.boundary : cross ? COST.crossComparison : COST.operator;
+    const intoEquality = cross && comparisons.has(op.type);
+    // A loop condition that is inverted (`i > b` where `i <= b` was meant) never or always runs:
+    // there the negation is the likelier slip; elsewhere the mirror (`>` for `<`) is.
+    const negation = NEGATION[op.type] === sibling && isLoopCondition(node);
+    const cost = BOUNDARY[op.type] === sibling ? COST.boundary : negation ? COST.negatedComparison : intoEquality ? COST.intoEquality : cross ? COST.crossComparison : COST.operator;
     sink.add(op, sibling, 'binary-operator', `replace ${code(op.type)} with ${code(sibling)} on ${at}`, cost);
   }
   if (['+', '-', '*', '/', '%', '&&', '||', '??'].includes(op.type)) {
@@ -108,6 +118,11 @@ function binaryMutations(node: Node, sink: MutationSink): void {
   if (['-', '/', '%', '**'].includes(op.type)) {
     sink.add(node, `${right.text} ${op.type} ${left.text}`, 'operand-swap', `swap the operands of ${code(op.type)} on ${at}`, COST.argSwap);
   }
+}
+
+function isLoopCondition(node: Node): boolean {
+  const parent = node.parent;
+  return parent?.type === 'for_statement' && !!parent.childForFieldName('condition')?.equals(node);
 }
 
 export function isLoopBound(node: Node): boolean {
