@@ -16,15 +16,21 @@ import { stderrLog, stderrProgress } from './adapters/log';
 import { formatHeal, formatHistory, healJson } from './format';
 import { LLM_CLI_OPTIONS, LLM_USAGE, llmFromCli } from './llmOptions';
 import { readWorkspaceLlmSettings } from '../core/healing/llm/settings';
+import { decisionStats } from '../core/record/decisions';
+import { CI_USAGE, ciCommand } from './ci';
+import { formatStats } from './report/stats';
 
 const USAGE = `Usage:
   self-heal heal [DIR] [--test "<command>"] [--apply] [--json] [--timeout SECONDS] [--max-candidates N] [--verbose]
                  [--engine offline|llm|all] [--base-url URL] [--model NAME] [--local-only] [--llm-attempts N] [--llm-timeout SECONDS]
-  self-heal history [DIR] [--json]
+${CI_USAGE}
+  self-heal history [DIR] [--json] [--stats]
   self-heal revert ID [DIR]
 
 heal     runs the tests, finds a verified fix for each failure and prints it; --apply writes them.
-history  lists the heals applied in DIR (from DIR/.self-heal/ledger.jsonl).
+ci       heals like heal, then commits each verified fix to a new branch made from HEAD (never the current branch)
+         and writes a report for a pull request (--report, --sarif); --push publishes those branches.
+history  lists the heals applied in DIR (from DIR/.self-heal/ledger.jsonl); --stats: the acceptance rate.
 revert   undoes an applied heal, if the file still holds what the heal wrote.
 
 ${LLM_USAGE}`;
@@ -76,6 +82,8 @@ async function heal(argv: string[], signal: AbortSignal): Promise<number> {
   if (typeof engine === 'string') throw new UsageError(engine);
   log.info(engine.describe);
   const files = new DiskFiles(root);
+  // Past heals: the LLM is shown similar ones, and decisions on them order the offline candidates.
+  const past = await new JsonlLedger(workspaceLedgerPath(root), log).read();
   const report: HealReport = await healWorkspace({
     files,
     testCommand: values.test ?? (settings.testCommand || undefined),
@@ -85,7 +93,8 @@ async function heal(argv: string[], signal: AbortSignal): Promise<number> {
     llm: engine.llm,
     llmMaxAttempts: engine.maxAttempts,
     llmExclude: engine.exclude,
-    pastHeals: engine.llm ? await new JsonlLedger(workspaceLedgerPath(root), log).read() : [],
+    pastHeals: engine.llm ? past : [],
+    decisions: past,
     signal,
     log,
     progress: stderrProgress(!values.json && process.stderr.isTTY !== false),
@@ -110,9 +119,14 @@ async function heal(argv: string[], signal: AbortSignal): Promise<number> {
 }
 
 async function history(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, stats: { type: 'boolean', default: false } } });
   const root = workspaceRoot(positionals[0]);
   const records = await new JsonlLedger(workspaceLedgerPath(root), stderrLog(false)).read();
+  if (values.stats) {
+    const stats = decisionStats(records);
+    process.stdout.write(values.json ? JSON.stringify(stats, null, 2) + '\n' : formatStats(stats));
+    return 0;
+  }
   process.stdout.write(values.json ? JSON.stringify(records, null, 2) + '\n' : formatHistory(records));
   return 0;
 }
@@ -140,6 +154,7 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onInterrupt);
   try {
     if (command === 'heal') return await heal(rest, controller.signal);
+    if (command === 'ci') return await ciCommand(rest, controller.signal);
     if (command === 'history') return await history(rest);
     if (command === 'revert') return await revert(rest);
     if (command === '--version' || command === '-V') {

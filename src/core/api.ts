@@ -23,6 +23,8 @@ export interface HealOptions {
   llmExclude?: string[];
   /** Applied heals from the ledger: the LLM engine shows the most similar ones to the model. */
   pastHeals?: HealRecord[];
+  /** Ledger records with people's decisions: mutation operators whose fixes were kept are tried earlier (record/decisions). */
+  decisions?: HealRecord[];
   /** Directory holding prompts/*.md (the LLM engine's templates). */
   promptsDir?: string;
   runner?: TestRunner;

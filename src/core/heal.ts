@@ -13,6 +13,8 @@ import { initTreeSitter } from './analysis/treeSitter';
 import { applyEdits, hintsFrom, pairCandidates, singleCandidates, type SourceFile } from './healing/mutation/engine';
 import { Search, type Found } from './healing/search';
 import { runLlmEngine } from './healing/llm/engine';
+import { runInfraEngine } from './healing/infra/engine';
+import { operatorAdjustments, orderByDecisions } from './record/decisions';
 import { SelfHealError, type Candidate, type Diagnosis, type Failure, type HealRecord, type TestRun } from './model';
 import { noProgress, silentLog, type Ledger, type WorkspaceFiles } from './ports';
 import { createSandbox, pruneStaleSandboxes, type Sandbox } from './verify/sandbox';
@@ -127,6 +129,11 @@ async function healGroup(failures: Failure[], ctx: GroupContext): Promise<HealOu
     outcome.ms = Date.now() - started;
     return outcome;
   };
+  // Environment problems first (healing/infra): a missing package or env variable is never a
+  // code change, and a test that is only slow must not send the mutation engine searching.
+  const infra = await healWithInfra(failures, outcome, ctx);
+  if (outcome.fix) return finish();
+  if (infra && infra.kind !== 'test-timeout') return finish(infra.advice);
   if (classification.class === 'infrastructure') return finish(`This looks like an environment problem, not a code bug (${classification.evidence[0]}). Self-Heal does not change code for it.`);
   if (TEST_PROBLEMS.has(classification.class)) {
     // Changing the code until a wrong test passes would make the fix worse than the bug.
@@ -154,8 +161,8 @@ async function healGroup(failures: Failure[], ctx: GroupContext): Promise<HealOu
     // Offline first: it is fast and free; the LLM is asked only when it finds nothing.
     if (!ctx.engines || ctx.engines.includes('mutation')) found = await healWithMutations(search, failures, files, outcome, ctx);
     if (!found && ctx.engines?.includes('llm') && ctx.llm) found = await healWithLlm(search, failures, diagnosis, files, outcome, ctx);
-    outcome.tried = search.tally.tried;
-    outcome.testRuns = search.tally.testRuns;
+    outcome.tried.push(...search.tally.tried);
+    outcome.testRuns += search.tally.testRuns;
     if (!found) return finish(llmStops.get(outcome) ?? `No verified fix among ${outcome.candidatesTried} candidate(s): none made the failing test(s) pass without breaking another.`);
     outcome.fix = toFix(found, files);
     alsoFixed.set(outcome, found.comparison.alsoFixed);
@@ -167,7 +174,7 @@ async function healGroup(failures: Failure[], ctx: GroupContext): Promise<HealOu
 
 async function healWithMutations(search: Search, failures: Failure[], files: SourceFile[], outcome: HealOutcome, ctx: GroupContext): Promise<Found | undefined> {
   await search.prepare();
-  const singles = await singleCandidates(outcome.diagnosis.locations, files, hintsFrom(failures));
+  const singles = orderByDecisions(await singleCandidates(outcome.diagnosis.locations, files, hintsFrom(failures)), operatorAdjustments(ctx.decisions ?? []));
   const budget = ctx.maxCandidates ?? DEFAULTS.maxCandidates;
   ctx.log.info(`${failures[0].name}: ${outcome.diagnosis.class}; ${outcome.diagnosis.locations.length} suspicious location(s); ${singles.length} candidate edit(s)`);
   const found = await tryAll(search, singles.slice(0, budget), outcome, ctx);
@@ -206,6 +213,43 @@ async function healWithLlm(search: Search, failures: Failure[], diagnosis: Diagn
   if (!found && result.error) llmStops.set(outcome, result.error);
   if (found && result.candidate) found.candidate = { ...found.candidate, tokens: result.tokens };
   return found;
+}
+
+/** The infra engine's problem and advice, if it knew the failure; sets `outcome.fix` when a fix was verified. */
+async function healWithInfra(failures: Failure[], outcome: HealOutcome, ctx: GroupContext): Promise<{ kind: string; advice?: string } | undefined> {
+  const targeted = failures.map((f) => f.id);
+  const testFiles = [...new Set(failures.map((f) => f.file).filter((f): f is string => !!f && isTestFile(f)))];
+  const search = new Search({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, baseline: ctx.baseline, targeted, testFiles, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log });
+  let found: Found | undefined;
+  try {
+    const result = await runInfraEngine({
+      failures,
+      output: ctx.baseline.output,
+      sandbox: ctx.sandbox,
+      workspaceRoot: ctx.files.root,
+      signal: ctx.signal,
+      log: ctx.log,
+      verify: async (candidate) => {
+        outcome.candidatesTried++;
+        const verdict = await search.verifyWithOutput(candidate);
+        if (verdict.found) found = verdict.found;
+        return { verified: !!verdict.found, reason: verdict.reason };
+      },
+    });
+    outcome.tried.push(...search.tally.tried);
+    outcome.testRuns += search.tally.testRuns;
+    if (!result.problem) return undefined;
+    if (found) {
+      outcome.diagnosis = { ...outcome.diagnosis, class: 'infrastructure', evidence: [result.problem.evidence, ...outcome.diagnosis.evidence] };
+      outcome.fix = toFix(found, result.files);
+      alsoFixed.set(outcome, found.comparison.alsoFixed);
+    } else if (result.problem.kind !== 'test-timeout') {
+      outcome.diagnosis = { ...outcome.diagnosis, class: 'infrastructure', evidence: [result.problem.evidence] };
+    }
+    return { kind: result.problem.kind, advice: result.advice };
+  } finally {
+    search.dispose();
+  }
 }
 
 async function tryAll(search: Search, candidates: Candidate[], outcome: HealOutcome, ctx: GroupContext): Promise<Found | undefined> {

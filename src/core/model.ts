@@ -103,12 +103,30 @@ export const Candidate = z.object({
   cost: z.number(),
   editsTests: z.boolean().default(false),
   tokens: z.object({ input: z.number(), output: z.number() }).optional(),
+  /**
+   * What a reviewer must know before applying: 'test edit', 'snapshot update', 'weakens tests',
+   * 'quarantine', 'weakly tested'. A candidate labelled 'weakens tests' is never auto-applied.
+   */
+  labels: z.array(z.string()).optional(),
 });
 export type Candidate = z.infer<typeof Candidate>;
+
+/** One guard's finding on a verified candidate (test-weakening guard, mutation guard). */
+export const GuardReport = z.object({
+  guard: z.enum(['test-weakening', 'mutation']),
+  /** The label the guard attaches, when it attaches one ('weakens tests', 'weakly tested'). */
+  label: z.string().optional(),
+  findings: z.array(z.string()),
+  ms: z.number().optional(),
+  /** Mutation guard: mutants on the changed lines, how many ran, how many the tests killed. */
+  mutants: z.object({ total: z.number(), ran: z.number(), killed: z.number() }).optional(),
+});
+export type GuardReport = z.infer<typeof GuardReport>;
 
 export const Evidence = z.object({
   targeted: z.object({ passed: z.number(), total: z.number() }),
   suite: z.object({ passed: z.number(), total: z.number(), newlyFailing: z.array(z.string()) }),
+  guards: z.array(GuardReport).optional(),
 });
 export type Evidence = z.infer<typeof Evidence>;
 
@@ -124,7 +142,8 @@ export type Verdict = z.infer<typeof Verdict>;
 
 export const HealRecord = z.object({
   id: z.string(),
-  kind: z.enum(['apply', 'revert']),
+  /** `decision`: what a person (or CI) did with a proposed heal; see `decision` below. */
+  kind: z.enum(['apply', 'revert', 'decision']),
   at: z.string(),
   workspace: z.string(),
   file: z.string(),
@@ -144,6 +163,12 @@ export const HealRecord = z.object({
   ms: z.number(),
   /** For a revert record: the id of the heal it undid. */
   reverts: z.string().optional(),
+  /**
+   * For a decision record: the verdict on heal `of` (paper §5.2's feedback loop). An apply record
+   * already means "accepted" and a revert record "reverted"; decisions add what they cannot say,
+   * above all "rejected" (a suggestion dismissed, a CI branch closed unmerged).
+   */
+  decision: z.object({ verdict: z.enum(['accepted', 'rejected', 'reverted']), of: z.string(), note: z.string().optional() }).optional(),
 });
 export type HealRecord = z.infer<typeof HealRecord>;
 

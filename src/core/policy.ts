@@ -1,0 +1,201 @@
+/**
+ * Policies (paper §5.2): how much autonomy a team gives Self-Heal, per failure class. Each class
+ * is `off` (not healed), `suggest` (offered; a person applies it), `review` (offered, but marked
+ * as needing a careful review) or `autoApply` (applied when verified). On top of that, a fix is
+ * auto-applied only when it clears a confidence floor, and never when it touches a `neverEdit`
+ * path. The defaults are conservative: suggest everything, auto-apply nothing.
+ *
+ * Read from `selfHeal.policy` in `.vscode/settings.json`, or `policy` in `.self-heal.json`
+ * (the latter wins: it is the file a team commits for CI). Invalid parts are reported and
+ * replaced by their defaults; a bad policy never stops a heal.
+ */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import ignore from 'ignore';
+import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
+import { z } from 'zod';
+import type { HealOutcome } from './api';
+import { FailureClass } from './model';
+
+export const PolicyMode = z.enum(['off', 'suggest', 'review', 'autoApply']);
+export type PolicyMode = z.infer<typeof PolicyMode>;
+
+export const AutoApplyFloor = z.object({
+  /** Auto-apply only fixes whose mutation guard ran and found the changed lines tested. */
+  requireMutationGuard: z.boolean().default(true),
+  /** Auto-apply only when the verifying suite has at least this many passing tests. */
+  minSuiteTests: z.number().int().min(0).default(3),
+  /** Auto-apply only fixes that change at most this many lines (added + removed). */
+  maxChangedLines: z.number().int().min(1).default(10),
+});
+export type AutoApplyFloor = z.infer<typeof AutoApplyFloor>;
+
+export const Policy = z.object({
+  /** The mode of every class not listed in `classes`. */
+  default: PolicyMode.default('suggest'),
+  classes: z.partialRecord(FailureClass, PolicyMode).default({}),
+  autoApplyFloor: AutoApplyFloor.prefault({}),
+  /** gitignore-style patterns (workspace-relative), as in selfHeal.llm.exclude. */
+  neverEdit: z.array(z.string().min(1)).default([]),
+});
+export type Policy = z.infer<typeof Policy>;
+
+export const DEFAULT_POLICY: Policy = Policy.parse({});
+
+export interface PolicyResult {
+  policy: Policy;
+  /** Where it was read from, for reports: `.self-heal.json`, `.vscode/settings.json` or `defaults`. */
+  source: string;
+  /** Plain-words problems; each invalid part fell back to its default. */
+  problems: string[];
+}
+
+const issueText = (error: z.ZodError): string => error.issues[0]?.message ?? 'invalid value';
+const shown = (value: unknown): string => JSON.stringify(value)?.slice(0, 80) ?? String(value);
+
+/** Validate a raw `selfHeal.policy` value field by field; `where` names it in messages. */
+export function validatePolicy(raw: unknown, where = 'selfHeal.policy'): { policy: Policy; problems: string[] } {
+  if (raw === undefined) return { policy: DEFAULT_POLICY, problems: [] };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { policy: DEFAULT_POLICY, problems: [`${where} must be an object like {"classes": {"code-bug": "suggest"}} (got ${shown(raw)}); using the conservative defaults: suggest everything, auto-apply nothing.`] };
+  }
+  const problems: string[] = [];
+  const clean: Record<string, unknown> = {};
+  const shape = Policy.shape;
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === 'classes') {
+      clean.classes = validateClasses(value, `${where}.classes`, problems);
+    } else if (key === 'autoApplyFloor') {
+      clean.autoApplyFloor = validateFloor(value, `${where}.autoApplyFloor`, problems);
+    } else if (key === 'neverEdit') {
+      const parsed = shape.neverEdit.safeParse(value);
+      if (parsed.success) clean.neverEdit = parsed.data;
+      else problems.push(`${where}.neverEdit must be a list of path patterns such as ["migrations/**", "*.lock"] (got ${shown(value)}); nothing is protected by it until it is fixed.`);
+    } else if (key === 'default') {
+      const parsed = PolicyMode.safeParse(value);
+      if (parsed.success) clean.default = parsed.data;
+      else problems.push(`${where}.default: expected one of ${PolicyMode.options.join(' | ')} (got ${shown(value)}); using "suggest".`);
+    } else {
+      problems.push(`${where}.${key} is not a policy setting (known: ${Object.keys(shape).join(', ')}); it was ignored.`);
+    }
+  }
+  return { policy: Policy.parse(clean), problems };
+}
+
+function validateClasses(value: unknown, where: string, problems: string[]): Record<string, PolicyMode> {
+  const out: Record<string, PolicyMode> = {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push(`${where} must map failure classes to modes, e.g. {"code-bug": "suggest"} (got ${shown(value)}); using the default for every class.`);
+    return out;
+  }
+  for (const [cls, mode] of Object.entries(value)) {
+    if (!FailureClass.safeParse(cls).success) {
+      problems.push(`${where}: "${cls}" is not a failure class (known: ${FailureClass.options.join(', ')}); it was ignored.`);
+      continue;
+    }
+    const parsed = PolicyMode.safeParse(mode);
+    if (parsed.success) out[cls] = parsed.data;
+    else problems.push(`${where}.${cls}: expected one of ${PolicyMode.options.join(' | ')} (got ${shown(mode)}); using the default for ${cls}.`);
+  }
+  return out;
+}
+
+function validateFloor(value: unknown, where: string, problems: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push(`${where} must be an object (got ${shown(value)}); using the default floor.`);
+    return out;
+  }
+  const shape = AutoApplyFloor.shape;
+  for (const [key, field] of Object.entries(value)) {
+    if (!(key in shape)) {
+      problems.push(`${where}.${key} is not a floor setting (known: ${Object.keys(shape).join(', ')}); it was ignored.`);
+      continue;
+    }
+    const parsed = shape[key as keyof typeof shape].safeParse(field);
+    if (parsed.success) out[key] = parsed.data;
+    else problems.push(`${where}.${key}: ${issueText(parsed.error)} (got ${shown(field)}); using the default.`);
+  }
+  return out;
+}
+
+async function readJsonc(file: string): Promise<{ json?: Record<string, unknown>; problem?: string }> {
+  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return {};
+  const errors: ParseError[] = [];
+  const json: unknown = parseJsonc(text, errors, { allowTrailingComma: true });
+  if (errors.length > 0 || typeof json !== 'object' || json === null || Array.isArray(json)) return { problem: `${file} is not valid JSON; its Self-Heal policy was ignored.` };
+  return { json: json as Record<string, unknown> };
+}
+
+/** The workspace's policy, as the CLI reads it: `.self-heal.json` first, then `.vscode/settings.json`. */
+export async function readWorkspacePolicy(root: string): Promise<PolicyResult> {
+  const problems: string[] = [];
+  const team = await readJsonc(path.join(root, '.self-heal.json'));
+  if (team.problem) problems.push(team.problem);
+  if (team.json && 'policy' in team.json) {
+    const result = validatePolicy(team.json.policy, '.self-heal.json policy');
+    return { policy: result.policy, source: '.self-heal.json', problems: [...problems, ...result.problems] };
+  }
+  // An unreadable settings.json is already reported by readWorkspaceSettings.
+  const editor = await readJsonc(path.join(root, '.vscode', 'settings.json'));
+  if (editor.json && 'selfHeal.policy' in editor.json) {
+    const result = validatePolicy(editor.json['selfHeal.policy']);
+    return { policy: result.policy, source: '.vscode/settings.json', problems: [...problems, ...result.problems] };
+  }
+  return { policy: DEFAULT_POLICY, source: 'defaults', problems };
+}
+
+export interface Decision {
+  mode: PolicyMode;
+  /** Why, one short sentence each, in the order the rules applied. */
+  reasons: string[];
+}
+
+/** Lines added plus lines removed in a unified diff. */
+export function changedLines(diff: string): number {
+  return diff.split('\n').filter((line) => /^[+-]/.test(line) && !/^(---|\+\+\+) ([ab]\/|\/dev\/null)/.test(line)).length;
+}
+
+/** The mutation guard's verdict on a fix: 'passed' only when it ran and the tests killed a mutant. */
+function mutationGuard(outcome: HealOutcome): 'passed' | 'weak' | 'not run' {
+  const report = outcome.fix?.evidence.guards?.find((g) => g.guard === 'mutation');
+  if (!report?.mutants) return 'not run';
+  return report.mutants.killed > 0 && !report.label ? 'passed' : 'weak';
+}
+
+/**
+ * What to do with a heal under `policy`. The class picks the mode; then a fix on a `neverEdit`
+ * path or one that edits tests needs review, and an auto-apply that does not clear the floor
+ * becomes a suggestion. Rules only ever lower autonomy, never raise it.
+ */
+export function decide(policy: Policy, outcome: HealOutcome): Decision {
+  const cls = outcome.diagnosis.class;
+  const configured = policy.classes[cls];
+  const mode = configured ?? policy.default;
+  const reasons = [configured ? `selfHeal.policy.classes["${cls}"] is ${mode}` : `${cls} uses selfHeal.policy.default (${mode})`];
+  const fix = outcome.fix;
+  if (mode === 'off' || !fix) return { mode, reasons };
+
+  const rules = ignore().add(policy.neverEdit);
+  const protectedFiles = Object.keys(fix.after).flatMap((file) => {
+    const hit = rules.test(file);
+    return hit.ignored ? [`${file} matches neverEdit "${hit.rule?.pattern ?? '?'}"`] : [];
+  });
+  const labels = fix.candidate.labels ?? [];
+  const needsReview = [...protectedFiles, ...(fix.candidate.editsTests ? ['the fix edits a test file'] : []), ...labels.filter((l) => l === 'weakens tests').map(() => 'the test-weakening guard says it weakens tests')];
+  if (needsReview.length > 0) return { mode: 'review', reasons: [...reasons, ...needsReview.map((r) => `${r}: a person reviews it first`)] };
+  if (mode !== 'autoApply') return { mode, reasons };
+
+  const floor = policy.autoApplyFloor;
+  const short: string[] = [];
+  const guard = mutationGuard(outcome);
+  if (floor.requireMutationGuard && guard !== 'passed') {
+    short.push(guard === 'not run' ? 'no mutation guard ran on the changed lines (autoApplyFloor.requireMutationGuard)' : 'the mutation guard found the changed lines weakly tested');
+  }
+  if (fix.evidence.suite.passed < floor.minSuiteTests) short.push(`only ${fix.evidence.suite.passed} passing test(s) verified it (autoApplyFloor.minSuiteTests is ${floor.minSuiteTests})`);
+  const lines = changedLines(fix.diff);
+  if (lines > floor.maxChangedLines) short.push(`it changes ${lines} lines (autoApplyFloor.maxChangedLines is ${floor.maxChangedLines})`);
+  if (short.length > 0) return { mode: 'suggest', reasons: [...reasons, ...short.map((r) => `not auto-applied: ${r}`)] };
+  return { mode, reasons: [...reasons, 'clears the auto-apply floor'] };
+}
