@@ -11,7 +11,8 @@ export function formatHeal(h: HealOutcome, applied?: string): string {
   const name = h.failures.length === 1 ? h.failures[0].name : `${h.failures.length} failing tests in ${h.failures[0].file ?? h.failures[0].name}`;
   if (!h.fix) return `✗ ${name}\n  ${h.reason ?? 'not healed'}\n  (${h.candidatesTried} candidate(s), ${h.testRuns} test run(s), ${(h.ms / 1000).toFixed(1)} s)\n`;
   const status = applied ? `  ${applied}\n` : '  (not applied: rerun with --apply to write it)\n';
-  return `● ${name}\n  fix: ${h.fix.candidate.summary} [${h.fix.candidate.engine}, ${h.id}]\n  ${evidenceLine(h.fix.evidence)}; ${h.candidatesTried} candidate(s) tried in ${(h.ms / 1000).toFixed(1)} s\n${status}\n${h.fix.diff}`;
+  const tokens = h.tokens && h.tokens.input + h.tokens.output > 0 ? `, ${h.tokens.input} + ${h.tokens.output} tokens` : '';
+  return `● ${name}\n  fix: ${h.fix.candidate.summary} [${h.fix.candidate.engine}${tokens}, ${h.id}]\n  ${evidenceLine(h.fix.evidence)}; ${h.candidatesTried} candidate(s) tried in ${(h.ms / 1000).toFixed(1)} s\n${status}\n${h.fix.diff}`;
 }
 
 export function healJson(report: HealReport, applied: Map<string, string>): unknown {
@@ -25,6 +26,7 @@ export function healJson(report: HealReport, applied: Map<string, string>): unkn
         summary: h.fix!.candidate.summary,
         diff: h.fix!.diff,
         engine: h.fix!.candidate.engine,
+        tokens: h.tokens,
         evidence: h.fix!.evidence,
         diagnosis: { class: h.diagnosis.class, evidence: h.diagnosis.evidence },
         candidatesTried: h.candidatesTried,
@@ -45,7 +47,7 @@ export function formatHistory(records: HealRecord[]): string {
     records
       .filter((r) => r.kind === 'apply')
       .reverse()
-      .map((r) => `${r.id}  ${r.at.slice(0, 19).replace('T', ' ')}  ${r.file}  ${r.summary}  [${r.engine}] ${evidenceLine(r.evidence)}${reverted.has(r.id) ? '  (reverted)' : ''}`)
+      .map((r) => `${r.id}  ${r.at.slice(0, 19).replace('T', ' ')}  ${r.file}  ${r.summary}  [${r.engine}${r.tokens ? `, ${r.tokens.input + r.tokens.output} tokens` : ''}] ${evidenceLine(r.evidence)}${reverted.has(r.id) ? '  (reverted)' : ''}`)
       .join('\n') + '\n'
   );
 }

@@ -88,7 +88,7 @@ export async function healWorkspace(options: HealOptions): Promise<HealReport> {
     }
     report.ms = Date.now() - started;
     const spent = report.heals.reduce((t, h) => ({ input: t.input + (h.tokens?.input ?? 0), output: t.output + (h.tokens?.output ?? 0) }), { input: 0, output: 0 });
-    if (spent.input + spent.output > 0) log.info(`LLM tokens this session: ${spent.input} in / ${spent.output} out`);
+    if (spent.input + spent.output > 0) log.info(`LLM tokens for this heal run: ${spent.input} in / ${spent.output} out`);
     return report;
   } finally {
     await sandbox.dispose();
