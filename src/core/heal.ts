@@ -151,6 +151,7 @@ async function healGroup(failures: Failure[], ctx: GroupContext): Promise<HealOu
     }
     files.push({ file, text });
   }
+  if (files.length === 0) return finish(`The suspicious code is in ${[...new Set(locations.map((l) => l.file))].join(', ')}, which is binary, larger than 1 MB or unreadable; Self-Heal does not edit such files.`);
   const targeted = failures.map((f) => f.id);
   const testFiles = [...new Set(failures.map((f) => f.file).filter((f): f is string => !!f && isTestFile(f)))];
   // Candidate runs get a tighter limit than the baseline: a mutant that loops must not cost a minute.
