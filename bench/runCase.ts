@@ -67,6 +67,8 @@ export interface CaseResult {
   /** Wall time of healWorkspace, and of the heal that produced the fix. */
   ms: number;
   healMs?: number;
+  /** Time the mutation guard took after verification (part of `ms`). */
+  guardMs?: number;
   candidatesTried: number;
   testRuns: number;
   /** LLM tokens spent, when the model was consulted. */
@@ -131,6 +133,8 @@ export async function runCase(c: BenchCase, engine: EngineChoice, taskTimeoutMs:
     const fix = healed.fix;
     result.plausible = true;
     result.healMs = healed.ms;
+    // The mutation guard runs after the fix is verified, to label it; it is reported on its own.
+    result.guardMs = healed.ms - (healed.verifiedMs ?? healed.ms);
     result.fix = { engine: fix.candidate.engine, operator: fix.candidate.operator, summary: fix.candidate.summary, diff: fix.diff };
     // Apply the verified text to the workspace (our own temp copy) and run its tests ourselves.
     for (const [file, text] of Object.entries(fix.after)) await fs.writeFile(path.join(workspace.dir, file), text);

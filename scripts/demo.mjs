@@ -62,6 +62,9 @@ for (const r of rows) console.log(line([r.name, r.kind, r.diagnosed, r.healed, `
 for (const r of rows.filter((x) => x.diff)) console.log(`\n--- ${r.name} ---\n${r.diff}`);
 fs.rmSync(work, { recursive: true, force: true });
 const codeBugs = rows.filter((r) => r.kind === 'code bug');
+const testProblems = rows.filter((r) => r.kind === 'test problem');
+// A test problem is handled when it is healed with a test edit, or diagnosed as its own class.
+const handled = testProblems.filter((r) => r.healed === 'healed' || (r.diagnosed && r.diagnosed !== 'code-bug')).length;
 const healedCode = codeBugs.filter((r) => r.healed === 'healed').length;
-console.log(`\n${healedCode}/${codeBugs.length} code-bug examples healed and verified.`);
+console.log(`\n${healedCode}/${codeBugs.length} code-bug examples healed and verified; ${handled}/${testProblems.length} test problems healed or labelled.`);
 process.exit(healedCode === codeBugs.length ? 0 : 1);

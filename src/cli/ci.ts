@@ -313,6 +313,7 @@ export async function ciCommand(argv: string[], signal: AbortSignal, out: { writ
         testCommand: values.test ?? (settings.testCommand || undefined),
         testTimeoutMs: (positiveInt(values.timeout, '--timeout') ?? settings.testTimeoutSeconds) * 1000,
         maxCandidates: positiveInt(values['max-candidates'], '--max-candidates') ?? settings.maxCandidates,
+    flakyReruns: settings.flakyReruns,
         engines: engine.engines,
         llm: engine.llm,
         llmMaxAttempts: engine.maxAttempts,

@@ -11,8 +11,10 @@ export function formatHeal(h: HealOutcome, applied?: string): string {
   const name = h.failures.length === 1 ? h.failures[0].name : `${h.failures.length} failing tests in ${h.failures[0].file ?? h.failures[0].name}`;
   if (!h.fix) return `✗ ${name}\n  ${h.reason ?? 'not healed'}\n  (${h.candidatesTried} candidate(s), ${h.testRuns} test run(s), ${(h.ms / 1000).toFixed(1)} s)\n`;
   const status = applied ? `  ${applied}\n` : '  (not applied: rerun with --apply to write it)\n';
+  const labels = h.fix.candidate.labels?.length ? `  labels: ${h.fix.candidate.labels.join(', ')}\n` : '';
+  const guards = (h.fix.evidence.guards ?? []).flatMap((g) => g.findings.map((f) => `  ${g.guard} guard: ${f}\n`)).join('');
   const tokens = h.tokens && h.tokens.input + h.tokens.output > 0 ? `, ${h.tokens.input} + ${h.tokens.output} tokens` : '';
-  return `● ${name}\n  fix: ${h.fix.candidate.summary} [${h.fix.candidate.engine}${tokens}, ${h.id}]\n  ${evidenceLine(h.fix.evidence)}; ${h.candidatesTried} candidate(s) tried in ${(h.ms / 1000).toFixed(1)} s\n${status}\n${h.fix.diff}`;
+  return `● ${name}\n  fix: ${h.fix.candidate.summary} [${h.fix.candidate.engine}${tokens}, ${h.id}]\n  ${evidenceLine(h.fix.evidence)}; ${h.candidatesTried} candidate(s) tried in ${(h.ms / 1000).toFixed(1)} s\n${labels}${guards}${status}\n${h.fix.diff}`;
 }
 
 export function healJson(report: HealReport, applied: Map<string, string>): unknown {
@@ -27,6 +29,8 @@ export function healJson(report: HealReport, applied: Map<string, string>): unkn
         diff: h.fix!.diff,
         engine: h.fix!.candidate.engine,
         tokens: h.tokens,
+        labels: h.fix!.candidate.labels ?? [],
+        guards: h.fix!.evidence.guards ?? [],
         evidence: h.fix!.evidence,
         diagnosis: { class: h.diagnosis.class, evidence: h.diagnosis.evidence },
         candidatesTried: h.candidatesTried,

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyFix, healWorkspace, revertHeal } from '../core/heal';
+import { WEAKENS } from '../core/verify/guards';
 import type { HealReport } from '../core/api';
 import { SelfHealError } from '../core/model';
 import { JsonlLedger, workspaceLedgerPath } from '../core/record/ledger';
@@ -21,13 +22,14 @@ import { CI_USAGE, ciCommand } from './ci';
 import { formatStats } from './report/stats';
 
 const USAGE = `Usage:
-  self-heal heal [DIR] [--test "<command>"] [--apply] [--json] [--timeout SECONDS] [--max-candidates N] [--verbose]
+  self-heal heal [DIR] [--test "<command>"] [--apply] [--accept-test-weakening] [--json] [--timeout SECONDS] [--max-candidates N] [--verbose]
                  [--engine offline|llm|all] [--base-url URL] [--model NAME] [--local-only] [--llm-attempts N] [--llm-timeout SECONDS]
 ${CI_USAGE}
   self-heal history [DIR] [--json] [--stats]
   self-heal revert ID [DIR]
 
-heal     runs the tests, finds a verified fix for each failure and prints it; --apply writes them.
+heal     runs the tests, finds a verified fix for each failure and prints it; --apply writes them
+         (a fix labelled "weakens tests" only with --accept-test-weakening as well).
 ci       heals like heal, then commits each verified fix to a new branch made from HEAD (never the current branch)
          and writes a report for a pull request (--report, --sarif); --push publishes those branches.
 history  lists the heals applied in DIR (from DIR/.self-heal/ledger.jsonl); --stats: the acceptance rate.
@@ -68,6 +70,7 @@ async function heal(argv: string[], signal: AbortSignal): Promise<number> {
       timeout: { type: 'string' },
       'max-candidates': { type: 'string' },
       verbose: { type: 'boolean', short: 'v', default: false },
+      'accept-test-weakening': { type: 'boolean', default: false },
       ...LLM_CLI_OPTIONS,
     },
   });
@@ -89,6 +92,7 @@ async function heal(argv: string[], signal: AbortSignal): Promise<number> {
     testCommand: values.test ?? (settings.testCommand || undefined),
     testTimeoutMs: (positiveInt(values.timeout, '--timeout') ?? settings.testTimeoutSeconds) * 1000,
     maxCandidates: positiveInt(values['max-candidates'], '--max-candidates') ?? settings.maxCandidates,
+    flakyReruns: settings.flakyReruns,
     engines: engine.engines,
     llm: engine.llm,
     llmMaxAttempts: engine.maxAttempts,
@@ -104,6 +108,11 @@ async function heal(argv: string[], signal: AbortSignal): Promise<number> {
     await ensureLedgerIgnored(root);
     const ledger = new JsonlLedger(workspaceLedgerPath(root), log);
     for (const h of report.heals.filter((x) => x.fix)) {
+      // A fix that loosens a test is never applied in bulk: it needs a person's explicit yes.
+      if (h.fix!.candidate.labels?.includes(WEAKENS) && !values['accept-test-weakening']) {
+        applied.set(h.id, `not applied: it ${WEAKENS} (${h.fix!.evidence.guards?.find((g) => g.label === WEAKENS)?.findings[0] ?? 'see the diff'}); review it, then rerun with --accept-test-weakening to apply it`);
+        continue;
+      }
       try {
         await applyFix(h, files, ledger);
         applied.set(h.id, 'applied');

@@ -11,6 +11,8 @@ export interface HealOptions {
   testCommand?: string;
   /** Per test run; a run that exceeds it is killed with its whole process group. */
   testTimeoutMs?: number;
+  /** Reruns of each failing test on the unchanged code before healing; a test that passes once is flaky (default 3, 0 = off). */
+  flakyReruns?: number;
   /** Candidates verified per failure group before giving up. */
   maxCandidates?: number;
   /** Heal only these failures (e.g. from a diagnostic or terminal output); default: all failures of the baseline run. */
@@ -54,6 +56,8 @@ export interface HealOutcome {
   tried: Verdict[];
   candidatesTried: number;
   testRuns: number;
+  /** Time until the fix was verified; `ms` adds the mutation guard that labels it afterwards. */
+  verifiedMs?: number;
   /** LLM tokens spent on this heal, from the API's usage field. */
   tokens?: { input: number; output: number };
   ms: number;

@@ -7,16 +7,19 @@
 import { randomBytes } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
 import type { HealOptions, HealOutcome, HealReport, VerifiedFix } from './api';
-import { classify } from './analysis/classify';
+import { classificationSources, classify } from './analysis/classify';
 import { isTestFile, localize } from './analysis/localize';
+import { spectrumLocations } from './analysis/sbfl';
 import { initTreeSitter } from './analysis/treeSitter';
 import { applyEdits, hintsFrom, pairCandidates, singleCandidates, type SourceFile } from './healing/mutation/engine';
 import { Search, type Found } from './healing/search';
 import { runLlmEngine } from './healing/llm/engine';
+import { healTestProblem, oneAtATime, rerunFailures } from './healing/tests';
 import { runInfraEngine } from './healing/infra/engine';
 import { operatorAdjustments, orderByDecisions } from './record/decisions';
 import { SelfHealError, type Candidate, type Diagnosis, type Failure, type HealRecord, type TestRun } from './model';
 import { noProgress, silentLog, type Ledger, type WorkspaceFiles } from './ports';
+import { attachGuard, mutationGuard } from './verify/guards';
 import { createSandbox, pruneStaleSandboxes, type Sandbox } from './verify/sandbox';
 import { defaultTestCommand } from './verify/testCommand';
 import { ProcessTestRunner } from './verify/testRunner';
@@ -77,7 +80,7 @@ export async function healWorkspace(options: HealOptions): Promise<HealReport> {
     const wanted = pickFailures(baseline, options.failures);
     await treeSitter;
     const healedIds = new Set<string>();
-    const groups = groupFailures(wanted);
+    const groups = groupFailures(wanted).flatMap(oneAtATime);
     for (const [index, group] of groups.entries()) {
       throwIfAborted(options.signal);
       if (group.every((f) => healedIds.has(f.id))) continue;
@@ -119,9 +122,11 @@ interface GroupContext extends HealOptions {
 async function healGroup(failures: Failure[], ctx: GroupContext): Promise<HealOutcome> {
   const started = Date.now();
   const id = newId();
-  const classification = classify(failures, ctx.baseline.output);
   const readText = (rel: string): Promise<string | undefined> => ctx.sandbox.read(rel);
-  const locations = (await localize(ctx.sandbox.cwd, failures, readText)).filter((l) => !isTestFile(l.file));
+  // Rerun first: a test that passes on the unchanged code sometimes must not drive a code change.
+  const reruns = await rerunFailures({ runner: ctx.runner, cwd: ctx.sandbox.cwd, command: ctx.command, failures, times: ctx.flakyReruns, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log });
+  const classification = classify(failures, ctx.baseline.output, { reruns, sources: await classificationSources(ctx.sandbox.cwd, failures, readText) });
+  let locations = (await localize(ctx.sandbox.cwd, failures, readText)).filter((l) => !isTestFile(l.file));
   const diagnosis = { failures, class: classification.class, evidence: classification.evidence, locations };
   const outcome: HealOutcome = { id, failures, diagnosis, tried: [], candidatesTried: 0, testRuns: 0, ms: 0 };
   const finish = (reason?: string): HealOutcome => {
@@ -135,11 +140,27 @@ async function healGroup(failures: Failure[], ctx: GroupContext): Promise<HealOu
   if (outcome.fix) return finish();
   if (infra && infra.kind !== 'test-timeout') return finish(infra.advice);
   if (classification.class === 'infrastructure') return finish(`This looks like an environment problem, not a code bug (${classification.evidence[0]}). Self-Heal does not change code for it.`);
+  const targeted = failures.map((f) => f.id);
+  const testFiles = [...new Set(failures.map((f) => f.file).filter((f): f is string => !!f && isTestFile(f)))];
+  // Candidate runs get a tighter limit than the baseline: a mutant that loops must not cost a minute.
+  const candidateTimeout = Math.min(ctx.timeoutMs, Math.max(5000, ctx.baseline.ms * 4));
   if (TEST_PROBLEMS.has(classification.class)) {
-    // Changing the code until a wrong test passes would make the fix worse than the bug.
-    return finish(`This is a test problem (${classification.class}: ${classification.evidence[0]}), not a code bug, so no code change is proposed.`);
+    // Test edits only: changing the code until a wrong test passes would make the fix worse than the bug.
+    const search = new Search({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, baseline: ctx.baseline, targeted, testFiles, timeoutMs: candidateTimeout, signal: ctx.signal, log: ctx.log });
+    try {
+      const healed = await healTestProblem({ diagnosis: outcome.diagnosis, sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, baseline: ctx.baseline, timeoutMs: candidateTimeout, signal: ctx.signal, log: ctx.log, verify: (c) => search.verifyWithOutput(c) });
+      outcome.candidatesTried += healed.candidatesTried;
+      outcome.tried.push(...search.tally.tried);
+      outcome.testRuns += search.tally.testRuns + healed.testRuns;
+      if (healed.found) outcome.fix = toFix(healed.found, healed.files);
+      return finish(healed.reason);
+    } finally {
+      search.dispose();
+    }
   }
   if (locations.length === 0) return finish('Could not find the code under test: no stack frame points into the project and the test imports no local module.');
+  locations = (await spectrumLocations({ cwd: ctx.sandbox.cwd, command: ctx.command, runner: ctx.runner, baseline: ctx.baseline, failures, base: locations, readText, timeoutMs: candidateTimeout, signal: ctx.signal, log: ctx.log })).locations;
+  outcome.diagnosis.locations = locations;
 
   const files: SourceFile[] = [];
   for (const file of new Set(locations.map((l) => l.file))) {
@@ -152,10 +173,6 @@ async function healGroup(failures: Failure[], ctx: GroupContext): Promise<HealOu
     files.push({ file, text });
   }
   if (files.length === 0) return finish(`The suspicious code is in ${[...new Set(locations.map((l) => l.file))].join(', ')}, which is binary, larger than 1 MB or unreadable; Self-Heal does not edit such files.`);
-  const targeted = failures.map((f) => f.id);
-  const testFiles = [...new Set(failures.map((f) => f.file).filter((f): f is string => !!f && isTestFile(f)))];
-  // Candidate runs get a tighter limit than the baseline: a mutant that loops must not cost a minute.
-  const candidateTimeout = Math.min(ctx.timeoutMs, Math.max(5000, ctx.baseline.ms * 4));
   const search = new Search({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, baseline: ctx.baseline, targeted, testFiles, timeoutMs: candidateTimeout, signal: ctx.signal, log: ctx.log });
   try {
     let found: Found | undefined;
@@ -165,7 +182,10 @@ async function healGroup(failures: Failure[], ctx: GroupContext): Promise<HealOu
     outcome.tried.push(...search.tally.tried);
     outcome.testRuns += search.tally.testRuns;
     if (!found) return finish(llmStops.get(outcome) ?? `No verified fix among ${outcome.candidatesTried} candidate(s): none made the failing test(s) pass without breaking another.`);
-    outcome.fix = toFix(found, files);
+    const fix = toFix(found, files);
+    outcome.verifiedMs = Date.now() - started;
+    // A fix is only as good as the tests that verified it: mutate its lines and see them fail.
+    outcome.fix = attachGuard(fix, await mutationGuard({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, before: fix.before, after: fix.after, fixRun: found.run, testFiles, timeoutMs: candidateTimeout, signal: ctx.signal, log: ctx.log }));
     alsoFixed.set(outcome, found.comparison.alsoFixed);
     return finish();
   } finally {

@@ -94,6 +94,7 @@ export class Healer implements vscode.Disposable {
           testCommand: choice.command,
           testTimeoutMs: settings.testTimeoutSeconds * 1000,
           maxCandidates: settings.maxCandidates,
+          flakyReruns: settings.flakyReruns,
           failures,
           signal,
           log,

@@ -1,0 +1,265 @@
+/**
+ * Spectrum-based fault localization (paper §4.2): run each failing test and the passing tests of
+ * the same files alone, with coverage, and rank lines by Ochiai — ef / √((ef + nf)(ef + ep)) — so a
+ * line run by every failing test and few passing ones comes first. Combined with the stack frames
+ * and git recency (lines changed in the last 10 commits or not committed yet), the ranking is
+ * merged into the localized locations that both engines read: line-level locations are added, and
+ * functions the failing tests never ran are demoted (not dropped: coverage can miss code).
+ *
+ * Coverage per test: node:test and mocha run the code as it is on disk, so V8's own coverage
+ * (NODE_V8_COVERAGE, block-precise) maps straight to lines; jest transforms the code first, so its
+ * own V8 coverage provider maps it back (coverage-final.json). Vitest needs @vitest/coverage-v8,
+ * which projects rarely have; there the stack and recency are the only signals.
+ */
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { simpleGit } from 'simple-git';
+import type { Failure, Location, TestRun } from '../model';
+import type { Log, TestRunner } from '../ports';
+import { statusMap } from '../verify/compare';
+import { expandCommand, narrowCommand, type ExpandedCommand } from '../verify/testCommand';
+import { functionsIn, isTestFile } from './localize';
+
+export interface SpectrumRequest {
+  /** The sandbox: tests run here. */
+  cwd: string;
+  command: string;
+  runner: TestRunner;
+  baseline: TestRun;
+  failures: Failure[];
+  /** The localized locations (stack frames, imported functions) to merge the ranking into. */
+  base: Location[];
+  readText: (rel: string) => Promise<string | undefined>;
+  timeoutMs: number;
+  /** Tests run with coverage at most (failing ones first); each is a run of its own. */
+  maxTests?: number;
+  signal?: AbortSignal;
+  log?: Log;
+}
+
+export interface SpectrumResult {
+  locations: Location[];
+  /** Why no spectrum was used, when none was. */
+  note?: string;
+  runs: number;
+  ms: number;
+}
+
+type Lines = Map<string, Set<number>>;
+const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const NOT_CODE = /^\s*(?:$|\/\/|\/?\*|[{}()[\];,\s]+$)/;
+
+/** The names of a failure id after its file: suites, then the test. */
+export function testNames(failure: Pick<Failure, 'id' | 'file'>): string[] {
+  const parts = failure.id.split(' > ');
+  if (parts.length > 1 && parts[0] === failure.file) parts.shift();
+  return parts;
+}
+
+/**
+ * A name filter that selects exactly this test: jest matches it against suites and test joined by
+ * spaces, vitest 5 joined by " > "; node:test 20 against the test's own name and later versions
+ * against the full name, so for node the suites are optional.
+ */
+export function testNamePattern(runner: string, failure: Pick<Failure, 'id' | 'file'>): string {
+  const names = testNames(failure);
+  if (runner === 'vitest') return `^${escapeRegex(names.join(' > '))}$`;
+  if (runner === 'node') return `^(?:.* )?${escapeRegex(names[names.length - 1])}$`;
+  return `^${escapeRegex(names.join(' '))}$`;
+}
+
+export const ochiai = (ef: number, ep: number, totalFailed: number): number => (ef === 0 ? 0 : ef / Math.sqrt(totalFailed * (ef + ep)));
+
+/** The command that runs one test alone with coverage, or undefined for runners we cannot scope. */
+function singleTestCommand(expanded: ExpandedCommand, files: string[], failure: Pick<Failure, 'id' | 'file'>, coverageDir: string): string | undefined {
+  if (!expanded.simple) return undefined;
+  const pattern = quote(testNamePattern(expanded.runner, failure));
+  switch (expanded.runner) {
+    case 'node': {
+      const flags = expanded.command.trim().split(/\s+/).filter((t, i) => i === 0 || t.startsWith('-'));
+      return [...flags, `--test-name-pattern=${pattern}`, ...files.map(quote)].join(' ');
+    }
+    case 'mocha':
+      return `${narrowCommand(expanded, files)} --grep ${pattern}`;
+    case 'jest':
+      return `${narrowCommand(expanded, files)} -t ${pattern} --coverage --coverageProvider=v8 --coverageReporters=json --coverageDirectory=${quote(coverageDir)}`;
+    default:
+      return undefined;
+  }
+}
+
+/** Lines (0-based) V8 block coverage says ran: the innermost range around a character decides. */
+export function v8Lines(text: string, ranges: Array<{ startOffset: number; endOffset: number; count: number }>): Set<number> {
+  const counts = new Int32Array(text.length).fill(-1);
+  for (const r of [...ranges].sort((a, b) => b.endOffset - b.startOffset - (a.endOffset - a.startOffset))) counts.fill(r.count, Math.max(0, r.startOffset), Math.min(text.length, r.endOffset));
+  const lines = new Set<number>();
+  let start = 0;
+  text.split('\n').forEach((line, i) => {
+    if (!NOT_CODE.test(line)) {
+      for (let c = start + line.search(/\S/); c < start + line.length; c++) {
+        if (counts[c] > 0) {
+          lines.add(i);
+          break;
+        }
+      }
+    }
+    start += line.length + 1;
+  });
+  return lines;
+}
+
+const projectFile = (rel: string): boolean => !rel.startsWith('..') && !path.isAbsolute(rel) && !rel.includes('node_modules') && !isTestFile(rel);
+
+async function readCoverage(dir: string, root: string, runner: string, readText: SpectrumRequest['readText']): Promise<Lines> {
+  const lines: Lines = new Map();
+  const add = (rel: string, set: Set<number>): void => {
+    const prior = lines.get(rel) ?? new Set<number>();
+    for (const l of set) prior.add(l);
+    lines.set(rel, prior);
+  };
+  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+    if (!name.endsWith('.json')) continue;
+    const data = JSON.parse(await fs.readFile(path.join(dir, name), 'utf8')) as Record<string, unknown>;
+    if (runner === 'jest') {
+      for (const [abs, file] of Object.entries(data as Record<string, { statementMap: Record<string, { start: { line: number } }>; s: Record<string, number> }>)) {
+        const rel = path.relative(root, abs).split(path.sep).join('/');
+        if (!projectFile(rel) || !file.statementMap) continue;
+        add(rel, new Set(Object.entries(file.s).filter(([, n]) => n > 0).map(([k]) => file.statementMap[k].start.line - 1)));
+      }
+      continue;
+    }
+    for (const script of (data.result as Array<{ url: string; functions: Array<{ ranges: Array<{ startOffset: number; endOffset: number; count: number }> }> }>) ?? []) {
+      if (!script.url.startsWith('file://')) continue;
+      const rel = path.relative(root, decodeURIComponent(new URL(script.url).pathname)).split(path.sep).join('/');
+      if (!projectFile(rel)) continue;
+      const text = await readText(rel);
+      if (text !== undefined && text.length < 1_000_000) add(rel, v8Lines(text, script.functions.flatMap((f) => f.ranges)));
+    }
+  }
+  return lines;
+}
+
+/** Lines (per file, 0-based) changed in the last 10 commits or not committed at all, from `git blame`. */
+export async function recentLines(cwd: string, files: string[]): Promise<Lines> {
+  const out: Lines = new Map();
+  try {
+    const git = simpleGit({ baseDir: cwd, timeout: { block: 10_000 } });
+    const recent = new Set((await git.raw(['rev-list', '-n', '10', 'HEAD'])).split('\n').filter(Boolean));
+    for (const file of files) {
+      const set = new Set<number>();
+      for (const m of (await git.raw(['blame', '--porcelain', '--', file])).matchAll(/^([0-9a-f]{40}) \d+ (\d+)/gm)) {
+        if (recent.has(m[1]) || /^0+$/.test(m[1])) set.add(Number(m[2]) - 1);
+      }
+      out.set(file, set);
+    }
+  } catch {
+    // No repository, no commit yet, or a file git does not track: recency adds nothing then.
+  }
+  return out;
+}
+
+function lineSpan(text: string, line: number): { start: number; end: number } {
+  let start = 0;
+  for (let i = 0; i < line && start >= 0; i++) start = text.indexOf('\n', start) + 1;
+  const end = text.indexOf('\n', start);
+  const body = text.slice(start, end < 0 ? text.length : end);
+  return { start: start + body.search(/\S|$/), end: start + body.trimEnd().length };
+}
+
+const lineOf = (text: string, offset: number): number => text.slice(0, offset).split('\n').length - 1;
+
+export async function spectrumLocations(request: SpectrumRequest): Promise<SpectrumResult> {
+  const started = Date.now();
+  const done = (locations: Location[], runs: number, note?: string): SpectrumResult => ({ locations: [...locations].sort((a, b) => b.score - a.score), note, runs, ms: Date.now() - started });
+  const expanded = await expandCommand(request.cwd, request.command);
+  const failing = request.failures.filter((f) => f.file && !f.id.startsWith('command: ') && f.id !== f.file);
+  const files = [...new Set(failing.map((f) => f.file!))];
+  // One suspicious function and nothing else: there is nothing to rank, so spare the runs.
+  if (new Set(request.base.map((l) => `${l.file}:${l.start}:${l.end}`)).size === 1) return done(request.base, 0, 'one suspicious function: nothing to rank');
+  if (failing.length === 0 || !['node', 'mocha', 'jest'].includes(expanded.runner) || !expanded.simple) {
+    return done(request.base, 0, failing.length === 0 ? 'no failing test to run alone' : `per-test coverage is not supported for this test command (${expanded.runner})`);
+  }
+  // Passing tests of the same files. Node's ids do not name the file for passing tests, so any
+  // passing test is a candidate; one that is not in these files runs nothing and is dropped below.
+  const fileNamed = request.baseline.outcomes.some((o) => files.some((f) => o.id.startsWith(`${f} > `)));
+  const passing = [...statusMap(request.baseline)].filter(([id, s]) => s === 'passed' && (!fileNamed || files.some((f) => id.startsWith(`${f} > `)))).map(([id]) => id);
+  const max = request.maxTests ?? 24;
+  const selected = [...failing.map((f) => ({ id: f.id, failed: true })), ...passing.map((id) => ({ id, failed: false }))].slice(0, max);
+  const spectra: Array<{ failed: boolean; lines: Lines }> = [];
+  let runs = 0;
+  for (const test of selected) {
+    if (request.signal?.aborted) break;
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'self-heal-cov-'));
+    try {
+      const command = singleTestCommand(expanded, files, { id: test.id, file: files.find((f) => test.id.startsWith(`${f} > `)) }, dir);
+      if (!command) break;
+      runs++;
+      const run = await request.runner.run({ cwd: request.cwd, command, timeoutMs: request.timeoutMs, signal: request.signal, env: { ...expanded.env, NODE_V8_COVERAGE: dir } });
+      // Keep the run only if the test ran alone and did what it did in the baseline.
+      const status = statusMap(run).get(test.id) ?? (run.failures.some((f) => f.id === test.id) ? 'failed' : undefined);
+      if (status !== (test.failed ? 'failed' : 'passed')) continue;
+      spectra.push({ failed: test.failed, lines: await readCoverage(dir, request.cwd, expanded.runner, request.readText) });
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }
+  const totalFailed = spectra.filter((s) => s.failed).length;
+  if (totalFailed === 0) return done(request.base, runs, 'no failing test could be run alone with coverage');
+
+  const counts = new Map<string, { ef: number; ep: number }>();
+  for (const s of spectra) {
+    for (const [file, lines] of s.lines) {
+      for (const line of lines) {
+        const c = counts.get(`${file}:${line}`) ?? { ef: 0, ep: 0 };
+        if (s.failed) c.ef++;
+        else c.ep++;
+        counts.set(`${file}:${line}`, c);
+      }
+    }
+  }
+  const totalPassed = spectra.length - totalFailed;
+  // A line every test runs (module-level code, usually) tells failing from passing tests apart
+  // no better than chance: it keeps its Ochiai score but gets no location of its own.
+  const informative = (c: { ef: number; ep: number }): boolean => c.ef > 0 && !(totalPassed > 0 && c.ep === totalPassed && c.ef === totalFailed);
+  const suspicious = [...counts].filter(([, c]) => informative(c)).map(([key, c]) => ({ file: key.slice(0, key.lastIndexOf(':')), line: Number(key.slice(key.lastIndexOf(':') + 1)), ...c, score: ochiai(c.ef, c.ep, totalFailed) }));
+  const best = Math.max(...suspicious.map((l) => l.score));
+  const frames = new Set(request.failures.flatMap((f) => f.stack).filter((s) => projectFile(s.file)).map((s) => `${s.file}:${s.line - 1}`));
+  const recent = await recentLines(request.cwd, [...new Set(suspicious.map((l) => l.file))]);
+
+  const lineLocations: Location[] = [];
+  const headers = new Map<string, Set<number>>();
+  for (const l of suspicious) {
+    const text = await request.readText(l.file);
+    if (text === undefined) continue;
+    // A function's first line "runs" whenever the function is called: that is the imported-function
+    // prior's business, and as a line it would stand for the whole function.
+    if (!headers.has(l.file)) headers.set(l.file, new Set((await functionsIn(l.file, text)).filter((f) => f.endLine > f.line).map((f) => f.line)));
+    if (headers.get(l.file)!.has(l.line)) continue;
+    const onStack = frames.has(`${l.file}:${l.line}`);
+    const isRecent = recent.get(l.file)?.has(l.line) ?? false;
+    // Above the imported-function prior (0.6), up to a stack frame's 1.0: Ochiai leads, the stack and recency break ties.
+    const score = 0.6 + 0.4 * (0.7 * (l.score / best) + 0.2 * (onStack ? 1 : 0) + 0.1 * (isRecent ? 1 : 0));
+    const why = `Ochiai ${l.score.toFixed(2)}: run by ${l.ef}/${totalFailed} failing and ${l.ep}/${totalPassed} passing tests${onStack ? '; on the stack' : ''}${isRecent ? '; changed in the last 10 commits' : ''}`;
+    lineLocations.push({ file: l.file, ...lineSpan(text, l.line), line: l.line, score, why });
+  }
+  lineLocations.sort((a, b) => b.score - a.score);
+
+  const ranFailing = new Set([...counts].filter(([, c]) => c.ef > 0).map(([key]) => key));
+  const covered = new Set(spectra.flatMap((s) => [...s.lines.keys()]));
+  const adjusted: Location[] = [];
+  for (const loc of request.base) {
+    const text = covered.has(loc.file) ? await request.readText(loc.file) : undefined;
+    if (text === undefined) {
+      adjusted.push(loc);
+      continue;
+    }
+    const [from, to] = [lineOf(text, loc.start), lineOf(text, loc.end)];
+    let ran = false;
+    for (let line = from; line <= to && !ran; line++) ran = ranFailing.has(`${loc.file}:${line}`);
+    adjusted.push(ran ? loc : { ...loc, score: loc.score * 0.5, why: `${loc.why}; not run by the failing tests` });
+  }
+  request.log?.debug(`sbfl: ${spectra.length} test(s) with coverage (${totalFailed} failing) in ${Date.now() - started} ms; top: ${lineLocations.slice(0, 3).map((l) => `${l.file}:${l.line + 1} ${l.why}`).join(' | ')}`);
+  return done([...lineLocations.slice(0, 25), ...adjusted], runs);
+}

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { isTestFile, localize } from '../../../src/core/analysis/localize';
+import { ochiai, recentLines, spectrumLocations, v8Lines } from '../../../src/core/analysis/sbfl';
+import { ProcessTestRunner } from '../../../src/core/verify/testRunner';
+import { git, makeProject } from '../../helpers/repo';
+
+/** `discount` is wrong for large orders only; `tax` and `shipping` are fine and tested too. */
+const SHOP = {
+  'package.json': '{"scripts":{"test":"node --test"}}',
+  'src/price.js': [
+    'function discount(total) {',
+    '  if (total > 100) {',
+    '    return total * 0.8;', // the bug: 10% was meant (0.9)
+    '  }',
+    '  return total;',
+    '}',
+    '',
+    'function tax(total) {',
+    '  return total * 0.25;',
+    '}',
+    '',
+    'module.exports = { discount, tax };',
+    '',
+  ].join('\n'),
+  'src/shipping.js': 'function shipping(total) {\n  return total > 50 ? 0 : 5;\n}\n\nmodule.exports = { shipping };\n',
+  'test/price.test.js': [
+    "const test = require('node:test');",
+    "const assert = require('node:assert');",
+    "const { discount, tax } = require('../src/price');",
+    "const { shipping } = require('../src/shipping');",
+    "test('large orders get 10% off', () => assert.strictEqual(discount(200), 180));",
+    "test('small orders pay full price', () => assert.strictEqual(discount(20), 20));",
+    "test('tax is a quarter', () => assert.strictEqual(tax(100), 25));",
+    "test('shipping is free over 50', () => assert.strictEqual(shipping(60), 0));",
+    '',
+  ].join('\n'),
+};
+
+describe('spectrumLocations', () => {
+  it('ranks the line only the failing test runs first, and demotes the functions it never runs', async () => {
+    const dir = makeProject(SHOP);
+    const runner = new ProcessTestRunner();
+    const baseline = await runner.run({ cwd: dir, command: 'npm test', timeoutMs: 30_000 });
+    assert.deepEqual(baseline.failures.map((f) => f.id), ['large orders get 10% off']);
+    const readText = (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
+    const base = (await localize(dir, baseline.failures, readText)).filter((l) => !isTestFile(l.file));
+    const result = await spectrumLocations({ cwd: dir, command: 'npm test', runner, baseline, failures: baseline.failures, base, readText, timeoutMs: 30_000 });
+    assert.equal(result.note, undefined);
+    assert.equal(result.runs, 4, 'each test alone');
+    const top = result.locations[0];
+    assert.deepEqual([top.file, top.line + 1], ['src/price.js', 3]);
+    assert.match(top.why, /^Ochiai 1\.00: run by 1\/1 failing and 0\/3 passing tests/);
+    const line2 = result.locations.find((l) => l.file === 'src/price.js' && l.line === 1)!;
+    assert.match(line2.why, /Ochiai 0\.71/, 'the condition also runs for small orders');
+    const tax = result.locations.find((l) => l.why.includes('(tax)'))!;
+    assert.match(tax.why, /not run by the failing tests/);
+    assert.ok(tax.score < top.score / 2);
+    assert.ok(!result.locations.some((l) => l.file === 'src/shipping.js' && l.why.startsWith('Ochiai')), 'shipping is never run by the failing test');
+  });
+
+  it('leaves the locations alone for a runner it cannot run test by test', async () => {
+    const dir = makeProject({ 'package.json': '{"scripts":{"test":"node run-tests.js"}}' }, { commit: false });
+    const base = [{ file: 'src/a.js', start: 0, end: 1, line: 0, score: 0.6, why: 'x' }, { file: 'src/b.js', start: 0, end: 1, line: 0, score: 0.6, why: 'y' }];
+    const failure = { id: 'a.test.js > t', name: 't', file: 'a.test.js', message: 'x', stack: [], source: 'cli' as const, runner: 'unknown' as const };
+    const result = await spectrumLocations({ cwd: dir, command: 'npm test', runner: new ProcessTestRunner(), baseline: { outcomes: [], failures: [failure], exitCode: 1, timedOut: false, ms: 1, output: '' }, failures: [failure], base, readText: async () => undefined, timeoutMs: 5000 });
+    assert.deepEqual(result.locations, base);
+    assert.match(result.note ?? '', /not supported/);
+  });
+
+  it('spends no run when only one function is suspicious', async () => {
+    const base = [{ file: 'src/a.js', start: 0, end: 9, line: 0, score: 0.6, why: 'x' }];
+    const result = await spectrumLocations({ cwd: '/nowhere', command: 'npm test', runner: new ProcessTestRunner(), baseline: { outcomes: [], failures: [], exitCode: 1, timedOut: false, ms: 1, output: '' }, failures: [], base, readText: async () => undefined, timeoutMs: 5000 });
+    assert.deepEqual([result.runs, result.note], [0, 'one suspicious function: nothing to rank']);
+  });
+
+  it('runs jest tests one by one with its own V8 coverage', async () => {
+    const dir = makeProject(
+      {
+        'package.json': '{"scripts":{"test":"jest"}}',
+        'src/math.js': 'function add(a, b) {\n  return a - b;\n}\n\nfunction mul(a, b) {\n  return a * b;\n}\n\nmodule.exports = { add, mul };\n',
+        'math.test.js': "const { add, mul } = require('./src/math');\ntest('adds', () => expect(add(2, 3)).toBe(5));\ntest('multiplies', () => expect(mul(2, 3)).toBe(6));\n",
+      },
+      { linkNodeModules: true },
+    );
+    const runner = new ProcessTestRunner();
+    const baseline = await runner.run({ cwd: dir, command: 'npm test', timeoutMs: 60_000 });
+    const readText = (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
+    const result = await spectrumLocations({ cwd: dir, command: 'npm test', runner, baseline, failures: baseline.failures, base: [], readText, timeoutMs: 60_000 });
+    assert.equal(result.runs, 2);
+    assert.deepEqual([result.locations[0]?.file, result.locations[0]?.line + 1], ['src/math.js', 2]);
+    assert.ok(!result.locations.some((l) => l.line === 5), 'mul is run only by the passing test');
+  });
+});
+
+describe('spectrum parts', () => {
+  it('computes Ochiai', () => {
+    assert.equal(ochiai(1, 0, 1), 1);
+    assert.equal(ochiai(0, 3, 1), 0);
+    assert.equal(ochiai(1, 1, 1).toFixed(3), '0.707');
+    assert.equal(ochiai(1, 0, 2).toFixed(3), '0.707');
+  });
+
+  it('reads lines from V8 block coverage, innermost range first', () => {
+    const text = 'function f(x) {\n  if (x) {\n    return 1;\n  }\n  return 2;\n}\nf(0);\n';
+    const ifBlock = text.indexOf('{\n    return 1');
+    const ranges = [
+      { startOffset: 0, endOffset: text.length, count: 1 },
+      { startOffset: 0, endOffset: text.indexOf('\nf(0)'), count: 1 },
+      { startOffset: ifBlock, endOffset: text.indexOf('  return 2'), count: 0 },
+    ];
+    assert.deepEqual([...v8Lines(text, ranges)].sort(), [0, 1, 4, 6]);
+  });
+
+  it('finds the lines changed in the last 10 commits or not committed', async () => {
+    const dir = makeProject({ 'a.js': 'old\nkept\n' });
+    for (let i = 0; i < 10; i++) {
+      fs.writeFileSync(path.join(dir, `f${i}.txt`), `${i}\n`);
+      git(dir, 'add', '-A');
+      git(dir, 'commit', '-qm', `c${i}`);
+    }
+    fs.writeFileSync(path.join(dir, 'a.js'), 'old\nkept\nnew\n');
+    git(dir, 'commit', '-qam', 'recent');
+    fs.writeFileSync(path.join(dir, 'a.js'), 'old changed\nkept\nnew\n');
+    assert.deepEqual([...((await recentLines(dir, ['a.js'])).get('a.js') ?? [])].sort(), [0, 2]);
+  });
+});
