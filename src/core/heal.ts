@@ -15,10 +15,11 @@ import { applyEdits, hintsFrom, pairCandidates, singleCandidates, type SourceFil
 import { Search, type Found } from './healing/search';
 import { runLlmEngine } from './healing/llm/engine';
 import { healTestProblem, oneAtATime, rerunFailures } from './healing/tests';
+import { DEFAULT_RERUNS } from './healing/tests/flaky';
 import { runInfraEngine } from './healing/infra/engine';
 import { operatorAdjustments, orderByDecisions } from './record/decisions';
-import { SelfHealError, type Candidate, type Diagnosis, type Failure, type HealRecord, type TestRun } from './model';
-import { noProgress, silentLog, type Ledger, type WorkspaceFiles } from './ports';
+import { SelfHealError, type Candidate, type Diagnosis, type Failure, type HealRecord, type Location, type TestRun } from './model';
+import { noProgress, silentLog, type Ledger, type Log, type WorkspaceFiles } from './ports';
 import { attachGuard, mutationGuard } from './verify/guards';
 import { createSandbox, pruneStaleSandboxes, type Sandbox } from './verify/sandbox';
 import { defaultTestCommand } from './verify/testCommand';
@@ -120,16 +121,32 @@ interface GroupContext extends HealOptions {
 }
 
 async function healGroup(failures: Failure[], ctx: GroupContext): Promise<HealOutcome> {
+  const targeted = failures.map((f) => f.id);
+  const testFiles = [...new Set(failures.map((f) => f.file).filter((f): f is string => !!f && isTestFile(f)))];
+  // Candidate runs get a tighter limit than the baseline: a mutant that loops must not cost a minute.
+  const candidateTimeout = Math.min(ctx.timeoutMs, Math.max(5000, ctx.baseline.ms * 4));
+  // One search per group: its screen serves the flaky reruns, the test edits and the code edits.
+  const search = new Search({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, baseline: ctx.baseline, targeted, testFiles, timeoutMs: candidateTimeout, signal: ctx.signal, log: ctx.log });
+  try {
+    return await diagnoseAndHeal(failures, search, { ...ctx, timeoutMs: candidateTimeout }, testFiles);
+  } finally {
+    search.dispose();
+  }
+}
+
+async function diagnoseAndHeal(failures: Failure[], search: Search, ctx: GroupContext, testFiles: string[]): Promise<HealOutcome> {
   const started = Date.now();
-  const id = newId();
   const readText = (rel: string): Promise<string | undefined> => ctx.sandbox.read(rel);
   // Rerun first: a test that passes on the unchanged code sometimes must not drive a code change.
-  const reruns = await rerunFailures({ runner: ctx.runner, cwd: ctx.sandbox.cwd, command: ctx.command, failures, times: ctx.flakyReruns, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log });
+  const times = ctx.flakyReruns ?? DEFAULT_RERUNS;
+  const reruns = (await search.rerunTargeted(times)) ?? (await rerunFailures({ runner: ctx.runner, cwd: ctx.sandbox.cwd, command: ctx.command, failures, times, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log }));
   const classification = classify(failures, ctx.baseline.output, { reruns, sources: await classificationSources(ctx.sandbox.cwd, failures, readText) });
   let locations = (await localize(ctx.sandbox.cwd, failures, readText)).filter((l) => !isTestFile(l.file));
   const diagnosis = { failures, class: classification.class, evidence: classification.evidence, locations };
-  const outcome: HealOutcome = { id, failures, diagnosis, tried: [], candidatesTried: 0, testRuns: 0, ms: 0 };
+  const outcome: HealOutcome = { id: newId(), failures, diagnosis, tried: [], candidatesTried: 0, testRuns: 0, ms: 0 };
   const finish = (reason?: string): HealOutcome => {
+    outcome.tried.push(...search.tally.tried);
+    outcome.testRuns += search.tally.testRuns;
     outcome.reason = reason;
     outcome.ms = Date.now() - started;
     return outcome;
@@ -140,57 +157,46 @@ async function healGroup(failures: Failure[], ctx: GroupContext): Promise<HealOu
   if (outcome.fix) return finish();
   if (infra && infra.kind !== 'test-timeout') return finish(infra.advice);
   if (classification.class === 'infrastructure') return finish(`This looks like an environment problem, not a code bug (${classification.evidence[0]}). Self-Heal does not change code for it.`);
-  const targeted = failures.map((f) => f.id);
-  const testFiles = [...new Set(failures.map((f) => f.file).filter((f): f is string => !!f && isTestFile(f)))];
-  // Candidate runs get a tighter limit than the baseline: a mutant that loops must not cost a minute.
-  const candidateTimeout = Math.min(ctx.timeoutMs, Math.max(5000, ctx.baseline.ms * 4));
   if (TEST_PROBLEMS.has(classification.class)) {
     // Test edits only: changing the code until a wrong test passes would make the fix worse than the bug.
-    const search = new Search({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, baseline: ctx.baseline, targeted, testFiles, timeoutMs: candidateTimeout, signal: ctx.signal, log: ctx.log });
-    try {
-      const healed = await healTestProblem({ diagnosis: outcome.diagnosis, sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, baseline: ctx.baseline, timeoutMs: candidateTimeout, signal: ctx.signal, log: ctx.log, verify: (c) => search.verifyWithOutput(c) });
-      outcome.candidatesTried += healed.candidatesTried;
-      outcome.tried.push(...search.tally.tried);
-      outcome.testRuns += search.tally.testRuns + healed.testRuns;
-      if (healed.found) outcome.fix = toFix(healed.found, healed.files);
-      return finish(healed.reason);
-    } finally {
-      search.dispose();
-    }
+    const healed = await healTestProblem({ diagnosis: outcome.diagnosis, sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, baseline: ctx.baseline, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log, verify: (c) => search.verifyWithOutput(c) });
+    outcome.candidatesTried += healed.candidatesTried;
+    outcome.testRuns += healed.testRuns;
+    if (healed.found) outcome.fix = toFix(healed.found, healed.files);
+    return finish(healed.reason);
   }
   if (locations.length === 0) return finish('Could not find the code under test: no stack frame points into the project and the test imports no local module.');
-  locations = (await spectrumLocations({ cwd: ctx.sandbox.cwd, command: ctx.command, runner: ctx.runner, baseline: ctx.baseline, failures, base: locations, readText, timeoutMs: candidateTimeout, signal: ctx.signal, log: ctx.log })).locations;
+  locations = (await spectrumLocations({ cwd: ctx.sandbox.cwd, command: ctx.command, runner: ctx.runner, baseline: ctx.baseline, failures, base: locations, readText, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log })).locations;
   outcome.diagnosis.locations = locations;
 
+  const files = await editableSources(locations, readText, ctx.log);
+  if (files.length === 0) return finish(`The suspicious code is in ${[...new Set(locations.map((l) => l.file))].join(', ')}, which is binary, larger than 1 MB or unreadable; Self-Heal does not edit such files.`);
+  let found: Found | undefined;
+  // Offline first: it is fast and free; the LLM is asked only when it finds nothing.
+  if (!ctx.engines || ctx.engines.includes('mutation')) found = await healWithMutations(search, failures, files, outcome, ctx);
+  if (!found && ctx.engines?.includes('llm') && ctx.llm) found = await healWithLlm(search, failures, diagnosis, files, outcome, ctx);
+  if (!found) return finish(llmStops.get(outcome) ?? `No verified fix among ${outcome.candidatesTried} candidate(s): none made the failing test(s) pass without breaking another.`);
+  const fix = toFix(found, files);
+  outcome.verifiedMs = Date.now() - started;
+  // A fix is only as good as the tests that verified it: mutate its lines and see them fail.
+  outcome.fix = attachGuard(fix, await mutationGuard({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, before: fix.before, after: fix.after, fixRun: found.run, testFiles, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log }));
+  alsoFixed.set(outcome, found.comparison.alsoFixed);
+  return finish();
+}
+
+/** The text of each suspicious file that Self-Heal may edit: not binary, not over 1 MB. */
+async function editableSources(locations: Location[], readText: (rel: string) => Promise<string | undefined>, log: Log): Promise<SourceFile[]> {
   const files: SourceFile[] = [];
   for (const file of new Set(locations.map((l) => l.file))) {
     const text = await readText(file);
     if (text === undefined) continue;
     if (text.length > 1_000_000 || text.includes('\u0000')) {
-      ctx.log.info(`Skipping ${file}: binary or larger than 1 MB.`);
+      log.info(`Skipping ${file}: binary or larger than 1 MB.`);
       continue;
     }
     files.push({ file, text });
   }
-  if (files.length === 0) return finish(`The suspicious code is in ${[...new Set(locations.map((l) => l.file))].join(', ')}, which is binary, larger than 1 MB or unreadable; Self-Heal does not edit such files.`);
-  const search = new Search({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, baseline: ctx.baseline, targeted, testFiles, timeoutMs: candidateTimeout, signal: ctx.signal, log: ctx.log });
-  try {
-    let found: Found | undefined;
-    // Offline first: it is fast and free; the LLM is asked only when it finds nothing.
-    if (!ctx.engines || ctx.engines.includes('mutation')) found = await healWithMutations(search, failures, files, outcome, ctx);
-    if (!found && ctx.engines?.includes('llm') && ctx.llm) found = await healWithLlm(search, failures, diagnosis, files, outcome, ctx);
-    outcome.tried.push(...search.tally.tried);
-    outcome.testRuns += search.tally.testRuns;
-    if (!found) return finish(llmStops.get(outcome) ?? `No verified fix among ${outcome.candidatesTried} candidate(s): none made the failing test(s) pass without breaking another.`);
-    const fix = toFix(found, files);
-    outcome.verifiedMs = Date.now() - started;
-    // A fix is only as good as the tests that verified it: mutate its lines and see them fail.
-    outcome.fix = attachGuard(fix, await mutationGuard({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, before: fix.before, after: fix.after, fixRun: found.run, testFiles, timeoutMs: candidateTimeout, signal: ctx.signal, log: ctx.log }));
-    alsoFixed.set(outcome, found.comparison.alsoFixed);
-    return finish();
-  } finally {
-    search.dispose();
-  }
+  return files;
 }
 
 async function healWithMutations(search: Search, failures: Failure[], files: SourceFile[], outcome: HealOutcome, ctx: GroupContext): Promise<Found | undefined> {

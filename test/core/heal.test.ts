@@ -81,6 +81,33 @@ describe('healWorkspace', () => {
     assert.equal(report.baseline.passed, 1);
   });
 
+  it('labels a test that passes on a rerun flaky and changes no code for it', async () => {
+    const dir = makeProject({
+      'package.json': '{"scripts":{"test":"node --test"}}',
+      'src/queue.js': 'exports.drain = (items) => items.splice(0);\n',
+      'test/queue.test.js': [
+        "const test = require('node:test');",
+        "const assert = require('node:assert');",
+        "const fs = require('node:fs');",
+        "const path = require('node:path');",
+        "const { drain } = require('../src/queue');",
+        "test('drains on every other run', () => {",
+        "  const counter = path.join(__dirname, '.runs');",
+        "  const runs = Number(fs.existsSync(counter) ? fs.readFileSync(counter, 'utf8') : 0) + 1;",
+        '  fs.writeFileSync(counter, String(runs));',
+        '  assert.deepStrictEqual(drain([runs % 2]), [0]);',
+        '});',
+        '',
+      ].join('\n'),
+    });
+    const report = await healWorkspace({ files: new DiskFiles(dir) });
+    const heal = report.heals[0];
+    assert.equal(heal.diagnosis.class, 'flaky');
+    assert.match(heal.diagnosis.evidence[0], /passed \d of \d reruns/);
+    assert.ok(!heal.fix || heal.fix.candidate.labels?.includes('weakens tests'), 'at most a quarantine, which is labelled as weakening the tests');
+    assert.equal(Object.keys(heal.fix?.after ?? {}).some((f) => f.startsWith('src/')), false, 'no source file is changed');
+  });
+
   it('explains a folder that is not a project', async () => {
     await assert.rejects(healWorkspace({ files: new DiskFiles(tempDir()) }), (e: unknown) => e instanceof SelfHealError && e.code === 'NO_PROJECT' && /package\.json/.test(e.message));
   });

@@ -5,6 +5,7 @@
  * every candidate — a failed candidate is rolled back before the next one is tried.
  */
 import * as path from 'node:path';
+import type { RerunResult } from '../analysis/classify';
 import type { Candidate, TestRun, Verdict } from '../model';
 import type { Log, TestRunner } from '../ports';
 import { compareRuns, type Comparison } from '../verify/compare';
@@ -45,6 +46,7 @@ export class Search {
   private screen: Screen | undefined;
   private screenBaseline: Map<string, { status: string; assertions: number }> | undefined;
   private baselineFitness = 0;
+  private prepared = false;
   /** The unpatched code fails to load in the screen, so "pass" means: loads, and every test passes. */
   private loadFailed = false;
   /** How long one screen of the unpatched code took: a candidate many times slower is hanging. */
@@ -57,6 +59,8 @@ export class Search {
 
   /** Start the in-process screen when the targeted tests can run there and it sees the same failures. */
   async prepare(): Promise<void> {
+    if (this.prepared) return;
+    this.prepared = true;
     if (this.ctx.testFiles.length === 0) return;
     const screen = new Screen(this.ctx.sandbox.cwd, Math.min(this.ctx.timeoutMs, 5000));
     let outcome = await screen.run(this.absoluteTestFiles(), Math.min(this.ctx.timeoutMs, 15000), this.ctx.signal);
@@ -97,6 +101,32 @@ export class Search {
     // would dominate the search. 20× the unpatched time, within [400 ms, timeout].
     this.screenBudgetMs = Math.min(this.ctx.timeoutMs, Math.max(400, outcome.ms * 20));
     this.baselineFitness = this.fitness(outcome.tests);
+  }
+
+  /**
+   * The flaky check's reruns, done in the screen when it runs these tests faithfully: in-process
+   * reruns cost milliseconds where a runner start costs hundreds, and they see the same sources of
+   * flakiness that matter most (randomness, the clock, order). Undefined when the screen cannot
+   * run them, and the caller reruns with the real command instead.
+   */
+  async rerunTargeted(times: number): Promise<Map<string, RerunResult> | undefined> {
+    await this.prepare();
+    if (!this.screen?.supported || this.loadFailed) return undefined;
+    const results = new Map<string, RerunResult>();
+    for (let i = 0; i < times; i++) {
+      const outcome = await this.screen.run(this.absoluteTestFiles(), this.screenBudgetMs, this.ctx.signal);
+      if (outcome.kind !== 'ran') return undefined;
+      const byId = new Map(outcome.tests.map((t) => [t.id, t.status]));
+      for (const id of this.ctx.targeted) {
+        const status = byId.get(this.screenIds.get(id) ?? id);
+        if (status !== 'passed' && status !== 'failed') continue;
+        const r = results.get(id) ?? { runs: 0, passes: 0, actuals: [] };
+        r.runs++;
+        if (status === 'passed') r.passes++;
+        results.set(id, r);
+      }
+    }
+    return results;
   }
 
   private absoluteTestFiles(): string[] {
