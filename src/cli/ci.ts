@@ -13,16 +13,13 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { HealOptions, HealOutcome } from '../core/api';
 import { healWorkspace } from '../core/heal';
-import { readWorkspaceLlmSettings } from '../core/healing/llm/settings';
 import { SelfHealError } from '../core/model';
 import { decide, readWorkspacePolicy } from '../core/policy';
 import type { Log } from '../core/ports';
-import { JsonlLedger, workspaceLedgerPath } from '../core/record/ledger';
-import { readWorkspaceSettings } from '../core/settings';
 import { SANDBOX_PREFIX } from '../core/verify/sandbox';
 import { DiskFiles } from './adapters/files';
 import { stderrLog, stderrProgress } from './adapters/log';
-import { LLM_CLI_OPTIONS, llmFromCli } from './llmOptions';
+import { HEAL_CLI_OPTIONS, healOptionsFromFlags, UsageError } from './healOptions';
 import { isHealed, type CiHeal, type CiRun } from './report/ciRun';
 import { renderErrorMarkdown, renderMarkdown } from './report/markdown';
 import { renderSarif } from './report/sarif';
@@ -32,7 +29,6 @@ export const CI_USAGE = `  self-heal ci [DIR] [--branch-prefix self-heal/] [--re
                [--test "<command>"] [--timeout SECONDS] [--max-candidates N] [--verbose] [LLM options]`;
 const NO_IDENTITY = { GIT_AUTHOR_NAME: 'Self-Heal', GIT_AUTHOR_EMAIL: 'self-heal@noreply.invalid', GIT_COMMITTER_NAME: 'Self-Heal', GIT_COMMITTER_EMAIL: 'self-heal@noreply.invalid' };
 
-class CiUsageError extends Error {}
 
 function git(cwd: string, args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -185,7 +181,7 @@ export async function runCi(options: CiOptions): Promise<CiResult> {
   const repo = await openRepo(root);
   const prefix = options.branchPrefix ?? 'self-heal/';
   const probe = await git(root, ['check-ref-format', '--branch', `${prefix}x`]).then(() => true, () => false);
-  if (!probe) throw new CiUsageError(`--branch-prefix "${prefix}" does not make valid branch names.`);
+  if (!probe) throw new UsageError(`--branch-prefix "${prefix}" does not make valid branch names.`);
   const uncommitted = (await git(root, ['status', '--porcelain', '--untracked-files=all', '--', '.'])).split('\n').filter(Boolean).length;
   const policy = await readWorkspacePolicy(root);
   for (const p of policy.problems) log.warn(p);
@@ -261,12 +257,6 @@ async function writeOut(file: string, text: string): Promise<void> {
   await fs.writeFile(file, text);
 }
 
-function positiveInt(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new CiUsageError(`${flag} needs a positive whole number, got "${value}".`);
-  return n;
-}
 
 /** The `ci` subcommand: parse flags, run, print. `out` is where the report or the summary goes. */
 export async function ciCommand(argv: string[], signal: AbortSignal, out: { write(text: string): unknown } = process.stdout): Promise<number> {
@@ -281,25 +271,15 @@ export async function ciCommand(argv: string[], signal: AbortSignal, out: { writ
         sarif: { type: 'string' },
         push: { type: 'boolean', default: false },
         remote: { type: 'string' },
-        test: { type: 'string' },
-        timeout: { type: 'string' },
-        'max-candidates': { type: 'string' },
-        verbose: { type: 'boolean', short: 'v', default: false },
-        ...LLM_CLI_OPTIONS,
+        ...HEAL_CLI_OPTIONS,
       },
     });
     reportPath = values.report;
-    if (positionals.length > 1) throw new CiUsageError(`ci takes one folder, got ${positionals.length}.`);
+    if (positionals.length > 1) throw new UsageError(`ci takes one folder, got ${positionals.length}.`);
     const root = path.resolve(positionals[0] ?? '.');
-    if (!(await fs.stat(root).then((s) => s.isDirectory(), () => false))) throw new CiUsageError(`${root} is not a folder.`);
+    if (!(await fs.stat(root).then((s) => s.isDirectory(), () => false))) throw new UsageError(`${root} is not a folder.`);
     const log = stderrLog(values.verbose);
-    const { settings, problems } = await readWorkspaceSettings(root);
-    for (const p of problems) log.warn(p);
-    const llmSettings = await readWorkspaceLlmSettings(root);
-    for (const p of llmSettings.problems) log.warn(p);
-    const engine = llmFromCli(values, process.env, llmSettings.settings, log);
-    if (typeof engine === 'string') throw new CiUsageError(engine);
-    const past = await new JsonlLedger(workspaceLedgerPath(root), log).read();
+    const flags = await healOptionsFromFlags(values, root, log);
     const result = await runCi({
       root,
       branchPrefix: values['branch-prefix'],
@@ -307,19 +287,10 @@ export async function ciCommand(argv: string[], signal: AbortSignal, out: { writ
       sarifPath: values.sarif,
       push: values.push,
       remote: values.remote,
-      engine: engine.describe.replace(/^engine: /, ''),
+      engine: flags.engine.replace(/^engine: /, ''),
       log,
       heal: {
-        testCommand: values.test ?? (settings.testCommand || undefined),
-        testTimeoutMs: (positiveInt(values.timeout, '--timeout') ?? settings.testTimeoutSeconds) * 1000,
-        maxCandidates: positiveInt(values['max-candidates'], '--max-candidates') ?? settings.maxCandidates,
-    flakyReruns: settings.flakyReruns,
-        engines: engine.engines,
-        llm: engine.llm,
-        llmMaxAttempts: engine.maxAttempts,
-        llmExclude: engine.exclude,
-        pastHeals: engine.llm ? past : [],
-        decisions: past,
+        ...flags.options,
         signal,
         progress: stderrProgress(process.stderr.isTTY === true),
       },
@@ -328,7 +299,7 @@ export async function ciCommand(argv: string[], signal: AbortSignal, out: { writ
     return result.exitCode;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (error instanceof CiUsageError || code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (error instanceof UsageError || code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       process.stderr.write(`self-heal: ${(error as Error).message}\n\nUsage:\n${CI_USAGE}\n`);
       return 2;
     }

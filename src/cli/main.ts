@@ -11,12 +11,11 @@ import { WEAKENS } from '../core/verify/guards';
 import type { HealReport } from '../core/api';
 import { SelfHealError } from '../core/model';
 import { JsonlLedger, workspaceLedgerPath } from '../core/record/ledger';
-import { readWorkspaceSettings } from '../core/settings';
 import { DiskFiles } from './adapters/files';
 import { stderrLog, stderrProgress } from './adapters/log';
 import { formatHeal, formatHistory, healJson } from './format';
-import { LLM_CLI_OPTIONS, LLM_USAGE, llmFromCli } from './llmOptions';
-import { readWorkspaceLlmSettings } from '../core/healing/llm/settings';
+import { HEAL_CLI_OPTIONS, healOptionsFromFlags, UsageError } from './healOptions';
+import { LLM_USAGE } from './llmOptions';
 import { decisionStats } from '../core/record/decisions';
 import { CI_USAGE, ciCommand } from './ci';
 import { formatStats } from './report/stats';
@@ -37,20 +36,12 @@ revert   undoes an applied heal, if the file still holds what the heal wrote.
 
 ${LLM_USAGE}`;
 
-class UsageError extends Error {}
-
 function workspaceRoot(dir: string | undefined): string {
   const root = path.resolve(dir ?? '.');
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`${root} is not a folder.`);
   return fs.realpathSync(root);
 }
 
-function positiveInt(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a positive whole number, got "${value}".`);
-  return n;
-}
 
 async function ensureLedgerIgnored(root: string): Promise<void> {
   const dir = path.join(root, '.self-heal');
@@ -64,41 +55,20 @@ async function heal(argv: string[], signal: AbortSignal): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      test: { type: 'string' },
+      ...HEAL_CLI_OPTIONS,
       apply: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
-      timeout: { type: 'string' },
-      'max-candidates': { type: 'string' },
-      verbose: { type: 'boolean', short: 'v', default: false },
       'accept-test-weakening': { type: 'boolean', default: false },
-      ...LLM_CLI_OPTIONS,
     },
   });
   if (positionals.length > 1) throw new UsageError(`heal takes one folder, got ${positionals.length}.`);
   const root = workspaceRoot(positionals[0]);
   const log = stderrLog(values.verbose);
-  const { settings, problems } = await readWorkspaceSettings(root);
-  for (const p of problems) log.warn(p);
-  const llmSettings = await readWorkspaceLlmSettings(root);
-  for (const p of llmSettings.problems) log.warn(p);
-  const engine = llmFromCli(values, process.env, llmSettings.settings, log);
-  if (typeof engine === 'string') throw new UsageError(engine);
-  log.info(engine.describe);
+  const { options } = await healOptionsFromFlags(values, root, log);
   const files = new DiskFiles(root);
-  // Past heals: the LLM is shown similar ones, and decisions on them order the offline candidates.
-  const past = await new JsonlLedger(workspaceLedgerPath(root), log).read();
   const report: HealReport = await healWorkspace({
+    ...options,
     files,
-    testCommand: values.test ?? (settings.testCommand || undefined),
-    testTimeoutMs: (positiveInt(values.timeout, '--timeout') ?? settings.testTimeoutSeconds) * 1000,
-    maxCandidates: positiveInt(values['max-candidates'], '--max-candidates') ?? settings.maxCandidates,
-    flakyReruns: settings.flakyReruns,
-    engines: engine.engines,
-    llm: engine.llm,
-    llmMaxAttempts: engine.maxAttempts,
-    llmExclude: engine.exclude,
-    pastHeals: engine.llm ? past : [],
-    decisions: past,
     signal,
     log,
     progress: stderrProgress(!values.json && process.stderr.isTTY !== false),

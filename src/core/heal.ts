@@ -18,6 +18,7 @@ import { healTestProblem, oneAtATime, rerunFailures } from './healing/tests';
 import { DEFAULT_RERUNS } from './healing/tests/flaky';
 import { runInfraEngine } from './healing/infra/engine';
 import { operatorAdjustments, orderByDecisions } from './record/decisions';
+import { healRecordFor } from './record/healRecord';
 import { SelfHealError, type Candidate, type Diagnosis, type Failure, type HealRecord, type Location, type TestRun } from './model';
 import { noProgress, silentLog, type Ledger, type Log, type WorkspaceFiles } from './ports';
 import { attachGuard, mutationGuard } from './verify/guards';
@@ -313,26 +314,7 @@ export async function applyFix(outcome: HealOutcome, files: WorkspaceFiles, ledg
   if (!fix) throw new SelfHealError('NOT_FOUND', 'This heal has no verified fix to apply.');
   await checkUnchanged(files, fix.before, 'the fix was verified');
   for (const [file, text] of Object.entries(fix.after)) await files.replace(file, fix.before[file], text);
-  const record: HealRecord = {
-    id: outcome.id,
-    kind: 'apply',
-    at: new Date().toISOString(),
-    workspace: files.root,
-    file: Object.keys(fix.after)[0],
-    summary: fix.candidate.summary,
-    engine: fix.candidate.engine,
-    operator: fix.candidate.operator,
-    diff: fix.diff,
-    edits: fix.candidate.edits,
-    before: fix.before,
-    after: fix.after,
-    failures: outcome.failures.map((f) => ({ id: f.id, message: f.message.slice(0, 500) })),
-    diagnosis: { class: outcome.diagnosis.class, evidence: outcome.diagnosis.evidence, locations: outcome.diagnosis.locations.slice(0, 5).map((l) => `${l.file}:${l.line + 1} (${l.why})`) },
-    tried: outcome.tried.slice(0, 50).map((v) => ({ summary: v.summary ?? v.candidateId, status: v.status, reason: v.reason })),
-    evidence: fix.evidence,
-    tokens: fix.candidate.tokens,
-    ms: outcome.ms,
-  };
+  const record = healRecordFor(outcome, files.root, 'apply');
   await ledger.append(record);
   return record;
 }

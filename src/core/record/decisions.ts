@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import type { HealOutcome } from '../api';
 import type { Candidate, HealRecord } from '../model';
-import { SelfHealError } from '../model';
+import { healRecordFor } from './healRecord';
 import type { Ledger } from '../ports';
 
 export type Verdict = 'accepted' | 'rejected' | 'reverted';
@@ -28,36 +28,12 @@ export interface DecidedHeal {
 
 /** A decision record for a heal that was proposed (an outcome with a fix) or applied (its record). */
 export function decisionRecord(about: HealOutcome | HealRecord, verdict: Verdict, workspace: string, note?: string): HealRecord {
-  const base = 'kind' in about ? about : fromOutcome(about, workspace);
+  const base = 'kind' in about ? about : { ...healRecordFor(about, workspace, 'decision'), tried: [] };
   // The heal decided on: an outcome's or apply's own id, the heal a revert undid, or the same heal again.
   const of = !('kind' in about) || about.kind === 'apply' ? about.id : about.kind === 'revert' ? (about.reverts ?? about.id) : (about.decision?.of ?? about.id);
   return { ...base, id: `d-${randomBytes(4).toString('hex')}`, kind: 'decision', at: new Date().toISOString(), reverts: undefined, decision: { verdict, of, ...(note ? { note } : {}) } };
 }
 
-function fromOutcome(outcome: HealOutcome, workspace: string): HealRecord {
-  const fix = outcome.fix;
-  if (!fix) throw new SelfHealError('NOT_FOUND', 'This heal has no verified fix, so there is nothing to decide on.');
-  return {
-    id: outcome.id,
-    kind: 'decision',
-    at: new Date().toISOString(),
-    workspace,
-    file: Object.keys(fix.after)[0],
-    summary: fix.candidate.summary,
-    engine: fix.candidate.engine,
-    operator: fix.candidate.operator,
-    diff: fix.diff,
-    edits: fix.candidate.edits,
-    before: fix.before,
-    after: fix.after,
-    failures: outcome.failures.map((f) => ({ id: f.id, message: f.message.slice(0, 500) })),
-    diagnosis: { class: outcome.diagnosis.class, evidence: outcome.diagnosis.evidence, locations: outcome.diagnosis.locations.slice(0, 5).map((l) => `${l.file}:${l.line + 1} (${l.why})`) },
-    tried: [],
-    evidence: fix.evidence,
-    tokens: fix.candidate.tokens,
-    ms: outcome.ms,
-  };
-}
 
 /** Record what a person did with a heal (e.g. the extension's Discard, or a CI branch closed unmerged). */
 export async function recordDecision(ledger: Ledger, about: HealOutcome | HealRecord, verdict: Verdict, workspace: string, note?: string): Promise<HealRecord> {
