@@ -110,7 +110,6 @@ export function localeDifference(f: Pick<Failure, 'expected' | 'actual'>): boole
 
 const ORDER_MATTERS = /\bsort|\border|\brank|\bfirst\b|\blast\b|\btop\b|\bnewest|\boldest|\bsequence|\bqueue|\bstack\b/i;
 const UNORDERED_SOURCE = /\bnew Set\b|\bnew Map\b|Object\.(?:keys|values|entries)\(|readdir|Promise\.(?:race|any)|\bfor\s*\(\s*(?:const|let|var)\s+\w+\s+in\b|setTimeout\(|\.on\(['"]data/;
-const CLOCK = /\bDate\.now\(\)|\bnew Date\(\s*\)|performance\.now\(\)|process\.hrtime/;
 const RANDOM = /Math\.random\(|randomUUID\(|randomInt\(|randomBytes\(|crypto\.getRandomValues|faker\./;
 const LOCALE = /toLocale(?:String|DateString|TimeString)\(\s*\)|Intl\.\w+\(\s*\)|Intl\.\w+\(\s*undefined/;
 
