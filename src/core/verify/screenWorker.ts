@@ -6,11 +6,13 @@
  * TypeScript, jest/vitest APIs) is reported as unsupported and the verifier runs the real command.
  *
  * Protocol (process.send): in `{ files: string[] (absolute), timeoutMs }`,
- * out `{ ok: true, tests: ScreenTest[] } | { ok: false, unsupported: string }`.
+ * out `{ ok: true, tests: ScreenTest[] } | { ok: false, unsupported: string }`. The tests run in a
+ * worker thread; the process's main thread only relays (see the end of this file).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Module from 'node:module';
+import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 
 export interface ScreenTest {
   id: string;
@@ -220,17 +222,30 @@ function silenceConsole(): void {
   for (const key of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table'] as const) (console as unknown as Record<string, unknown>)[key] = () => undefined;
 }
 
-if (require.main === module && process.send) {
+type ScreenReply = { ok: true; tests: ScreenTest[]; loadError?: string } | { ok: false; unsupported: string };
+
+if (!isMainThread && parentPort) {
+  // The thread that runs the code under test.
+  const port = parentPort;
   installHooks();
   silenceConsole();
   process.exit = ((code?: number) => {
     throw new Error(`process.exit(${code ?? ''}) called by the code under test`);
   }) as typeof process.exit;
   process.on('unhandledRejection', () => undefined);
-  process.on('message', (message: { files: string[]; timeoutMs: number }) => {
+  port.on('message', (message: { files: string[]; timeoutMs: number }) => {
     runFiles(message.files, message.timeoutMs).then(
-      (tests) => process.send!({ ok: true, tests }),
-      (error: unknown) => process.send!(error instanceof Unsupported ? { ok: false, unsupported: error.message } : { ok: true, tests: [], loadError: error instanceof Error ? error.message : String(error) }),
+      (tests) => port.postMessage({ ok: true, tests } satisfies ScreenReply),
+      (error: unknown) => port.postMessage((error instanceof Unsupported ? { ok: false, unsupported: error.message } : { ok: true, tests: [], loadError: error instanceof Error ? error.message : String(error) }) satisfies ScreenReply),
     );
   });
+} else if (require.main === module && process.send) {
+  // The main thread only relays. It stays responsive while a mutant loops forever in the test
+  // thread, so when the heal that started it dies (even by kill -9) the IPC channel closes and
+  // this process leaves instead of spinning on as an orphan.
+  const thread = new Worker(__filename);
+  thread.on('message', (reply: ScreenReply) => process.send!(reply));
+  thread.on('exit', () => process.exit(1));
+  process.on('message', (message) => thread.postMessage(message));
+  process.on('disconnect', () => process.exit(0));
 }
