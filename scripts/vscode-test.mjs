@@ -96,7 +96,11 @@ function install(extensionsDir) {
 async function e2e(env) {
   const t0 = Date.now();
   const dir = runDir('e2e');
-  const ws = workspace(dir, { 'selfHeal.mode': 'autoApply' });
+  // selfHeal.mode = autoApply applies only fixes that clear the policy's floor (issue 8). The fixture
+  // has 2 tests where the default floor asks for 3, and this installed copy has no node_modules, so
+  // the mutation guard (@stryker-mutator/instrumenter, not bundled) does not run here.
+  const floor = { minSuiteTests: 2, requireMutationGuard: false };
+  const ws = workspace(dir, { 'selfHeal.mode': 'autoApply', 'selfHeal.policy': { autoApplyFloor: floor } });
   const extensionsDir = path.join(dir, 'extensions');
   install(extensionsDir);
   const { port } = await startServer(env, dir, ws, { smokeDriver: false, extensionsDir });

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { HealOutcome } from '../core/api';
 import type { Failure, HealRecord } from '../core/model';
 import type { Ledger } from '../core/ports';
 import { channelLog } from './adapters/log';
@@ -17,6 +18,7 @@ import { TaskTestRuns } from './collectors/tasks';
 import { TerminalTestRuns } from './collectors/terminal';
 import { RecentTerminalRuns } from './collectors/testRuns';
 import { commandTable, register, type CommandSpec } from './commands';
+import { confirmInModal } from './confirm';
 import { loadAnsi, loadLedger, loadLlm, loadProcess, loadSignals, loadTreeSitter } from './core';
 import { FixCache } from './fixCache';
 import { Guard } from './guard';
@@ -24,6 +26,7 @@ import { Healer, type HealerDeps } from './healer';
 import { ApiKeys } from './llm/apiKeys';
 import { planEngines } from './llm/engines';
 import { LlmSettingsReader } from './llm/settings';
+import { PolicyReader, triage, type FixTriage } from './policy';
 import { HealCodeActions, type CodeActionDeps } from './providers/codeActions';
 import { SCHEME, SelfHealContent } from './providers/content';
 import { FixPreview } from './providers/preview';
@@ -35,12 +38,16 @@ export interface SelfHealApi {
   activationMs: number;
   commands: CommandSpec[];
   healer: Healer;
+  /** The healer reads these on each use; the real-VS-Code suite swaps `confirm` to answer the modal a test cannot click. */
   healerDeps: HealerDeps;
   codeActions: HealCodeActions;
   codeActionDeps: CodeActionDeps;
   history: HistoryView;
   cache: FixCache;
   settings: SettingsReader;
+  policy: PolicyReader;
+  /** What the policy says about a verified fix, as the lightbulb, quick pick and auto-apply read it. */
+  triage: (outcome: HealOutcome) => FixTriage;
   llmSettings: LlmSettingsReader;
   apiKeys: ApiKeys;
   records: () => Promise<HealRecord[]>;
@@ -69,9 +76,17 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
   };
   const settings = new SettingsReader((key) => vscode.workspace.getConfiguration('selfHeal').get(key), warn);
   const llmSettings = new LlmSettingsReader(() => vscode.workspace.getConfiguration('selfHeal').get('llm'), loadLlm, warn);
+  const policy = new PolicyReader(() => vscode.workspace.getConfiguration('selfHeal').get('policy'), warn);
+  const cache = new FixCache();
   own(
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('selfHeal')) settings.invalidate();
+      if (event.affectsConfiguration('selfHeal.policy')) {
+        policy.invalidate();
+        // Validate now, so that an invalid part is reported when it is set; failures it turned off may be healed again.
+        policy.get();
+        cache.forgetOff();
+      }
       if (!event.affectsConfiguration('selfHeal.llm')) return;
       llmSettings.invalidate();
       // Validate now, so that an invalid value is reported when it is set rather than at the next heal.
@@ -110,12 +125,12 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
   own({ dispose: () => clearTimeout(warmUp) });
 
   const guard = new Guard(() => ({ trusted: vscode.workspace.isTrusted, mode: settings.get().mode }));
-  const cache = new FixCache();
+  const triageFix = (outcome: HealOutcome): FixTriage => triage(policy.get(), settings.get().mode, outcome);
   const testFailures = own(new TestFailureDiagnostics(files));
   const compileErrors = own(new DiagnosticFailures(files, () => guard.listening));
   const apiKeys = new ApiKeys(context.secrets);
   const engines = (): ReturnType<typeof planEngines> => planEngines({ settings: () => llmSettings.get(), apiKey: (baseUrl) => apiKeys.get(baseUrl), records, load: loadLlm, log });
-  const healerDeps: HealerDeps = { files, ledger, log, settings: () => settings.get(), testCommand: (setting) => testCommand.resolve(setting), guard, cache, diagnostics: testFailures, treeSitter, promptsDir: path.join(context.extensionPath, 'prompts'), engines };
+  const healerDeps: HealerDeps = { files, ledger, log, settings: () => settings.get(), testCommand: (setting) => testCommand.resolve(setting), guard, cache, diagnostics: testFailures, treeSitter, promptsDir: path.join(context.extensionPath, 'prompts'), engines, triage: triageFix, confirm: confirmInModal };
   const healer = own(new Healer(healerDeps));
 
   const parse = async (output: string, command: string): Promise<Failure[]> => {
@@ -132,22 +147,22 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
   own(new TerminalTestRuns(() => guard.listening, parse, sink, recent, log));
   own(new TaskTestRuns(() => guard.listening, () => guard.mayRunTests().allowed, rerun, sink, recent, log));
 
-  const codeActionDeps: CodeActionDeps = { files, cache, testFailures, compileErrors, guard };
+  const codeActionDeps: CodeActionDeps = { files, cache, testFailures, compileErrors, guard, triage: triageFix };
   const codeActions = new HealCodeActions(codeActionDeps);
   own(vscode.languages.registerCodeActionsProvider(SCRIPT_SELECTOR, codeActions, HealCodeActions.metadata));
   own(vscode.workspace.registerTextDocumentContentProvider(SCHEME, new SelfHealContent(cache, records)));
-  const preview = new FixPreview(files, cache, (id) => healer.apply(id), (id) => healer.discard(id));
+  const preview = new FixPreview(files, cache, (id) => healer.apply(id), (id) => healer.discard(id), triageFix);
 
   const history = own(new HistoryView(records));
   own(vscode.window.createTreeView('selfHeal.history', { treeDataProvider: history }));
   own(healer.onDidChangeHistory(() => history.refresh()));
 
-  const commands = commandTable({ healer, preview, history, guard, cache, files, testFailures, compileErrors, records, log, showLog: () => channel.show(), apiKeys, llmSettings });
+  const commands = commandTable({ healer, preview, history, triage: triageFix, cache, files, testFailures, compileErrors, records, log, showLog: () => channel.show(), apiKeys, llmSettings });
   for (const spec of commands) own(register(spec, log));
 
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms for ${folder.uri.fsPath}`);
-  return { activationMs, commands, healer, healerDeps, codeActions, codeActionDeps, history, cache, settings, llmSettings, apiKeys, records, resolveTestCommand, treeSitterReady: treeSitter };
+  return { activationMs, commands, healer, healerDeps, codeActions, codeActionDeps, history, cache, settings, policy, triage: triageFix, llmSettings, apiKeys, records, resolveTestCommand, treeSitterReady: treeSitter };
 }
 
 export function deactivate(): void {

@@ -3,20 +3,20 @@
  * ids and titles (the real-VS-Code suite checks it), each with the category "Self-Heal".
  */
 import * as vscode from 'vscode';
-import type { HealReport } from '../core/api';
+import type { HealOutcome, HealReport } from '../core/api';
 import { type Failure, type HealRecord, SelfHealError } from '../core/model';
 import type { Log } from '../core/ports';
 import type { DocumentWorkspaceFiles } from './adapters/workspaceFiles';
 import type { DiagnosticFailures } from './collectors/diagnostics';
 import type { TestFailureDiagnostics } from './collectors/failureDiagnostics';
 import type { FixCache } from './fixCache';
-import type { Guard } from './guard';
 import { healFailingTests } from './healFailingTests';
 import { describe, type Healer, isCancellation } from './healer';
 import { clearApiKey, setApiKey } from './llm/apiKeyCommands';
 import type { ApiKeys } from './llm/apiKeys';
 import type { LlmSettingsReader } from './llm/settings';
-import { evidenceBadge } from './presentation';
+import type { FixTriage } from './policy';
+import { fixBadge } from './presentation';
 import type { FixPreview } from './providers/preview';
 import { type HealItem, type HistoryView, showRecordDiff } from './views/history';
 
@@ -32,7 +32,7 @@ export interface CommandServices {
   healer: Healer;
   preview: FixPreview;
   history: HistoryView;
-  guard: Guard;
+  triage: (outcome: HealOutcome) => FixTriage;
   cache: FixCache;
   files: DocumentWorkspaceFiles;
   testFailures: TestFailureDiagnostics;
@@ -52,7 +52,7 @@ export function commandTable(s: CommandServices): CommandSpec[] {
     return found;
   };
   return [
-    { id: 'selfHeal.healFailingTests', title: 'Heal Failing Tests', handler: () => healFailingTests(s.healer, s.preview, s.guard, s.log) },
+    { id: 'selfHeal.healFailingTests', title: 'Heal Failing Tests', handler: () => healFailingTests(s.healer, s.preview, s.triage, s.log) },
     { id: 'selfHeal.findFix', title: 'Find a Verified Fix', handler: (failures?: Failure[]) => findFix(s, failures) },
     {
       id: 'selfHeal.applyFix',
@@ -123,7 +123,7 @@ async function findFix(s: CommandServices, given?: Failure[]): Promise<HealRepor
     // The command resolves with the report now; the choice is acted on when the user makes it.
     const outcomeId = fix.id;
     void vscode.window
-      .showInformationMessage(`Self-Heal: verified "${fix.fix.candidate.summary}" (${evidenceBadge(fix.fix.evidence)}).`, 'Apply', 'Preview')
+      .showInformationMessage(`Self-Heal: verified "${fix.fix.candidate.summary}" (${fixBadge(fix.fix.evidence, s.triage(fix).notes)}).`, 'Apply', 'Preview')
       .then(async (choice) => {
         if (choice === 'Apply') await vscode.commands.executeCommand('selfHeal.applyFix', outcomeId);
         if (choice === 'Preview') await vscode.commands.executeCommand('selfHeal.previewFix', outcomeId);

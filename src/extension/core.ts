@@ -11,3 +11,5 @@ export const loadTreeSitter = () => import('../core/analysis/treeSitter');
 export const loadProcess = () => import('../core/verify/process');
 /** `selfHeal.llm.*` and the OpenAI-compatible client: the `openai` package alone takes longer to load than activation may. */
 export const loadLlm = () => import('../core/healing/llm/settings');
+/** recordDecision and the rest of the feedback loop (paper §5.2). */
+export const loadDecisions = () => import('../core/record/decisions');

@@ -1,14 +1,17 @@
 /**
  * The verified-fix cache the lightbulb reads. `provideCodeActions` must answer instantly and never
  * run tests (DESIGN "Code actions"), so everything it offers comes from here: per failure, either
- * a search in flight, verified outcomes, or the reason none was found. Pure (no 'vscode').
+ * a search in flight, verified outcomes, the reason none was found, or that selfHeal.policy turns
+ * its class off (its fix is not offered, and the lightbulb does not offer to look for one).
+ * Pure (no 'vscode').
  */
 import type { HealOutcome } from '../core/api';
 
 export type FailureState =
   | { state: 'searching' }
   | { state: 'verified'; outcomeIds: string[] }
-  | { state: 'unfixed'; reason: string };
+  | { state: 'unfixed'; reason: string }
+  | { state: 'off'; reason: string };
 
 export class FixCache {
   private readonly outcomes = new Map<string, HealOutcome>();
@@ -28,8 +31,11 @@ export class FixCache {
     this.changed();
   }
 
-  /** Record a heal session's outcomes; failures still marked searching in `asked` are settled too. */
-  record(heals: HealOutcome[], asked: string[] = []): void {
+  /**
+   * Record a heal session's outcomes; failures still marked searching in `asked` are settled too.
+   * `off`: outcomes whose fix the policy withheld (they come without a fix, with the reason).
+   */
+  record(heals: HealOutcome[], asked: string[] = [], off: string[] = []): void {
     const settled = new Set<string>();
     for (const heal of heals) {
       for (const failure of heal.failures) {
@@ -40,7 +46,8 @@ export class FixCache {
           const ids = previous?.state === 'verified' ? previous.outcomeIds.filter((id) => this.outcomes.has(id)) : [];
           this.failures.set(failure.id, { state: 'verified', outcomeIds: [heal.id, ...ids.filter((id) => id !== heal.id)] });
         } else if (this.failures.get(failure.id)?.state !== 'verified') {
-          this.failures.set(failure.id, { state: 'unfixed', reason: heal.reason ?? 'no candidate passed the tests' });
+          const reason = heal.reason ?? 'no candidate passed the tests';
+          this.failures.set(failure.id, off.includes(heal.id) ? { state: 'off', reason } : { state: 'unfixed', reason });
         }
       }
     }
@@ -83,6 +90,12 @@ export class FixCache {
       if (rest.length) this.failures.set(failure.id, { state: 'verified', outcomeIds: rest });
       else this.failures.delete(failure.id);
     }
+    this.changed();
+  }
+
+  /** selfHeal.policy changed: failures it had turned off may be healed again. */
+  forgetOff(): void {
+    for (const [id, state] of this.failures) if (state.state === 'off') this.failures.delete(id);
     this.changed();
   }
 

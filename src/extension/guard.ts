@@ -1,7 +1,8 @@
 /**
  * One place that decides whether Self-Heal may act. Healing runs the workspace's own tests, which
  * is running the workspace's code: never in an untrusted workspace (DESIGN "The extension
- * surface"). `selfHeal.mode = off` silences everything, including listening.
+ * surface"). `selfHeal.mode = off` silences everything, including listening. Whether one
+ * verified fix is applied without asking is the policy's call (policy.ts), within these limits.
  * Pure (no 'vscode' import): the trust and mode come in as functions, which is also how the
  * real-VS-Code suite simulates an untrusted workspace (code-server runs with trust disabled).
  */
@@ -35,9 +36,12 @@ export class Guard {
     return { allowed: true };
   }
 
-  /** Verified fixes may be applied without asking. */
-  get autoApply(): boolean {
+  /**
+   * Verified fixes may be applied without asking, where the policy says so for each one
+   * (policy.ts: selfHeal.mode = autoApply, or an autoApply class in selfHeal.policy).
+   */
+  get mayAutoApply(): boolean {
     const { trusted, mode } = this.state();
-    return trusted && mode === 'autoApply';
+    return trusted && mode !== 'off';
   }
 }

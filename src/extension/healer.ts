@@ -4,20 +4,26 @@
  * the lightbulb, applies and reverts them through the WorkspaceFiles adapter, and reacts to test
  * runs the collectors saw. Fixes from the LLM engine take exactly the same path as offline ones;
  * only the tokens they cost are counted here, per heal and for the session.
+ * The policy (policy.ts) is applied here, once per report: a class that is `off` keeps its failure
+ * but loses its fix, and only the fixes it marks autoApply are applied unasked. What people do
+ * with fixes goes back into the ledger (paper §5.2): an apply record means accepted, a revert
+ * record reverted, and Discard adds a "rejected" decision; the next heal reads them all.
  */
 import * as vscode from 'vscode';
-import type { HealReport } from '../core/api';
+import type { HealOutcome, HealReport } from '../core/api';
 import { SelfHealError, type Failure, type HealRecord } from '../core/model';
 import type { Ledger, Log } from '../core/ports';
 import { withCancellableProgress } from './adapters/progress';
 import type { DocumentWorkspaceFiles } from './adapters/workspaceFiles';
 import type { TestFailureDiagnostics } from './collectors/failureDiagnostics';
 import type { TestRunSignal } from './collectors/testRuns';
-import { loadHeal } from './core';
+import type { Confirm } from './confirm';
+import { loadDecisions, loadHeal } from './core';
 import type { FixCache } from './fixCache';
 import type { Guard } from './guard';
 import { OFFLINE_RETRY, type EnginePlan } from './llm/engines';
-import { engineBadge, spentTokens, tokenLog, type Tokens } from './presentation';
+import type { FixTriage } from './policy';
+import { engineBadge, spentTokens, tokenLog, weakeningPrompt, type Tokens } from './presentation';
 import type { Settings } from './settings';
 import type { TestCommandChoice } from './testCommand';
 
@@ -36,6 +42,10 @@ export interface HealerDeps {
   promptsDir: string;
   /** Offline only, or offline then the LLM (selfHeal.llm.*), decided afresh for each heal. */
   engines: () => Promise<EnginePlan>;
+  /** What selfHeal.policy (with selfHeal.mode) says about a verified fix, read afresh each time. */
+  triage: (outcome: HealOutcome) => FixTriage;
+  /** Asks a person before a fix that weakens tests is applied: a modal in VS Code, a stand-in in tests. */
+  confirm: Confirm;
 }
 
 export interface SearchOptions {
@@ -83,12 +93,12 @@ export class Healer implements vscode.Disposable {
       const settings = this.deps.settings();
       const choice = await this.deps.testCommand(settings.testCommand);
       if (choice.command === undefined) throw new SelfHealError('NO_TEST_COMMAND', choice.message);
-      const [{ healWorkspace }, plan] = await Promise.all([loadHeal(), options.llm === false ? OFFLINE_RETRY : this.deps.engines(), this.deps.treeSitter()]);
+      const [{ healWorkspace }, plan, decisions] = await Promise.all([loadHeal(), options.llm === false ? OFFLINE_RETRY : this.deps.engines(), this.pastDecisions(), this.deps.treeSitter()]);
       if (plan.unusable) this.llmUnusable(plan.unusable, options.interactive);
       log.info(`heal: ${failures ? `${failures.length} failure(s)` : 'all failing tests'} with "${choice.command}" (from ${choice.from}); engines: ${plan.describe}`);
       const title = failures?.length === 1 ? `Self-Heal: healing ${failures[0]!.name}` : 'Self-Heal: healing failing tests';
       const location = options.interactive ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window;
-      const report = await withCancellableProgress<HealReport>({ title, location }, (progress, signal) =>
+      const found = await withCancellableProgress<HealReport>({ title, location }, (progress, signal) =>
         healWorkspace({
           files,
           testCommand: choice.command,
@@ -100,13 +110,15 @@ export class Healer implements vscode.Disposable {
           log,
           progress,
           promptsDir: this.deps.promptsDir,
+          decisions,
           ...plan.options,
         }),
       );
+      const { report, off } = this.withPolicy(found);
       this.countTokens(spentTokens(report.heals));
       // An outcome carries tokens (even 0) exactly when the LLM engine ran for it.
       for (const heal of report.heals) if (heal.tokens) for (const failure of heal.failures) this.llmAsked.add(failure.id);
-      cache.record(report.heals, ids);
+      cache.record(report.heals, ids, off);
       if (!failures) this.deps.diagnostics.publish(report.baseline.run.failures);
       log.info(`heal: ${report.heals.filter((heal) => heal.fix).length}/${report.heals.length} verified in ${report.ms} ms`);
       return report;
@@ -118,6 +130,30 @@ export class Healer implements vscode.Disposable {
       }
       throw error;
     }
+  }
+
+  /** Ledger records with people's decisions, for the core to order candidates by; none if the ledger cannot be read. */
+  private async pastDecisions(): Promise<HealRecord[]> {
+    try {
+      return await (await this.deps.ledger()).read();
+    } catch (error) {
+      this.deps.log.warn(`heal: the history could not be read, so past decisions do not order the candidates: ${describe(error)}`);
+      return [];
+    }
+  }
+
+  /** The report as the policy lets it be seen: the verified fix of a class that is `off` is dropped, with the reason. */
+  private withPolicy(report: HealReport): { report: HealReport; off: string[] } {
+    const off: string[] = [];
+    const heals = report.heals.map((heal) => {
+      if (!heal.fix) return heal;
+      const triage = this.deps.triage(heal);
+      this.deps.log.info(`policy: "${heal.fix.candidate.summary}" → ${triage.mode}: ${triage.reasons.join('; ')}`);
+      if (triage.mode !== 'off') return heal;
+      off.push(heal.id);
+      return { ...heal, fix: undefined, reason: `${triage.reasons[0]}, so Self-Heal does not offer its fix` };
+    });
+    return { report: { ...report, heals }, off };
   }
 
   private countTokens(spent: Tokens): void {
@@ -141,22 +177,54 @@ export class Healer implements vscode.Disposable {
     });
   }
 
+  /** A person applies a fix (lightbulb, quick pick, preview). A fix that weakens tests is applied only once they confirm it. */
   async apply(outcomeId: string): Promise<HealRecord> {
     const outcome = this.deps.cache.outcome(outcomeId);
     if (!outcome?.fix) {
       throw new SelfHealError('NOT_FOUND', 'This fix is no longer available (applied, discarded, or replaced by a newer run). Run Self-Heal again.');
     }
+    if (this.deps.triage(outcome).confirm && !(await this.deps.confirm(weakeningPrompt(outcome)))) {
+      this.deps.log.info(`not applied: "${outcome.fix.candidate.summary}" weakens tests and was not confirmed`);
+      throw new SelfHealError('CANCELLED', 'Not applied: the fix weakens tests and was not confirmed.');
+    }
+    return this.write(outcome);
+  }
+
+  /** Apply the verified fixes of `report` that the policy marks autoApply; the ids of those applied. */
+  async autoApply(report: Pick<HealReport, 'heals'>): Promise<string[]> {
+    const applied: string[] = [];
+    if (!this.deps.guard.mayAutoApply) return applied;
+    for (const heal of report.heals) {
+      const outcome = heal.fix && this.deps.cache.outcome(heal.id);
+      if (!outcome || !this.deps.triage(outcome).autoApply) continue;
+      try {
+        applied.push((await this.write(outcome)).id);
+      } catch (error) {
+        this.deps.log.warn(`auto-apply of "${outcome.fix!.candidate.summary}" refused: ${describe(error)}`);
+      }
+    }
+    return applied;
+  }
+
+  /** Writes the fix; its apply record in the ledger is the "accepted" decision (core/record/decisions). */
+  private async write(outcome: HealOutcome): Promise<HealRecord> {
     const { applyFix } = await loadHeal();
     const record = await applyFix(outcome, this.deps.files, await this.deps.ledger());
     this.deps.log.info(`applied ${record.id}: ${record.summary} in ${record.file} (${engineBadge(record.engine, record.tokens)})`);
-    this.deps.cache.remove(outcomeId);
+    this.deps.cache.remove(outcome.id);
     this.deps.diagnostics.remove(outcome.failures.map((failure) => failure.id));
     this.historyChanged.fire();
     return record;
   }
 
-  discard(outcomeId: string): void {
+  /** A person threw a fix away ("Discard" in the preview): it is recorded as rejected, so the next heals learn from it. */
+  async discard(outcomeId: string): Promise<void> {
+    const outcome = this.deps.cache.outcome(outcomeId);
     this.deps.cache.remove(outcomeId);
+    if (!outcome?.fix) return;
+    const { recordDecision } = await loadDecisions();
+    const record = await recordDecision(await this.deps.ledger(), outcome, 'rejected', this.deps.files.root, 'discarded in the preview');
+    this.deps.log.info(`discarded ${outcomeId}: "${outcome.fix.candidate.summary}", recorded as rejected (${record.id})`);
   }
 
   async revert(recordId: string): Promise<HealRecord> {
@@ -181,7 +249,7 @@ export class Healer implements vscode.Disposable {
     diagnostics.publish(signal.failures);
     const fresh = signal.failures.filter((failure) => {
       const state = cache.state(failure.id)?.state;
-      return state !== 'searching' && state !== 'verified';
+      return state !== 'searching' && state !== 'verified' && state !== 'off';
     });
     if (!fresh.length || !guard.mayRunTests().allowed) return;
     // Background heals run on every failing test run; the LLM is asked once per failure, and again only from the lightbulb.
@@ -189,8 +257,7 @@ export class Healer implements vscode.Disposable {
       .then(async (report) => {
         if (!report) return;
         if (report.heals.some((heal) => heal.fix)) this.lastSignalToVerifiedMs = performance.now() - signal.endedAt;
-        if (!guard.autoApply) return;
-        for (const heal of report.heals) if (heal.fix) await this.apply(heal.id);
+        await this.autoApply(report);
       })
       .catch((error: unknown) => log.warn(`background heal after ${signal.source} "${signal.command}" failed: ${describe(error)}`));
   }

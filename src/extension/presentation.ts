@@ -3,8 +3,10 @@
  * Pure, so the exact wording is pinned by unit tests and shared by the lightbulb, the quick pick,
  * the tree and the log.
  */
-import type { HealOutcome, HealReport } from '../core/api';
+import type { HealOutcome, HealReport, VerifiedFix } from '../core/api';
 import type { Evidence, HealRecord } from '../core/model';
+import type { Prompt } from './confirm';
+import type { FixTriage } from './policy';
 
 export interface Tokens {
   input: number;
@@ -16,8 +18,43 @@ export function evidenceBadge(evidence: Evidence): string {
   return `✓ ${evidence.suite.passed}/${evidence.suite.total} tests`;
 }
 
-export function fixTitle(summary: string, evidence: Evidence): string {
-  return `Self-Heal: ${summary} (${evidenceBadge(evidence)})`;
+/** "✓ 3/3 tests · weakly tested · needs review": the evidence, then what a reviewer must know. */
+export function fixBadge(evidence: Evidence, notes: string[] = []): string {
+  return [evidenceBadge(evidence), ...notes].join(' · ');
+}
+
+export function fixTitle(summary: string, evidence: Evidence, notes: string[] = []): string {
+  return `Self-Heal: ${summary} (${fixBadge(evidence, notes)})`;
+}
+
+/** One line per guard that ran on a fix: "mutation guard: 1/1 mutants killed; …", "test-weakening guard (weakens tests): …". */
+export function guardDetail(evidence: Evidence): string[] {
+  return (evidence.guards ?? []).map((g) => {
+    const mutants = g.mutants ? [`${g.mutants.killed}/${g.mutants.ran} mutant${g.mutants.ran === 1 ? '' : 's'} killed`] : [];
+    const findings = [...mutants, ...g.findings];
+    return `${g.guard} guard${g.label ? ` (${g.label})` : ''}: ${findings.length ? findings.join('; ') : 'nothing found'}`;
+  });
+}
+
+/** The longer story of a fix, for tooltips and quick-pick details: evidence and engine, each guard, the policy's decision. */
+export function fixDetail(fix: VerifiedFix, triage: Pick<FixTriage, 'mode' | 'reasons'>): string[] {
+  return [`${evidenceDetail(fix.evidence)} (${engineBadge(fix.candidate.engine, fix.candidate.tokens)})`, ...guardDetail(fix.evidence), `policy: ${triage.mode} (${triage.reasons.join('; ')})`];
+}
+
+export const APPLY_ANYWAY = 'Apply Anyway';
+
+/** The modal before a fix that weakens tests is applied: what the test-weakening guard found, and what applying means. */
+export function weakeningPrompt(outcome: HealOutcome): Prompt {
+  const fix = outcome.fix!;
+  const findings = (fix.evidence.guards ?? []).filter((g) => g.guard === 'test-weakening').flatMap((g) => g.findings.filter((f) => !f.startsWith('note: ')));
+  return {
+    message: `Self-Heal: "${fix.candidate.summary}" weakens tests. Apply it anyway?`,
+    detail: [
+      ...findings.map((f) => `• ${f}`),
+      `It edits ${Object.keys(fix.after).join(', ')}. The tests pass with it partly because they now ask less of the code. Apply it only if the old check was wrong; otherwise discard it and fix the code.`,
+    ].join('\n'),
+    confirm: APPLY_ANYWAY,
+  };
 }
 
 export function evidenceDetail(evidence: Evidence): string {

@@ -65,4 +65,17 @@ describe('fix cache', () => {
     cache.abandon(['a']);
     assert.equal(cache.state('a'), undefined);
   });
+
+  it('remembers a failure whose fix the policy turned off, until the policy changes', () => {
+    const cache = new FixCache();
+    cache.searching(['a', 'b']);
+    const off = { ...outcome('h1', [failure('a')], false), reason: 'selfHeal.policy.classes["code-bug"] is off, so Self-Heal does not offer its fix' };
+    cache.record([off, outcome('h2', [failure('b')], false)], ['a', 'b'], ['h1']);
+    assert.deepEqual(cache.state('a'), { state: 'off', reason: off.reason });
+    assert.equal(cache.state('b')?.state, 'unfixed', 'only the outcomes named off');
+    assert.deepEqual(cache.verified(), []);
+    cache.forgetOff();
+    assert.equal(cache.state('a'), undefined);
+    assert.equal(cache.state('b')?.state, 'unfixed');
+  });
 });

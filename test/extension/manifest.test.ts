@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { LlmSettings } from '../../src/core/healing/llm/settings';
+import { FailureClass } from '../../src/core/model';
+import { DEFAULT_POLICY, PolicyMode } from '../../src/core/policy';
 import { Settings } from '../../src/core/settings';
 
 interface Manifest {
@@ -12,12 +14,23 @@ interface Manifest {
   contributes: {
     commands: Array<{ command: string; title: string; category: string }>;
     menus: Record<string, Array<{ command: string }>>;
-    configuration: Array<{ id: string; title: string; properties: Record<string, { default: unknown; description?: string; markdownDescription?: string }> }>;
+    configuration: Array<{ id: string; title: string; properties: Record<string, JsonSchema> }>;
     views: Record<string, Array<{ id: string }>>;
     viewsContainers: { activitybar: Array<{ icon: string }> };
     viewsWelcome: Array<{ view: string }>;
     walkthroughs: Array<{ steps: Array<{ media: { markdown?: string } }> }>;
   };
+}
+
+interface JsonSchema {
+  type?: string;
+  default?: unknown;
+  description?: string;
+  markdownDescription?: string;
+  enum?: string[];
+  properties?: Record<string, JsonSchema>;
+  additionalProperties?: boolean;
+  items?: JsonSchema;
 }
 
 const root = path.join(__dirname, '..', '..');
@@ -40,7 +53,8 @@ describe('package.json contributions', () => {
 
   it("describes every setting, with the core schemas' defaults: selfHeal.* and, in a category of its own, selfHeal.llm.*", () => {
     const categories = [
-      { id: 'selfHeal', prefix: 'selfHeal.', defaults: Settings.parse({}) },
+      // selfHeal.policy is one object, checked against its own schema below.
+      { id: 'selfHeal', prefix: 'selfHeal.', defaults: { ...Settings.parse({}), policy: {} } },
       { id: 'selfHeal.llm', prefix: 'selfHeal.llm.', defaults: LlmSettings.parse({}) },
     ];
     assert.deepEqual(contributes.configuration.map((category) => category.id), categories.map((category) => category.id));
@@ -53,6 +67,27 @@ describe('package.json contributions', () => {
         assert.ok(property.description ?? property.markdownDescription, `${prefix + key} has a description`);
       }
     }
+  });
+
+  it('describes selfHeal.policy with the core schema: its modes, every failure class, the floor and its defaults', () => {
+    const policy = contributes.configuration[0]!.properties['selfHeal.policy']!;
+    assert.equal(policy.type, 'object');
+    assert.deepEqual(policy.default, {}, 'empty: the core fills in the conservative defaults');
+    assert.match(policy.markdownDescription!, /suggest everything and auto-apply nothing/);
+    const fields = policy.properties!;
+    assert.deepEqual(Object.keys(fields).sort(), Object.keys(DEFAULT_POLICY).sort());
+    assert.equal(policy.additionalProperties, false, 'settings.json flags a misspelt key');
+    assert.deepEqual(fields.default!.enum, PolicyMode.options);
+    assert.equal(fields.default!.default, DEFAULT_POLICY.default);
+    assert.deepEqual(Object.keys(fields.classes!.properties!), FailureClass.options);
+    for (const [cls, mode] of Object.entries(fields.classes!.properties!)) {
+      assert.deepEqual(mode.enum, PolicyMode.options, cls);
+      assert.ok(mode.markdownDescription, `${cls} has a description`);
+    }
+    const floor = fields.autoApplyFloor!.properties!;
+    assert.deepEqual(Object.fromEntries(Object.entries(floor).map(([key, field]) => [key, field.default])), DEFAULT_POLICY.autoApplyFloor);
+    assert.deepEqual(fields.neverEdit!.default, DEFAULT_POLICY.neverEdit);
+    assert.equal(fields.neverEdit!.items?.type, 'string');
   });
 
   it('keeps the LLM off by default, with three attempts, as issue 6 asks', () => {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ago, engineBadge, evidenceDetail, fixTitle, healSummary, historyDescription, spentTokens, tokenLog } from '../../src/extension/presentation';
+import { WEAKENS } from '../../src/extension/policy';
+import { ago, APPLY_ANYWAY, engineBadge, evidenceDetail, fixDetail, fixTitle, guardDetail, healSummary, historyDescription, spentTokens, tokenLog, weakeningPrompt } from '../../src/extension/presentation';
+import { outcome } from '../helpers/outcome';
 
 const evidence = { targeted: { passed: 1, total: 1 }, suite: { passed: 12, total: 12, newlyFailing: [] } };
 
@@ -8,6 +10,39 @@ describe('presentation', () => {
   it('titles a verified fix with the suite evidence', () => {
     assert.equal(fixTitle('replace - with +', evidence), 'Self-Heal: replace - with + (✓ 12/12 tests)');
     assert.equal(evidenceDetail(evidence), 'fixes 1/1 failing test; 12/12 tests pass in the sandbox');
+  });
+
+  it('adds what a reviewer must know to the title: labels, then "needs review"', () => {
+    assert.equal(fixTitle('replace - with +', evidence, ['weakly tested']), 'Self-Heal: replace - with + (✓ 12/12 tests · weakly tested)');
+    assert.equal(fixTitle('drop the assertion', evidence, ['test edit', WEAKENS, 'needs review']), 'Self-Heal: drop the assertion (✓ 12/12 tests · test edit · weakens tests · needs review)');
+  });
+
+  it("describes each guard's finding, and the policy's decision, for tooltips and quick-pick details", () => {
+    const guards = [
+      { guard: 'mutation' as const, findings: ['the only mutant of the changed lines undoes the fix'], mutants: { total: 1, ran: 1, killed: 1 } },
+      { guard: 'test-weakening' as const, label: WEAKENS, findings: ['removed an assertion'] },
+    ];
+    assert.deepEqual(guardDetail({ ...evidence, guards }), ['mutation guard: 1/1 mutant killed; the only mutant of the changed lines undoes the fix', 'test-weakening guard (weakens tests): removed an assertion']);
+    assert.deepEqual(guardDetail(evidence), []);
+    const fix = outcome({ evidence: { guards: [guards[0]!] } }).fix!;
+    assert.deepEqual(fixDetail(fix, { mode: 'review', reasons: ['selfHeal.policy.classes["code-bug"] is review'] }), [
+      'fixes 1/1 failing test; 3/3 tests pass in the sandbox (mutation)',
+      'mutation guard: 1/1 mutant killed; the only mutant of the changed lines undoes the fix',
+      'policy: review (selfHeal.policy.classes["code-bug"] is review)',
+    ]);
+  });
+
+  it('asks before applying a fix that weakens tests, with what the guard found and what it means', () => {
+    const weakens = outcome({
+      fix: { summary: 'loosen the range check', editsTests: true, labels: [WEAKENS] },
+      evidence: { guards: [{ guard: 'test-weakening', label: WEAKENS, findings: ['replaced deepStrictEqual with ok', 'note: a sorted comparison is robust, not weaker'] }] },
+      files: { 'test/range.test.js': ['a', 'b'] },
+    });
+    const prompt = weakeningPrompt(weakens);
+    assert.equal(prompt.message, 'Self-Heal: "loosen the range check" weakens tests. Apply it anyway?');
+    assert.equal(prompt.confirm, APPLY_ANYWAY);
+    assert.match(prompt.detail, /^• replaced deepStrictEqual with ok\nIt edits test\/range\.test\.js\. The tests pass with it partly because they now ask less of the code\./);
+    assert.doesNotMatch(prompt.detail, /note:/, 'notes are not findings');
   });
 
   it('summarizes a heal session in one sentence', () => {

@@ -5,8 +5,8 @@ import { settingKeys, SettingsReader } from '../../src/extension/settings';
 const reader = (values: Record<string, unknown>, warnings: string[] = []): SettingsReader => new SettingsReader((key) => values[key], (message) => warnings.push(message));
 
 describe('extension settings', () => {
-  it('reads the four settings the issue names', () => {
-    assert.deepEqual([...settingKeys].sort(), ['maxCandidates', 'mode', 'testCommand', 'testTimeoutSeconds']);
+  it('reads the settings the issues name (selfHeal.policy and selfHeal.llm.* have readers of their own)', () => {
+    assert.deepEqual([...settingKeys].sort(), ['flakyReruns', 'maxCandidates', 'mode', 'testCommand', 'testTimeoutSeconds']);
   });
 
   it('uses the defaults when nothing is set', () => {

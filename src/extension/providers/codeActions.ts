@@ -2,7 +2,9 @@
  * The lightbulb. `provideCodeActions` only reads caches (the FixCache, our test-failure
  * diagnostics, the debounced compiler errors) and never runs tests: VS Code calls it on every
  * cursor move (DESIGN "Code actions"). A verified fix is offered as the preferred quick fix with
- * its evidence in the title; everything else gets "find a verified fix".
+ * its evidence and labels in the title; everything else gets "find a verified fix". The policy is
+ * read live: a class turned `off` shows nothing, and a fix that needs review or weakens tests is
+ * never the preferred one (the auto-fix keybinding applies the preferred fix without a look).
  */
 import * as vscode from 'vscode';
 import type { HealOutcome } from '../../core/api';
@@ -12,7 +14,8 @@ import type { DiagnosticFailures } from '../collectors/diagnostics';
 import { OUR_SOURCE, type TestFailureDiagnostics } from '../collectors/failureDiagnostics';
 import type { FixCache } from '../fixCache';
 import type { Guard } from '../guard';
-import { engineBadge, evidenceDetail, fixTitle } from '../presentation';
+import type { FixTriage } from '../policy';
+import { fixDetail, fixTitle } from '../presentation';
 
 export const FIND_FIX_TITLE = 'Self-Heal: find a verified fix';
 export const PREVIEW_TITLE = 'Self-Heal: Preview fix…';
@@ -23,6 +26,7 @@ export interface CodeActionDeps {
   testFailures: TestFailureDiagnostics;
   compileErrors: DiagnosticFailures;
   guard: Guard;
+  triage: (outcome: HealOutcome) => FixTriage;
 }
 
 export class HealCodeActions implements vscode.CodeActionProvider {
@@ -52,8 +56,10 @@ export class HealCodeActions implements vscode.CodeActionProvider {
     const offered = new Set<string>();
     const offer = (outcome: HealOutcome, diagnostics: vscode.Diagnostic[]): void => {
       if (offered.has(outcome.id) || !this.isCurrent(outcome, document, rel)) return;
+      const triage = this.deps.triage(outcome);
+      if (triage.mode === 'off') return;
       offered.add(outcome.id);
-      actions.push(...fixActions(outcome, diagnostics, offered.size === 1));
+      actions.push(...fixActions(outcome, triage, diagnostics, offered.size === 1));
     };
     const toFind: Failure[] = [];
     let searching = false;
@@ -66,7 +72,7 @@ export class HealCodeActions implements vscode.CodeActionProvider {
         }
       } else if (state?.state === 'searching') {
         searching = true;
-      } else {
+      } else if (state?.state !== 'off') {
         toFind.push(failure);
       }
     }
@@ -109,12 +115,12 @@ export class HealCodeActions implements vscode.CodeActionProvider {
   }
 }
 
-function fixActions(outcome: HealOutcome, diagnostics: vscode.Diagnostic[], preferred: boolean): vscode.CodeAction[] {
+function fixActions(outcome: HealOutcome, triage: FixTriage, diagnostics: vscode.Diagnostic[], first: boolean): vscode.CodeAction[] {
   const fix = outcome.fix!;
-  const apply = new vscode.CodeAction(fixTitle(fix.candidate.summary, fix.evidence), vscode.CodeActionKind.QuickFix);
-  apply.isPreferred = preferred;
+  const apply = new vscode.CodeAction(fixTitle(fix.candidate.summary, fix.evidence, triage.notes), vscode.CodeActionKind.QuickFix);
+  apply.isPreferred = first && triage.mode !== 'review' && !triage.confirm;
   apply.diagnostics = diagnostics;
-  const tooltip = `${evidenceDetail(fix.evidence)} (${engineBadge(fix.candidate.engine, fix.candidate.tokens)})`;
+  const tooltip = fixDetail(fix, triage).join('\n');
   apply.command = { command: 'selfHeal.applyFix', title: apply.title, tooltip, arguments: [outcome.id] };
   const preview = new vscode.CodeAction(PREVIEW_TITLE, vscode.CodeActionKind.QuickFix);
   preview.diagnostics = diagnostics;

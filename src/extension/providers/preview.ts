@@ -1,14 +1,17 @@
 /**
  * "Preview fix…": `vscode.diff` between the user's document and the fix as verified, with Apply
  * and Discard as editor-title buttons (package.json menus, shown for `self-heal:/fix/…`) and in
- * a notification, so both mouse and keyboard users have them.
+ * a notification, so both mouse and keyboard users have them. The title carries the fix's labels
+ * ("weakly tested", "test edit", "weakens tests", "needs review"); Discard records a rejection.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { HealOutcome } from '../../core/api';
 import { SelfHealError } from '../../core/model';
 import type { DocumentWorkspaceFiles } from '../adapters/workspaceFiles';
 import type { FixCache } from '../fixCache';
-import { evidenceBadge } from '../presentation';
+import type { FixTriage } from '../policy';
+import { fixBadge } from '../presentation';
 import { fixUri, parseSelfHealUri } from './content';
 
 export class FixPreview {
@@ -16,21 +19,26 @@ export class FixPreview {
     private readonly files: DocumentWorkspaceFiles,
     private readonly cache: FixCache,
     private readonly apply: (outcomeId: string) => Promise<unknown>,
-    private readonly discard: (outcomeId: string) => void,
+    private readonly discard: (outcomeId: string) => Promise<void>,
+    private readonly triage: (outcome: HealOutcome) => FixTriage,
   ) {}
 
   async open(outcomeId: string): Promise<void> {
-    const fix = this.cache.outcome(outcomeId)?.fix;
-    if (!fix) throw new SelfHealError('NOT_FOUND', 'This fix is no longer available (applied or discarded). Run Self-Heal again.');
+    const outcome = this.cache.outcome(outcomeId);
+    const fix = outcome?.fix;
+    if (!outcome || !fix) throw new SelfHealError('NOT_FOUND', 'This fix is no longer available (applied or discarded). Run Self-Heal again.');
+    const badge = fixBadge(fix.evidence, this.triage(outcome).notes);
     for (const file of Object.keys(fix.after)) {
-      const title = `${path.basename(file)} ↔ Self-Heal: ${fix.candidate.summary} (${evidenceBadge(fix.evidence)})`;
+      const title = previewTitle(file, fix.candidate.summary, badge);
       await vscode.commands.executeCommand('vscode.diff', this.files.uri(file), fixUri(outcomeId, file), title, { preview: true });
     }
     void vscode.window
-      .showInformationMessage(`Self-Heal: ${fix.candidate.summary} (${evidenceBadge(fix.evidence)}). Apply this fix?`, 'Apply', 'Discard')
+      .showInformationMessage(`Self-Heal: ${fix.candidate.summary} (${badge}). Apply this fix?`, 'Apply', 'Discard')
       .then(async (choice) => {
-        if (choice === 'Apply' && this.cache.outcome(outcomeId)) await this.applyAndClose(outcomeId);
-        if (choice === 'Discard' && this.cache.outcome(outcomeId)) await this.discardAndClose(outcomeId);
+        // Through the commands, so that a failure, or a declined confirmation, is reported like any other.
+        const previewed = fixUri(outcomeId, Object.keys(fix.after)[0]!);
+        if (choice === 'Apply' && this.cache.outcome(outcomeId)) await vscode.commands.executeCommand('selfHeal.applyPreviewedFix', previewed);
+        if (choice === 'Discard' && this.cache.outcome(outcomeId)) await vscode.commands.executeCommand('selfHeal.discardPreviewedFix', previewed);
       });
   }
 
@@ -51,9 +59,16 @@ export class FixPreview {
   }
 
   async discardAndClose(outcomeId: string): Promise<void> {
-    this.discard(outcomeId);
-    await closePreviews(outcomeId);
+    try {
+      await this.discard(outcomeId);
+    } finally {
+      await closePreviews(outcomeId);
+    }
   }
+}
+
+export function previewTitle(file: string, summary: string, badge: string): string {
+  return `${path.basename(file)} ↔ Self-Heal: ${summary} (${badge})`;
 }
 
 function activeDiffModified(): vscode.Uri | undefined {

@@ -61,7 +61,7 @@ describe('guards', () => {
       assert.strictEqual(api.healerDeps.guard.mayRunTests().allowed, true);
       assert.strictEqual(untrusted.mayRunTests().allowed, false);
       assert.match((untrusted.mayRunTests() as { reason: string }).reason, /trusted workspace/);
-      assert.strictEqual(untrusted.autoApply, false);
+      assert.strictEqual(untrusted.mayAutoApply, false);
     });
 
     it('offers no quick fix that would run tests', async () => {

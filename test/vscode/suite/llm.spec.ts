@@ -88,7 +88,9 @@ describe('LLM healing (offline first, then an OpenAI-compatible endpoint)', () =
       `offline candidates were tried first: ${JSON.stringify(heal.tried.map((verdict) => verdict.candidateId))}`,
     );
     assert.deepStrictEqual(heal.tokens, { input: 1000, output: 234 });
-    assert.deepStrictEqual(heal.fix.evidence, { targeted: { passed: 1, total: 1 }, suite: { passed: 3, total: 3, newlyFailing: [] } });
+    const { guards, ...counts } = heal.fix.evidence;
+    assert.deepStrictEqual(counts, { targeted: { passed: 1, total: 1 }, suite: { passed: 3, total: 3, newlyFailing: [] } });
+    assert.deepStrictEqual(guards?.map((guard) => guard.guard), ['mutation'], "the mutation guard checks the LLM's lines like any others");
     assert.match(result.summary, /^Self-Heal: 1 verified fix for 1 failing test/);
 
     assert.strictEqual(server.requests.length, 1, 'one attempt was enough');
@@ -113,7 +115,10 @@ describe('LLM healing (offline first, then an OpenAI-compatible endpoint)', () =
     assert.match(preferred.title, VERIFIED);
     assert.strictEqual(preferred.command?.command, 'selfHeal.applyFix');
     assert.strictEqual(preferred.command.arguments?.[0], outcome.id);
-    assert.strictEqual(preferred.command.tooltip, 'fixes 1/1 failing test; 3/3 tests pass in the sandbox (llm · 1,234 tokens)');
+    const tooltip = (preferred.command.tooltip ?? '').split('\n');
+    assert.strictEqual(tooltip[0], 'fixes 1/1 failing test; 3/3 tests pass in the sandbox (llm · 1,234 tokens)');
+    assert.match(tooltip[1]!, /^mutation guard: [1-9]\d*\/\d+ mutants? killed/, 'the tests kill a mutant of the lines the LLM wrote');
+    assert.strictEqual(tooltip.at(-1), 'policy: suggest (code-bug uses selfHeal.policy.default (suggest))');
     assert.ok(actions.some((action) => action.title === 'Self-Heal: Preview fix…'));
     const source = await vscode.workspace.openTextDocument(uri(SOURCE_FILE));
     const line = source.getText().split('\n').findIndex((text) => text.includes('return price;'));
