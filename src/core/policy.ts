@@ -15,6 +15,7 @@ import ignore from 'ignore';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { z } from 'zod';
 import type { HealOutcome } from './api';
+import { WEAKENS } from './labels';
 import { FailureClass } from './model';
 
 export const PolicyMode = z.enum(['off', 'suggest', 'review', 'autoApply']);
@@ -183,7 +184,7 @@ export function decide(policy: Policy, outcome: HealOutcome): Decision {
     return hit.ignored ? [`${file} matches neverEdit "${hit.rule?.pattern ?? '?'}"`] : [];
   });
   const labels = fix.candidate.labels ?? [];
-  const needsReview = [...protectedFiles, ...(fix.candidate.editsTests ? ['the fix edits a test file'] : []), ...labels.filter((l) => l === 'weakens tests').map(() => 'the test-weakening guard says it weakens tests')];
+  const needsReview = [...protectedFiles, ...(fix.candidate.editsTests ? ['the fix edits a test file'] : []), ...labels.filter((l) => l === WEAKENS).map(() => 'the test-weakening guard says it weakens tests')];
   if (needsReview.length > 0) return { mode: 'review', reasons: [...reasons, ...needsReview.map((r) => `${r}: a person reviews it first`)] };
   if (mode !== 'autoApply') return { mode, reasons };
 

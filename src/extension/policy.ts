@@ -13,6 +13,7 @@
 import type { HealOutcome } from '../core/api';
 import { decide, validatePolicy, type Policy, type PolicyMode } from '../core/policy';
 import { describeProblem, warnOnce, type Mode } from './settings';
+import { WEAKENS } from '../core/labels';
 
 export interface PolicySetting {
   policy: Policy;
@@ -63,12 +64,8 @@ export interface FixTriage {
 
 export const NEEDS_REVIEW = 'needs review';
 export const TEST_EDIT = 'test edit';
-/**
- * The test-weakening guard's label: WEAKENS in core/verify/guards. Importing it from there would
- * evaluate tree-sitter and the mutation engine at activation (≈4 ms more of the 100 ms budget,
- * issue 4), so it is repeated here; test/extension/policy.test.ts pins the two together.
- */
-export const WEAKENS = 'weakens tests';
+// From core/labels, which imports nothing: reading it costs activation nothing.
+export { WEAKENS };
 
 /**
  * The policy with `selfHeal.mode` folded in. `selfHeal.mode = autoApply` predates the policy: it

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { GuardReport } from '../../src/core/model';
-import { WEAKENS as CORE_WEAKENS, WEAKLY_TESTED } from '../../src/core/verify/guards';
+import { WEAKLY_TESTED } from '../../src/core/labels';
 import { fixLabels, NEEDS_REVIEW, PolicyReader, type PolicySetting, TEST_EDIT, triage, WEAKENS } from '../../src/extension/policy';
 import { outcome } from '../helpers/outcome';
 
@@ -138,9 +138,5 @@ describe('extension policy', () => {
     assert.deepEqual(fixLabels(outcome({ fix: { editsTests: true, labels: [TEST_EDIT, 'snapshot update'] } })), [TEST_EDIT, 'snapshot update']);
     assert.deepEqual(fixLabels(outcome({ evidence: { guards: [survived] } })), [WEAKLY_TESTED], 'a guard label the candidate does not carry');
     assert.deepEqual(fixLabels(outcome({ fix: false })), []);
-  });
-
-  it("uses the core's test-weakening label", () => {
-    assert.equal(WEAKENS, CORE_WEAKENS);
   });
 });

@@ -17,7 +17,9 @@ import type { Log, TestRunner } from '../../ports';
 import { statusMap } from '../compare';
 import type { Sandbox } from '../sandbox';
 
-export const WEAKLY_TESTED = 'weakly tested';
+import { WEAKLY_TESTED } from '../../labels';
+
+export { WEAKLY_TESTED };
 
 export interface MutationGuardInput {
   sandbox: Sandbox;

@@ -13,7 +13,9 @@ import { applyEdits } from '../../healing/mutation/engine';
 import { allTestCalls, assertionsIn, calleeParts, testCallback, testName, type Assertion } from '../../healing/tests/testAst';
 import type { Candidate, Failure, GuardReport } from '../../model';
 
-export const WEAKENS = 'weakens tests';
+import { WEAKENS } from '../../labels';
+
+export { WEAKENS };
 
 /** Matcher → matchers that accept strictly more. */
 const WEAKER: Record<string, string[]> = {
