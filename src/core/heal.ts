@@ -4,8 +4,6 @@
  * Nothing here writes to the user's files except applyFix / revertHeal, and those only after
  * checking that the text is still exactly what was verified.
  */
-import { randomBytes } from 'node:crypto';
-import { createTwoFilesPatch } from 'diff';
 import type { HealOptions, HealOutcome, HealReport, VerifiedFix } from './api';
 import { classificationSources, classify } from './analysis/classify';
 import { isTestFile, localize } from './analysis/localize';
@@ -18,9 +16,9 @@ import { healTestProblem, oneAtATime, rerunFailures } from './healing/tests';
 import { DEFAULT_RERUNS } from './healing/tests/flaky';
 import { runInfraEngine } from './healing/infra/engine';
 import { operatorAdjustments, orderByDecisions } from './record/decisions';
-import { healRecordFor } from './record/healRecord';
-import { SelfHealError, type Candidate, type Diagnosis, type Failure, type HealRecord, type Location, type TestRun } from './model';
-import { noProgress, silentLog, type Ledger, type Log, type WorkspaceFiles } from './ports';
+import { newId, unifiedDiff } from './record/apply';
+import { SelfHealError, type Candidate, type Diagnosis, type Failure, type Location, type TestRun } from './model';
+import { noProgress, silentLog, type Log } from './ports';
 import { attachGuard, mutationGuard } from './verify/guards';
 import { createSandbox, pruneStaleSandboxes, type Sandbox } from './verify/sandbox';
 import { defaultTestCommand } from './verify/testCommand';
@@ -29,8 +27,6 @@ import { ProcessTestRunner } from './verify/testRunner';
 export const DEFAULTS = { testTimeoutMs: 60_000, maxCandidates: 400, pairBudget: 300 };
 
 const TEST_PROBLEMS = new Set(['outdated-snapshot', 'brittle-assertion', 'async-test', 'flaky']);
-
-export const newId = (): string => `h-${randomBytes(4).toString('hex')}`;
 
 function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new SelfHealError('CANCELLED', 'Cancelled; nothing was changed.');
@@ -302,41 +298,6 @@ function toFix(found: Found, files: SourceFile[]): VerifiedFix {
   return { candidate: found.candidate, evidence: found.comparison.evidence, diff: unifiedDiff(before, after), before, after };
 }
 
-export function unifiedDiff(before: Record<string, string>, after: Record<string, string>): string {
-  return Object.keys(after)
-    .map((file) => createTwoFilesPatch(`a/${file}`, `b/${file}`, before[file] ?? '', after[file], undefined, undefined, { context: 3 }).replace(/^=+\n/, ''))
-    .join('');
-}
 
-/** Write a verified fix into the user's files, if they still hold the verified text, and record it. */
-export async function applyFix(outcome: HealOutcome, files: WorkspaceFiles, ledger: Ledger): Promise<HealRecord> {
-  const fix = outcome.fix;
-  if (!fix) throw new SelfHealError('NOT_FOUND', 'This heal has no verified fix to apply.');
-  await checkUnchanged(files, fix.before, 'the fix was verified');
-  for (const [file, text] of Object.entries(fix.after)) await files.replace(file, fix.before[file], text);
-  const record = healRecordFor(outcome, files.root, 'apply');
-  await ledger.append(record);
-  return record;
-}
-
-async function checkUnchanged(files: WorkspaceFiles, expected: Record<string, string>, since: string): Promise<void> {
-  for (const [file, text] of Object.entries(expected)) {
-    const current = await files.read(file);
-    if (current !== text) {
-      throw new SelfHealError('STALE', current === undefined ? `${file} no longer exists, so the change was not applied.` : `${file} changed since ${since}, so the change was not applied. Run the heal again on the current text.`);
-    }
-  }
-}
-
-/** Undo an applied heal, if the files still hold exactly what it wrote, and record the revert. */
-export async function revertHeal(id: string, files: WorkspaceFiles, ledger: Ledger): Promise<HealRecord> {
-  const records = await ledger.read();
-  const applied = records.find((r) => r.kind === 'apply' && r.id === id);
-  if (!applied) throw new SelfHealError('NOT_FOUND', `No applied heal with id ${id}. See \`self-heal history\` for the ids.`);
-  if (records.some((r) => r.kind === 'revert' && r.reverts === id)) throw new SelfHealError('BAD_INPUT', `Heal ${id} was already reverted.`);
-  await checkUnchanged(files, applied.after, 'the heal was applied');
-  for (const [file, text] of Object.entries(applied.before)) await files.replace(file, applied.after[file], text);
-  const record: HealRecord = { ...applied, id: newId(), kind: 'revert', at: new Date().toISOString(), reverts: id, diff: unifiedDiff(applied.after, applied.before), before: applied.after, after: applied.before };
-  await ledger.append(record);
-  return record;
-}
+// Apply and revert live in record/apply.ts; re-exported so every host imports the pipeline from here.
+export { applyFix, newId, revertHeal, unifiedDiff } from './record/apply';
