@@ -14,6 +14,7 @@ import { writeChart } from './chart';
 import { formatBaseline, formatTable, machine, summarizeByClass, TABLE_NOTES, type Machine } from './report';
 import { engineChoice } from './llm';
 import { pool } from './pool';
+import { runScaleSuite } from './scale/run';
 import { runCase, type BenchCase, type CaseResult, type EngineChoice } from './runCase';
 import { loadSuite, SUITES, type SuiteName } from './suites';
 
@@ -36,6 +37,8 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], flag: str
 
 interface Options {
   suites: SuiteName[];
+  /** `--suite scale`: the scale benchmark (bench/scale), which measures costs, not repairs. */
+  scale: boolean;
   engine: 'offline' | 'llm' | 'all';
   tasks: string;
   limit?: number;
@@ -68,11 +71,11 @@ function parseOptions(argv: string[]): Options {
   });
   if (values.help) throw new UsageError('');
   const suite = oneOf(values.suite, ['humanevalfix', 'examples', 'synthetic', 'all', 'scale'], '--suite');
-  if (suite === 'scale') throw new UsageError('--suite scale is reserved for a later issue and is not built yet.');
   const engine = oneOf(values.engine, ['offline', 'llm', 'all'], '--engine');
   if (engine !== 'offline' && !values.model) throw new UsageError(`--engine ${engine} needs --model NAME and usually --base-url URL (an OpenAI-compatible endpoint; the key, if any, from SELF_HEAL_API_KEY or OPENAI_API_KEY).`);
   return {
-    suites: suite === 'all' ? [...SUITES] : [suite],
+    suites: suite === 'all' ? [...SUITES] : suite === 'scale' ? [] : [suite],
+    scale: suite === 'scale',
     engine,
     tasks: path.resolve(values.tasks),
     limit: values.limit === undefined ? undefined : positiveInt(values.limit, '--limit', 1),
@@ -134,6 +137,12 @@ async function runSuite(suite: SuiteName, engine: EngineChoice, options: Options
 
 async function main(argv: string[]): Promise<number> {
   const options = parseOptions(argv);
+  if (options.scale) {
+    // The scale suite measures costs against repository size (bench/scale/README.md), not repairs.
+    const report = await runScaleSuite({ sizes: options.limit ? [1000, 10000].slice(0, options.limit) : undefined });
+    process.stdout.write(`${await fs.readFile(report.files.markdown, 'utf8')}\n`);
+    return 0;
+  }
   const started = Date.now();
   const host = machine();
   process.stderr.write(`Self-Heal bench on ${host.cores} core(s), ${host.cpu}, Node ${host.node}; ${options.jobs} job(s) at a time\n`);
