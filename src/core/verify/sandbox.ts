@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import ignore from 'ignore';
 import { SelfHealError } from '../model';
 import type { Log } from '../ports';
+import { isAlive } from './processAlive';
 
 const exec = promisify(execFile);
 export const SANDBOX_PREFIX = 'self-heal-sbx-';
@@ -174,15 +175,6 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     await fs.writeFile(sandbox.path(rel), text);
   }
   return sandbox;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Remove sandboxes left by a process that died (kill -9, crash), and the worktree entries that point at them. */
