@@ -225,12 +225,7 @@ async function healWithLlm(search: Search, failures: Failure[], diagnosis: Diagn
     pastHeals: ctx.pastHeals ?? [],
     signal: ctx.signal,
     log: ctx.log,
-    verify: async (candidate) => {
-      outcome.candidatesTried++;
-      const verdict = await search.verifyWithOutput(candidate);
-      if (verdict.found) found = verdict.found;
-      return { verified: !!verdict.found, reason: verdict.reason, output: verdict.output };
-    },
+    verify: engineVerifier(search, outcome, (f) => (found = f)),
   });
   outcome.tokens = result.tokens;
   for (const r of result.rejections) search.tally.tried.push({ candidateId: `llm-reply-${r.attempt}`, summary: `LLM reply ${r.attempt}`, status: 'invalid', reason: r.reason });
@@ -253,12 +248,7 @@ async function healWithInfra(failures: Failure[], outcome: HealOutcome, ctx: Gro
       workspaceRoot: ctx.files.root,
       signal: ctx.signal,
       log: ctx.log,
-      verify: async (candidate) => {
-        outcome.candidatesTried++;
-        const verdict = await search.verifyWithOutput(candidate);
-        if (verdict.found) found = verdict.found;
-        return { verified: !!verdict.found, reason: verdict.reason };
-      },
+      verify: engineVerifier(search, outcome, (f) => (found = f)),
     });
     outcome.tried.push(...search.tally.tried);
     outcome.testRuns += search.tally.testRuns;
@@ -274,6 +264,16 @@ async function healWithInfra(failures: Failure[], outcome: HealOutcome, ctx: Gro
   } finally {
     search.dispose();
   }
+}
+
+/** The verify callback the LLM and infra engines get: counts the try, verifies like any candidate, keeps the winner. */
+function engineVerifier(search: Search, outcome: HealOutcome, keep: (found: Found) => void) {
+  return async (candidate: Candidate): Promise<{ verified: boolean; reason: string; output: string }> => {
+    outcome.candidatesTried++;
+    const verdict = await search.verifyWithOutput(candidate);
+    if (verdict.found) keep(verdict.found);
+    return { verified: !!verdict.found, reason: verdict.reason, output: verdict.output };
+  };
 }
 
 async function tryAll(search: Search, candidates: Candidate[], outcome: HealOutcome, ctx: GroupContext): Promise<Found | undefined> {
