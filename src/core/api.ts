@@ -30,6 +30,8 @@ export interface HealOptions {
   /** Directory holding prompts/*.md (the LLM engine's templates). */
   promptsDir?: string;
   runner?: TestRunner;
+  /** Who holds the workspace lock, for the message another run shows: 'the self-heal CLI', 'the VS Code extension'. */
+  lockOwner?: string;
   signal?: AbortSignal;
   log?: Log;
   progress?: Progress;
@@ -43,6 +45,8 @@ export interface VerifiedFix {
   /** Text of each edited file (workspace-relative) before and after, as verified. */
   before: Record<string, string>;
   after: Record<string, string>;
+  /** What the tests saw when the fix was verified (workspaceState); apply refuses when it changed. */
+  state?: { id: string; at: string };
 }
 
 export interface HealOutcome {

@@ -10,6 +10,7 @@ import { isTestFile, localize } from './analysis/localize';
 import { spectrumLocations } from './analysis/sbfl';
 import { initTreeSitter } from './analysis/treeSitter';
 import { applyEdits, hintsFrom, pairCandidates, singleCandidates, type SourceFile } from './healing/mutation/engine';
+import { editableSources } from './healing/editableSources';
 import { Search, type Found } from './healing/search';
 import { runLlmEngine } from './healing/llm/engine';
 import { healTestProblem, oneAtATime, rerunFailures } from './healing/tests';
@@ -17,10 +18,11 @@ import { DEFAULT_RERUNS } from './healing/tests/flaky';
 import { runInfraEngine } from './healing/infra/engine';
 import { operatorAdjustments, orderByDecisions } from './record/decisions';
 import { newId, unifiedDiff } from './record/apply';
-import { SelfHealError, type Candidate, type Diagnosis, type Failure, type Location, type TestRun } from './model';
-import { noProgress, silentLog, type Log } from './ports';
+import { SelfHealError, type Candidate, type Diagnosis, type Failure, type TestRun } from './model';
+import { noProgress, silentLog } from './ports';
 import { attachGuard, mutationGuard } from './verify/guards';
-import { createSandbox, pruneStaleSandboxes, type Sandbox } from './verify/sandbox';
+import { acquireWorkspaceLock } from './verify/lock';
+import { createSandbox, pruneStaleSandboxes, workspaceState, type Sandbox } from './verify/sandbox';
 import { defaultTestCommand } from './verify/testCommand';
 import { ProcessTestRunner } from './verify/testRunner';
 
@@ -43,6 +45,17 @@ function groupFailures(failures: Failure[]): Failure[][] {
 }
 
 export async function healWorkspace(options: HealOptions): Promise<HealReport> {
+  // One run per workspace (two CLIs, or the CLI and the extension): a second one is refused before
+  // it makes a sandbox, and a lock left by a crashed run is cleared at once.
+  const lock = await acquireWorkspaceLock(options.files.root, { owner: options.lockOwner ?? 'Self-Heal', signal: options.signal });
+  try {
+    return await healLocked(options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function healLocked(options: HealOptions): Promise<HealReport> {
   const started = Date.now();
   const log = options.log ?? silentLog;
   const progress = options.progress ?? noProgress;
@@ -54,6 +67,8 @@ export async function healWorkspace(options: HealOptions): Promise<HealReport> {
   throwIfAborted(options.signal);
   progress.report({ message: 'Preparing a sandbox' });
   const sandboxStarted = Date.now();
+  // What the tests will see; a fix verified on it is applied only while it still holds.
+  const state = await workspaceState(root, buffers);
   const sandbox = await createSandbox({ root, buffers, log });
   const sandboxMs = Date.now() - sandboxStarted;
   try {
@@ -64,6 +79,9 @@ export async function healWorkspace(options: HealOptions): Promise<HealReport> {
     throwIfAborted(options.signal);
     if (baseline.timedOut) {
       throw new SelfHealError('TIMEOUT', `The tests did not finish within ${Math.round(timeoutMs / 1000)} s, so Self-Heal stopped them. If they are just slow, raise the limit (--timeout SECONDS or selfHeal.testTimeoutSeconds); if they hang, that is the first thing to fix.`);
+    }
+    if (baseline.exitCode === null && baseline.signal) {
+      throw new SelfHealError('NO_TEST_COMMAND', `The test command \`${command}\` was killed by ${baseline.signal} (not by Self-Heal), so its results cannot be judged. Run it in a terminal to see why.`);
     }
     if (/(^|\n)(sh: \d+: |\/bin\/sh: )?.*(command not found|: not found)/.test(baseline.output) && baseline.exitCode === 127) {
       throw new SelfHealError('NO_TEST_COMMAND', `The test command \`${command}\` could not start: ${baseline.output.trim().split('\n').pop()}. Install the project's dependencies (npm install) or set the test command.`);
@@ -84,6 +102,7 @@ export async function healWorkspace(options: HealOptions): Promise<HealReport> {
       if (group.every((f) => healedIds.has(f.id))) continue;
       progress.report({ message: `Healing ${group[0].name} (${index + 1}/${groups.length})`, increment: 100 / Math.max(groups.length, 1) });
       const outcome = await healGroup(group, { ...options, log, command, timeoutMs, sandbox, baseline, runner });
+      if (outcome.fix && state) outcome.fix.state = { id: state, at: new Date(sandboxStarted).toISOString() };
       for (const id of outcome.fix ? [...outcome.failures.map((f) => f.id), ...alsoFixedOf(outcome)] : []) healedIds.add(id);
       report.heals.push(outcome);
     }
@@ -166,12 +185,15 @@ async function diagnoseAndHeal(failures: Failure[], search: Search, ctx: GroupCo
   locations = (await spectrumLocations({ cwd: ctx.sandbox.cwd, command: ctx.command, runner: ctx.runner, baseline: ctx.baseline, failures, base: locations, readText, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log })).locations;
   outcome.diagnosis.locations = locations;
 
-  const files = await editableSources(locations, readText, ctx.log);
+  const { files, skipped } = await editableSources(locations, ctx.sandbox, ctx.log);
+  if (files.length === 0 && skipped.length > 0) return finish(`Self-Heal does not edit the suspicious code: ${skipped.join('; ')}.`);
   if (files.length === 0) return finish(`The suspicious code is in ${[...new Set(locations.map((l) => l.file))].join(', ')}, which is binary, larger than 1 MB or unreadable; Self-Heal does not edit such files.`);
   let found: Found | undefined;
   // Offline first: it is fast and free; the LLM is asked only when it finds nothing.
   if (!ctx.engines || ctx.engines.includes('mutation')) found = await healWithMutations(search, failures, files, outcome, ctx);
   if (!found && ctx.engines?.includes('llm') && ctx.llm) found = await healWithLlm(search, failures, diagnosis, files, outcome, ctx);
+  const refused = search.tally.tried.filter((v) => v.status === 'invalid');
+  if (!found && outcome.candidatesTried === 0 && refused.length > 0) return finish(`The LLM's ${refused.length} repl${refused.length === 1 ? 'y was' : 'ies were'} refused (last: ${refused[refused.length - 1].reason}), so no fix was verified.`);
   if (!found) return finish(llmStops.get(outcome) ?? `No verified fix among ${outcome.candidatesTried} candidate(s): none made the failing test(s) pass without breaking another.`);
   const fix = toFix(found, files);
   outcome.verifiedMs = Date.now() - started;
@@ -179,21 +201,6 @@ async function diagnoseAndHeal(failures: Failure[], search: Search, ctx: GroupCo
   outcome.fix = attachGuard(fix, await mutationGuard({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, before: fix.before, after: fix.after, fixRun: found.run, testFiles, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log }));
   alsoFixed.set(outcome, found.comparison.alsoFixed);
   return finish();
-}
-
-/** The text of each suspicious file that Self-Heal may edit: not binary, not over 1 MB. */
-async function editableSources(locations: Location[], readText: (rel: string) => Promise<string | undefined>, log: Log): Promise<SourceFile[]> {
-  const files: SourceFile[] = [];
-  for (const file of new Set(locations.map((l) => l.file))) {
-    const text = await readText(file);
-    if (text === undefined) continue;
-    if (text.length > 1_000_000 || text.includes('\u0000')) {
-      log.info(`Skipping ${file}: binary or larger than 1 MB.`);
-      continue;
-    }
-    files.push({ file, text });
-  }
-  return files;
 }
 
 async function healWithMutations(search: Search, failures: Failure[], files: SourceFile[], outcome: HealOutcome, ctx: GroupContext): Promise<Found | undefined> {

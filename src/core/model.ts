@@ -44,6 +44,8 @@ export const TestRun = z.object({
   outcomes: z.array(TestOutcome),
   failures: z.array(Failure),
   exitCode: z.number().nullable(),
+  /** The signal that ended the command, when one did (and not Self-Heal's timeout). */
+  signal: z.string().optional(),
   timedOut: z.boolean(),
   ms: z.number(),
   /** Trimmed combined output, kept for explanations and LLM feedback. */
@@ -181,6 +183,8 @@ export type ErrorCode =
   | 'CANCELLED'
   | 'TIMEOUT'
   | 'SANDBOX'
+  /** Another Self-Heal run holds the workspace. */
+  | 'BUSY'
   | 'BAD_INPUT'
   | 'LLM';
 

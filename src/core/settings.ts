@@ -47,6 +47,7 @@ export async function readWorkspaceSettings(root: string): Promise<SettingsResul
   if (errors.length > 0 || typeof json !== 'object' || json === null) {
     return { settings: Settings.parse({}), problems: [`${file} is not valid JSON; its Self-Heal settings were ignored.`] };
   }
+  if (Array.isArray(json)) return { settings: Settings.parse({}), problems: [`${file} is not a JSON object; its Self-Heal settings were ignored.`] };
   const raw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(json)) if (key.startsWith('selfHeal.')) raw[key.slice('selfHeal.'.length)] = value;
   return validateSettings(raw);

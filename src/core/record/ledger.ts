@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { HealRecord } from '../model';
+import { HealRecord, SelfHealError } from '../model';
 import type { Ledger, Log } from '../ports';
 
 export class JsonlLedger implements Ledger {
@@ -44,7 +44,7 @@ export class JsonlLedger implements Ledger {
   async read(): Promise<HealRecord[]> {
     const text = await fs.readFile(this.filePath, 'utf8').catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return '';
-      throw error;
+      throw new SelfHealError('BAD_INPUT', `Cannot read the heal history ${this.filePath} (${error.code ?? error.message}). Move it aside to start a new one.`);
     });
     const records: HealRecord[] = [];
     this.skipped = 0;

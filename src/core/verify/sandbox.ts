@@ -6,6 +6,7 @@
  * is a symlink, not a copy.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -54,8 +55,18 @@ export class Sandbox {
     return fs.readFile(this.path(rel), 'utf8').catch(() => undefined);
   }
 
+  /** Where writing `rel` would really land when that is outside the sandbox (a symlink, or a symlinked folder, that leads out), else undefined. */
+  async outside(rel: string): Promise<string | undefined> {
+    const abs = this.path(rel);
+    const real = await fs.realpath(abs).catch(async () => path.join(await fs.realpath(path.dirname(abs)).catch(() => path.dirname(abs)), path.basename(abs)));
+    const home = await fs.realpath(this.dir);
+    return real === home || real.startsWith(home + path.sep) ? undefined : real;
+  }
+
   /** Write a candidate's text; the first write of each file remembers the original for `reset`. */
   async write(rel: string, text: string): Promise<void> {
+    const outside = await this.outside(rel);
+    if (outside) throw new SelfHealError('BAD_INPUT', `${rel} leads outside the workspace (to ${outside}); Self-Heal does not write through links.`);
     if (!this.originals.has(rel)) this.originals.set(rel, await this.read(rel));
     await fs.writeFile(this.path(rel), text);
   }
@@ -147,18 +158,25 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   let cwd: string;
   try {
     if (top) {
-      await git(top, ['worktree', 'add', '--detach', '--quiet', dir, 'HEAD']);
+      // A clone that shares the user's objects but has its own refs, config and stash: tests that
+      // run git (tag, branch, config, stash) change the sandbox's repository, never the user's.
+      const head = (await git(top, ['rev-parse', 'HEAD'])).trim();
+      await git(path.dirname(dir), ['clone', '--shared', '--no-checkout', '--quiet', top, dir]);
+      await git(dir, ['remote', 'remove', 'origin']);
+      await git(dir, ['checkout', '--detach', '--quiet', head]);
       cleanup = async () => {
-        await git(top, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
+        await killProcessesIn(dir);
         await fs.rm(dir, { recursive: true, force: true });
-        await git(top, ['worktree', 'prune']).catch(() => undefined);
       };
       const changed = await overlayChanges(top, dir);
       cwd = path.join(dir, path.relative(top, root));
       options.log?.debug(`sandbox: worktree ${dir} with ${changed} changed file(s) laid over HEAD`);
     } else {
       await fs.mkdir(dir, { recursive: true });
-      cleanup = () => fs.rm(dir, { recursive: true, force: true });
+      cleanup = async () => {
+        await killProcessesIn(dir);
+        await fs.rm(dir, { recursive: true, force: true });
+      };
       await copyTree(root, dir);
       cwd = dir;
       options.log?.debug(`sandbox: copied ${root} to ${dir} (no git history)`);
@@ -185,6 +203,7 @@ export async function pruneStaleSandboxes(root: string | undefined, log?: Log): 
     if (!name.startsWith(SANDBOX_PREFIX)) continue;
     const pid = Number(name.slice(SANDBOX_PREFIX.length).split('-')[0]);
     if (!Number.isFinite(pid) || pid === process.pid || isAlive(pid)) continue;
+    await killProcessesIn(path.join(tmp, name));
     await fs.rm(path.join(tmp, name), { recursive: true, force: true });
     removed++;
   }
@@ -194,4 +213,60 @@ export async function pruneStaleSandboxes(root: string | undefined, log?: Log): 
   }
   if (removed > 0) log?.info(`Removed ${removed} sandbox(es) left behind by an interrupted run.`);
   return removed;
+}
+
+/**
+ * End the processes working inside `dir` (Linux: their /proc/<pid>/cwd): test runs a killed
+ * Self-Heal left behind, and daemons that left the run's process group (setsid). Elsewhere the
+ * process-group kill of each run is all there is.
+ */
+export async function killProcessesIn(dir: string): Promise<number> {
+  if (process.platform !== 'linux') return 0;
+  let killed = 0;
+  for (const name of await fs.readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    const cwd = await fs.readlink(`/proc/${name}/cwd`).catch(() => undefined);
+    // A removed folder reads as "<path> (deleted)".
+    if (!cwd || !(cwd === dir || cwd.startsWith(dir + path.sep) || cwd.startsWith(`${dir} (deleted)`))) continue;
+    try {
+      process.kill(Number(name), 'SIGKILL');
+      killed++;
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return killed;
+}
+
+/** Git blob id of `content`, as `git hash-object` computes it, without writing anything. */
+function blobId(content: Buffer): string {
+  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+}
+
+/**
+ * What the tests see in the workspace, as one id: every tracked and untracked (not ignored) path
+ * with its content's blob id. Equal ids mean equal content whatever happened to HEAD (a commit of
+ * the same text changes nothing; a branch switch or an edit does). `written` holds files Self-Heal
+ * itself wrote since (earlier applies), counted at their written text. Undefined without git.
+ */
+export async function workspaceState(root: string, written: Record<string, string> = {}): Promise<string | undefined> {
+  const top = await gitTop(await fs.realpath(root));
+  if (!top) return undefined;
+  const prefix = path.relative(top, await fs.realpath(root)).split(path.sep).join('/');
+  const blobs = new Map<string, string>();
+  for (const entry of (await git(top, ['ls-files', '-s', '-z'])).split('\0').filter(Boolean)) {
+    const [meta, rel] = entry.split('\t');
+    blobs.set(rel, meta.split(' ')[1]);
+  }
+  const status = await git(top, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames']);
+  for (const entry of status.split('\0').filter(Boolean)) {
+    const rel = entry.slice(3);
+    const content = await fs.readFile(path.join(top, rel)).catch(() => undefined);
+    if (content === undefined) blobs.delete(rel);
+    else blobs.set(rel, blobId(content));
+  }
+  for (const [rel, text] of Object.entries(written)) blobs.set(prefix ? `${prefix}/${rel}` : rel, blobId(Buffer.from(text)));
+  const hash = createHash('sha256');
+  for (const rel of [...blobs.keys()].sort()) hash.update(`${rel}\0${blobs.get(rel)}\n`);
+  return hash.digest('hex');
 }

@@ -59,6 +59,7 @@ export class ProcessTestRunner implements TestRunner {
       outcomes: parsed.outcomes,
       failures,
       exitCode: result.exitCode,
+      signal: result.signal && !result.timedOut && !result.cancelled ? result.signal : undefined,
       timedOut: result.timedOut,
       ms: result.ms,
       output: result.output.length > OUTPUT_KEPT ? result.output.slice(-OUTPUT_KEPT) : result.output,

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { createSandbox, pruneStaleSandboxes, SANDBOX_PREFIX } from '../../../src/core/verify/sandbox';
-import { fingerprint, git, makeProject } from '../../helpers/repo';
+import { createSandbox, pruneStaleSandboxes, SANDBOX_PREFIX, workspaceState } from '../../../src/core/verify/sandbox';
+import { fingerprint, git, makeProject, tempDir } from '../../helpers/repo';
 
 describe('sandbox', () => {
   it('holds HEAD plus staged, unstaged and untracked changes, and unsaved buffers', async () => {
@@ -85,5 +85,61 @@ describe('sandbox', () => {
     const removed = await pruneStaleSandboxes(undefined);
     assert.ok(removed >= 1);
     assert.equal(fs.existsSync(stale), false);
+  });
+
+  it('has its own refs and config: git commands run in it never reach the user repository', async () => {
+    const dir = makeProject({ 'a.js': 'a\n' });
+    const before = fingerprint(dir);
+    const config = fs.readFileSync(path.join(dir, '.git/config'), 'utf8');
+    const sandbox = await createSandbox({ root: dir });
+    try {
+      git(sandbox.cwd, 'tag', 'from-a-test');
+      git(sandbox.cwd, 'branch', 'from-a-test');
+      git(sandbox.cwd, 'config', 'user.name', 'a test');
+    } finally {
+      await sandbox.dispose();
+    }
+    assert.equal(git(dir, 'tag', '--list').trim(), '');
+    assert.equal(fs.readFileSync(path.join(dir, '.git/config'), 'utf8'), config);
+    assert.equal(fingerprint(dir), before);
+  });
+
+  it('says where a symlinked file or folder really leads, and refuses to write through it', async () => {
+    const outside = tempDir('self-heal-outside-');
+    fs.writeFileSync(path.join(outside, 'x.js'), 'outside\n');
+    const dir = makeProject({ 'a.js': 'a\n' });
+    fs.symlinkSync(path.join(outside, 'x.js'), path.join(dir, 'linked.js'));
+    fs.symlinkSync(outside, path.join(dir, 'lib'));
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'links');
+    const sandbox = await createSandbox({ root: dir });
+    try {
+      assert.equal(await sandbox.outside('a.js'), undefined);
+      assert.equal(await sandbox.outside('linked.js'), path.join(outside, 'x.js'));
+      assert.equal(await sandbox.outside('lib/x.js'), path.join(outside, 'x.js'));
+      await assert.rejects(sandbox.write('lib/x.js', 'candidate\n'), /leads outside the workspace/);
+    } finally {
+      await sandbox.dispose();
+    }
+    assert.equal(fs.readFileSync(path.join(outside, 'x.js'), 'utf8'), 'outside\n');
+  });
+});
+
+describe('workspaceState', () => {
+  it('changes with the content the tests see, not with commits of the same content', async () => {
+    const dir = makeProject({ 'a.js': 'a\n', 'test/a.test.js': 't\n' });
+    const first = await workspaceState(dir);
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'nothing');
+    assert.equal(await workspaceState(dir), first);
+    fs.writeFileSync(path.join(dir, 'test/a.test.js'), 't2\n');
+    const edited = await workspaceState(dir);
+    assert.notEqual(edited, first);
+    assert.equal(await workspaceState(dir, { 'test/a.test.js': 't\n' }), first, 'a file counted at a given text');
+    fs.writeFileSync(path.join(dir, 'new.js'), 'n\n');
+    assert.notEqual(await workspaceState(dir), edited, 'an untracked file counts');
+  });
+
+  it('is undefined without git', async () => {
+    assert.equal(await workspaceState(makeProject({ 'a.js': 'a\n' }, { commit: false })), undefined);
   });
 });
