@@ -10,7 +10,9 @@ import { applyFix, healWorkspace, revertHeal } from '../core/heal';
 import { WEAKENS } from '../core/verify/guards';
 import type { HealReport } from '../core/api';
 import { SelfHealError } from '../core/model';
+import { recoverInterruptedChange } from '../core/record/apply';
 import { JsonlLedger, workspaceLedgerPath } from '../core/record/ledger';
+import type { Log } from '../core/ports';
 import { DiskFiles } from './adapters/files';
 import { stderrLog, stderrProgress } from './adapters/log';
 import { formatHeal, formatHistory, healJson } from './format';
@@ -50,6 +52,14 @@ async function ensureLedgerIgnored(root: string): Promise<void> {
   await fs.promises.writeFile(path.join(dir, '.gitignore'), '*\n', { flag: 'wx' }).catch(() => undefined);
 }
 
+/** What a killed run left: temp files of a write, and a ledger record whose write never happened. */
+async function recoverInterrupted(files: DiskFiles, log: Log): Promise<void> {
+  await files.removeInterruptedWrites();
+  if (!fs.existsSync(workspaceLedgerPath(files.root))) return;
+  const settled = await recoverInterruptedChange(files, new JsonlLedger(workspaceLedgerPath(files.root), log));
+  if (settled) log.info(`The last change in the heal history (${settled.file}) was not on disk (a run stopped before writing it, or it was undone by hand), so the history now records it as undone.`);
+}
+
 async function heal(argv: string[], signal: AbortSignal): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -66,8 +76,10 @@ async function heal(argv: string[], signal: AbortSignal): Promise<number> {
   const log = stderrLog(values.verbose);
   const { options } = await healOptionsFromFlags(values, root, log);
   const files = new DiskFiles(root);
+  await recoverInterrupted(files, log);
   const report: HealReport = await healWorkspace({
     ...options,
+    lockOwner: 'the self-heal CLI',
     files,
     signal,
     log,
@@ -93,13 +105,15 @@ async function heal(argv: string[], signal: AbortSignal): Promise<number> {
   }
   if (values.json) process.stdout.write(JSON.stringify(healJson(report, applied), null, 2) + '\n');
   else process.stdout.write(report.heals.length === 0 ? `All ${report.baseline.passed} test(s) pass; nothing to heal.\n` : report.heals.map((h) => formatHeal(h, applied.get(h.id))).join('\n') + '\n');
-  const remaining = report.heals.filter((h) => !h.fix).length;
+  // With --apply, success means the user's tree is healed: a fix that was not applied leaves a failure.
+  const remaining = report.heals.filter((h) => !h.fix || (values.apply && applied.get(h.id) !== 'applied')).length;
   return remaining === 0 ? 0 : 1;
 }
 
 async function history(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, stats: { type: 'boolean', default: false } } });
   const root = workspaceRoot(positionals[0]);
+  await recoverInterrupted(new DiskFiles(root), stderrLog(false));
   const records = await new JsonlLedger(workspaceLedgerPath(root), stderrLog(false)).read();
   if (values.stats) {
     const stats = decisionStats(records);
@@ -114,7 +128,9 @@ async function revert(argv: string[]): Promise<number> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
   if (!positionals[0]) throw new UsageError('revert needs the id of a heal (see `self-heal history`).');
   const root = workspaceRoot(positionals[1]);
-  const record = await revertHeal(positionals[0], new DiskFiles(root), new JsonlLedger(workspaceLedgerPath(root), stderrLog(false)));
+  const files = new DiskFiles(root);
+  await recoverInterrupted(files, stderrLog(false));
+  const record = await revertHeal(positionals[0], files, new JsonlLedger(workspaceLedgerPath(root), stderrLog(false)));
   process.stdout.write(`Reverted ${record.reverts}: ${record.summary} in ${record.file}\n`);
   return 0;
 }

@@ -101,6 +101,7 @@ export class Healer implements vscode.Disposable {
       const found = await withCancellableProgress<HealReport>({ title, location }, (progress, signal) =>
         healWorkspace({
           files,
+          lockOwner: 'the VS Code extension',
           testCommand: choice.command,
           testTimeoutMs: settings.testTimeoutSeconds * 1000,
           maxCandidates: settings.maxCandidates,

@@ -1,13 +1,20 @@
 /**
  * What touches the user's files: writing a verified fix, and undoing it. Both check first that
  * the files still hold exactly the text the change was made for, and refuse as stale otherwise.
+ * Both hold the workspace lock, and both write the ledger record before the files (write-ahead),
+ * so no crash can leave changed text without the record that reverts it.
  */
 import { randomBytes } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
 import type { HealOutcome } from '../api';
 import { SelfHealError, type HealRecord } from '../model';
 import type { Ledger, WorkspaceFiles } from '../ports';
+import { workspaceState } from '../verify/sandbox';
+import { withWorkspaceLock } from '../verify/lock';
 import { healRecordFor } from './healRecord';
+
+/** How long an apply or revert waits for another Self-Heal run on the same workspace to finish. */
+const LOCK_WAIT_MS = 30_000;
 
 export const newId = (): string => `h-${randomBytes(4).toString('hex')}`;
 
@@ -21,11 +28,76 @@ export function unifiedDiff(before: Record<string, string>, after: Record<string
 export async function applyFix(outcome: HealOutcome, files: WorkspaceFiles, ledger: Ledger): Promise<HealRecord> {
   const fix = outcome.fix;
   if (!fix) throw new SelfHealError('NOT_FOUND', 'This heal has no verified fix to apply.');
-  await checkUnchanged(files, fix.before, 'the fix was verified');
-  for (const [file, text] of Object.entries(fix.after)) await files.replace(file, fix.before[file], text);
-  const record = healRecordFor(outcome, files.root, 'apply');
-  await ledger.append(record);
-  return record;
+  return withWorkspaceLock(files.root, { waitMs: LOCK_WAIT_MS }, async () => {
+    await settleInterruptedChange(files, ledger);
+    await checkUnchanged(files, fix.before, 'the fix was verified');
+    // Compared as at heal time: disk with unsaved buffers over it, and Self-Heal's own later writes
+    // counted at their verified text, so only the user's changes make the fix stale.
+    if (fix.state && (await workspaceState(files.root, { ...(await files.unsavedBuffers()), ...(await ownWritesSince(ledger, files, fix.state.at)) })) !== fix.state.id) {
+      throw new SelfHealError('STALE', 'Files the tests read changed since the fix was verified (another branch, a pull, or other edits), so the change was not applied. Run the heal again.');
+    }
+    const record = healRecordFor(outcome, files.root, 'apply');
+    await ledger.append(record);
+    await replaceAll(files, fix.before, fix.after, () => ledger.append(revertRecordOf(record)));
+    return record;
+  });
+}
+
+/**
+ * Records go first (write-ahead), so a run killed between its ledger line and its file write
+ * leaves a last record whose files still hold its `before` text. The next apply, revert or CLI run
+ * settles it with a record that undoes it, so the ledger again says what is on disk (a change
+ * the user undid by hand is recorded the same way, which is just as true).
+ * Returns the record it added, if any.
+ */
+export async function recoverInterruptedChange(files: WorkspaceFiles, ledger: Ledger): Promise<HealRecord | undefined> {
+  return withWorkspaceLock(files.root, { waitMs: LOCK_WAIT_MS }, () => settleInterruptedChange(files, ledger));
+}
+
+async function settleInterruptedChange(files: WorkspaceFiles, ledger: Ledger): Promise<HealRecord | undefined> {
+  const last = (await ledger.read()).at(-1);
+  if (!last || last.kind === 'decision') return undefined;
+  const rels = Object.keys(last.after);
+  if (rels.length === 0 || rels.every((rel) => last.before[rel] === last.after[rel])) return undefined;
+  for (const rel of rels) if ((await files.read(rel)) !== last.before[rel]) return undefined;
+  const note = ' (not written: its files still held the text from before it)';
+  const settled = last.kind === 'apply' ? revertRecordOf(last) : { ...last, id: newId(), kind: 'apply' as const, at: new Date().toISOString(), reverts: undefined, diff: unifiedDiff(last.after, last.before), before: last.after, after: last.before };
+  settled.summary = `${last.summary}${note}`;
+  await ledger.append(settled);
+  return settled;
+}
+
+/** The ledger record that undoes `applied`. */
+function revertRecordOf(applied: HealRecord): HealRecord {
+  return { ...applied, id: newId(), kind: 'revert', at: new Date().toISOString(), reverts: applied.id, diff: unifiedDiff(applied.after, applied.before), before: applied.after, after: applied.before };
+}
+
+/**
+ * Files that Self-Heal's own applies changed since `since` (the CLI applies every fix of a run in
+ * turn), counted at the text they had when the fix was verified: only the user's changes make it stale.
+ */
+async function ownWritesSince(ledger: Ledger, files: WorkspaceFiles, since: string): Promise<Record<string, string>> {
+  const asVerified: Record<string, string> = {};
+  for (const r of await ledger.read()) {
+    if (r.kind !== 'apply' || r.at < since) continue;
+    for (const [rel, text] of Object.entries(r.after)) if ((await files.read(rel)) === text) asVerified[rel] = r.before[rel];
+  }
+  return asVerified;
+}
+
+/** Replace every file; when one fails, put back those already written, then call `undone` (which records that). */
+async function replaceAll(files: WorkspaceFiles, from: Record<string, string>, to: Record<string, string>, undone: () => Promise<void>): Promise<void> {
+  const written: string[] = [];
+  try {
+    for (const [file, text] of Object.entries(to)) {
+      await files.replace(file, from[file], text);
+      written.push(file);
+    }
+  } catch (error) {
+    for (const file of written.reverse()) await files.replace(file, to[file], from[file]).catch(() => undefined);
+    await undone().catch(() => undefined);
+    throw error;
+  }
 }
 
 async function checkUnchanged(files: WorkspaceFiles, expected: Record<string, string>, since: string): Promise<void> {
@@ -39,13 +111,17 @@ async function checkUnchanged(files: WorkspaceFiles, expected: Record<string, st
 
 /** Undo an applied heal, if the files still hold exactly what it wrote, and record the revert. */
 export async function revertHeal(id: string, files: WorkspaceFiles, ledger: Ledger): Promise<HealRecord> {
-  const records = await ledger.read();
-  const applied = records.find((r) => r.kind === 'apply' && r.id === id);
-  if (!applied) throw new SelfHealError('NOT_FOUND', `No applied heal with id ${id}. See \`self-heal history\` for the ids.`);
-  if (records.some((r) => r.kind === 'revert' && r.reverts === id)) throw new SelfHealError('BAD_INPUT', `Heal ${id} was already reverted.`);
-  await checkUnchanged(files, applied.after, 'the heal was applied');
-  for (const [file, text] of Object.entries(applied.before)) await files.replace(file, applied.after[file], text);
-  const record: HealRecord = { ...applied, id: newId(), kind: 'revert', at: new Date().toISOString(), reverts: id, diff: unifiedDiff(applied.after, applied.before), before: applied.after, after: applied.before };
-  await ledger.append(record);
-  return record;
+  return withWorkspaceLock(files.root, { waitMs: LOCK_WAIT_MS }, async () => {
+    await settleInterruptedChange(files, ledger);
+    const records = await ledger.read();
+    const applied = records.find((r) => r.kind === 'apply' && r.id === id);
+    if (!applied) throw new SelfHealError('NOT_FOUND', `No applied heal with id ${id}. See \`self-heal history\` for the ids.`);
+    if (records.some((r) => r.kind === 'revert' && r.reverts === id)) throw new SelfHealError('BAD_INPUT', `Heal ${id} was already reverted.`);
+    await checkUnchanged(files, applied.after, 'the heal was applied');
+    const record = revertRecordOf(applied);
+    await ledger.append(record);
+    // A revert that could not be written is recorded as the heal applied again.
+    await replaceAll(files, applied.after, applied.before, () => ledger.append({ ...applied, id: newId(), at: new Date().toISOString() }));
+    return record;
+  });
 }
