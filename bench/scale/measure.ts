@@ -14,7 +14,7 @@ import { classify } from '../../src/core/analysis/classify';
 import { isTestFile, localize } from '../../src/core/analysis/localize';
 import { initTreeSitter } from '../../src/core/analysis/treeSitter';
 import { gatherContext } from '../../src/core/healing/llm/context';
-import { hintsFrom, singleCandidates, type SourceFile } from '../../src/core/healing/mutation/engine';
+import { hintsFrom, parseable, rankedSingles, singleCandidates, type SourceFile } from '../../src/core/healing/mutation/engine';
 import { Privacy } from '../../src/core/healing/llm/privacy';
 import { DEFAULTS, healWorkspace } from '../../src/core/heal';
 import { silentLog } from '../../src/core/ports';
@@ -28,7 +28,8 @@ export interface PartsResult {
   git: { worktreeAddMs: number; worktreeAddTmpfsMs?: number; cloneSharedMs: number; warmResyncMs: number };
   diagnosis: { ms: number[]; localizeMs: number[]; contextMs: number[]; filesParsed: number; locations: number; contextChars: number; failure: string };
   /** The offline engine's candidate list for the same diagnosis (generated whole, then cut to the budget). */
-  candidates: { ms: number; count: number; budget: number };
+  /** `ms`: what a heal pays (rank every edit, parse-check up to the budget); `allCheckedMs`: parse-checking every edit, as before issue 9. */
+  candidates: { ms: number; count: number; budget: number; rankMs: number; allCheckedMs: number };
 }
 
 export interface HealResult {
@@ -147,10 +148,12 @@ async function diagnosisParts(repo: string, testFile: string): Promise<Pick<Part
   const found = (await localize(repo, failures, readText)).filter((l) => !isTestFile(l.file));
   const sources: SourceFile[] = [];
   for (const file of new Set(found.map((l) => l.file))) sources.push({ file, text: (await readText(file))! });
-  const [candidatesMs, candidates] = await time(() => singleCandidates(found, sources, hintsFrom(failures)));
+  const [rankMs, ranked] = await time(() => rankedSingles(found, sources, hintsFrom(failures)));
+  const [checkMs] = await time(() => parseable(ranked, sources, DEFAULTS.maxCandidates));
+  const [allCheckedMs] = await time(() => singleCandidates(found, sources, hintsFrom(failures)));
   return {
     diagnosis: { ms, localizeMs, contextMs, filesParsed, locations, contextChars, failure: failures[0].name },
-    candidates: { ms: candidatesMs, count: candidates.length, budget: DEFAULTS.maxCandidates },
+    candidates: { ms: rankMs + checkMs, count: ranked.length, budget: DEFAULTS.maxCandidates, rankMs, allCheckedMs },
   };
 }
 

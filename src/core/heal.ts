@@ -9,7 +9,7 @@ import { classificationSources, classify } from './analysis/classify';
 import { isTestFile, localize } from './analysis/localize';
 import { spectrumLocations } from './analysis/sbfl';
 import { initTreeSitter } from './analysis/treeSitter';
-import { applyEdits, hintsFrom, pairCandidates, singleCandidates, type SourceFile } from './healing/mutation/engine';
+import { applyEdits, hintsFrom, pairCandidates, parseable, rankedSingles, type SourceFile } from './healing/mutation/engine';
 import { editableSources } from './healing/editableSources';
 import { Search, type Found } from './healing/search';
 import { runLlmEngine } from './healing/llm/engine';
@@ -205,10 +205,10 @@ async function diagnoseAndHeal(failures: Failure[], search: Search, ctx: GroupCo
 
 async function healWithMutations(search: Search, failures: Failure[], files: SourceFile[], outcome: HealOutcome, ctx: GroupContext): Promise<Found | undefined> {
   await search.prepare();
-  const singles = orderByDecisions(await singleCandidates(outcome.diagnosis.locations, files, hintsFrom(failures)), operatorAdjustments(ctx.decisions ?? []));
+  const singles = orderByDecisions(await rankedSingles(outcome.diagnosis.locations, files, hintsFrom(failures)), operatorAdjustments(ctx.decisions ?? []));
   const budget = ctx.maxCandidates ?? DEFAULTS.maxCandidates;
   ctx.log.info(`${failures[0].name}: ${outcome.diagnosis.class}; ${outcome.diagnosis.locations.length} suspicious location(s); ${singles.length} candidate edit(s)`);
-  const found = await tryAll(search, singles.slice(0, budget), outcome, ctx);
+  const found = await tryAll(search, await parseable(singles, files, budget), outcome, ctx);
   if (found || outcome.candidatesTried >= budget || search.tally.promising.length === 0) return found;
   // Guided pairs: a second edit on top of a single that already made some assertions pass.
   const parents = search.tally.promising.sort((a, b) => b.fitness - a.fitness).slice(0, 8).map((p) => p.candidate);

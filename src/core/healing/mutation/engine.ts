@@ -71,14 +71,17 @@ function toCandidate(file: string, m: Mutation, cost: number): Candidate {
   };
 }
 
-/** Single-edit candidates for every location, deduplicated, parse-checked, cheapest first. */
-export async function singleCandidates(locations: Location[], files: SourceFile[], hints: FailureHints): Promise<Candidate[]> {
+/**
+ * Single-edit candidates for every location, deduplicated, cheapest first, not yet parse-checked:
+ * building them is cheap, parsing each mutated file is not (tens of thousands on a big file), so
+ * `parseable` checks them lazily, in rank order, only as far as the search will go.
+ */
+export async function rankedSingles(locations: Location[], files: SourceFile[], hints: FailureHints): Promise<Candidate[]> {
   const byKey = new Map<string, Candidate>();
   for (const source of files) {
     const tree = await parse(source.file, source.text);
     if (!tree) continue;
     try {
-      const baselineErrors = errorCount(tree.rootNode);
       for (const loc of locations.filter((l) => l.file === source.file)) {
         const region = nodeFor(tree.rootNode, loc);
         for (const m of mutationsIn(region, source.text, hints)) {
@@ -90,20 +93,41 @@ export async function singleCandidates(locations: Location[], files: SourceFile[
           if (!prior || prior.cost > cost) byKey.set(key, toCandidate(source.file, m, cost));
         }
       }
-      const ordered = [...byKey.values()].filter((c) => c.edits[0].file === source.file);
-      for (const candidate of ordered) {
-        const mutated = applyEdits(source.text, candidate.edits);
-        const t = await parse(source.file, mutated);
-        const errors = t ? errorCount(t.rootNode) : 0;
-        t?.delete();
-        // A candidate must not add a parse error; on a file that already has one it must remove some.
-        if (baselineErrors === 0 ? errors > 0 : errors >= baselineErrors) byKey.delete(`${candidate.edits[0].file}:${candidate.edits[0].start}:${candidate.edits[0].end}:${candidate.edits[0].newText}`);
-      }
     } finally {
       tree.delete();
     }
   }
   return [...byKey.values()].sort((a, b) => a.cost - b.cost);
+}
+
+/**
+ * The first `limit` candidates, in order, that parse: a candidate must not add a parse error, and
+ * on a file that already has one it must remove some.
+ */
+export async function parseable(candidates: Candidate[], files: SourceFile[], limit = Infinity): Promise<Candidate[]> {
+  const baselineErrors = new Map<string, number>();
+  const out: Candidate[] = [];
+  for (const candidate of candidates) {
+    if (out.length >= limit) break;
+    const source = files.find((f) => f.file === candidate.edits[0].file);
+    if (!source) continue;
+    if (!baselineErrors.has(source.file)) {
+      const tree = await parse(source.file, source.text);
+      baselineErrors.set(source.file, tree ? errorCount(tree.rootNode) : 0);
+      tree?.delete();
+    }
+    const before = baselineErrors.get(source.file)!;
+    const t = await parse(source.file, applyEdits(source.text, candidate.edits));
+    const errors = t ? errorCount(t.rootNode) : 0;
+    t?.delete();
+    if (before === 0 ? errors === 0 : errors < before) out.push(candidate);
+  }
+  return out;
+}
+
+/** Every single-edit candidate that parses, cheapest first. */
+export async function singleCandidates(locations: Location[], files: SourceFile[], hints: FailureHints): Promise<Candidate[]> {
+  return parseable(await rankedSingles(locations, files, hints), files);
 }
 
 function overlaps(a: TextEdit, b: TextEdit): boolean {
@@ -115,12 +139,17 @@ export async function pairCandidates(parents: Candidate[], singles: Candidate[],
   const out: Candidate[] = [];
   const seen = new Set<string>();
   for (const parent of parents) {
+    // Pairs are tried cheapest first, so only a parent's cheapest partners can make the cut; on a big
+    // file this keeps tens of thousands of singles from becoming hundreds of thousands of pairs.
+    let partners = 0;
     for (const other of singles) {
+      if (partners >= limit * 4) break;
       if (other.id === parent.id || parent.edits.some((e) => other.edits.some((o) => overlaps(e, o)))) continue;
       const edits = [...parent.edits, ...other.edits];
       const key = edits.map((e) => `${e.file}:${e.start}:${e.end}:${e.newText}`).sort().join('|');
       if (seen.has(key)) continue;
       seen.add(key);
+      partners++;
       out.push({ ...parent, id: nextId(), operator: `${parent.operator}+${other.operator}`, summary: `${parent.summary}; ${other.summary}`, edits, cost: parent.cost + other.cost });
     }
   }
