@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { exampleProject, fingerprint, makeProject, REPO_ROOT, tempDir } from '../helpers/repo';
+import { exampleProject, fingerprint, makeProject, REPO_ROOT, sandboxesOf, tempDir } from '../helpers/repo';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 
@@ -119,7 +119,7 @@ describe('self-heal CLI', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     await new Promise<void>((resolve) => {
       const poll = setInterval(() => {
-        if (fs.readdirSync('/tmp').some((n) => n.startsWith(`self-heal-sbx-${child.pid}-`))) {
+        if (sandboxesOf(child.pid!).length > 0) {
           clearInterval(poll);
           resolve();
         }
@@ -130,6 +130,6 @@ describe('self-heal CLI', () => {
     assert.equal(code, 130, stderr);
     assert.match(stderr, /Cancelled; nothing was changed/);
     assert.equal(fingerprint(dir), before);
-    assert.deepEqual(fs.readdirSync('/tmp').filter((n) => n.startsWith(`self-heal-sbx-${child.pid}-`)), []);
+    assert.deepEqual(sandboxesOf(child.pid!), []);
   });
 });

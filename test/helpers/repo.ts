@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { SANDBOX_PREFIX, sandboxParents } from '../../src/core/verify/sandbox';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -78,7 +79,12 @@ export function fingerprint(dir: string): string {
   return hash.digest('hex');
 }
 
-/** Sandboxes currently in the temp dir that belong to this process. */
+/** Sandboxes made by process `pid`, wherever sandboxes live (memory or the temp dir). */
+export function sandboxesOf(pid: number): string[] {
+  return sandboxParents().flatMap((parent) => (fs.existsSync(parent) ? fs.readdirSync(parent) : []).filter((n) => n.startsWith(`${SANDBOX_PREFIX}${pid}-`)).map((n) => path.join(parent, n)));
+}
+
+/** Sandboxes that belong to this process. */
 export function ourSandboxes(): string[] {
-  return fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(`self-heal-sbx-${process.pid}-`));
+  return sandboxesOf(process.pid);
 }

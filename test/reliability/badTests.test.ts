@@ -6,9 +6,9 @@
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { sandboxParents } from '../../src/core/verify/sandbox';
 import { exampleProject, fingerprint, git, tempDir } from '../helpers/repo';
 import { ensureCli, killMarked, processesLeft, refsState, runCli, sandboxesOf, type CliRun } from './harness';
 
@@ -73,7 +73,7 @@ describe('misbehaving tests', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, HEALED);
     assert.deepEqual(fs.readdirSync(path.dirname(dir)), ['workspace']);
-    fs.rmSync(path.join(os.tmpdir(), name), { force: true }); // the sandbox's parent is the temp dir
+    for (const parent of sandboxParents()) fs.rmSync(path.join(parent, name), { force: true }); // it landed beside the sandbox
   });
 
   it('that run git in their working folder (tag, branch, config): the user\'s repository is not touched', async () => {

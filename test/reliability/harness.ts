@@ -16,7 +16,6 @@ import { DiskFiles } from '../../src/cli/adapters/files';
 import type { HealRecord } from '../../src/core/model';
 import { recoverInterruptedChange } from '../../src/core/record/apply';
 import { JsonlLedger, workspaceLedgerPath } from '../../src/core/record/ledger';
-import { SANDBOX_PREFIX } from '../../src/core/verify/sandbox';
 import { acquireWorkspaceLock } from '../../src/core/verify/lock';
 import { git, REPO_ROOT } from '../helpers/repo';
 
@@ -162,10 +161,7 @@ export function killMarked(marker: string): void {
   }
 }
 
-/** Sandboxes in the temp dir made by the CLI process `pid`. */
-export function sandboxesOf(pid: number): string[] {
-  return fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(`${SANDBOX_PREFIX}${pid}-`));
-}
+export { sandboxesOf } from '../helpers/repo';
 
 /** Worktrees git knows for `dir` besides the main one. */
 export function extraWorktrees(dir: string): string[] {

@@ -1,12 +1,15 @@
 /**
  * The sandbox: a private copy of the user's current state where candidates are tested, so the
  * user's files, index and branch are never touched before they choose to apply (DESIGN.md).
- * With git: `git worktree add --detach` of HEAD plus an overlay of staged, unstaged and untracked
- * files and unsaved buffers. Without git: a copy that honours .gitignore. Either way node_modules
- * is a symlink, not a copy.
+ * With git: a `git clone --shared` of HEAD (own refs and config, shared objects) plus an overlay of
+ * staged, unstaged and untracked files and unsaved buffers. Without git: a copy that honours
+ * .gitignore. Either way node_modules is a symlink, not a copy. Sandboxes live in memory
+ * (/dev/shm) when it has room, since a checkout there costs no disk writes (10k files: ~0.2 s
+ * instead of 1–8 s), else in the OS temp folder.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -92,6 +95,44 @@ export interface SandboxOptions {
   log?: Log;
 }
 
+/** Where sandboxes may live: memory first, when the machine has a writable tmpfs at /dev/shm, then the OS temp folder. */
+export function sandboxParents(): string[] {
+  const parents = [os.tmpdir()];
+  if (process.platform === 'linux') parents.unshift('/dev/shm');
+  return parents;
+}
+
+/** Room a sandbox needs beyond twice the checked-out text: what the tests write (coverage, builds, caches). */
+const TMPFS_MARGIN_BYTES = 512 * 1024 * 1024;
+
+/** The folder for a new sandbox of a repository whose HEAD holds `bytes` of files (unknown: the temp folder). */
+async function sandboxParent(bytes: number | undefined): Promise<string> {
+  const [memory, temp] = sandboxParents().length > 1 ? sandboxParents() : [undefined, os.tmpdir()];
+  if (memory && bytes !== undefined) {
+    const room = await fs
+      .statfs(memory)
+      .then((st) => st.bavail * st.bsize)
+      .catch(() => 0);
+    const writable = await fs.access(memory, fsConstants.W_OK).then(() => true, () => false);
+    if (writable && room >= 2 * bytes + TMPFS_MARGIN_BYTES) return fs.realpath(memory);
+  }
+  return fs.realpath(temp);
+}
+
+/** Total size of the files at HEAD (what a checkout writes). */
+async function headBytes(top: string): Promise<number | undefined> {
+  try {
+    let total = 0;
+    for (const line of (await git(top, ['ls-tree', '-r', '-l', '--full-tree', 'HEAD'])).split('\n')) {
+      const size = Number(line.split('\t')[0].split(/\s+/)[3]);
+      if (Number.isFinite(size)) total += size;
+    }
+    return total;
+  } catch {
+    return undefined;
+  }
+}
+
 function sandboxDirName(): string {
   return `${SANDBOX_PREFIX}${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 }
@@ -152,8 +193,8 @@ async function copyTree(root: string, dir: string): Promise<void> {
 
 export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const root = await fs.realpath(options.root);
-  const dir = path.join(await fs.realpath(os.tmpdir()), sandboxDirName());
   const top = await gitTop(root);
+  const dir = path.join(await sandboxParent(top ? await headBytes(top) : undefined), sandboxDirName());
   let cleanup: () => Promise<void>;
   let cwd: string;
   try {
@@ -197,15 +238,18 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
 
 /** Remove sandboxes left by a process that died (kill -9, crash), and the worktree entries that point at them. */
 export async function pruneStaleSandboxes(root: string | undefined, log?: Log): Promise<number> {
-  const tmp = await fs.realpath(os.tmpdir());
   let removed = 0;
-  for (const name of await fs.readdir(tmp).catch(() => [] as string[])) {
-    if (!name.startsWith(SANDBOX_PREFIX)) continue;
-    const pid = Number(name.slice(SANDBOX_PREFIX.length).split('-')[0]);
-    if (!Number.isFinite(pid) || pid === process.pid || isAlive(pid)) continue;
-    await killProcessesIn(path.join(tmp, name));
-    await fs.rm(path.join(tmp, name), { recursive: true, force: true });
-    removed++;
+  for (const parent of sandboxParents()) {
+    const tmp = await fs.realpath(parent).catch(() => undefined);
+    if (!tmp) continue;
+    for (const name of await fs.readdir(tmp).catch(() => [] as string[])) {
+      if (!name.startsWith(SANDBOX_PREFIX)) continue;
+      const pid = Number(name.slice(SANDBOX_PREFIX.length).split('-')[0]);
+      if (!Number.isFinite(pid) || pid === process.pid || isAlive(pid)) continue;
+      await killProcessesIn(path.join(tmp, name));
+      await fs.rm(path.join(tmp, name), { recursive: true, force: true });
+      removed++;
+    }
   }
   if (root) {
     const top = await gitTop(root);

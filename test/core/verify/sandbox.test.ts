@@ -125,6 +125,20 @@ describe('sandbox', () => {
   });
 });
 
+describe('sandbox placement', () => {
+  it('lives in memory (/dev/shm) when the machine has a writable one with room, else in the temp folder', async () => {
+    const dir = makeProject({ 'a.js': 'a\n' });
+    const sandbox = await createSandbox({ root: dir });
+    try {
+      const memory = process.platform === 'linux' && fs.existsSync('/dev/shm') && fs.statfsSync('/dev/shm').bavail * fs.statfsSync('/dev/shm').bsize > 1024 ** 3;
+      const parent = fs.realpathSync(memory ? '/dev/shm' : os.tmpdir());
+      assert.equal(path.dirname(sandbox.dir), parent);
+    } finally {
+      await sandbox.dispose();
+    }
+  });
+});
+
 describe('workspaceState', () => {
   it('changes with the content the tests see, not with commits of the same content', async () => {
     const dir = makeProject({ 'a.js': 'a\n', 'test/a.test.js': 't\n' });
