@@ -71,6 +71,11 @@ function innermostAt(spans: FunctionSpan[], line: number): FunctionSpan | undefi
   return spans.filter((s) => s.line <= line && line <= s.endLine).sort((a, b) => b.start - a.start)[0];
 }
 
+/** Names called in `text` (`name(`), the way a test calls the code under test. */
+function callees(text: string): Set<string> {
+  return new Set([...text.matchAll(/([A-Za-z_$][\w$]*)\s*\(/g)].map((m) => m[1]));
+}
+
 export async function localize(root: string, failures: Failure[], readText: (rel: string) => Promise<string | undefined>): Promise<Location[]> {
   const found = new Map<string, Location>();
   const add = (loc: Location): void => {
@@ -103,7 +108,12 @@ export async function localize(root: string, failures: Failure[], readText: (rel
     if (!testFile || path.isAbsolute(testFile)) continue;
     const test = await load(testFile);
     if (!test) continue;
-    const called = new Set([...test.text.matchAll(/([A-Za-z_$][\w$]*)\s*\(/g)].map((m) => m[1]));
+    const called = callees(test.text);
+    // The failing assertion's own line (the test file's stack frame) names the function that
+    // returned the wrong value: in a test that checks many functions, that one comes first.
+    const lines = test.text.split('\n');
+    const assertionLines = [...new Set(failure.stack.filter((f) => f.file === testFile).map((f) => f.line - 1))];
+    const onAssertion = callees(assertionLines.map((n) => lines[n] ?? '').join('\n'));
     for (const specifier of importSpecifiers(test.text)) {
       const abs = await resolveImport(path.join(root, testFile), specifier);
       if (!abs) continue;
@@ -113,7 +123,8 @@ export async function localize(root: string, failures: Failure[], readText: (rel
       const outermost = source.spans.filter((s) => !source.spans.some((o) => o !== s && o.start <= s.start && s.end <= o.end));
       for (const span of outermost) {
         const isCalled = span.name !== undefined && called.has(span.name);
-        add({ file: rel, start: span.start, end: span.end, line: span.line, score: isCalled ? 0.6 : 0.25, why: isCalled ? `called by the failing test (${span.name})` : `in a module the test imports (${rel})` });
+        if (span.name !== undefined && onAssertion.has(span.name)) add({ file: rel, start: span.start, end: span.end, line: span.line, score: 0.8, why: `called on the failing assertion line (${span.name})` });
+        else add({ file: rel, start: span.start, end: span.end, line: span.line, score: isCalled ? 0.6 : 0.25, why: isCalled ? `called by the failing test (${span.name})` : `in a module the test imports (${rel})` });
       }
       if (outermost.length === 0) add({ file: rel, start: 0, end: source.text.length, line: 0, score: 0.3, why: `module imported by the failing test` });
     }

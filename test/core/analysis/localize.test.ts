@@ -1,0 +1,45 @@
+/** Localization from a failure: project stack frames, then what the failing test calls. */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { localize } from '../../../src/core/analysis/localize';
+import type { Failure } from '../../../src/core/model';
+import { makeProject } from '../../helpers/repo';
+
+const TEST = `const assert = require('node:assert');
+const test = require('node:test');
+const { double, half, unused } = require('../src/math');
+
+test('math', () => {
+  assert.equal(double(2), 4);
+  assert.equal(half(4), 2);
+});
+`;
+const SOURCE = `function double(x) { return x * 2; }
+function half(x) { return x / 3; }
+function unused(x) { return x; }
+module.exports = { double, half, unused };
+`;
+
+function failure(stack: Failure['stack']): Failure {
+  return { id: 'test/math.test.js > math', name: 'math', file: 'test/math.test.js', message: 'Expected values to be strictly equal:\n\n1.3333333333333333 !== 2\n', stack, source: 'test-run', runner: 'node' };
+}
+
+describe('localize', () => {
+  it('ranks the function called on the failing assertion line above the others the test calls', async () => {
+    const dir = makeProject({ 'test/math.test.js': TEST, 'src/math.js': SOURCE });
+    const read = async (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
+    const locations = await localize(dir, [failure([{ file: 'test/math.test.js', line: 7, column: 10 }])], read);
+    const names = locations.map((l) => l.why);
+    assert.deepEqual(names, ['called on the failing assertion line (half)', 'called by the failing test (double)', 'in a module the test imports (src/math.js)']);
+    assert.equal(SOURCE.slice(locations[0].start, locations[0].end), 'function half(x) { return x / 3; }');
+  });
+
+  it('without a test frame, ranks every function the test calls alike', async () => {
+    const dir = makeProject({ 'test/math.test.js': TEST, 'src/math.js': SOURCE });
+    const read = async (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
+    const locations = await localize(dir, [failure([])], read);
+    assert.deepEqual(locations.map((l) => l.score), [0.6, 0.6, 0.25]);
+  });
+});
