@@ -128,6 +128,25 @@ describe('healing a failing test', () => {
     assert.strictEqual(doc.getText(), original);
   });
 
+  it('refuses a fix whose workspace changed elsewhere since it was verified, and verifies it again on the current files', async function () {
+    this.timeout(240_000);
+    // A file the tests could read appears after verification: the evidence no longer holds.
+    await vscode.workspace.fs.writeFile(uri('test/data.json'), new TextEncoder().encode('{"written": "after the fix was verified"}\n'));
+    const stale = outcome;
+    await assert.rejects(api.healer.apply(stale.id), (error: Error & { code?: string }) => error.code === 'STALE' && /changed since the fix was verified/.test(error.message) && /verifying it again/.test(error.message));
+    assert.strictEqual((await vscode.workspace.openTextDocument(uri(SOURCE_FILE))).getText(), original, 'nothing was written');
+    assert.ok(!(await api.records()).some((record) => record.id === stale.id), 'nothing recorded');
+    const doc = await vscode.workspace.openTextDocument(uri(TEST_FILE));
+    const again = await waitFor(
+      async () => ours(await codeActions(doc.uri, diagnostic.range)).find((action) => action.isPreferred && VERIFIED.test(action.title) && action.command?.arguments?.[0] !== stale.id),
+      'the fix verified again on the current files',
+      220_000,
+      250,
+    );
+    outcome = api.cache.outcome(String(again.command!.arguments![0]))!;
+    assert.deepStrictEqual(outcome.fix!.after, stale.fix!.after, 'the same fix still holds');
+  });
+
   it('applies the fix as one undoable edit, records it, and the test task then passes', async function () {
     this.timeout(120_000);
     const doc = await vscode.workspace.openTextDocument(uri(SOURCE_FILE));
