@@ -71,9 +71,36 @@ function innermostAt(spans: FunctionSpan[], line: number): FunctionSpan | undefi
   return spans.filter((s) => s.line <= line && line <= s.endLine).sort((a, b) => b.start - a.start)[0];
 }
 
+/** The score of the function the failing assertion's line calls: below the throwing frame (1.0), above other callees (0.6). */
+export const ASSERTION_LINE_SCORE = 0.8;
+
 /** Names called in `text` (`name(`), the way a test calls the code under test. */
 function callees(text: string): Set<string> {
   return new Set([...text.matchAll(/([A-Za-z_$][\w$]*)\s*\(/g)].map((m) => m[1]));
+}
+
+/** Names the test binds to a whole local module: `const m = require('./m')`, `import * as m from './m'`, `import m from './m'`. */
+function moduleBindings(text: string): Map<string, string> {
+  const bindings = new Map<string, string>();
+  const re = /(?:(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*require\(\s*|import\s+(?:\*\s+as\s+)?([A-Za-z_$][\w$]*)\s+from\s+)(['"])(\.[^'"]+)\3/g;
+  for (const m of text.matchAll(re)) bindings.set(m[1] ?? m[2], m[4]);
+  return bindings;
+}
+
+/**
+ * The functions called on the failing assertion's line: `m.f(` through a module binding names f
+ * in that module only (tests of many modules often call the same name on each); any other call
+ * names the function wherever the test's imports define it.
+ */
+function assertionCalls(text: string, bindings: Map<string, string>): { anywhere: Set<string>; inModule: Map<string, Set<string>> } {
+  const anywhere = new Set<string>();
+  const inModule = new Map<string, Set<string>>();
+  for (const m of text.matchAll(/(?:([A-Za-z_$][\w$]*)\s*\.\s*)?([A-Za-z_$][\w$]*)\s*\(/g)) {
+    const specifier = m[1] === undefined ? undefined : bindings.get(m[1]);
+    if (specifier) inModule.set(specifier, (inModule.get(specifier) ?? new Set()).add(m[2]));
+    else anywhere.add(m[2]);
+  }
+  return { anywhere, inModule };
 }
 
 export async function localize(root: string, failures: Failure[], readText: (rel: string) => Promise<string | undefined>): Promise<Location[]> {
@@ -113,7 +140,7 @@ export async function localize(root: string, failures: Failure[], readText: (rel
     // returned the wrong value: in a test that checks many functions, that one comes first.
     const lines = test.text.split('\n');
     const assertionLines = [...new Set(failure.stack.filter((f) => f.file === testFile).map((f) => f.line - 1))];
-    const onAssertion = callees(assertionLines.map((n) => lines[n] ?? '').join('\n'));
+    const onAssertion = assertionCalls(assertionLines.map((n) => lines[n] ?? '').join('\n'), moduleBindings(test.text));
     for (const specifier of importSpecifiers(test.text)) {
       const abs = await resolveImport(path.join(root, testFile), specifier);
       if (!abs) continue;
@@ -123,7 +150,7 @@ export async function localize(root: string, failures: Failure[], readText: (rel
       const outermost = source.spans.filter((s) => !source.spans.some((o) => o !== s && o.start <= s.start && s.end <= o.end));
       for (const span of outermost) {
         const isCalled = span.name !== undefined && called.has(span.name);
-        if (span.name !== undefined && onAssertion.has(span.name)) add({ file: rel, start: span.start, end: span.end, line: span.line, score: 0.8, why: `called on the failing assertion line (${span.name})` });
+        if (span.name !== undefined && (onAssertion.anywhere.has(span.name) || onAssertion.inModule.get(specifier)?.has(span.name))) add({ file: rel, start: span.start, end: span.end, line: span.line, score: ASSERTION_LINE_SCORE, why: `called on the failing assertion line (${span.name})` });
         else add({ file: rel, start: span.start, end: span.end, line: span.line, score: isCalled ? 0.6 : 0.25, why: isCalled ? `called by the failing test (${span.name})` : `in a module the test imports (${rel})` });
       }
       if (outermost.length === 0) add({ file: rel, start: 0, end: source.text.length, line: 0, score: 0.3, why: `module imported by the failing test` });

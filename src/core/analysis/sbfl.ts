@@ -19,7 +19,7 @@ import type { Failure, Location, TestRun } from '../model';
 import type { Log, TestRunner } from '../ports';
 import { statusMap } from '../verify/compare';
 import { expandCommand, narrowCommand, type ExpandedCommand } from '../verify/testCommand';
-import { functionsIn, isTestFile } from './localize';
+import { ASSERTION_LINE_SCORE, functionsIn, isTestFile } from './localize';
 
 export interface SpectrumRequest {
   /** The sandbox: tests run here. */
@@ -47,6 +47,8 @@ export interface SpectrumResult {
 }
 
 type Lines = Map<string, Set<number>>;
+/** Base locations at least this sure (the function the failing assertion calls, the throwing frame) break Ochiai ties. */
+const FOCUS_SCORE = ASSERTION_LINE_SCORE;
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const NOT_CODE = /^\s*(?:$|\/\/|\/?\*|[{}()[\];,\s]+$)/;
@@ -170,6 +172,20 @@ function lineSpan(text: string, line: number): { start: number; end: number } {
 
 const lineOf = (text: string, offset: number): number => text.slice(0, offset).split('\n').length - 1;
 
+/**
+ * Passing tests whose name is written, as a string, in one of the failing test files: without file
+ * names in the ids, these are the ones that run in those files (the rest would each cost a run that
+ * runs nothing). All of them when no name is found (names built at run time).
+ */
+async function preferNamedIn(passing: string[], files: string[], readText: (rel: string) => Promise<string | undefined>): Promise<string[]> {
+  const texts = (await Promise.all(files.map(readText))).filter((t): t is string => t !== undefined);
+  const named = passing.filter((id) => {
+    const name = id.split(' > ').at(-1)!;
+    return texts.some((text) => ['\'', '"', '`'].some((q) => text.includes(`${q}${name}${q}`)));
+  });
+  return named.length > 0 ? named : passing;
+}
+
 export async function spectrumLocations(request: SpectrumRequest): Promise<SpectrumResult> {
   const started = Date.now();
   const done = (locations: Location[], runs: number, note?: string): SpectrumResult => ({ locations: [...locations].sort((a, b) => b.score - a.score), note, runs, ms: Date.now() - started });
@@ -184,7 +200,8 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
   // Passing tests of the same files. Node's ids do not name the file for passing tests, so any
   // passing test is a candidate; one that is not in these files runs nothing and is dropped below.
   const fileNamed = request.baseline.outcomes.some((o) => files.some((f) => o.id.startsWith(`${f} > `)));
-  const passing = [...statusMap(request.baseline)].filter(([id, s]) => s === 'passed' && (!fileNamed || files.some((f) => id.startsWith(`${f} > `)))).map(([id]) => id);
+  let passing = [...statusMap(request.baseline)].filter(([id, s]) => s === 'passed' && (!fileNamed || files.some((f) => id.startsWith(`${f} > `)))).map(([id]) => id);
+  if (!fileNamed) passing = await preferNamedIn(passing, files, request.readText);
   const max = request.maxTests ?? 24;
   const selected = [...failing.map((f) => ({ id: f.id, failed: true })), ...passing.map((id) => ({ id, failed: false }))].slice(0, max);
   const spectra: Array<{ failed: boolean; lines: Lines }> = [];
@@ -228,6 +245,8 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
   const frames = new Set(request.failures.flatMap((f) => f.stack).filter((s) => projectFile(s.file)).map((s) => `${s.file}:${s.line - 1}`));
   const recent = await recentLines(request.cwd, [...new Set(suspicious.map((l) => l.file))]);
 
+  const focus = request.base.filter((b) => b.score >= FOCUS_SCORE);
+  const inFocus = (file: string, line: number, text: string): boolean => focus.some((b) => b.file === file && lineOf(text, b.start) <= line && line <= lineOf(text, b.end));
   const lineLocations: Location[] = [];
   const headers = new Map<string, Set<number>>();
   for (const l of suspicious) {
@@ -238,10 +257,12 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
     if (!headers.has(l.file)) headers.set(l.file, new Set((await functionsIn(l.file, text)).filter((f) => f.endLine > f.line).map((f) => f.line)));
     if (headers.get(l.file)!.has(l.line)) continue;
     const onStack = frames.has(`${l.file}:${l.line}`);
+    // Inside the function the failing assertion calls (or a throwing frame's function): as good a tie-break as the stack.
+    const focused = !onStack && inFocus(l.file, l.line, text);
     const isRecent = recent.get(l.file)?.has(l.line) ?? false;
     // Above the imported-function prior (0.6), up to a stack frame's 1.0: Ochiai leads, the stack and recency break ties.
-    const score = 0.6 + 0.4 * (0.7 * (l.score / best) + 0.2 * (onStack ? 1 : 0) + 0.1 * (isRecent ? 1 : 0));
-    const why = `Ochiai ${l.score.toFixed(2)}: run by ${l.ef}/${totalFailed} failing and ${l.ep}/${totalPassed} passing tests${onStack ? '; on the stack' : ''}${isRecent ? '; changed in the last 10 commits' : ''}`;
+    const score = 0.6 + 0.4 * (0.7 * (l.score / best) + 0.2 * (onStack || focused ? 1 : 0) + 0.1 * (isRecent ? 1 : 0));
+    const why = `Ochiai ${l.score.toFixed(2)}: run by ${l.ef}/${totalFailed} failing and ${l.ep}/${totalPassed} passing tests${onStack ? '; on the stack' : focused ? '; in the function the failing test checks' : ''}${isRecent ? '; changed in the last 10 commits' : ''}`;
     lineLocations.push({ file: l.file, ...lineSpan(text, l.line), line: l.line, score, why });
   }
   lineLocations.sort((a, b) => b.score - a.score);

@@ -36,6 +36,24 @@ describe('localize', () => {
     assert.equal(SOURCE.slice(locations[0].start, locations[0].end), 'function half(x) { return x / 3; }');
   });
 
+  it('through a module binding (m.f), ranks f in that module only: tests of many modules call the same name on each', async () => {
+    const test = `const assert = require('node:assert');
+const test = require('node:test');
+const a = require('../src/a');
+const b = require('../src/b');
+
+test('sums', () => {
+  assert.equal(a.sum(1, 2), 3);
+  assert.equal(b.sum(1, 2), 3);
+});
+`;
+    const source = 'function sum(x, y) { return x + y; }\nmodule.exports = { sum };\n';
+    const dir = makeProject({ 'test/sum.test.js': test, 'src/a.js': source, 'src/b.js': source.replace('x + y', 'x - y') });
+    const read = async (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
+    const locations = await localize(dir, [{ ...failure([{ file: 'test/sum.test.js', line: 8, column: 10 }]), file: 'test/sum.test.js' }], read);
+    assert.deepEqual(locations.map((l) => `${l.file} ${l.score}`), ['src/b.js 0.8', 'src/a.js 0.6']);
+  });
+
   it('without a test frame, ranks every function the test calls alike', async () => {
     const dir = makeProject({ 'test/math.test.js': TEST, 'src/math.js': SOURCE });
     const read = async (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);

@@ -61,6 +61,38 @@ describe('spectrumLocations', () => {
     assert.ok(!result.locations.some((l) => l.file === 'src/shipping.js' && l.why.startsWith('Ochiai')), 'shipping is never run by the failing test');
   });
 
+  it('runs only the passing tests named in the failing test file, and breaks Ochiai ties with the function the failing assertion calls', async () => {
+    const sum = (op: string): string => `function sum(a, b) {\n  const total = a ${op} b;\n  return total;\n}\nmodule.exports = { sum };\n`;
+    const dir = makeProject({
+      'package.json': '{"scripts":{"test":"node --test"}}',
+      'src/a.js': sum('+'),
+      'src/b.js': sum('-'), // the bug
+      'test/ab.test.js': [
+        "const test = require('node:test');",
+        "const assert = require('node:assert');",
+        "const a = require('../src/a');",
+        "const b = require('../src/b');",
+        "test('both sum', () => {",
+        '  assert.strictEqual(a.sum(1, 2), 3);',
+        '  assert.strictEqual(b.sum(1, 2), 3);',
+        '});',
+        "test('a alone sums', () => assert.strictEqual(a.sum(2, 2), 4));",
+        '',
+      ].join('\n'),
+      'test/other.test.js': "const test = require('node:test');\nfor (const n of [1, 2, 3]) test(`other ${n}`, () => {});\n",
+    });
+    const runner = new ProcessTestRunner();
+    const baseline = await runner.run({ cwd: dir, command: 'npm test', timeoutMs: 30_000 });
+    assert.deepEqual(baseline.failures.map((f) => f.id), ['both sum']);
+    const readText = (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
+    const base = (await localize(dir, baseline.failures, readText)).filter((l) => !isTestFile(l.file));
+    const result = await spectrumLocations({ cwd: dir, command: 'npm test', runner, baseline, failures: baseline.failures, base, readText, timeoutMs: 30_000 });
+    assert.equal(result.runs, 2, 'the failing test and "a alone sums"; the other file\'s tests are never run');
+    const top = result.locations[0];
+    assert.deepEqual([top.file, top.line + 1], ['src/b.js', 2]);
+    assert.match(top.why, /in the function the failing test checks/);
+  });
+
   it('leaves the locations alone for a runner it cannot run test by test', async () => {
     const dir = makeProject({ 'package.json': '{"scripts":{"test":"node run-tests.js"}}' }, { commit: false });
     const base = [{ file: 'src/a.js', start: 0, end: 1, line: 0, score: 0.6, why: 'x' }, { file: 'src/b.js', start: 0, end: 1, line: 0, score: 0.6, why: 'y' }];
