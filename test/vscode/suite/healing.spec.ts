@@ -202,7 +202,24 @@ describe('healing a failing test', () => {
 
   it('"Self-Heal: Heal Failing Tests" heals the whole suite and summarizes it', async function () {
     this.timeout(240_000);
-    const result = await vscode.commands.executeCommand<HealFailingTestsResult>('selfHeal.healFailingTests');
+    // This suite runs inside the extension host, so its memory is the host's (test runs and the
+    // screen worker are child processes of their own).
+    const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
+    const before = process.memoryUsage();
+    let peak = { rss: before.rss, heapUsed: before.heapUsed };
+    const sampler = setInterval(() => {
+      const now = process.memoryUsage();
+      peak = { rss: Math.max(peak.rss, now.rss), heapUsed: Math.max(peak.heapUsed, now.heapUsed) };
+    }, 20);
+    let result: HealFailingTestsResult | undefined;
+    try {
+      result = await vscode.commands.executeCommand<HealFailingTestsResult>('selfHeal.healFailingTests');
+    } finally {
+      clearInterval(sampler);
+    }
+    metric('extension_host_rss_before_heal_mb', mb(before.rss));
+    metric('extension_host_peak_rss_during_heal_mb', mb(peak.rss));
+    metric('extension_host_peak_heap_during_heal_mb', mb(peak.heapUsed));
     assert.ok(result, 'the command ran');
     assert.strictEqual(result.report.baseline.failed, 1);
     assert.strictEqual(result.report.heals.filter((heal) => heal.fix).length, 1);
