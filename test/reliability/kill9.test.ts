@@ -65,7 +65,9 @@ describe('kill -9 of the CLI', () => {
       const { child, marker, done, stderrMatch } = spawnCli(['heal', dir, ...(apply ? ['--apply'] : [])]);
       // Apply runs are killed after the search started, so that some land in apply and the ledger write.
       if (apply) await stderrMatch(HEALING);
-      const delay = (apply ? tailMs * 1.15 : healMs) * random();
+      // Apply runs are killed in the last part of the run, from 0.4 to 1.4 times its expected length,
+      // so that kills land before, inside and after the write whether the machine is busy or not.
+      const delay = apply ? tailMs * (0.4 + random()) : healMs * random();
       const where = `iteration ${i} (${apply ? 'heal --apply, kill after "Healing" +' : 'heal, kill after'} ${Math.round(delay)} ms)`;
       const healingAt = Date.now();
       await sleep(delay);

@@ -211,7 +211,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       };
       const changed = await overlayChanges(top, dir);
       cwd = path.join(dir, path.relative(top, root));
-      options.log?.debug(`sandbox: worktree ${dir} with ${changed} changed file(s) laid over HEAD`);
+      options.log?.debug(`sandbox: clone ${dir} with ${changed} changed file(s) laid over HEAD`);
     } else {
       await fs.mkdir(dir, { recursive: true });
       cleanup = async () => {
