@@ -4,6 +4,9 @@
  * the task passes → history → revert. Each step builds on the previous one.
  */
 import * as assert from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { before, describe, it } from 'mocha';
 import type { HealOutcome } from '../../../src/core/api';
@@ -239,5 +242,41 @@ describe('healing a failing test', () => {
     await vscode.commands.executeCommand(find.command.command, ...(find.command.arguments ?? []));
     const actions = ours(await codeActions(uri(TEST_FILE), failing.range));
     assert.ok(actions.some((action) => action.isPreferred && VERIFIED.test(action.title)), JSON.stringify(actions.map((action) => action.title)));
+  });
+
+  it('heals with unsaved edits open: the sandbox sees them, and the buffers, the files and git stay exactly as they were', async function () {
+    this.timeout(240_000);
+    const root = folder().uri.fsPath;
+    const git = (...args: string[]): string => execFileSync('git', args, { cwd: root, encoding: 'utf8' });
+    const state = (): string => [git('status', '--porcelain=v1', '-z', '--untracked-files=all'), git('rev-parse', 'HEAD'), git('ls-files', '-s'), git('stash', 'list'), git('branch', '-a')].join('\n--\n');
+    const disk = (rel: string): string => fs.readFileSync(path.join(root, rel), 'utf8');
+    // The web workbench saves after a delay by default; this test needs the edit to stay unsaved.
+    const files = vscode.workspace.getConfiguration('files');
+    const autoSave = files.inspect('autoSave')?.globalValue;
+    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri(TEST_FILE));
+      const editor = await vscode.window.showTextDocument(doc);
+      const saved = doc.getText();
+      const unsaved = "\ntest('a test that exists only in an unsaved buffer', () => {});\n";
+      await editor.edit((builder) => builder.insert(doc.positionAt(saved.length), unsaved));
+      assert.strictEqual(doc.isDirty, true, `precondition: the edit is unsaved (files.autoSave is ${vscode.workspace.getConfiguration('files').get('autoSave')})`);
+      const [gitBefore, testOnDisk, sourceOnDisk] = [state(), disk(TEST_FILE), disk(SOURCE_FILE)];
+      api.cache.clear();
+      const result = await vscode.commands.executeCommand<HealFailingTestsResult>('selfHeal.healFailingTests');
+      const heal = result!.report.heals.find((h) => h.fix)!;
+      assert.ok(heal, 'the fix is still found');
+      assert.strictEqual(heal.fix!.evidence.suite.total, 3, 'the suite in the sandbox has the unsaved test');
+      assert.strictEqual(doc.getText(), saved + unsaved, 'the buffer keeps its text');
+      assert.strictEqual(doc.isDirty, true, 'and stays unsaved');
+      assert.strictEqual(disk(TEST_FILE), testOnDisk);
+      assert.strictEqual(disk(SOURCE_FILE), sourceOnDisk);
+      assert.strictEqual(state(), gitBefore, 'status, HEAD, index, stash and branches are unchanged');
+      await editor.edit((builder) => builder.delete(new vscode.Range(doc.positionAt(saved.length), doc.positionAt(doc.getText().length))));
+      await doc.save();
+      assert.strictEqual(disk(TEST_FILE), saved);
+    } finally {
+      await files.update('autoSave', autoSave, vscode.ConfigurationTarget.Global);
+    }
   });
 });
