@@ -66,6 +66,22 @@ describe('two heals on one workspace', () => {
     }
   });
 
+  it('history while the extension works on the workspace: answers at once, without waiting for the lock', async () => {
+    const dir = exampleProject('off-by-one');
+    const applied = await runCli(['heal', dir, '--apply']);
+    assert.equal(applied.code, 0, applied.stderr);
+    const extension = await acquireWorkspaceLock(dir, { owner: 'the VS Code extension' });
+    try {
+      const started = Date.now();
+      const history = await runCli(['history', dir, '--json']);
+      assert.equal(history.code, 0, history.stderr);
+      assert.deepEqual(JSON.parse(history.stdout).map((r: { kind: string }) => r.kind), ['apply']);
+      assert.ok(Date.now() - started < 25_000, 'it did not wait out the 30 s an apply waits for the lock');
+    } finally {
+      await extension.release();
+    }
+  });
+
   it('a lock left by a killed CLI does not block the next run', async () => {
     const dir = exampleProject('off-by-one');
     const { child, done, stderrMatch } = spawnCli(['heal', dir]);

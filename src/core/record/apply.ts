@@ -50,8 +50,8 @@ export async function applyFix(outcome: HealOutcome, files: WorkspaceFiles, ledg
  * the user undid by hand is recorded the same way, which is just as true).
  * Returns the record it added, if any.
  */
-export async function recoverInterruptedChange(files: WorkspaceFiles, ledger: Ledger): Promise<HealRecord | undefined> {
-  return withWorkspaceLock(files.root, { waitMs: LOCK_WAIT_MS }, () => settleInterruptedChange(files, ledger));
+export async function recoverInterruptedChange(files: WorkspaceFiles, ledger: Ledger, options: { waitMs?: number } = {}): Promise<HealRecord | undefined> {
+  return withWorkspaceLock(files.root, { waitMs: options.waitMs ?? LOCK_WAIT_MS }, () => settleInterruptedChange(files, ledger));
 }
 
 async function settleInterruptedChange(files: WorkspaceFiles, ledger: Ledger): Promise<HealRecord | undefined> {
