@@ -197,8 +197,9 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
   if (failing.length === 0 || !['node', 'mocha', 'jest'].includes(expanded.runner) || !expanded.simple) {
     return done(request.base, 0, failing.length === 0 ? 'no failing test to run alone' : `per-test coverage is not supported for this test command (${expanded.runner})`);
   }
-  // Passing tests of the same files. Node's ids do not name the file for passing tests, so any
-  // passing test is a candidate; one that is not in these files runs nothing and is dropped below.
+  // Passing tests of the same files. Node's ids do not name the file for passing tests, so those
+  // whose names the failing files spell out come first; one that is not in these files runs
+  // nothing and is dropped below.
   const fileNamed = request.baseline.outcomes.some((o) => files.some((f) => o.id.startsWith(`${f} > `)));
   let passing = [...statusMap(request.baseline)].filter(([id, s]) => s === 'passed' && (!fileNamed || files.some((f) => id.startsWith(`${f} > `)))).map(([id]) => id);
   if (!fileNamed) passing = await preferNamedIn(passing, files, request.readText);
