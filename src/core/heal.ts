@@ -6,7 +6,7 @@
  */
 import type { HealOptions, HealOutcome, HealReport, VerifiedFix } from './api';
 import { classificationSources, classify } from './analysis/classify';
-import { isTestFile, localize } from './analysis/localize';
+import { isTestFile, localize, testFilesOf } from './analysis/localize';
 import { spectrumLocations } from './analysis/sbfl';
 import { initTreeSitter } from './analysis/treeSitter';
 import { applyEdits, hintsFrom, pairCandidates, parseable, rankedSingles, type SourceFile } from './healing/mutation/engine';
@@ -138,7 +138,7 @@ interface GroupContext extends HealOptions {
 
 async function healGroup(failures: Failure[], ctx: GroupContext): Promise<HealOutcome> {
   const targeted = failures.map((f) => f.id);
-  const testFiles = [...new Set(failures.map((f) => f.file).filter((f): f is string => !!f && isTestFile(f)))];
+  const testFiles = testFilesOf(failures);
   // Candidate runs get a tighter limit than the baseline: a mutant that loops must not cost a minute.
   const candidateTimeout = Math.min(ctx.timeoutMs, Math.max(5000, ctx.baseline.ms * 4));
   // One search per group: its screen serves the flaky reruns, the test edits and the code edits.
@@ -244,7 +244,7 @@ async function healWithLlm(search: Search, failures: Failure[], diagnosis: Diagn
 /** The infra engine's problem and advice, if it knew the failure; sets `outcome.fix` when a fix was verified. */
 async function healWithInfra(failures: Failure[], outcome: HealOutcome, ctx: GroupContext): Promise<{ kind: string; advice?: string } | undefined> {
   const targeted = failures.map((f) => f.id);
-  const testFiles = [...new Set(failures.map((f) => f.file).filter((f): f is string => !!f && isTestFile(f)))];
+  const testFiles = testFilesOf(failures);
   const search = new Search({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, baseline: ctx.baseline, targeted, testFiles, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log });
   let found: Found | undefined;
   try {
@@ -307,4 +307,4 @@ function toFix(found: Found, files: SourceFile[]): VerifiedFix {
 
 
 // Apply and revert live in record/apply.ts; re-exported so every host imports the pipeline from here.
-export { applyFix, newId, revertHeal, unifiedDiff } from './record/apply';
+export { applyFix, firstDifference, newId, revertHeal, unifiedDiff } from './record/apply';

@@ -15,6 +15,11 @@ export function isTestFile(rel: string): boolean {
   return /(^|\/)(__tests__|test|tests|spec)\//.test(rel) || /\.(test|spec)\.[cm]?[jt]sx?$/.test(rel);
 }
 
+/** The test files the failures are in, each once. */
+export function testFilesOf(failures: Pick<Failure, 'file'>[]): string[] {
+  return [...new Set(failures.map((f) => f.file).filter((f): f is string => !!f && isTestFile(f)))];
+}
+
 const SOURCE_EXTENSIONS = ['.js', '.ts', '.mjs', '.cjs', '.tsx', '.jsx', '.mts', '.cts'];
 
 async function exists(file: string): Promise<boolean> {

@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import type { Diagnosis, Failure, HealRecord } from '../../model';
 import type { Log } from '../../ports';
-import { isTestFile } from '../../analysis/localize';
+import { testFilesOf } from '../../analysis/localize';
 import { walk, withTree } from '../../analysis/treeSitter';
 import type { SourceFile } from '../mutation/engine';
 import { suspiciousUnits, type FunctionUnit } from './functions';
@@ -102,7 +102,7 @@ export async function gatherContext(input: ContextInput): Promise<HealContext> {
     pieces.push({ section: 'functions', text: `### ${u.file} — ${what}, lines ${u.startLine}–${u.endLine}\n${fence(u.file, u.text)}`, priority: i === 0 ? 90 : 60 - i, keep: i === 0, label: `${u.file}:${u.startLine} ${u.name ?? ''}`.trim() });
   });
 
-  const testFiles = [...new Set(input.failures.map((f) => f.file).filter((f): f is string => !!f && !path.isAbsolute(f) && isTestFile(f)))];
+  const testFiles = testFilesOf(input.failures).filter((f) => !path.isAbsolute(f));
   for (const rel of testFiles) {
     const why = await input.privacy.excluded(rel);
     const text = why ? undefined : await input.readText(rel);

@@ -5,31 +5,24 @@
  * gets its robust form; an async test is made to wait; a flaky test is offered a quarantine.
  */
 import { classificationSources } from '../../analysis/classify';
-import { isTestFile } from '../../analysis/localize';
-import type { Candidate, Diagnosis, Failure, TestRun } from '../../model';
-import type { Log, TestRunner } from '../../ports';
+import { testFilesOf } from '../../analysis/localize';
+import type { Candidate, Diagnosis, Failure } from '../../model';
+import type { Log } from '../../ports';
 import { parseTestOutput } from '../../signals';
 import { attachGuard } from '../../verify/guards';
 import { weakeningGuard } from '../../verify/guards/weakening';
-import type { Sandbox } from '../../verify/sandbox';
 import type { SourceFile } from '../mutation/engine';
 import type { Found } from '../search';
 import { brittleCandidates } from './assertions';
 import { asyncCandidates } from './asyncTests';
 import { quarantineCandidate } from './flaky';
 import { snapshotCandidates } from './snapshots';
-import { isFileLevel, verifyTestEdit } from './verify';
+import { isFileLevel, verifyTestEdit, type OwnVerifyContext } from './verify';
 
 export { DEFAULT_RERUNS, rerunFailures } from './flaky';
 
-export interface TestHealContext {
+export interface TestHealContext extends OwnVerifyContext {
   diagnosis: Diagnosis;
-  sandbox: Sandbox;
-  runner: TestRunner;
-  command: string;
-  baseline: TestRun;
-  timeoutMs: number;
-  signal?: AbortSignal;
   log: Log;
   /** Verify one candidate with real runs (Search.verifyWithOutput): write, run, compare, roll back. */
   verify: (candidate: Candidate) => Promise<{ found?: Found; reason: string; output: string }>;
@@ -49,7 +42,6 @@ export interface TestHealResult {
 
 const SNAPSHOT_FAILURE = /toMatchSnapshot|toMatchInlineSnapshot|toMatchFileSnapshot|Snapshot name: |snapshot/i;
 
-const testFilesOf = (failures: Failure[]): string[] => [...new Set(failures.map((f) => f.file).filter((f): f is string => !!f && isTestFile(f)))];
 
 /** Snapshot failures are accepted one test at a time, so each is its own group; other groups stay whole. */
 export function oneAtATime(group: Failure[]): Failure[][] {
