@@ -191,7 +191,7 @@ export class Healer implements vscode.Disposable {
     try {
       return await this.write(outcome);
     } catch (error) {
-      if (!(error instanceof SelfHealError && error.code === 'STALE') || !(await this.holdsVerifiedText(outcome))) throw error;
+      if (!(error instanceof SelfHealError && error.code === 'STALE') || (await (await loadHeal()).firstDifference(this.deps.files, outcome.fix.before))) throw error;
       // The fixed file is as verified but other files the tests read changed, so the evidence no
       // longer holds: verify again on the current files, in the background, and let the lightbulb
       // offer the fix again only if it still holds. (A changed fixed file keeps its cached fix:
@@ -200,11 +200,6 @@ export class Healer implements vscode.Disposable {
       this.search(outcome.failures, { interactive: false, llm: false }).catch((e: unknown) => this.deps.log.warn(`re-verification failed: ${describe(e)}`));
       throw new SelfHealError('STALE', `${error.message.replace(/ Run (the heal|Self-Heal) again[^.]*\.$/, '')} Self-Heal is verifying it again on the current files and will offer it again if it still holds.`);
     }
-  }
-
-  private async holdsVerifiedText(outcome: HealOutcome): Promise<boolean> {
-    for (const [rel, text] of Object.entries(outcome.fix?.before ?? {})) if ((await this.deps.files.read(rel)) !== text) return false;
-    return true;
   }
 
   /** Apply the verified fixes of `report` that the policy marks autoApply; the ids of those applied. */

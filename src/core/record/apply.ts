@@ -29,16 +29,31 @@ export async function applyFix(outcome: HealOutcome, files: WorkspaceFiles, ledg
   const fix = outcome.fix;
   if (!fix) throw new SelfHealError('NOT_FOUND', 'This heal has no verified fix to apply.');
   return withWorkspaceLock(files.root, { waitMs: LOCK_WAIT_MS }, async () => {
-    await settleInterruptedChange(files, ledger);
+    const { records } = await settleInterruptedChange(files, ledger);
     await checkUnchanged(files, fix.before, 'the fix was verified');
     // Compared as at heal time: disk with unsaved buffers over it, and Self-Heal's own later writes
     // counted at their verified text, so only the user's changes make the fix stale.
-    if (fix.state && (await workspaceState(files.root, { ...(await files.unsavedBuffers()), ...(await ownWritesSince(ledger, files, fix.state.at)) })) !== fix.state.id) {
+    if (fix.state && (await workspaceState(files.root, { ...(await files.unsavedBuffers()), ...(await ownWritesSince(records, files, fix.state.at)) })) !== fix.state.id) {
       throw new SelfHealError('STALE', 'Files the tests read changed since the fix was verified (another branch, a pull, or other edits), so the change was not applied. Run the heal again.');
     }
     const record = healRecordFor(outcome, files.root, 'apply');
     await ledger.append(record);
-    await replaceAll(files, fix.before, fix.after, () => ledger.append(revertRecordOf(record)));
+    await replaceAll(files, record, ledger);
+    return record;
+  });
+}
+
+/** Undo an applied heal, if the files still hold exactly what it wrote, and record the revert. */
+export async function revertHeal(id: string, files: WorkspaceFiles, ledger: Ledger): Promise<HealRecord> {
+  return withWorkspaceLock(files.root, { waitMs: LOCK_WAIT_MS }, async () => {
+    const { records } = await settleInterruptedChange(files, ledger);
+    const applied = records.find((r) => r.kind === 'apply' && r.id === id);
+    if (!applied) throw new SelfHealError('NOT_FOUND', `No applied heal with id ${id}. See \`self-heal history\` for the ids.`);
+    if (records.some((r) => r.kind === 'revert' && r.reverts === id)) throw new SelfHealError('BAD_INPUT', `Heal ${id} was already reverted.`);
+    await checkUnchanged(files, applied.after, 'the heal was applied');
+    const record = undoRecordOf(applied);
+    await ledger.append(record);
+    await replaceAll(files, record, ledger);
     return record;
   });
 }
@@ -51,77 +66,71 @@ export async function applyFix(outcome: HealOutcome, files: WorkspaceFiles, ledg
  * Returns the record it added, if any.
  */
 export async function recoverInterruptedChange(files: WorkspaceFiles, ledger: Ledger, options: { waitMs?: number } = {}): Promise<HealRecord | undefined> {
-  return withWorkspaceLock(files.root, { waitMs: options.waitMs ?? LOCK_WAIT_MS }, () => settleInterruptedChange(files, ledger));
+  return withWorkspaceLock(files.root, { waitMs: options.waitMs ?? LOCK_WAIT_MS }, async () => (await settleInterruptedChange(files, ledger)).settled);
 }
 
-async function settleInterruptedChange(files: WorkspaceFiles, ledger: Ledger): Promise<HealRecord | undefined> {
-  const last = (await ledger.read()).at(-1);
-  if (!last || last.kind === 'decision') return undefined;
+/** Settle the last record when its write never happened; the ledger's records afterwards, read once. */
+async function settleInterruptedChange(files: WorkspaceFiles, ledger: Ledger): Promise<{ records: HealRecord[]; settled?: HealRecord }> {
+  const records = await ledger.read();
+  const last = records.at(-1);
+  if (!last || last.kind === 'decision') return { records };
   const rels = Object.keys(last.after);
-  if (rels.length === 0 || rels.every((rel) => last.before[rel] === last.after[rel])) return undefined;
-  for (const rel of rels) if ((await files.read(rel)) !== last.before[rel]) return undefined;
-  const note = ' (not written: its files still held the text from before it)';
-  const settled = last.kind === 'apply' ? revertRecordOf(last) : { ...last, id: newId(), kind: 'apply' as const, at: new Date().toISOString(), reverts: undefined, diff: unifiedDiff(last.after, last.before), before: last.after, after: last.before };
-  settled.summary = `${last.summary}${note}`;
+  if (rels.length === 0 || rels.every((rel) => last.before[rel] === last.after[rel])) return { records };
+  if (await firstDifference(files, Object.fromEntries(rels.map((rel) => [rel, last.before[rel]])))) return { records };
+  const settled = undoRecordOf(last);
+  settled.summary = `${last.summary} (not written: its files still held the text from before it)`;
   await ledger.append(settled);
-  return settled;
+  return { records: [...records, settled], settled };
 }
 
-/** The ledger record that undoes `applied`. */
-function revertRecordOf(applied: HealRecord): HealRecord {
-  return { ...applied, id: newId(), kind: 'revert', at: new Date().toISOString(), reverts: applied.id, diff: unifiedDiff(applied.after, applied.before), before: applied.after, after: applied.before };
+/** The record that undoes `record`: a revert of an apply, or the heal applied again for a revert. */
+function undoRecordOf(record: HealRecord): HealRecord {
+  const reverting = record.kind === 'apply';
+  return { ...record, id: newId(), kind: reverting ? 'revert' : 'apply', at: new Date().toISOString(), reverts: reverting ? record.id : undefined, diff: unifiedDiff(record.after, record.before), before: record.after, after: record.before };
 }
 
 /**
  * Files that Self-Heal's own applies changed since `since` (the CLI applies every fix of a run in
  * turn), counted at the text they had when the fix was verified: only the user's changes make it stale.
  */
-async function ownWritesSince(ledger: Ledger, files: WorkspaceFiles, since: string): Promise<Record<string, string>> {
+async function ownWritesSince(records: HealRecord[], files: WorkspaceFiles, since: string): Promise<Record<string, string>> {
   const asVerified: Record<string, string> = {};
-  for (const r of await ledger.read()) {
+  for (const r of records) {
     if (r.kind !== 'apply' || r.at < since) continue;
     for (const [rel, text] of Object.entries(r.after)) if ((await files.read(rel)) === text) asVerified[rel] = r.before[rel];
   }
   return asVerified;
 }
 
-/** Replace every file; when one fails, put back those already written, then call `undone` (which records that). */
-async function replaceAll(files: WorkspaceFiles, from: Record<string, string>, to: Record<string, string>, undone: () => Promise<void>): Promise<void> {
+/**
+ * Write `record`'s change (its `before` → `after`). When a file fails, put back those already
+ * written and record the undo, so the ledger keeps saying what is on disk.
+ */
+async function replaceAll(files: WorkspaceFiles, record: HealRecord, ledger: Ledger): Promise<void> {
   const written: string[] = [];
   try {
-    for (const [file, text] of Object.entries(to)) {
-      await files.replace(file, from[file], text);
+    for (const [file, text] of Object.entries(record.after)) {
+      await files.replace(file, record.before[file], text);
       written.push(file);
     }
   } catch (error) {
-    for (const file of written.reverse()) await files.replace(file, to[file], from[file]).catch(() => undefined);
-    await undone().catch(() => undefined);
+    for (const file of written.reverse()) await files.replace(file, record.after[file], record.before[file]).catch(() => undefined);
+    await ledger.append(undoRecordOf(record)).catch(() => undefined);
     throw error;
   }
 }
 
-async function checkUnchanged(files: WorkspaceFiles, expected: Record<string, string>, since: string): Promise<void> {
+/** The first file that does not hold its expected text (undefined `current`: it no longer exists), or undefined when all do. */
+export async function firstDifference(files: WorkspaceFiles, expected: Record<string, string>): Promise<{ file: string; current: string | undefined } | undefined> {
   for (const [file, text] of Object.entries(expected)) {
     const current = await files.read(file);
-    if (current !== text) {
-      throw new SelfHealError('STALE', current === undefined ? `${file} no longer exists, so the change was not applied.` : `${file} changed since ${since}, so the change was not applied. Run the heal again on the current text.`);
-    }
+    if (current !== text) return { file, current };
   }
+  return undefined;
 }
 
-/** Undo an applied heal, if the files still hold exactly what it wrote, and record the revert. */
-export async function revertHeal(id: string, files: WorkspaceFiles, ledger: Ledger): Promise<HealRecord> {
-  return withWorkspaceLock(files.root, { waitMs: LOCK_WAIT_MS }, async () => {
-    await settleInterruptedChange(files, ledger);
-    const records = await ledger.read();
-    const applied = records.find((r) => r.kind === 'apply' && r.id === id);
-    if (!applied) throw new SelfHealError('NOT_FOUND', `No applied heal with id ${id}. See \`self-heal history\` for the ids.`);
-    if (records.some((r) => r.kind === 'revert' && r.reverts === id)) throw new SelfHealError('BAD_INPUT', `Heal ${id} was already reverted.`);
-    await checkUnchanged(files, applied.after, 'the heal was applied');
-    const record = revertRecordOf(applied);
-    await ledger.append(record);
-    // A revert that could not be written is recorded as the heal applied again.
-    await replaceAll(files, applied.after, applied.before, () => ledger.append({ ...applied, id: newId(), at: new Date().toISOString() }));
-    return record;
-  });
+async function checkUnchanged(files: WorkspaceFiles, expected: Record<string, string>, since: string): Promise<void> {
+  const changed = await firstDifference(files, expected);
+  if (!changed) return;
+  throw new SelfHealError('STALE', changed.current === undefined ? `${changed.file} no longer exists, so the change was not applied.` : `${changed.file} changed since ${since}, so the change was not applied. Run the heal again on the current text.`);
 }
