@@ -10,10 +10,9 @@ import { applyFix, healWorkspace, revertHeal } from '../core/heal';
 import { WEAKENS } from '../core/verify/guards';
 import type { HealReport } from '../core/api';
 import { SelfHealError } from '../core/model';
-import { recoverInterruptedChange } from '../core/record/apply';
 import { JsonlLedger, workspaceLedgerPath } from '../core/record/ledger';
-import type { Log } from '../core/ports';
-import { DiskFiles } from './adapters/files';
+import { DiskFiles, ensureSelfHealFolder } from './adapters/files';
+import { recoverInterrupted } from './recover';
 import { stderrLog, stderrProgress } from './adapters/log';
 import { formatHeal, formatHistory, healJson } from './format';
 import { HEAL_CLI_OPTIONS, healOptionsFromFlags, UsageError } from './healOptions';
@@ -45,27 +44,6 @@ function workspaceRoot(dir: string | undefined): string {
 }
 
 
-async function ensureLedgerIgnored(root: string): Promise<void> {
-  const dir = path.join(root, '.self-heal');
-  await fs.promises.mkdir(dir, { recursive: true });
-  // The folder ignores itself, so the ledger never shows up in the user's `git status`.
-  await fs.promises.writeFile(path.join(dir, '.gitignore'), '*\n', { flag: 'wx' }).catch(() => undefined);
-}
-
-/**
- * What a killed run left: temp files of a write, and a ledger record whose write never happened.
- * Never waits: while another run holds the workspace, that run's own apply or revert settles it.
- */
-async function recoverInterrupted(files: DiskFiles, log: Log): Promise<void> {
-  await files.removeInterruptedWrites();
-  if (!fs.existsSync(workspaceLedgerPath(files.root))) return;
-  const settled = await recoverInterruptedChange(files, new JsonlLedger(workspaceLedgerPath(files.root), log), { waitMs: 0 }).catch((error: unknown) => {
-    if (error instanceof SelfHealError && error.code === 'BUSY') return undefined;
-    throw error;
-  });
-  if (settled) log.info(`The last change in the heal history (${settled.file}) was not on disk (a run stopped before writing it, or it was undone by hand), so the history now records it as undone.`);
-}
-
 async function heal(argv: string[], signal: AbortSignal): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -93,7 +71,7 @@ async function heal(argv: string[], signal: AbortSignal): Promise<number> {
   });
   const applied = new Map<string, string>();
   if (values.apply) {
-    await ensureLedgerIgnored(root);
+    await ensureSelfHealFolder(root);
     const ledger = new JsonlLedger(workspaceLedgerPath(root), log);
     for (const h of report.heals.filter((x) => x.fix)) {
       // A fix that loosens a test is never applied in bulk: it needs a person's explicit yes.

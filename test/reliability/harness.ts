@@ -14,7 +14,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DiskFiles } from '../../src/cli/adapters/files';
 import type { HealRecord } from '../../src/core/model';
-import { recoverInterruptedChange } from '../../src/core/record/apply';
+import { silentLog } from '../../src/core/ports';
+import { recoverInterrupted } from '../../src/cli/recover';
 import { JsonlLedger, workspaceLedgerPath } from '../../src/core/record/ledger';
 import { acquireWorkspaceLock } from '../../src/core/verify/lock';
 import { git, REPO_ROOT } from '../helpers/repo';
@@ -205,9 +206,7 @@ export function unrevertedApplies(records: HealRecord[]): HealRecord[] {
  * ledger record whose file write the killed run never made (the ledger is written ahead).
  */
 export async function recoverLikeNextRun(dir: string): Promise<void> {
-  const files = new DiskFiles(dir);
-  await files.removeInterruptedWrites();
-  if (fs.existsSync(workspaceLedgerPath(dir))) await recoverInterruptedChange(files, new JsonlLedger(workspaceLedgerPath(dir)));
+  await recoverInterrupted(new DiskFiles(dir), silentLog);
 }
 
 /** A small deterministic PRNG (mulberry32), so a failing iteration can be replayed from its seed. */

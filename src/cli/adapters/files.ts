@@ -6,6 +6,18 @@ import { SelfHealError } from '../../core/model';
 import { isAlive } from '../../core/verify/processAlive';
 import type { WorkspaceFiles } from '../../core/ports';
 
+/**
+ * Self-Heal's own folder in a workspace (`.self-heal`: the ledger, apply's temp files). It ignores
+ * itself, so nothing in it shows in the user's `git status`, nor in the workspace state a fix was
+ * verified on.
+ */
+export async function ensureSelfHealFolder(root: string): Promise<string> {
+  const dir = path.join(root, '.self-heal');
+  await fs.mkdir(dir, { recursive: true });
+  await fs.writeFile(path.join(dir, '.gitignore'), '*\n', { flag: 'wx' }).catch(() => undefined);
+  return dir;
+}
+
 export class DiskFiles implements WorkspaceFiles {
   constructor(readonly root: string) {}
 
@@ -48,9 +60,8 @@ export class DiskFiles implements WorkspaceFiles {
     const current = raw?.toString('utf8');
     if (current !== expected) throw new SelfHealError('STALE', `${rel} changed since the fix was verified, so it was not written. Run the heal again.`);
     if (raw && !Buffer.from(current!, 'utf8').equals(raw)) throw new SelfHealError('BAD_INPUT', `${rel} is not UTF-8 text; Self-Heal does not rewrite it, so none of its bytes change.`);
+    await ensureSelfHealFolder(this.root);
     await fs.mkdir(this.tempDir, { recursive: true });
-    // The folder ignores itself, so a temp file never shows in `git status` (nor in the workspace state a fix was verified on).
-    await fs.writeFile(path.join(this.root, '.self-heal', '.gitignore'), '*\n', { flag: 'wx' }).catch(() => undefined);
     const temp = path.join(this.tempDir, `${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
     await fs.writeFile(temp, next, { mode: stat?.mode });
     const handle = await fs.open(temp, 'r+');
