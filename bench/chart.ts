@@ -6,7 +6,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Machine, Summary } from './report';
 
-const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+import { escapeXml as escape, svgDocument } from './svg';
 
 const COLOURS = { plausible: '#9ecae1', correct: '#2171b5', target: '#d94801', grid: '#d9d9d9', text: '#252525' };
 
@@ -46,12 +46,7 @@ export function chartSvg(title: string, rows: Summary[], host: Machine): string 
   const footer = overall ? `Time to a verified fix: median ${seconds(overall.timeToFixMs.median)}, p95 ${seconds(overall.timeToFixMs.p95)}. Dashed line: 60% target.` : '';
   parts.push(`<text x="12" y="${height - 28}" fill="#525252">${escape(footer)}</text>`);
   parts.push(`<text x="12" y="${height - 12}" fill="#525252">${escape(`${host.cores} cores, ${host.cpu}, Node ${host.node}`)}</text>`);
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="12" fill="${COLOURS.text}">`,
-    ...parts.map((p) => `  ${p}`),
-    '</svg>',
-    '',
-  ].join('\n');
+  return svgDocument({ width, height, fontSize: 12, fill: COLOURS.text }, parts);
 }
 
 export async function writeChart(file: string, title: string, rows: Summary[], host: Machine): Promise<void> {

@@ -3,6 +3,8 @@
  * sandbox, diagnosis, memory — each a line per series over the repository size (log scale), with
  * the issue's goal as a dashed line where it has one.
  */
+import { escapeXml as escape, svgDocument } from '../svg';
+
 export interface Series {
   label: string;
   colour: string;
@@ -17,7 +19,6 @@ export interface Panel {
   goal?: { value: number; label: string };
 }
 
-const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const niceMax = (v: number): number => {
   const p = 10 ** Math.floor(Math.log10(Math.max(v, 1e-9)));
@@ -62,10 +63,5 @@ export function scaleChartSvg(title: string, panels: Panel[], sizes: number[], f
   const parts = [`<rect width="${total}" height="${height + 52}" fill="#ffffff"/>`, `<text x="8" y="20" font-size="14" font-weight="bold">${escape(title)}</text>`];
   panels.forEach((p, i) => parts.push(...panel(p, i * width, 30, width, height, sizes)));
   parts.push(`<text x="8" y="${height + 44}" fill="#525252">${escape(footer)}</text>`);
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${total}" height="${height + 52}" viewBox="0 0 ${total} ${height + 52}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="11" fill="#252525">`,
-    ...parts.map((p) => `  ${p}`),
-    '</svg>',
-    '',
-  ].join('\n');
+  return svgDocument({ width: total, height: height + 52, fontSize: 11, fill: '#252525' }, parts);
 }
