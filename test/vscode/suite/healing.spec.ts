@@ -13,7 +13,7 @@ import type { HealOutcome } from '../../../src/core/api';
 import type { HealRecord } from '../../../src/core/model';
 import type { SelfHealApi } from '../../../src/extension/activate';
 import type { HealFailingTestsResult } from '../../../src/extension/healFailingTests';
-import { codeActions, folder, median, metric, ourDiagnostics, ours, runTestTask, selfHeal, uri, waitFor } from './helpers';
+import { codeActions, folder, median, metric, ourDiagnostics, ours, previewTab, runTestTask, selfHeal, uri, waitFor } from './helpers';
 
 const TEST_FILE = 'test/math.test.js';
 const SOURCE_FILE = 'src/math.js';
@@ -105,11 +105,7 @@ describe('healing a failing test', () => {
   });
 
   it('previews the fix as a diff against a self-heal: document', async () => {
-    await vscode.commands.executeCommand('selfHeal.previewFix', outcome.id);
-    const tab = await waitFor(() => {
-      const active = vscode.window.tabGroups.activeTabGroup.activeTab;
-      return active?.input instanceof vscode.TabInputTextDiff ? active : undefined;
-    }, 'the diff tab', 10_000);
+    const tab = await previewTab(outcome.id);
     const input = tab.input as vscode.TabInputTextDiff;
     assert.strictEqual(input.original.toString(), uri(SOURCE_FILE).toString());
     assert.strictEqual(input.modified.scheme, 'self-heal');

@@ -18,7 +18,7 @@ import type { HealRecord } from '../../../src/core/model';
 import type { SelfHealApi } from '../../../src/extension/activate';
 import type { HealFailingTestsResult } from '../../../src/extension/healFailingTests';
 import { reply, startScriptedServer, type ScriptedServer } from '../../core/healing/llm/scriptedServer';
-import { codeActions, EXTENSION_ID, folder, ourDiagnostics, ours, selfHeal, uri, waitFor } from './helpers';
+import { codeActions, EXTENSION_ID, folder, ourDiagnostics, ours, previewTab, selfHeal, uri, waitFor } from './helpers';
 
 const PROJECT = 'pricing';
 const SOURCE_FILE = 'pricing/src/pricing.js';
@@ -127,11 +127,7 @@ describe('LLM healing (offline first, then an OpenAI-compatible endpoint)', () =
   });
 
   it('previews the fix as a diff against a self-heal: document', async () => {
-    await vscode.commands.executeCommand('selfHeal.previewFix', outcome.id);
-    const tab = await waitFor(() => {
-      const active = vscode.window.tabGroups.activeTabGroup.activeTab;
-      return active?.input instanceof vscode.TabInputTextDiff ? active : undefined;
-    }, 'the diff tab', 10_000);
+    const tab = await previewTab(outcome.id);
     const input = tab.input as vscode.TabInputTextDiff;
     assert.strictEqual(input.original.toString(), uri(SOURCE_FILE).toString());
     assert.strictEqual(input.modified.scheme, 'self-heal');

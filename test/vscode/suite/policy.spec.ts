@@ -25,7 +25,7 @@ import { attachGuard, WEAKENS, weakeningGuard } from '../../../src/core/verify/g
 import type { SelfHealApi } from '../../../src/extension/activate';
 import type { Prompt } from '../../../src/extension/confirm';
 import type { HealFailingTestsResult } from '../../../src/extension/healFailingTests';
-import { codeActions, EXTENSION_ID, ourDiagnostics, ours, selfHeal, setMode, uri, waitFor, withTimeout } from './helpers';
+import { codeActions, EXTENSION_ID, ourDiagnostics, ours, previewTab, selfHeal, setMode, uri, waitFor, withTimeout } from './helpers';
 
 const TEST_FILE = 'test/math.test.js';
 const SOURCE_FILE = 'src/math.js';
@@ -66,14 +66,6 @@ async function fixAction(outcomeId: string, file = TEST_FILE, line?: number): Pr
   const range = line === undefined ? ourDiagnostics(uri(file))[0]?.range : new vscode.Range(line, 0, line, 0);
   assert.ok(range, `a failure to ask the lightbulb about in ${file}`);
   return ours(await codeActions(uri(file), range)).find((action) => action.command?.arguments?.[0] === outcomeId);
-}
-
-async function previewTab(outcomeId: string): Promise<vscode.Tab> {
-  await vscode.commands.executeCommand('selfHeal.previewFix', outcomeId);
-  return waitFor(() => {
-    const active = vscode.window.tabGroups.activeTabGroup.activeTab;
-    return active?.input instanceof vscode.TabInputTextDiff && active.input.modified.path.includes(outcomeId) ? active : undefined;
-  }, 'the preview tab', 10_000);
 }
 
 describe('policies (selfHeal.policy)', () => {
