@@ -12,7 +12,7 @@
  */
 import type { HealOutcome } from '../core/api';
 import { decide, validatePolicy, type Policy, type PolicyMode } from '../core/policy';
-import { describeProblem, warnOnce, type Mode } from './settings';
+import { describeProblem, ValidatedReader, type Mode } from './settings';
 import { WEAKENS } from '../core/labels';
 
 export interface PolicySetting {
@@ -21,31 +21,21 @@ export interface PolicySetting {
   namesDefault: boolean;
 }
 
-/** Reads `selfHeal.policy` through `read`; each invalid part falls back to its default and is reported once. */
-export class PolicyReader {
-  private readonly warn: (message: string) => void;
-  private cached: PolicySetting | undefined;
-
+/** Reads `selfHeal.policy` through `read`. */
+export class PolicyReader extends ValidatedReader<PolicySetting> {
   constructor(
     private readonly read: () => unknown,
     warn: (message: string) => void,
   ) {
-    this.warn = warnOnce(warn);
+    super(warn);
   }
 
-  /** Call when the `selfHeal.policy` configuration changed. */
-  invalidate(): void {
-    this.cached = undefined;
-  }
-
-  get(): PolicySetting {
-    if (this.cached) return this.cached;
+  protected validate(): PolicySetting {
     const raw = this.read() ?? undefined;
     const { policy, problems } = validatePolicy(raw);
     for (const problem of problems) this.warn(describeProblem(problem));
     const namesDefault = typeof raw === 'object' && raw !== null && 'default' in raw && policy.default === (raw as { default: unknown }).default;
-    this.cached = { policy, namesDefault };
-    return this.cached;
+    return { policy, namesDefault };
   }
 }
 

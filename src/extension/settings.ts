@@ -18,7 +18,7 @@ export function describeProblem(problem: string): string {
 }
 
 /** `warn`, but each distinct message only once: settings are reread on every change. */
-export function warnOnce(warn: (message: string) => void): (message: string) => void {
+function warnOnce(warn: (message: string) => void): (message: string) => void {
   const warned = new Set<string>();
   return (message) => {
     if (warned.has(message)) return;
@@ -27,25 +27,45 @@ export function warnOnce(warn: (message: string) => void): (message: string) => 
   };
 }
 
-/** Reads the live configuration through `read` (one raw value per key); warns once per distinct problem. */
-export class SettingsReader {
-  private readonly warn: (message: string) => void;
-  private cached: Settings | undefined;
+/**
+ * A configuration value, validated on first use after each change (`invalidate`); an invalid part
+ * falls back to its default, and each distinct problem is warned about once.
+ */
+export abstract class ValidatedReader<T> {
+  protected readonly warn: (message: string) => void;
+  private cached: T | undefined;
 
-  constructor(
-    private readonly read: (key: SettingKey) => unknown,
-    warn: (message: string) => void,
-  ) {
+  constructor(warn: (message: string) => void) {
     this.warn = warnOnce(warn);
   }
 
-  /** Call when the `selfHeal` configuration changed. */
+  /** Call when the configuration it reads changed. */
   invalidate(): void {
     this.cached = undefined;
   }
 
-  get(): Settings {
-    if (this.cached) return this.cached;
+  get(): T {
+    return (this.cached ??= this.validate());
+  }
+
+  /** Drop `value` if it is still the cached one (a failed load, which the next call tries again). */
+  protected forget(value: T): void {
+    if (this.cached === value) this.cached = undefined;
+  }
+
+  protected abstract validate(): T;
+}
+
+/** Reads the live `selfHeal.*` configuration through `read` (one raw value per key). */
+export class SettingsReader extends ValidatedReader<Settings> {
+  constructor(
+    private readonly read: (key: SettingKey) => unknown,
+    warn: (message: string) => void,
+  ) {
+    super(warn);
+  }
+
+  protected validate(): Settings {
     const raw: Record<string, unknown> = {};
     for (const key of settingKeys) {
       const value = this.read(key);
@@ -53,7 +73,6 @@ export class SettingsReader {
     }
     const { settings, problems } = validateSettings(raw);
     for (const problem of problems) this.warn(describeProblem(problem));
-    this.cached = settings;
     return settings;
   }
 }

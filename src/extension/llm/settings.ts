@@ -7,7 +7,7 @@
  * these settings), never during activation. Free of 'vscode' imports for the unit tests.
  */
 import type { LlmSettings } from '../../core/healing/llm/settings';
-import { describeProblem, warnOnce } from '../settings';
+import { describeProblem, ValidatedReader } from '../settings';
 
 export type { LlmSettings };
 
@@ -15,26 +15,17 @@ export interface LlmSettingsModule {
   validateLlmSettings(raw: Record<string, unknown>): { settings: LlmSettings; problems: string[] };
 }
 
-export class LlmSettingsReader {
-  private readonly warn: (message: string) => void;
-  private cached: Promise<LlmSettings> | undefined;
-
+export class LlmSettingsReader extends ValidatedReader<Promise<LlmSettings>> {
   constructor(
     /** The raw `selfHeal.llm` section: keys without the prefix. */
     private readonly read: () => Record<string, unknown> | undefined,
     private readonly load: () => Promise<LlmSettingsModule>,
     warn: (message: string) => void,
   ) {
-    this.warn = warnOnce(warn);
+    super(warn);
   }
 
-  /** Call when the `selfHeal.llm` configuration changed. */
-  invalidate(): void {
-    this.cached = undefined;
-  }
-
-  get(): Promise<LlmSettings> {
-    if (this.cached) return this.cached;
+  protected validate(): Promise<LlmSettings> {
     const settings = this.load().then(({ validateLlmSettings }) => {
       const raw: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(this.read() ?? {})) if (value !== undefined && value !== null) raw[key] = value;
@@ -43,8 +34,7 @@ export class LlmSettingsReader {
       return result.settings;
     });
     // A failed load is not remembered: the next call tries again.
-    void settings.catch(() => this.cached === settings && this.invalidate());
-    this.cached = settings;
+    void settings.catch(() => this.forget(settings));
     return settings;
   }
 }
