@@ -136,15 +136,18 @@ interface GroupContext extends HealOptions {
   log: NonNullable<HealOptions['log']>;
 }
 
-async function healGroup(failures: Failure[], ctx: GroupContext): Promise<HealOutcome> {
-  const targeted = failures.map((f) => f.id);
-  const testFiles = testFilesOf(failures);
+/** A search that verifies candidates for `failures` in the group's sandbox, with the group's time limit. */
+function searchFor(failures: Failure[], ctx: GroupContext): Search {
+  return new Search({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, baseline: ctx.baseline, targeted: failures.map((f) => f.id), testFiles: testFilesOf(failures), timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log });
+}
+
+async function healGroup(failures: Failure[], groupCtx: GroupContext): Promise<HealOutcome> {
   // Candidate runs get a tighter limit than the baseline: a mutant that loops must not cost a minute.
-  const candidateTimeout = Math.min(ctx.timeoutMs, Math.max(5000, ctx.baseline.ms * 4));
+  const ctx = { ...groupCtx, timeoutMs: Math.min(groupCtx.timeoutMs, Math.max(5000, groupCtx.baseline.ms * 4)) };
   // One search per group: its screen serves the flaky reruns, the test edits and the code edits.
-  const search = new Search({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, baseline: ctx.baseline, targeted, testFiles, timeoutMs: candidateTimeout, signal: ctx.signal, log: ctx.log });
+  const search = searchFor(failures, ctx);
   try {
-    return await diagnoseAndHeal(failures, search, { ...ctx, timeoutMs: candidateTimeout }, testFiles);
+    return await diagnoseAndHeal(failures, search, ctx, testFilesOf(failures));
   } finally {
     search.dispose();
   }
@@ -243,9 +246,7 @@ async function healWithLlm(search: Search, failures: Failure[], diagnosis: Diagn
 
 /** The infra engine's problem and advice, if it knew the failure; sets `outcome.fix` when a fix was verified. */
 async function healWithInfra(failures: Failure[], outcome: HealOutcome, ctx: GroupContext): Promise<{ kind: string; advice?: string } | undefined> {
-  const targeted = failures.map((f) => f.id);
-  const testFiles = testFilesOf(failures);
-  const search = new Search({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, baseline: ctx.baseline, targeted, testFiles, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log });
+  const search = searchFor(failures, ctx);
   let found: Found | undefined;
   try {
     const result = await runInfraEngine({
