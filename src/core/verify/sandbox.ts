@@ -107,7 +107,9 @@ const TMPFS_MARGIN_BYTES = 512 * 1024 * 1024;
 
 /** The folder for a new sandbox of a repository whose HEAD holds `bytes` of files (unknown: the temp folder). */
 async function sandboxParent(bytes: number | undefined): Promise<string> {
-  const [memory, temp] = sandboxParents().length > 1 ? sandboxParents() : [undefined, os.tmpdir()];
+  const parents = sandboxParents();
+  const temp = parents[parents.length - 1];
+  const memory = parents.length > 1 ? parents[0] : undefined;
   if (memory && bytes !== undefined) {
     const room = await fs
       .statfs(memory)
