@@ -18,7 +18,7 @@ import { simpleGit } from 'simple-git';
 import type { Failure, Location, TestRun } from '../model';
 import type { Log, TestRunner } from '../ports';
 import { statusMap } from '../verify/compare';
-import { expandCommand, narrowCommand, type ExpandedCommand } from '../verify/testCommand';
+import { expandCommand, narrowCommand, shellQuote, type ExpandedCommand } from '../verify/testCommand';
 import { ASSERTION_LINE_SCORE, functionsIn, isTestFile } from './localize';
 
 export interface SpectrumRequest {
@@ -49,7 +49,6 @@ export interface SpectrumResult {
 type Lines = Map<string, Set<number>>;
 /** Base locations at least this sure (the function the failing assertion calls, the throwing frame) break Ochiai ties. */
 const FOCUS_SCORE = ASSERTION_LINE_SCORE;
-const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const NOT_CODE = /^\s*(?:$|\/\/|\/?\*|[{}()[\];,\s]+$)/;
 
@@ -77,16 +76,16 @@ export const ochiai = (ef: number, ep: number, totalFailed: number): number => (
 /** The command that runs one test alone with coverage, or undefined for runners we cannot scope. */
 function singleTestCommand(expanded: ExpandedCommand, files: string[], failure: Pick<Failure, 'id' | 'file'>, coverageDir: string): string | undefined {
   if (!expanded.simple) return undefined;
-  const pattern = quote(testNamePattern(expanded.runner, failure));
+  const pattern = shellQuote(testNamePattern(expanded.runner, failure));
   switch (expanded.runner) {
     case 'node': {
       const flags = expanded.command.trim().split(/\s+/).filter((t, i) => i === 0 || t.startsWith('-'));
-      return [...flags, `--test-name-pattern=${pattern}`, ...files.map(quote)].join(' ');
+      return [...flags, `--test-name-pattern=${pattern}`, ...files.map(shellQuote)].join(' ');
     }
     case 'mocha':
       return `${narrowCommand(expanded, files)} --grep ${pattern}`;
     case 'jest':
-      return `${narrowCommand(expanded, files)} -t ${pattern} --coverage --coverageProvider=v8 --coverageReporters=json --coverageDirectory=${quote(coverageDir)}`;
+      return `${narrowCommand(expanded, files)} -t ${pattern} --coverage --coverageProvider=v8 --coverageReporters=json --coverageDirectory=${shellQuote(coverageDir)}`;
     default:
       return undefined;
   }

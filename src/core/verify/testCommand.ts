@@ -77,7 +77,8 @@ export async function expandCommand(cwd: string, command: string): Promise<Expan
   return { command: script, runner: runnerOf(script), simple: isSimple(script), env };
 }
 
-const quote = (s: string): string => (/^[\w./@:+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+/** `s` as one shell word: as it is when it is plainly safe, else single-quoted. */
+export const shellQuote = (s: string): string => (/^[\w./@:+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /** A command that runs only `files` (workspace-relative), or the whole command when that is not possible. */
 export function narrowCommand(expanded: ExpandedCommand, files: string[]): string {
@@ -86,10 +87,10 @@ export function narrowCommand(expanded: ExpandedCommand, files: string[]): strin
   if (expanded.runner === 'node') {
     // `node --test [flags] [paths]`: keep the flags, replace the paths.
     const flags = tokens.filter((t, i) => i === 0 || t.startsWith('-'));
-    return [...flags, ...files.map(quote)].join(' ');
+    return [...flags, ...files.map(shellQuote)].join(' ');
   }
   if (expanded.runner === 'jest' || expanded.runner === 'vitest' || expanded.runner === 'mocha') {
-    return `${expanded.command} ${files.map(quote).join(' ')}`;
+    return `${expanded.command} ${files.map(shellQuote).join(' ')}`;
   }
   return expanded.command;
 }

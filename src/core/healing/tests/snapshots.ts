@@ -13,7 +13,7 @@ import type { Candidate, Failure, TextEdit } from '../../model';
 import type { Log } from '../../ports';
 import { testNamePattern, testNames } from '../../analysis/sbfl';
 import { runProcess } from '../../verify/process';
-import { expandCommand, narrowCommand, type ExpandedCommand } from '../../verify/testCommand';
+import { expandCommand, narrowCommand, shellQuote, type ExpandedCommand } from '../../verify/testCommand';
 
 export interface SnapshotContext {
   cwd: string;
@@ -30,22 +30,21 @@ export interface SnapshotResult {
 }
 
 const SNAPSHOT_FILE = /\.(snap|snapshot)$/;
-const quote = (s: string): string => (/^[\w./@:+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 /** The runner's own "update this test's snapshots" command, or why there is none. */
 export function updateCommand(runnerCommand: ExpandedCommand, file: string, failure: Pick<Failure, 'id' | 'file'>, reportFile: string): string | { unsupported: string } {
   if (!runnerCommand.simple) return { unsupported: `the test command (${runnerCommand.command}) is not a single runner call, so the update cannot be scoped to one test` };
-  const pattern = quote(testNamePattern(runnerCommand.runner, failure));
+  const pattern = shellQuote(testNamePattern(runnerCommand.runner, failure));
   const narrowed = narrowCommand(runnerCommand, [file]);
   switch (runnerCommand.runner) {
     case 'jest':
       return `${narrowed} -u -t ${pattern}`;
     case 'vitest':
       // The JSON reporter: vitest 5's default one crashes on Node 20 (see test/fixtures/runners/README.md).
-      return `${narrowed} --run -u -t ${pattern} --reporter=json --outputFile=${quote(reportFile)}`;
+      return `${narrowed} --run -u -t ${pattern} --reporter=json --outputFile=${shellQuote(reportFile)}`;
     case 'node': {
       // node:test snapshots (t.assert.snapshot) and their update flag exist from Node 22.3.
       const tokens = runnerCommand.command.trim().split(/\s+/).filter((t, i) => i === 0 || t.startsWith('-'));
-      return [...tokens, '--test-update-snapshots', `--test-name-pattern=${pattern}`, quote(file)].join(' ');
+      return [...tokens, '--test-update-snapshots', `--test-name-pattern=${pattern}`, shellQuote(file)].join(' ');
     }
     default:
       return { unsupported: `Self-Heal does not know how ${runnerCommand.runner} updates one test's snapshots` };
