@@ -9,10 +9,9 @@
  * (the latter wins: it is the file a team commits for CI). Invalid parts are reported and
  * replaced by their defaults; a bad policy never stops a heal.
  */
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import ignore from 'ignore';
-import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
+import { readJsoncObject } from './jsoncFile';
 import { z } from 'zod';
 import type { HealOutcome } from './api';
 import { WEAKENS } from './labels';
@@ -120,26 +119,18 @@ function validateFloor(value: unknown, where: string, problems: string[]): Recor
   return out;
 }
 
-async function readJsonc(file: string): Promise<{ json?: Record<string, unknown>; problem?: string }> {
-  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
-  if (text === undefined) return {};
-  const errors: ParseError[] = [];
-  const json: unknown = parseJsonc(text, errors, { allowTrailingComma: true });
-  if (errors.length > 0 || typeof json !== 'object' || json === null || Array.isArray(json)) return { problem: `${file} is not valid JSON; its Self-Heal policy was ignored.` };
-  return { json: json as Record<string, unknown> };
-}
-
 /** The workspace's policy, as the CLI reads it: `.self-heal.json` first, then `.vscode/settings.json`. */
 export async function readWorkspacePolicy(root: string): Promise<PolicyResult> {
   const problems: string[] = [];
-  const team = await readJsonc(path.join(root, '.self-heal.json'));
-  if (team.problem) problems.push(team.problem);
+  const teamFile = path.join(root, '.self-heal.json');
+  const team = await readJsoncObject(teamFile);
+  if (team.not) problems.push(`${teamFile} is not valid JSON; its Self-Heal policy was ignored.`);
   if (team.json && 'policy' in team.json) {
     const result = validatePolicy(team.json.policy, '.self-heal.json policy');
     return { policy: result.policy, source: '.self-heal.json', problems: [...problems, ...result.problems] };
   }
   // An unreadable settings.json is already reported by readWorkspaceSettings.
-  const editor = await readJsonc(path.join(root, '.vscode', 'settings.json'));
+  const editor = await readJsoncObject(path.join(root, '.vscode', 'settings.json'));
   if (editor.json && 'selfHeal.policy' in editor.json) {
     const result = validatePolicy(editor.json['selfHeal.policy']);
     return { policy: result.policy, source: '.vscode/settings.json', problems: [...problems, ...result.problems] };

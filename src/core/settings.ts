@@ -2,9 +2,8 @@
  * Settings, one zod schema for every host: the extension reads them from the VS Code
  * configuration, the CLI from `.vscode/settings.json` (JSONC) and its flags.
  */
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
+import { readJsoncObject, withPrefix } from './jsoncFile';
 import { z } from 'zod';
 
 export const Settings = z.object({
@@ -40,15 +39,7 @@ export function validateSettings(raw: Record<string, unknown>): SettingsResult {
 /** Read `selfHeal.*` from `<root>/.vscode/settings.json`, as the CLI does. */
 export async function readWorkspaceSettings(root: string): Promise<SettingsResult> {
   const file = path.join(root, '.vscode', 'settings.json');
-  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
-  if (text === undefined) return { settings: Settings.parse({}), problems: [] };
-  const errors: ParseError[] = [];
-  const json: unknown = parseJsonc(text, errors, { allowTrailingComma: true });
-  if (errors.length > 0 || typeof json !== 'object' || json === null) {
-    return { settings: Settings.parse({}), problems: [`${file} is not valid JSON; its Self-Heal settings were ignored.`] };
-  }
-  if (Array.isArray(json)) return { settings: Settings.parse({}), problems: [`${file} is not a JSON object; its Self-Heal settings were ignored.`] };
-  const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(json)) if (key.startsWith('selfHeal.')) raw[key.slice('selfHeal.'.length)] = value;
-  return validateSettings(raw);
+  const { json, not } = await readJsoncObject(file);
+  if (!json) return { settings: Settings.parse({}), problems: not ? [`${file} is not ${not}; its Self-Heal settings were ignored.`] : [] };
+  return validateSettings(withPrefix(json, 'selfHeal.'));
 }

@@ -3,9 +3,8 @@
  * configuration (the key from SecretStorage), the CLI from `.vscode/settings.json` and its flags
  * (the key from SELF_HEAL_API_KEY or OPENAI_API_KEY). The LLM stays off unless enabled.
  */
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
+import { readJsoncObject, withPrefix } from '../../jsoncFile';
 import { z } from 'zod';
 import type { Llm, Log } from '../../ports';
 import { createOpenAiLlm, endpointProblem } from './openaiLlm';
@@ -38,15 +37,10 @@ export function validateLlmSettings(raw: Record<string, unknown>): { settings: L
 
 /** `selfHeal.llm.*` from `<root>/.vscode/settings.json`, as the CLI reads it. */
 export async function readWorkspaceLlmSettings(root: string): Promise<{ settings: LlmSettings; problems: string[] }> {
-  const text = await fs.readFile(path.join(root, '.vscode', 'settings.json'), 'utf8').catch(() => undefined);
-  if (text === undefined) return { settings: LlmSettings.parse({}), problems: [] };
-  const errors: ParseError[] = [];
-  const json: unknown = parseJsonc(text, errors, { allowTrailingComma: true });
+  const { json } = await readJsoncObject(path.join(root, '.vscode', 'settings.json'));
   // An unreadable settings file is already reported by readWorkspaceSettings.
-  if (errors.length > 0 || typeof json !== 'object' || json === null) return { settings: LlmSettings.parse({}), problems: [] };
-  const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(json)) if (key.startsWith('selfHeal.llm.')) raw[key.slice('selfHeal.llm.'.length)] = value;
-  return validateLlmSettings(raw);
+  if (!json) return { settings: LlmSettings.parse({}), problems: [] };
+  return validateLlmSettings(withPrefix(json, 'selfHeal.llm.'));
 }
 
 export interface LlmChoice {
