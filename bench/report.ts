@@ -20,6 +20,8 @@ export interface Summary {
   regressions: number;
   /** Fixes that failed their own test command when run outside Self-Heal. */
   recheckFailures: number;
+  /** Fixes the grader could not judge (budget ran out, grader failed): counted as not correct. */
+  gradeUnknown: number;
   timeToFixMs: { median: number | null; p95: number | null };
   perTaskMs: { median: number | null; p95: number | null };
   guardMs: { median: number | null; p95: number | null };
@@ -68,6 +70,7 @@ export function summarize(label: string, results: CaseResult[]): Summary {
     errors: results.filter((r) => r.status === 'error').length,
     regressions: results.filter((r) => r.regressions.length > 0).length,
     recheckFailures: plausible.filter((r) => r.rechecked === false).length,
+    gradeUnknown: plausible.filter((r) => r.grade?.unknown).length,
     timeToFixMs: { median: percentile(fixTimes, 50), p95: percentile(fixTimes, 95) },
     perTaskMs: { median: percentile(allTimes, 50), p95: percentile(allTimes, 95) },
     guardMs: { median: percentile(plausible.map((r) => r.guardMs ?? 0), 50), p95: percentile(plausible.map((r) => r.guardMs ?? 0), 95) },
@@ -88,7 +91,7 @@ export function summarizeByClass(results: CaseResult[]): { byClass: Summary[]; o
 const seconds = (ms: number | null): string => (ms === null ? '–' : `${(ms / 1000).toFixed(1)}s`);
 
 export function formatTable(title: string, rows: Summary[]): string {
-  const header = ['class', 'tasks', 'plausible', 'correct', 'overfit', 'fix med', 'fix p95', 'guard med', 'task med', 'task p95', 'cand med', 'runs med', 'errors', 'regress'];
+  const header = ['class', 'tasks', 'plausible', 'correct', 'overfit', 'fix med', 'fix p95', 'guard med', 'task med', 'task p95', 'cand med', 'runs med', 'recheck✗', 'unknown', 'errors', 'regress'];
   const cells = rows.map((s) => [
     s.label,
     String(s.tasks),
@@ -102,6 +105,8 @@ export function formatTable(title: string, rows: Summary[]): string {
     seconds(s.perTaskMs.p95),
     String(s.candidatesMedian ?? '–'),
     String(s.testRunsMedian ?? '–'),
+    String(s.recheckFailures),
+    String(s.gradeUnknown),
     String(s.errors),
     String(s.regressions),
   ]);
@@ -114,6 +119,7 @@ export function formatTable(title: string, rows: Summary[]): string {
 export const TABLE_NOTES = [
   'plausible: a verified fix came back (its tests pass, nothing regressed). correct: it also behaves like the reference on recorded and neighbouring inputs.',
   'overfit: plausible but not correct, as a share of the heals. fix: wall time until the fix was verified, on tasks it fixed; guard: the mutation guard that then labels it; task: whole heal, on all tasks. regress: heals that broke a passing test (must be 0).',
+  'recheck✗: fixes that failed an independent run of their test command; unknown: fixes the grader could not finish judging (counted as overfit, not correct).',
 ];
 
 /** Published pass@1 on HumanEvalFix-JS (OctoPack, Muennighoff et al. 2023, table 4). */

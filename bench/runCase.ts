@@ -157,7 +157,7 @@ async function grade(c: BenchCase, after: Record<string, string>, workspaceDir: 
   const edited = Object.keys(after);
   if (c.fixIn === 'test') return { correct: edited.length > 0 && edited.every(isTestFile) };
   const patched = after[c.target] ?? c.files[c.target];
-  if (c.references.some((r) => normalized(r) === normalized(patched))) return { correct: true, grade: { recorded: 0, compared: 0, skipped: 0, mismatches: 0, truncated: false } };
+  if (c.references.some((r) => normalized(r) === normalized(patched))) return { correct: true, grade: { recorded: 0, compared: 0, skipped: 0, mismatches: 0, truncated: false, unknown: false } };
   let last: Grade | undefined;
   for (const reference of c.references) {
     last = await compareBehaviour({ reference, candidate: patched, entries: c.entries, driver: c.driver, requireFrom: workspaceDir });

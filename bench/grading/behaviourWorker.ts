@@ -23,8 +23,9 @@ export interface BehaviourRequest {
   requireFrom: string;
   callTimeoutMs: number;
   budgetMs: number;
-  /** Most argument lists evaluated per function. */
+  /** Most argument lists evaluated per function: recorded and one step away, then two steps away. */
   cap: number;
+  deepCap: number;
 }
 
 export interface Mismatch {
@@ -128,7 +129,7 @@ function compare(request: BehaviourRequest): BehaviourReply {
   }
   for (const [entry, calls] of recorded) {
     reply.recorded += calls.length;
-    for (const args of inputsFrom(calls, request.cap)) {
+    for (const args of inputsFrom(calls, request.cap, request.deepCap)) {
       if (Date.now() - started > request.budgetMs) {
         reply.truncated = true;
         return reply;

@@ -12,14 +12,20 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 export interface Grade extends BehaviourReply {
   correct: boolean;
+  /**
+   * The grader could not finish (its time budget ran out, or it failed): the fix was not shown
+   * wrong, but not shown right either, so it is not counted as correct and is reported apart.
+   */
+  unknown: boolean;
 }
 
-export const GRADE_DEFAULTS = { callTimeoutMs: 250, budgetMs: 15_000, cap: 300 };
+export const GRADE_DEFAULTS = { callTimeoutMs: 250, budgetMs: 15_000, cap: 300, deepCap: 300 };
 
-export async function compareBehaviour(request: Omit<BehaviourRequest, 'callTimeoutMs' | 'budgetMs' | 'cap'> & Partial<BehaviourRequest>): Promise<Grade> {
+export async function compareBehaviour(request: Omit<BehaviourRequest, keyof typeof GRADE_DEFAULTS> & Partial<BehaviourRequest>): Promise<Grade> {
   const full: BehaviourRequest = { ...GRADE_DEFAULTS, ...request };
   const reply = await runWorker(full, full.budgetMs + 15_000);
-  return { ...reply, correct: !reply.error && reply.mismatches === 0 && reply.compared > 0 };
+  const unknown = reply.mismatches === 0 && (!!reply.error || reply.truncated);
+  return { ...reply, unknown, correct: !unknown && !reply.error && reply.mismatches === 0 && reply.compared > 0 };
 }
 
 function runWorker(request: BehaviourRequest, killAfterMs: number): Promise<BehaviourReply> {

@@ -5,7 +5,7 @@
  */
 import * as vm from 'node:vm';
 
-/** JSON plus tags: { $t: 'NaN' | 'Inf' | '-Inf' | 'undef' | 'big' | 'fn' | 'map' | 'set' | 'obj' }. */
+/** JSON plus tags: { $t: 'NaN' | 'Inf' | '-Inf' | 'undef' | 'big' | 'fn' | 'sym' | 'map' | 'set' | 'obj' }. */
 export type Encoded = null | boolean | number | string | Encoded[] | { $t: string; v?: Encoded | string };
 
 const MAX_DEPTH = 20;
@@ -27,8 +27,12 @@ export function encode(value: unknown, depth = 0): Encoded {
     case 'bigint':
       return { $t: 'big', v: value.toString() };
     case 'function':
+      // Functions cannot be compared by behaviour here, so by their source: two different
+      // functions must not look alike (a returned closure with a wrong body is a mismatch).
+      // Strict on purpose: an equivalent closure written differently counts as different.
+      return { $t: 'fn', v: Function.prototype.toString.call(value).replace(/\s+/g, ' ') };
     case 'symbol':
-      return { $t: 'fn' };
+      return { $t: 'sym', v: String((value as symbol).description) };
     default:
       break;
   }
@@ -132,30 +136,56 @@ export function neighbours(value: unknown, depth = 0): unknown[] {
   return [];
 }
 
+/** Each argument list varied one argument at a time, by that argument's neighbours. */
+function variantsOf(args: Encoded[]): Encoded[][] {
+  const list: Encoded[][] = [];
+  args.forEach((arg, position) => {
+    for (const n of neighbours(decode(arg))) list.push(args.map((a, i) => (i === position ? encode(n) : a)));
+  });
+  return list;
+}
+
+/** Round-robin over several lists (the first of each, then the second of each, …). */
+function* interleaved(lists: Encoded[][][]): Generator<Encoded[]> {
+  for (let i = 0; lists.some((l) => i < l.length); i++) for (const list of lists) if (i < list.length) yield list[i];
+}
+
 /**
  * Argument lists to evaluate: every recorded list first, then neighbours that vary one argument
- * at a time, interleaved across the recorded lists so a cap keeps the variety. Deduplicated.
+ * at a time, interleaved across the recorded lists so a cap keeps the variety; then, up to
+ * `deepCap` more, neighbours of those neighbours (two arguments varied, or one varied twice), for
+ * a wrong fix that only shows two steps away from the tests' inputs. Deduplicated.
  */
-export function inputsFrom(recorded: Encoded[][], cap: number): Encoded[][] {
+export function inputsFrom(recorded: Encoded[][], cap: number, deepCap = 0): Encoded[][] {
   const seen = new Set<string>();
   const out: Encoded[][] = [];
-  const add = (args: Encoded[]): void => {
+  const add = (args: Encoded[], limit: number): void => {
     const key = JSON.stringify(args);
-    if (out.length < cap && !seen.has(key)) {
+    if (out.length < limit && !seen.has(key)) {
       seen.add(key);
       out.push(args);
     }
   };
-  for (const args of recorded) add(args);
-  const variants = recorded.map((args) => {
-    const list: Encoded[][] = [];
-    args.forEach((arg, position) => {
-      for (const n of neighbours(decode(arg))) list.push(args.map((a, i) => (i === position ? encode(n) : a)));
-    });
-    return list;
-  });
-  for (let i = 0; out.length < cap && variants.some((v) => i < v.length); i++) {
-    for (const list of variants) if (i < list.length) add(list[i]);
+  for (const args of recorded) add(args, cap);
+  const firstLevel = recorded.map(variantsOf);
+  for (const args of interleaved(firstLevel)) {
+    if (out.length >= cap) break;
+    add(args, cap);
+  }
+  if (deepCap === 0) return out;
+  const limit = out.length + deepCap;
+  // Built lazily and round-robin: the second level of a long recorded list is far larger than its cap.
+  const shallow = [...interleaved(firstLevel)];
+  const deeper: Encoded[][][] = [];
+  for (let i = 0; out.length < limit; i++) {
+    let grew = false;
+    for (let j = 0; j < shallow.length && out.length < limit; j++) {
+      deeper[j] ??= variantsOf(shallow[j]);
+      if (i >= deeper[j].length) continue;
+      grew = true;
+      add(deeper[j][i], limit);
+    }
+    if (!grew) break;
   }
   return out;
 }
