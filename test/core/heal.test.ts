@@ -118,10 +118,26 @@ describe('healWorkspace', () => {
   });
 
   it('kills a hanging test command, forked children included, and says what to do', async () => {
-    const dir = makeProject({ 'package.json': '{"scripts":{"test":"node hang.js"}}', 'hang.js': "require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'inherit' }); setInterval(() => {}, 1000);\n" });
-    const started = Date.now();
+    // The test command and the child it forks write their pids outside the sandbox, so the test can check on them.
+    const pids = path.join(tempDir(), 'pids');
+    const dir = makeProject({
+      'package.json': '{"scripts":{"test":"node hang.js"}}',
+      'hang.js': `const fs = require('fs');\nconst child = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'inherit' });\nfs.appendFileSync(${JSON.stringify(pids)}, process.pid + '\\n' + child.pid + '\\n');\nsetInterval(() => {}, 1000);\n`,
+    });
     await assert.rejects(healWorkspace({ files: new DiskFiles(dir), testTimeoutMs: 1500 }), (e: unknown) => e instanceof SelfHealError && e.code === 'TIMEOUT' && /--timeout/.test(e.message));
-    assert.ok(Date.now() - started < 20_000);
+    const started = fs.readFileSync(pids, 'utf8').trim().split('\n').map(Number);
+    assert.equal(started.length, 2, 'the command and its child ran');
+    // A killed process is gone once its parent (or init) has reaped it; poll for that, briefly.
+    const alive = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 50 && started.some(alive); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(started.filter(alive), [], 'no process of the hanging command is left');
     assert.deepEqual(ourSandboxes(), []);
   });
 

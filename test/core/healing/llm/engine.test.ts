@@ -181,12 +181,11 @@ describe('runLlmEngine', () => {
     const waiting = setInterval(() => {
       if (servers.at(-1)?.requests.length) controller.abort();
     }, 10);
-    const started = Date.now();
     const { error, server } = await runEngine(payProject(), [{ hang: true }], { signal: controller.signal }, { timeoutMs: 10_000 });
     clearInterval(waiting);
     assert.equal(server.requests.length, 1);
+    // The server never answers: without the cancel this would end in the 10 s timeout's error instead.
     assert.ok(error instanceof SelfHealError && error.code === 'CANCELLED', String(error));
-    assert.ok(Date.now() - started < 3000);
   });
 
   it('never sends an excluded or ignored file', async () => {
