@@ -19,30 +19,35 @@ describe('activation', () => {
     api = await selfHeal();
   });
 
-  // The 100 ms activation goal is measured (the metrics below, reported by the harness), not
-  // asserted: a shared 2-core machine makes a tight timed assertion flaky. The bound asserted here
-  // is 5× the goal, far above the noise seen (≤ 150 ms under load 8), so it only catches work
-  // that was moved into activation by mistake.
-  it('activates in a small fraction of a second (goal 100 ms, reported as a metric)', () => {
+  // The 100 ms activation goal is a benchmark figure (the metrics below, reported by the harness),
+  // not an assertion: a timed assertion on a shared machine is flaky. What is asserted is the
+  // behaviour that keeps activation cheap: it starts no test run and no heal of its own.
+  it('activates without running tests or healing (its time, goal 100 ms, reported as a metric)', () => {
     metric('activation_ms', api.activationMs);
     if (activationWallMs !== undefined) metric('activation_wall_ms', activationWallMs);
-    assert.ok(api.activationMs <= 500, `activate() took ${api.activationMs.toFixed(1)} ms`);
+    const ours = vscode.languages.getDiagnostics().flatMap(([, diagnostics]) => diagnostics).filter((diagnostic) => diagnostic.source === 'Self-Heal');
+    assert.deepStrictEqual(ours, [], 'no test run was read');
+    assert.deepStrictEqual(api.cache.verified(), [], 'no heal ran');
+    assert.strictEqual(api.healer.lastSignalToVerifiedMs, undefined);
   });
 
-  it('loads its bundle and activates in a small fraction of a second together (goal 100 ms, reported as a metric)', () => {
+  it('loads its bundle with nothing from outside it but VS Code (load time reported as a metric)', () => {
     // VS Code does not expose its activation timings to extensions, so load the bundle again the
     // same way (require, in this extension host) and add the measured activate() time.
     const bundle = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'extension.js');
     const load = createRequire(__filename);
     const cached = load.cache[bundle];
     delete load.cache[bundle];
+    const modulesBefore = new Set(Object.keys(load.cache));
     const started = performance.now();
     load(bundle);
     const loadMs = performance.now() - started;
+    const loaded = Object.keys(load.cache).filter((file) => !modulesBefore.has(file));
     if (cached) load.cache[bundle] = cached;
     metric('bundle_load_ms', loadMs);
     metric('activation_total_ms', loadMs + api.activationMs);
-    assert.ok(loadMs + api.activationMs <= 500, `load ${loadMs.toFixed(1)} ms + activate ${api.activationMs.toFixed(1)} ms`);
+    // The VSIX ships no node_modules: a module the bundle requires from a file would be missing there.
+    assert.deepStrictEqual(loaded, [bundle]);
   });
 
   it('activates on package.json workspaces and its commands, never on "*"', () => {
