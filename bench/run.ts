@@ -2,6 +2,7 @@
  * `npm run bench -- [--suite humanevalfix|examples|synthetic|all] [--engine offline|llm|all]
  *   [--tasks PATH] [--limit N] [--only ID,…] [--jobs N] [--json OUT] [--baseline]
  *   [--base-url URL --model NAME] [--task-timeout SECONDS]`
+ * `npm run bench -- --suite bugsjs --project PATH_OR_GIT_DIR [--only N,…] [--limit N] [--task-timeout SECONDS]`
  *
  * Measures repair accuracy and time with the same pipeline as `self-heal heal` (issue 5), prints
  * a table per suite, and writes JSON (default bench/out/results.json) and an SVG chart per suite.
@@ -15,11 +16,12 @@ import { formatBaseline, formatTable, machine, summarizeByClass, TABLE_NOTES, ty
 import { engineChoice } from './llm';
 import { pool } from './pool';
 import { runScaleSuite } from './scale/run';
+import { runBugsJsSuite } from './bugsjs/suite';
 import { runCase, type BenchCase, type CaseResult, type EngineChoice } from './runCase';
 import { loadSuite, SUITES, type SuiteName } from './suites';
 
 const BENCH = __dirname;
-const USAGE = 'Usage: npm run bench -- [--suite humanevalfix|examples|synthetic|all] [--engine offline|llm|all] [--tasks PATH] [--limit N] [--only ID,...] [--jobs N] [--json OUT] [--baseline] [--base-url URL --model NAME] [--task-timeout SECONDS]';
+const USAGE = 'Usage: npm run bench -- [--suite humanevalfix|examples|synthetic|all] [--engine offline|llm|all] [--tasks PATH] [--limit N] [--only ID,...] [--jobs N] [--json OUT] [--baseline] [--base-url URL --model NAME] [--task-timeout SECONDS]\n       npm run bench -- --suite bugsjs --project PATH_OR_GIT_DIR [--only N,...] [--limit N] [--task-timeout SECONDS]';
 
 class UsageError extends Error {}
 
@@ -39,6 +41,8 @@ interface Options {
   suites: SuiteName[];
   /** `--suite scale`: the scale benchmark (bench/scale), which measures costs, not repairs. */
   scale: boolean;
+  /** `--suite bugsjs --project PATH`: the BugsJS project (git dir or checkout) whose bugs to run (bench/bugsjs). */
+  bugsjs?: string;
   engine: 'offline' | 'llm' | 'all';
   tasks: string;
   limit?: number;
@@ -66,16 +70,19 @@ function parseOptions(argv: string[]): Options {
       'base-url': { type: 'string' },
       model: { type: 'string' },
       'task-timeout': { type: 'string' },
+      project: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) throw new UsageError('');
-  const suite = oneOf(values.suite, ['humanevalfix', 'examples', 'synthetic', 'all', 'scale'], '--suite');
+  const suite = oneOf(values.suite, ['humanevalfix', 'examples', 'synthetic', 'all', 'scale', 'bugsjs'], '--suite');
+  if (suite === 'bugsjs' && !values.project) throw new UsageError('--suite bugsjs needs --project PATH (a BugsJS repository: its git dir or a checkout with Bug-N-test / Bug-N-full tags).');
   const engine = oneOf(values.engine, ['offline', 'llm', 'all'], '--engine');
   if (engine !== 'offline' && !values.model) throw new UsageError(`--engine ${engine} needs --model NAME and usually --base-url URL (an OpenAI-compatible endpoint; the key, if any, from SELF_HEAL_API_KEY or OPENAI_API_KEY).`);
   return {
-    suites: suite === 'all' ? [...SUITES] : suite === 'scale' ? [] : [suite],
+    suites: suite === 'all' ? [...SUITES] : suite === 'scale' || suite === 'bugsjs' ? [] : [suite],
     scale: suite === 'scale',
+    bugsjs: suite === 'bugsjs' ? values.project : undefined,
     engine,
     tasks: path.resolve(values.tasks),
     limit: values.limit === undefined ? undefined : positiveInt(values.limit, '--limit', 1),
@@ -85,7 +92,8 @@ function parseOptions(argv: string[]): Options {
     baseline: values.baseline,
     baseUrl: values['base-url'],
     model: values.model,
-    taskTimeoutMs: positiveInt(values['task-timeout'], '--task-timeout', 120) * 1000,
+    // A BugsJS heal runs a real project's whole suite per candidate: it gets longer by default.
+    taskTimeoutMs: positiveInt(values['task-timeout'], '--task-timeout', suite === 'bugsjs' ? 300 : 120) * 1000,
   };
 }
 
@@ -141,6 +149,11 @@ async function main(argv: string[]): Promise<number> {
     // The scale suite measures costs against repository size (bench/scale/README.md), not repairs.
     const report = await runScaleSuite({ sizes: options.limit ? [1000, 10000].slice(0, options.limit) : undefined });
     process.stdout.write(`${await fs.readFile(report.files.markdown, 'utf8')}\n`);
+    return 0;
+  }
+  if (options.bugsjs) {
+    const report = await runBugsJsSuite({ project: options.bugsjs, only: options.only, limit: options.limit, outDir: path.dirname(options.json), healTimeoutMs: options.taskTimeoutMs });
+    process.stdout.write(`${report.markdown}JSON: ${path.relative(process.cwd(), report.json)}\n`);
     return 0;
   }
   const started = Date.now();

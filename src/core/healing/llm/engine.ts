@@ -96,13 +96,14 @@ function feedbackOutput(output: string): string {
   return `${clean.slice(0, 800)}\n… (${clean.length - FEEDBACK_OUTPUT_CHARS} characters trimmed) …\n${clean.slice(clean.length - (FEEDBACK_OUTPUT_CHARS - 800))}`;
 }
 
-interface Prompt {
+export interface Prompt {
   system: string;
   user: string;
   dropped: string[];
 }
 
-function buildPrompt(prompts: Prompts, context: HealContext, feedback: Piece | undefined, budgetChars: number): Prompt {
+/** The request as sent (before redaction); exported so the benchmark can check what the model would see without sending it. */
+export function buildPrompt(prompts: Prompts, context: HealContext, feedback: Piece | undefined, budgetChars: number): Prompt {
   const pieces = feedback ? [...context.pieces, feedback] : context.pieces;
   const frame = prompts.system.length + render(prompts.repair, sections([]), 'repair').length;
   const fitted = fitBudget(pieces, frame, budgetChars);
