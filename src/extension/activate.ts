@@ -31,6 +31,7 @@ import { HealCodeActions, type CodeActionDeps } from './providers/codeActions';
 import { SCHEME, SelfHealContent } from './providers/content';
 import { FixPreview } from './providers/preview';
 import { SettingsReader } from './settings';
+import { SelfHealStatusBar } from './statusBar';
 import { HistoryView } from './views/history';
 
 /** What activate returns: for the real-VS-Code tests and for other extensions that integrate. */
@@ -43,6 +44,7 @@ export interface SelfHealApi {
   codeActions: HealCodeActions;
   codeActionDeps: CodeActionDeps;
   history: HistoryView;
+  statusBar: SelfHealStatusBar;
   cache: FixCache;
   settings: SettingsReader;
   policy: PolicyReader;
@@ -105,13 +107,15 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
   if ((vscode.workspace.workspaceFolders?.length ?? 0) > 1) log.info(`multi-root workspace: Self-Heal works on the first folder, ${folder.name}`);
 
   const files = new DocumentWorkspaceFiles(folder.uri);
-  const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
+  // One history with the CLI (issue 15 §7): the folder's .self-heal/ledger.jsonl. The ledger this
+  // extension kept under its workspace storage before is moved into it once (ledgerLocation.ts says why).
+  const oldLedger = path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'ledger.jsonl');
   let ledgerLoad: Promise<Ledger> | undefined;
   const ledger = (): Promise<Ledger> =>
     (ledgerLoad ??= (async () => {
-      await fs.mkdir(storage, { recursive: true });
-      const { JsonlLedger } = await loadLedger();
-      return new JsonlLedger(path.join(storage, 'ledger.jsonl'), log);
+      const { WorkspaceLedger, moveOldLedger } = await loadLedger();
+      await moveOldLedger(oldLedger, files.root, log).catch((error: unknown) => log.warn(`the old heal history ${oldLedger} was not moved into the workspace this time: ${String(error)}`));
+      return new WorkspaceLedger(files.root, log);
     })());
   const records = async (): Promise<HealRecord[]> => (await ledger()).read();
   let treeSitterLoad: Promise<void> | undefined;
@@ -156,13 +160,25 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
   const history = own(new HistoryView(records));
   own(vscode.window.createTreeView('selfHeal.history', { treeDataProvider: history }));
   own(healer.onDidChangeHistory(() => history.refresh()));
+  // The CLI (or another window) appends to the same ledger: show its heals as they are recorded.
+  const ledgerFile = own(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '.self-heal/ledger.jsonl')));
+  for (const event of [ledgerFile.onDidCreate, ledgerFile.onDidChange, ledgerFile.onDidDelete]) own(event(() => history.refresh()));
 
   const commands = commandTable({ healer, preview, history, triage: triageFix, cache, files, testFailures, compileErrors, records, log, showLog: () => channel.show(), apiKeys, llmSettings });
   for (const spec of commands) own(register(spec, log));
+  const statusBar = own(
+    new SelfHealStatusBar({
+      healing: () => healer.busy,
+      fixes: () => cache.verified().length,
+      mode: () => settings.get().mode,
+      trusted: () => vscode.workspace.isTrusted,
+      changes: [healer.onDidChangeBusy, (listener) => cache.onDidChange(listener), vscode.workspace.onDidChangeConfiguration, vscode.workspace.onDidGrantWorkspaceTrust],
+    }),
+  );
 
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms for ${folder.uri.fsPath}`);
-  return { activationMs, commands, healer, healerDeps, codeActions, codeActionDeps, history, cache, settings, policy, triage: triageFix, llmSettings, apiKeys, records, resolveTestCommand, treeSitterReady: treeSitter };
+  return { activationMs, commands, healer, healerDeps, codeActions, codeActionDeps, history, statusBar, cache, settings, policy, triage: triageFix, llmSettings, apiKeys, records, resolveTestCommand, treeSitterReady: treeSitter };
 }
 
 export function deactivate(): void {

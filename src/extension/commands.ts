@@ -10,7 +10,7 @@ import type { DocumentWorkspaceFiles } from './adapters/workspaceFiles';
 import type { DiagnosticFailures } from './collectors/diagnostics';
 import type { TestFailureDiagnostics } from './collectors/failureDiagnostics';
 import type { FixCache } from './fixCache';
-import { healFailingTests } from './healFailingTests';
+import { healFailingTests, pickFix } from './healFailingTests';
 import { describe, type Healer, isCancellation } from './healer';
 import { clearApiKey, setApiKey } from './llm/apiKeyCommands';
 import type { ApiKeys } from './llm/apiKeys';
@@ -18,6 +18,7 @@ import type { LlmSettingsReader } from './llm/settings';
 import type { FixTriage } from './policy';
 import { fixBadge } from './presentation';
 import type { FixPreview } from './providers/preview';
+import { failureFromTestMessage, type TestMessageMenuArgs } from './testingView';
 import { type HealItem, type HistoryView, showRecordDiff } from './views/history';
 
 export interface CommandSpec {
@@ -54,6 +55,9 @@ export function commandTable(s: CommandServices): CommandSpec[] {
   return [
     { id: 'selfHeal.healFailingTests', title: 'Heal Failing Tests', handler: () => healFailingTests(s.healer, s.preview, s.triage, s.log) },
     { id: 'selfHeal.findFix', title: 'Find a Verified Fix', handler: (failures?: Failure[]) => findFix(s, failures) },
+    // From the Testing view: a failure any test extension reported, healed like the lightbulb's "find a verified fix".
+    { id: 'selfHeal.healTestFailure', title: 'Heal This Failure', handler: (args?: TestMessageMenuArgs) => findFix(s, [failureFromTestMessage(args, s.files)]) },
+    { id: 'selfHeal.reviewFixes', title: 'Review Verified Fixes', handler: () => reviewFixes(s) },
     {
       id: 'selfHeal.applyFix',
       title: 'Apply Verified Fix',
@@ -91,6 +95,16 @@ export function commandTable(s: CommandServices): CommandSpec[] {
     { id: 'selfHeal.setApiKey', title: 'Set API Key', handler: (key?: string) => setApiKey(s, key) },
     { id: 'selfHeal.clearApiKey', title: 'Clear API Key', handler: () => clearApiKey(s) },
   ];
+}
+
+/** The verified fixes waiting in the cache (the status bar's "N verified fixes ready"), in Heal Failing Tests' quick pick. */
+async function reviewFixes(s: CommandServices): Promise<void> {
+  const fixes = s.cache.verified();
+  if (!fixes.length) {
+    void vscode.window.showInformationMessage('Self-Heal has no verified fix waiting. Run "Self-Heal: Heal Failing Tests" to look for some.');
+    return;
+  }
+  await pickFix(fixes, s.healer, s.preview, s.triage);
 }
 
 function previewed(s: CommandServices, uri?: vscode.Uri): string {

@@ -4,7 +4,8 @@
  * the pipeline's module code (activation goal ≤ 100 ms, issue 4).
  */
 export const loadHeal = () => import('../core/heal');
-export const loadLedger = () => import('../core/record/ledger');
+/** The workspace's `.self-heal/ledger.jsonl`, shared with the CLI, and the move of the old per-editor ledger into it. */
+export const loadLedger = () => import('../core/record/ledgerLocation');
 export const loadSignals = () => import('../core/signals/index');
 export const loadAnsi = () => import('../core/signals/ansi');
 export const loadTreeSitter = () => import('../core/analysis/treeSitter');

@@ -58,6 +58,10 @@ export interface SearchOptions {
 export class Healer implements vscode.Disposable {
   private readonly historyChanged = new vscode.EventEmitter<void>();
   readonly onDidChangeHistory = this.historyChanged.event;
+  private readonly busyChanged = new vscode.EventEmitter<number>();
+  /** Fires with the number of searches queued or running, whenever it changes (the status bar shows "healing…"). */
+  readonly onDidChangeBusy = this.busyChanged.event;
+  private busyCount = 0;
   private chain: Promise<unknown> = Promise.resolve();
   /** Test-visible timing: the last background search from a test-run signal to a cached verified fix. */
   lastSignalToVerifiedMs: number | undefined;
@@ -84,6 +88,9 @@ export class Healer implements vscode.Disposable {
     this.deps.cache.searching(ids);
     const run = this.chain.then(() => this.run(failures, ids, options));
     this.chain = run.catch(() => undefined);
+    this.busyChanged.fire(++this.busyCount);
+    const settled = (): void => this.busyChanged.fire(--this.busyCount);
+    run.then(settled, settled);
     return run;
   }
 
@@ -274,8 +281,14 @@ export class Healer implements vscode.Disposable {
       .catch((error: unknown) => log.warn(`background heal after ${signal.source} "${signal.command}" failed: ${describe(error)}`));
   }
 
+  /** Searches queued or running. */
+  get busy(): number {
+    return this.busyCount;
+  }
+
   dispose(): void {
     this.historyChanged.dispose();
+    this.busyChanged.dispose();
   }
 }
 

@@ -3,20 +3,9 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { SelfHealError } from '../../core/model';
+import { ensureSelfHealFolder } from '../../core/record/ledgerLocation';
 import { isAlive } from '../../core/verify/processAlive';
 import type { WorkspaceFiles } from '../../core/ports';
-
-/**
- * Self-Heal's own folder in a workspace (`.self-heal`: the ledger, apply's temp files). It ignores
- * itself, so nothing in it shows in the user's `git status`, nor in the workspace state a fix was
- * verified on.
- */
-export async function ensureSelfHealFolder(root: string): Promise<string> {
-  const dir = path.join(root, '.self-heal');
-  await fs.mkdir(dir, { recursive: true });
-  await fs.writeFile(path.join(dir, '.gitignore'), '*\n', { flag: 'wx' }).catch(() => undefined);
-  return dir;
-}
 
 export class DiskFiles implements WorkspaceFiles {
   constructor(readonly root: string) {}
