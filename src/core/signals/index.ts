@@ -1,16 +1,16 @@
 /**
- * The signals stage (Signal → Failure): which runner a command uses, how to ask it for a
- * machine-readable report, and how to turn whatever it printed into per-test outcomes and
- * Failures. Output is untrusted text — a half-written log, another tool's noise — so nothing here
+ * The signals stage (Signal → Failure): which runner a command uses (by the runner registry in
+ * src/core/runners), and how to turn whatever it printed into per-test outcomes and Failures. Output is untrusted text — a half-written log, another tool's noise — so nothing here
  * throws on it.
  */
 import { stripAnsi } from './ansi';
 import { emptyResult, findJson, isRecord, type ParseResult } from './failure';
-import { parseJest, parseJestJson } from './jest';
-import { parseMocha, parseMochaJson } from './mocha';
+import { parseJest } from './jest';
+import { parseMocha } from './mocha';
 import { parseNodeTest } from './nodeTest';
 import { parseTsc } from './tsc';
-import { parseVitest, parseVitestJson } from './vitest';
+import { parseVitest } from './vitest';
+import { runnerIn as registryRunnerIn, runnerNamed } from '../runners';
 
 export type { ParseResult } from './failure';
 
@@ -70,14 +70,7 @@ function scriptCalled(words: readonly string[], scripts: Record<string, string>)
 }
 
 function runnerIn(words: readonly string[]): TestRunnerName {
-  // `node_modules/mocha/bin/mocha.js` and `node_modules\.bin\jest.cmd` name their runner too.
-  const bins = words.map((word) => (word.split(/[\\/]/).pop() ?? word).replace(/\.(?:[cm]?js|cmd)$/, ''));
-  if (bins.includes('vitest')) return 'vitest';
-  if (bins.includes('jest') || bins.join(' ').includes('react-scripts test')) return 'jest';
-  if (bins.includes('mocha') || bins.includes('_mocha')) return 'mocha';
-  const nodeAt = bins.findIndex((bin) => bin === 'node' || bin === 'tsx');
-  if (nodeAt >= 0 && words.slice(nodeAt + 1).includes('--test')) return 'node';
-  return 'unknown';
+  return registryRunnerIn(words)?.name ?? 'unknown';
 }
 
 /**
@@ -138,42 +131,11 @@ export function parseTestOutput(output: string, options: { runner?: OutputKind; 
   return emptyResult();
 }
 
-/**
- * Arguments that make a runner also write machine-readable results to `outFile`, for runs
- * Self-Heal controls (append them to the runner's own command; through `npm test` they go after
- * `--`). node:test gets none: Node 20 and 22 print TAP whenever stdout is not a terminal, and
- * Self-Heal always pipes it (Node 23 made spec the default everywhere, nodejs/node#54548; the
- * spec reporter is parsed too). Appending `--test-reporter=tap` is no option: after the test
- * files, node 20 takes it for one more file pattern and fails.
- */
-export function reporterArgs(runner: TestRunnerName, outFile: string): string[] {
-  switch (runner) {
-    case 'jest':
-      return ['--json', `--outputFile=${outFile}`];
-    case 'vitest':
-      // --run: never stay in watch mode, which vitest enters by default in a terminal.
-      return ['--run', '--reporter=json', `--outputFile=${outFile}`];
-    case 'mocha':
-      // The json reporter's `output` option (mochajs/mocha#4131); mocha.test.ts runs it on mocha 11.
-      return ['--reporter', 'json', '--reporter-option', `output=${outFile}`];
-    default:
-      return [];
-  }
-}
-
-/** Results from the file `reporterArgs` asked for (for node, the piped TAP output itself). */
+/** Results from the report file our reporter wrote (src/reporters; for node, the piped TAP output itself). */
 export function parseReportFile(runner: TestRunnerName, text: string, root: string): ParseResult {
   try {
-    switch (runner) {
-      case 'jest':
-        return parseJestJson(findJson(text), root);
-      case 'vitest':
-        return parseVitestJson(findJson(text), root);
-      case 'mocha':
-        return parseMochaJson(findJson(text), root);
-      default:
-        return parseTestOutput(text, { runner, root });
-    }
+    const descriptor = runnerNamed(runner);
+    return descriptor ? descriptor.parseReport(text, root) : parseTestOutput(text, { root });
   } catch {
     return emptyResult();
   }

@@ -7,7 +7,11 @@ import { spawn } from 'node:child_process';
 export interface ProcessResult {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
+  /** Both streams interleaved as they arrived: for explanations, never for test ids. */
   output: string;
+  /** Each stream on its own, so a warning on stderr never lands inside a result line on stdout. */
+  stdout: string;
+  stderr: string;
   timedOut: boolean;
   cancelled: boolean;
   ms: number;
@@ -47,23 +51,17 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
       detached: true, // a new process group: kill(-pid) reaches every descendant
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let head = '';
-    let tail = '';
-    let dropped = 0;
-    const take = (chunk: Buffer): void => {
-      const text = chunk.toString('utf8');
-      if (head.length < max / 2) {
-        head += text;
-        return;
-      }
-      tail += text;
-      if (tail.length > max / 2) {
-        dropped += tail.length - max / 2;
-        tail = tail.slice(tail.length - max / 2);
-      }
-    };
-    child.stdout.on('data', take);
-    child.stderr.on('data', take);
+    const output = new CappedText(max);
+    const stdout = new CappedText(max);
+    const stderr = new CappedText(max);
+    child.stdout.on('data', (chunk: Buffer) => {
+      output.add(chunk);
+      stdout.add(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output.add(chunk);
+      stderr.add(chunk);
+    });
     let timedOut = false;
     let cancelled = false;
     const killGroup = (): void => {
@@ -84,7 +82,8 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
     request.signal?.addEventListener('abort', onAbort, { once: true });
     if (request.signal?.aborted) onAbort();
     child.on('error', (error) => {
-      head += `\n${error.message}\n`;
+      output.add(`\n${error.message}\n`);
+      stderr.add(`\n${error.message}\n`);
     });
     // Daemons forked by the tests may still hold the output pipes open: end them with the run,
     // or 'close' would wait for them until the timeout.
@@ -92,8 +91,32 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer);
       request.signal?.removeEventListener('abort', onAbort);
-      const output = dropped > 0 ? `${head}\n… ${dropped} characters of output omitted …\n${tail}` : head + tail;
-      resolve({ exitCode, signal, output, timedOut, cancelled, ms: Date.now() - started });
+      resolve({ exitCode, signal, output: output.text(), stdout: stdout.text(), stderr: stderr.text(), timedOut, cancelled, ms: Date.now() - started });
     });
   });
+}
+
+/** Text kept up to `max` characters: beyond that the middle is dropped, keeping head and tail. */
+class CappedText {
+  private head = '';
+  private tail = '';
+  private dropped = 0;
+  constructor(private readonly max: number) {}
+
+  add(chunk: Buffer | string): void {
+    const text = chunk.toString();
+    if (this.head.length < this.max / 2) {
+      this.head += text;
+      return;
+    }
+    this.tail += text;
+    if (this.tail.length > this.max / 2) {
+      this.dropped += this.tail.length - this.max / 2;
+      this.tail = this.tail.slice(this.tail.length - this.max / 2);
+    }
+  }
+
+  text(): string {
+    return this.dropped > 0 ? `${this.head}\n… ${this.dropped} characters of output omitted …\n${this.tail}` : this.head + this.tail;
+  }
 }

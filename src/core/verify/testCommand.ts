@@ -8,6 +8,8 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { SelfHealError } from '../model';
+import { runnerIn, runnerNamed } from '../runners';
+import { joinCommand, parseRunnerCommand, shellWords } from '../runners/commandLine';
 
 export type RunnerKind = 'node' | 'mocha' | 'jest' | 'vitest' | 'unknown';
 
@@ -48,12 +50,9 @@ export interface ExpandedCommand {
   env: Record<string, string>;
 }
 
+/** The runner a script starts, by the registry's descriptors (src/core/runners). */
 export function runnerOf(script: string): RunnerKind {
-  if (/(^|[\s/])node(\s+\S+)*\s+--test\b/.test(script) || /^node\s+--test/.test(script)) return 'node';
-  if (/(^|[\s/])vitest\b/.test(script)) return 'vitest';
-  if (/(^|[\s/])jest\b/.test(script)) return 'jest';
-  if (/(^|[\s/])mocha\b/.test(script)) return 'mocha';
-  return 'unknown';
+  return runnerIn(shellWords(script).map((word) => word.replace(/^(['"])(.*)\1$/, '$2')))?.name ?? 'unknown';
 }
 
 const isSimple = (script: string): boolean => !/[;&|<>`$()]/.test(script);
@@ -80,17 +79,13 @@ export async function expandCommand(cwd: string, command: string): Promise<Expan
 /** `s` as one shell word: as it is when it is plainly safe, else single-quoted. */
 export const shellQuote = (s: string): string => (/^[\w./@:+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
-/** A command that runs only `files` (workspace-relative), or the whole command when that is not possible. */
+/**
+ * A command that runs only `files` (workspace-relative), or the whole command when that is not
+ * possible. The command's own test paths are replaced, so `mocha test/` runs just the files.
+ */
 export function narrowCommand(expanded: ExpandedCommand, files: string[]): string {
-  if (!expanded.simple || files.length === 0) return expanded.command;
-  const tokens = expanded.command.trim().split(/\s+/);
-  if (expanded.runner === 'node') {
-    // `node --test [flags] [paths]`: keep the flags, replace the paths.
-    const flags = tokens.filter((t, i) => i === 0 || t.startsWith('-'));
-    return [...flags, ...files.map(shellQuote)].join(' ');
-  }
-  if (expanded.runner === 'jest' || expanded.runner === 'vitest' || expanded.runner === 'mocha') {
-    return `${expanded.command} ${files.map(shellQuote).join(' ')}`;
-  }
-  return expanded.command;
+  const runner = runnerNamed(expanded.runner);
+  if (!expanded.simple || files.length === 0 || !runner) return expanded.command;
+  const line = parseRunnerCommand(runner, expanded.command);
+  return line ? joinCommand({ ...line, paths: files.map(shellQuote) }) : expanded.command;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { stripAnsi } from '../../../src/core/signals/ansi';
-import { detectRunner, parseReportFile, parseTestOutput, reporterArgs, sniffRunner } from '../../../src/core/signals/index';
+import { detectRunner, parseReportFile, parseTestOutput, sniffRunner } from '../../../src/core/signals/index';
 import { recorded, recordedRoot } from './runnerOutputs';
 
 const ESC = '\u001b';
@@ -99,19 +99,6 @@ describe('parseTestOutput', () => {
       result.failures.map((f) => f.id),
       ['math.ts:3:TS2322', 'math.ts:4:TS2353', 'math.ts:6:TS2322'],
     );
-  });
-});
-
-describe('reporterArgs', () => {
-  it('asks each runner for a JSON report in the given file', () => {
-    assert.deepEqual(reporterArgs('jest', '/tmp/r.json'), ['--json', '--outputFile=/tmp/r.json']);
-    assert.deepEqual(reporterArgs('vitest', '/tmp/r.json'), ['--run', '--reporter=json', '--outputFile=/tmp/r.json']);
-    assert.deepEqual(reporterArgs('mocha', '/tmp/r.json'), ['--reporter', 'json', '--reporter-option', 'output=/tmp/r.json']);
-  });
-
-  it('adds nothing for node:test, whose piped output is already TAP, or an unknown runner', () => {
-    assert.deepEqual(reporterArgs('node', '/tmp/r.json'), []);
-    assert.deepEqual(reporterArgs('unknown', '/tmp/r.json'), []);
   });
 });
 

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Failure } from '../../../src/core/model';
-import { parseReportFile, reporterArgs } from '../../../src/core/signals/index';
+import { REPORT_FILE_ENV, reportersDir } from '../../../src/core/runners';
+import { parseReportFile } from '../../../src/core/signals/index';
 import { parseMocha, parseMochaJson, parseMochaSpec } from '../../../src/core/signals/mocha';
 import { MOCHA_BIN, copyProject, recorded, recordedRoot, run } from './runnerOutputs';
 
@@ -101,9 +102,9 @@ describe('mocha, live', () => {
     );
   });
 
-  it('writes and parses the json report the reporter arguments ask mocha 11 for', () => {
-    const out = path.join(dir, 'out', 'report.json');
-    run(dir, [MOCHA_BIN, 'math.test.js', 'nested.test.js', ...reporterArgs('mocha', out)]);
+  it("writes and parses the report of Self-Heal's own mocha reporter on mocha 11", () => {
+    const out = path.join(dir, 'report.json');
+    run(dir, [MOCHA_BIN, 'math.test.js', 'nested.test.js', '--reporter', path.join(reportersDir(), 'mocha.cjs')], { [REPORT_FILE_ENV]: out });
     const live = parseReportFile('mocha', fs.readFileSync(out, 'utf8'), dir);
     assert.deepEqual(live.outcomes, OUTCOMES);
     assert.equal(failure(live.failures, 'math > adds').expected, '5');

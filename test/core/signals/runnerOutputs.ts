@@ -32,8 +32,8 @@ export function copyProject(project: string): string {
  * environment drops NODE_TEST_CONTEXT, which node:test sets for its own children: inherited, it
  * would make the inner `node --test` talk the runner's internal protocol instead of TAP.
  */
-export function run(cwd: string, args: string[]): string {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+export function run(cwd: string, args: string[], extraEnv: Record<string, string> = {}): string {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extraEnv };
   delete env.NODE_TEST_CONTEXT;
   delete env.FORCE_COLOR;
   const result = spawnSync(process.execPath, args, { cwd, env, encoding: 'utf8', timeout: 60_000 });
