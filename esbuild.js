@@ -36,8 +36,17 @@ function copyWasm() {
   }
 }
 
+// Self-Heal's own test reporters (src/reporters) are loaded by path into the user's runner, so they
+// ship as files beside the bundle: dist/reporters (found by src/core/runners/reportersDir.ts).
+function copyReporters() {
+  const to = path.join(dist, 'reporters');
+  fs.mkdirSync(to, { recursive: true });
+  for (const name of fs.readdirSync(path.join(__dirname, 'src', 'reporters'))) fs.copyFileSync(path.join(__dirname, 'src', 'reporters', name), path.join(to, name));
+}
+
 async function main() {
   copyWasm();
+  copyReporters();
   const entries = [
     { ...shared, entryPoints: ['src/extension/activate.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
     { ...shared, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
