@@ -72,6 +72,8 @@ export const Location = z.object({
   line: z.number().int(),
   score: z.number(),
   why: z.string(),
+  /** The enclosing function's name, when it has one (shown to users as the suspect). */
+  function: z.string().optional(),
 });
 export type Location = z.infer<typeof Location>;
 
@@ -125,10 +127,25 @@ export const GuardReport = z.object({
 });
 export type GuardReport = z.infer<typeof GuardReport>;
 
+/**
+ * How far the tests single a fix out (issue 14): `ambiguous` when other verified candidates that
+ * behave differently pass them just as well, or when the mutation guard finds its lines weakly
+ * tested. Optional, so ledger lines written before it existed still parse.
+ */
+export const Confidence = z.object({
+  level: z.enum(['verified', 'ambiguous']),
+  /** Other verified candidates the tests cannot tell apart from this one. */
+  alternatives: z.number().int().min(0),
+  /** Why, in plain words; empty for a fix that stands out. */
+  reasons: z.array(z.string()),
+});
+export type Confidence = z.infer<typeof Confidence>;
+
 export const Evidence = z.object({
   targeted: z.object({ passed: z.number(), total: z.number() }),
   suite: z.object({ passed: z.number(), total: z.number(), newlyFailing: z.array(z.string()) }),
   guards: z.array(GuardReport).optional(),
+  confidence: Confidence.optional(),
 });
 export type Evidence = z.infer<typeof Evidence>;
 

@@ -2,7 +2,9 @@
  * Fault localization, first version (paper §4.2): rank the functions most likely to hold the bug.
  * 1. Stack frames inside the project, outside tests and node_modules: the function that threw,
  *    then its callers.
- * 2. Functions that the failing tests call, found through the test file's imports.
+ * 2. Functions that the failing tests call, found through the test file's imports, resolved the
+ *    way Node and TypeScript resolve them (moduleGraph.ts: package roots, `main`/`exports`, tsconfig
+ *    paths, workspace packages), and then the modules those import, ranked lower with each step.
  * Never parses the whole repository — only the files the stack and the test imports lead to.
  */
 import * as fs from 'node:fs/promises';
@@ -10,6 +12,8 @@ import * as path from 'node:path';
 import type { Failure, Location } from '../model';
 import { walk, withTree, type Node } from './treeSitter';
 import { FUNCTION_TYPES } from '../healing/mutation/scope';
+import { createResolver, reachableModules } from './moduleGraph';
+import { throughWorkspaceLink, type Workspace } from './workspacePackages';
 
 export function isTestFile(rel: string): boolean {
   return /(^|\/)(__tests__|test|tests|spec)\//.test(rel) || /\.(test|spec)\.[cm]?[jt]sx?$/.test(rel);
@@ -84,12 +88,17 @@ function callees(text: string): Set<string> {
   return new Set([...text.matchAll(/([A-Za-z_$][\w$]*)\s*\(/g)].map((m) => m[1]));
 }
 
-/** Names the test binds to a whole local module: `const m = require('./m')`, `import * as m from './m'`, `import m from './m'`. */
+/** Names the test binds to a whole module: `const m = require('./m')`, `import * as m from '@scope/m'`, `import m from '..'`. */
 function moduleBindings(text: string): Map<string, string> {
   const bindings = new Map<string, string>();
-  const re = /(?:(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*require\(\s*|import\s+(?:\*\s+as\s+)?([A-Za-z_$][\w$]*)\s+from\s+)(['"])(\.[^'"]+)\3/g;
+  const re = /(?:(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*require\(\s*|import\s+(?:\*\s+as\s+)?([A-Za-z_$][\w$]*)\s+from\s+)(['"])([^'"]+)\3/g;
   for (const m of text.matchAll(re)) bindings.set(m[1] ?? m[2], m[4]);
   return bindings;
+}
+
+/** The function a module exports as itself (`module.exports = createApp`, `export default function f`): a test calls it by its binding's name. */
+function defaultExportName(text: string): string | undefined {
+  return /(?:^|\n)\s*module\.exports\s*=\s*(?:(?:async\s+)?function\s*\*?\s*)?([A-Za-z_$][\w$]*)|(?:^|\n)\s*export\s+default\s+(?:(?:async\s+)?function\s*\*?\s*)?([A-Za-z_$][\w$]*)/.exec(text)?.slice(1).find(Boolean);
 }
 
 /**
@@ -108,6 +117,14 @@ function assertionCalls(text: string, bindings: Map<string, string>): { anywhere
   return { anywhere, inModule };
 }
 
+/** Transitive modules rank below the test's own imports: the further away, the weaker the prior. */
+function transitiveScore(depth: number, mentioned: boolean): number {
+  return (mentioned ? 0.5 : 0.2) * 0.8 ** (depth - 2);
+}
+
+/** Every identifier-like word in the test file (calls, properties like `req.protocol`, words in test titles). */
+const wordsOf = (text: string): Set<string> => new Set(text.match(/[A-Za-z_$][\w$]*/g) ?? []);
+
 export async function localize(root: string, failures: Failure[], readText: (rel: string) => Promise<string | undefined>): Promise<Location[]> {
   const found = new Map<string, Location>();
   const add = (loc: Location): void => {
@@ -123,43 +140,63 @@ export async function localize(root: string, failures: Failure[], readText: (rel
     }
     return cache.get(rel);
   };
+  const resolver = await createResolver(root);
+  // A frame through a package manager's link (node_modules/@acme/text/…) is the workspace package's own file.
+  const projectPath = (file: string): string => (file.includes('node_modules') && !path.isAbsolute(file) ? toProjectRel(root, resolver.workspace, file) : file);
 
   for (const failure of failures) {
     // 1. Project frames outside tests: the throwing function first, then its callers.
-    const frames = failure.stack.filter((f) => !path.isAbsolute(f.file) && !f.file.includes('node_modules') && !isTestFile(f.file));
+    const frames = failure.stack.map((f) => ({ ...f, file: projectPath(f.file) })).filter((f) => !path.isAbsolute(f.file) && !f.file.startsWith('..') && !f.file.includes('node_modules') && !isTestFile(f.file));
     for (const [depth, frame] of frames.entries()) {
       const file = await load(frame.file);
       if (!file) continue;
       const span = innermostAt(file.spans, frame.line - 1);
       const score = 1 / (1 + depth * 0.5);
-      if (span) add({ file: frame.file, start: span.start, end: span.end, line: frame.line - 1, score, why: `stack frame ${depth + 1} (${frame.file}:${frame.line})` });
+      if (span) add({ file: frame.file, start: span.start, end: span.end, line: frame.line - 1, score, why: `stack frame ${depth + 1} (${frame.file}:${frame.line})`, function: span.name });
       else add({ file: frame.file, start: 0, end: file.text.length, line: frame.line - 1, score: score * 0.8, why: `stack frame ${depth + 1} at module level` });
     }
-    // 2. Functions the failing test calls, through the test file's imports.
+    // 2. Functions the failing test calls, through the test file's imports and theirs.
     const testFile = failure.file ?? failure.stack.find((f) => isTestFile(f.file))?.file;
-    if (!testFile || path.isAbsolute(testFile)) continue;
+    if (!testFile || path.isAbsolute(testFile) || testFile.startsWith('..')) continue;
     const test = await load(testFile);
     if (!test) continue;
     const called = callees(test.text);
+    const mentioned = wordsOf(`${test.text}\n${failure.name}`);
     // The failing assertion's own line (the test file's stack frame) names the function that
     // returned the wrong value: in a test that checks many functions, that one comes first.
     const lines = test.text.split('\n');
     const assertionLines = [...new Set(failure.stack.filter((f) => f.file === testFile).map((f) => f.line - 1))];
-    const onAssertion = assertionCalls(assertionLines.map((n) => lines[n] ?? '').join('\n'), moduleBindings(test.text));
-    for (const specifier of importSpecifiers(test.text)) {
-      const abs = await resolveImport(path.join(root, testFile), specifier);
-      if (!abs) continue;
-      const rel = path.relative(root, abs).split(path.sep).join('/');
-      const source = await load(rel);
-      if (!source) continue;
+    const bindings = moduleBindings(test.text);
+    const onAssertion = assertionCalls(assertionLines.map((n) => lines[n] ?? '').join('\n'), bindings);
+    // Specifiers whose binding the test calls as a function (`const web = require('..'); web()`).
+    const calledModules = new Set([...bindings].filter(([name]) => called.has(name)).map(([, specifier]) => specifier));
+    for (const module of await reachableModules(resolver, root, testFile, async (rel) => (await load(rel))?.text)) {
+      const { rel, depth, specifier } = module;
+      const source = (await load(rel))!;
       const outermost = source.spans.filter((s) => !source.spans.some((o) => o !== s && o.start <= s.start && s.end <= o.end));
+      const calledAsModule = specifier !== undefined && calledModules.has(specifier) ? defaultExportName(source.text) : undefined;
       for (const span of outermost) {
-        const isCalled = span.name !== undefined && called.has(span.name);
-        if (span.name !== undefined && (onAssertion.anywhere.has(span.name) || onAssertion.inModule.get(specifier)?.has(span.name))) add({ file: rel, start: span.start, end: span.end, line: span.line, score: ASSERTION_LINE_SCORE, why: `called on the failing assertion line (${span.name})` });
-        else add({ file: rel, start: span.start, end: span.end, line: span.line, score: isCalled ? 0.6 : 0.25, why: isCalled ? `called by the failing test (${span.name})` : `in a module the test imports (${rel})` });
+        const at = { file: rel, start: span.start, end: span.end, line: span.line, function: span.name };
+        const named = span.name !== undefined;
+        const onLine = named && (onAssertion.anywhere.has(span.name!) || (specifier !== undefined && onAssertion.inModule.get(specifier)?.has(span.name!)));
+        if (onLine) add({ ...at, score: depth === 1 ? ASSERTION_LINE_SCORE : transitiveScore(depth, true) + 0.05, why: `called on the failing assertion line (${span.name})` });
+        else if (depth === 1) {
+          const isCalled = named && (called.has(span.name!) || span.name === calledAsModule);
+          add({ ...at, score: isCalled ? 0.6 : 0.25, why: isCalled ? `called by the failing test (${span.name})` : `in a module the test imports (${rel})` });
+        } else {
+          const isMentioned = named && mentioned.has(span.name!);
+          add({ ...at, score: transitiveScore(depth, isMentioned), why: `${isMentioned ? `named by the failing test (${span.name}), ` : ''}in ${rel}, which the test reaches through ${depth - 1} other module(s)` });
+        }
       }
-      if (outermost.length === 0) add({ file: rel, start: 0, end: source.text.length, line: 0, score: 0.3, why: `module imported by the failing test` });
+      if (outermost.length === 0 && depth === 1 && !module.reexportOnly) add({ file: rel, start: 0, end: source.text.length, line: 0, score: 0.3, why: `module imported by the failing test` });
     }
   }
   return [...found.values()].sort((a, b) => b.score - a.score);
+}
+
+/** `node_modules/<workspace package>/rest` as the package's own file, relative to `root`. */
+function toProjectRel(root: string, workspace: Workspace, file: string): string {
+  const viaRoot = path.relative(workspace.root, path.join(root, file)).split(path.sep).join('/');
+  const mapped = throughWorkspaceLink(workspace, viaRoot);
+  return mapped === viaRoot ? file : path.relative(root, path.join(workspace.root, mapped)).split(path.sep).join('/');
 }

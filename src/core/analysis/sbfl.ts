@@ -20,6 +20,7 @@ import type { Log, TestRunner } from '../ports';
 import { statusMap } from '../verify/compare';
 import { expandCommand, narrowCommand, shellQuote, type ExpandedCommand } from '../verify/testCommand';
 import { ASSERTION_LINE_SCORE, functionsIn, isTestFile } from './localize';
+import { findWorkspace, throughWorkspaceLink } from './workspacePackages';
 
 export interface SpectrumRequest {
   /** The sandbox: tests run here. */
@@ -115,6 +116,12 @@ const projectFile = (rel: string): boolean => !rel.startsWith('..') && !path.isA
 
 async function readCoverage(dir: string, root: string, runner: string, readText: SpectrumRequest['readText']): Promise<Lines> {
   const lines: Lines = new Map();
+  // Files of other workspace packages count too, also when a runner names them by their node_modules link.
+  const workspace = await findWorkspace(root);
+  const relative = (abs: string): string => {
+    const mapped = throughWorkspaceLink(workspace, path.relative(workspace.root, abs).split(path.sep).join('/'));
+    return path.relative(root, path.join(workspace.root, mapped)).split(path.sep).join('/');
+  };
   const add = (rel: string, set: Set<number>): void => {
     const prior = lines.get(rel) ?? new Set<number>();
     for (const l of set) prior.add(l);
@@ -125,7 +132,7 @@ async function readCoverage(dir: string, root: string, runner: string, readText:
     const data = JSON.parse(await fs.readFile(path.join(dir, name), 'utf8')) as Record<string, unknown>;
     if (runner === 'jest') {
       for (const [abs, file] of Object.entries(data as Record<string, { statementMap: Record<string, { start: { line: number } }>; s: Record<string, number> }>)) {
-        const rel = path.relative(root, abs).split(path.sep).join('/');
+        const rel = relative(abs);
         if (!projectFile(rel) || !file.statementMap) continue;
         add(rel, new Set(Object.entries(file.s).filter(([, n]) => n > 0).map(([k]) => file.statementMap[k].start.line - 1)));
       }
@@ -133,7 +140,7 @@ async function readCoverage(dir: string, root: string, runner: string, readText:
     }
     for (const script of (data.result as Array<{ url: string; functions: Array<{ ranges: Array<{ startOffset: number; endOffset: number; count: number }> }> }>) ?? []) {
       if (!script.url.startsWith('file://')) continue;
-      const rel = path.relative(root, decodeURIComponent(new URL(script.url).pathname)).split(path.sep).join('/');
+      const rel = relative(decodeURIComponent(new URL(script.url).pathname));
       if (!projectFile(rel)) continue;
       const text = await readText(rel);
       if (text !== undefined && text.length < 1_000_000) add(rel, v8Lines(text, script.functions.flatMap((f) => f.ranges)));
@@ -248,14 +255,15 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
   const focus = request.base.filter((b) => b.score >= FOCUS_SCORE);
   const inFocus = (file: string, line: number, text: string): boolean => focus.some((b) => b.file === file && lineOf(text, b.start) <= line && line <= lineOf(text, b.end));
   const lineLocations: Location[] = [];
-  const headers = new Map<string, Set<number>>();
+  const spans = new Map<string, Awaited<ReturnType<typeof functionsIn>>>();
   for (const l of suspicious) {
     const text = await request.readText(l.file);
     if (text === undefined) continue;
     // A function's first line "runs" whenever the function is called: that is the imported-function
     // prior's business, and as a line it would stand for the whole function.
-    if (!headers.has(l.file)) headers.set(l.file, new Set((await functionsIn(l.file, text)).filter((f) => f.endLine > f.line).map((f) => f.line)));
-    if (headers.get(l.file)!.has(l.line)) continue;
+    if (!spans.has(l.file)) spans.set(l.file, await functionsIn(l.file, text));
+    const around = spans.get(l.file)!.filter((f) => f.line <= l.line && l.line <= f.endLine);
+    if (around.some((f) => f.line === l.line && f.endLine > f.line)) continue;
     const onStack = frames.has(`${l.file}:${l.line}`);
     // Inside the function the failing assertion calls (or a throwing frame's function): as good a tie-break as the stack.
     const focused = !onStack && inFocus(l.file, l.line, text);
@@ -263,7 +271,7 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
     // Above the imported-function prior (0.6), up to a stack frame's 1.0: Ochiai leads, the stack and recency break ties.
     const score = 0.6 + 0.4 * (0.7 * (l.score / best) + 0.2 * (onStack || focused ? 1 : 0) + 0.1 * (isRecent ? 1 : 0));
     const why = `Ochiai ${l.score.toFixed(2)}: run by ${l.ef}/${totalFailed} failing and ${l.ep}/${totalPassed} passing tests${onStack ? '; on the stack' : focused ? '; in the function the failing test checks' : ''}${isRecent ? '; changed in the last 10 commits' : ''}`;
-    lineLocations.push({ file: l.file, ...lineSpan(text, l.line), line: l.line, score, why });
+    lineLocations.push({ file: l.file, ...lineSpan(text, l.line), line: l.line, score, why, function: around.sort((a, b) => b.start - a.start).find((f) => f.name)?.name });
   }
   lineLocations.sort((a, b) => b.score - a.score);
 

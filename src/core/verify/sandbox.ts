@@ -18,6 +18,7 @@ import ignore from 'ignore';
 import { SelfHealError } from '../model';
 import type { Log } from '../ports';
 import { isAlive } from './processAlive';
+import { isWorkspaceRoot, linkWorkspaceModules } from './workspaceLinks';
 
 const exec = promisify(execFile);
 export const SANDBOX_PREFIX = 'self-heal-sbx-';
@@ -140,6 +141,8 @@ function sandboxDirName(): string {
 }
 
 async function linkDependencies(workspace: string, sandboxCwd: string): Promise<void> {
+  // A monorepo's links to its own packages must lead into the sandbox, not back to the user's files.
+  if (await isWorkspaceRoot(workspace)) return linkWorkspaceModules(workspace, sandboxCwd);
   const modules = path.join(workspace, 'node_modules');
   if (await fs.stat(modules).then((s) => s.isDirectory(), () => false)) {
     await fs.rm(path.join(sandboxCwd, 'node_modules'), { recursive: true, force: true });

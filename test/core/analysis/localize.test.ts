@@ -60,4 +60,46 @@ test('sums', () => {
     const locations = await localize(dir, [failure([])], read);
     assert.deepEqual(locations.map((l) => l.score), [0.6, 0.6, 0.25]);
   });
+
+  it("finds a function the test reaches only through require('../'), main and another module, and ranks it below the direct ones", async () => {
+    // express's shape: the test requires the package root; the bug is two modules away.
+    const dir = makeProject({
+      'package.json': '{"name":"web","main":"lib/web.js"}',
+      'lib/web.js': "const request = require('./request');\nfunction createApp() { return { request }; }\nmodule.exports = createApp;\n",
+      'lib/request.js': "function protocol(req) { return req.secure ? 'https' : 'http'; }\nfunction hostname(req) { return req.host; }\nmodule.exports = { protocol, hostname };\n",
+      'test/protocol.test.js': "const assert = require('node:assert');\nconst test = require('node:test');\nconst web = require('../');\n\ntest('req.protocol', () => {\n  const app = web();\n  assert.equal(app.request.protocol({ secure: true }), 'https');\n});\n",
+    });
+    const read = async (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
+    const failure: Failure = { id: 'test/protocol.test.js > req.protocol', name: 'req.protocol', file: 'test/protocol.test.js', message: "'http' !== 'https'", stack: [], source: 'test-run', runner: 'node' };
+    const locations = await localize(dir, [failure], read);
+    assert.deepEqual(locations.map((l) => `${l.file} ${l.function} ${l.score}`), ['lib/web.js createApp 0.6', 'lib/request.js protocol 0.5', 'lib/request.js hostname 0.2']);
+    assert.match(locations[1].why, /named by the failing test \(protocol\), in lib\/request\.js, which the test reaches through 1 other module/);
+  });
+
+  it('follows a monorepo test into the workspace package it imports by name', async () => {
+    const dir = makeProject({
+      'package.json': '{"private":true,"workspaces":["packages/*"]}',
+      'packages/text/package.json': '{"name":"@acme/text","main":"src/index.js"}',
+      'packages/text/src/index.js': "exports.title = function title(s) { return s.toLowerCase(); };\n",
+      'packages/report/package.json': '{"name":"@acme/report","dependencies":{"@acme/text":"*"}}',
+      'packages/report/src/report.js': "const { title } = require('@acme/text');\nexports.heading = function heading(s) { return '# ' + title(s); };\n",
+      'packages/report/test/report.test.js': "const assert = require('node:assert');\nconst test = require('node:test');\nconst { heading } = require('../src/report');\n\ntest('heading', () => {\n  assert.equal(heading('hello'), '# Hello');\n});\n",
+    });
+    const read = async (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
+    const failure: Failure = { id: 'packages/report/test/report.test.js > heading', name: 'heading', file: 'packages/report/test/report.test.js', message: "'# hello' !== '# Hello'", stack: [{ file: 'packages/report/test/report.test.js', line: 6 }], source: 'test-run', runner: 'node' };
+    const locations = await localize(dir, [failure], read);
+    assert.deepEqual(locations.map((l) => `${l.file} ${l.function}`), ['packages/report/src/report.js heading', 'packages/text/src/index.js title']);
+  });
+
+  it('counts a stack frame through a node_modules link to a workspace package as that package\'s file', async () => {
+    const dir = makeProject({
+      'package.json': '{"private":true,"workspaces":["packages/*"]}',
+      'packages/text/package.json': '{"name":"@acme/text"}',
+      'packages/text/index.js': "exports.title = function title(s) { return s.trim(); };\n",
+    });
+    const read = async (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
+    const failure: Failure = { id: 'x', name: 'x', message: 'TypeError', stack: [{ file: 'node_modules/@acme/text/index.js', line: 1 }], source: 'test-run', runner: 'node' };
+    const locations = await localize(dir, [failure], read);
+    assert.deepEqual(locations.map((l) => `${l.file} ${l.function} ${l.score}`), ['packages/text/index.js title 1']);
+  });
 });

@@ -1,0 +1,46 @@
+/**
+ * node_modules for a monorepo's sandbox. A plain symlink to the workspace's node_modules would
+ * send `require('@acme/text')` through the package manager's link (`node_modules/@acme/text →
+ * ../../packages/text`) back into the USER's packages/text: the tests would run the user's code,
+ * never the candidate written into the sandbox, and no cross-package fix could ever be verified.
+ * So a workspace root gets a real node_modules folder whose entries link to the workspace's, except
+ * links to the workspace's own packages, which lead to the sandbox's copy of the package instead.
+ * Packages' own node_modules (pnpm keeps the links there) are treated the same way.
+ */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { findWorkspace } from '../analysis/workspacePackages';
+
+/** True when `workspace` is the root of a monorepo (npm/yarn `workspaces`, pnpm-workspace.yaml). */
+export async function isWorkspaceRoot(workspace: string): Promise<boolean> {
+  const found = await findWorkspace(workspace);
+  return found.root === path.resolve(workspace) && found.packages.some((p) => p.dir !== '');
+}
+
+/** Mirror `workspace`'s node_modules folders into `sandboxCwd`, with links to workspace packages re-pointed into the sandbox. */
+export async function linkWorkspaceModules(workspace: string, sandboxCwd: string): Promise<void> {
+  const found = await findWorkspace(workspace);
+  const realWorkspace = await fs.realpath(workspace);
+  for (const dir of ['', ...found.packages.map((p) => p.dir).filter(Boolean)]) {
+    const modules = path.join(workspace, dir, 'node_modules');
+    if (!(await fs.stat(modules).then((s) => s.isDirectory(), () => false))) continue;
+    await fs.rm(path.join(sandboxCwd, dir, 'node_modules'), { recursive: true, force: true });
+    await mirror(modules, path.join(sandboxCwd, dir, 'node_modules'), realWorkspace, sandboxCwd, 0);
+  }
+}
+
+async function mirror(from: string, to: string, realWorkspace: string, sandboxCwd: string, depth: number): Promise<void> {
+  await fs.mkdir(to, { recursive: true });
+  for (const entry of await fs.readdir(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    // A scope folder (@acme) holds one link per package: look inside it.
+    if (entry.name.startsWith('@') && entry.isDirectory() && depth === 0) {
+      await mirror(source, target, realWorkspace, sandboxCwd, depth + 1);
+      continue;
+    }
+    const real = entry.isSymbolicLink() ? await fs.realpath(source).catch(() => undefined) : undefined;
+    const inside = real !== undefined && real.startsWith(realWorkspace + path.sep) && !path.relative(realWorkspace, real).split(path.sep).includes('node_modules');
+    await fs.symlink(inside ? path.join(sandboxCwd, path.relative(realWorkspace, real)) : source, target, 'dir');
+  }
+}

@@ -1,0 +1,52 @@
+/** A monorepo's sandbox: links to workspace packages lead into the sandbox, everything else to the workspace's node_modules. */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { createSandbox } from '../../../src/core/verify/sandbox';
+import { isWorkspaceRoot } from '../../../src/core/verify/workspaceLinks';
+import { git, makeProject } from '../../helpers/repo';
+
+function monorepo(): string {
+  const dir = makeProject(
+    {
+      'package.json': '{"private":true,"workspaces":["packages/*"]}',
+      '.gitignore': 'node_modules\n',
+      'packages/text/package.json': '{"name":"@acme/text"}',
+      'packages/text/index.js': 'module.exports = 1;\n',
+      'packages/app/package.json': '{"name":"app"}',
+      'packages/app/index.js': "module.exports = require('@acme/text');\n",
+      'node_modules/left-pad/index.js': 'module.exports = 2;\n',
+      'packages/app/node_modules/only-app/index.js': 'module.exports = 3;\n',
+    },
+    { commit: false },
+  );
+  fs.mkdirSync(path.join(dir, 'node_modules/@acme'));
+  fs.symlinkSync('../../packages/text', path.join(dir, 'node_modules/@acme/text'), 'dir');
+  git(dir, 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'initial');
+  return dir;
+}
+
+describe('workspace links in the sandbox', () => {
+  it("points a workspace package's link at the sandbox's copy, and other dependencies at the workspace's", async () => {
+    const dir = monorepo();
+    assert.equal(await isWorkspaceRoot(dir), true);
+    const sandbox = await createSandbox({ root: dir });
+    try {
+      assert.equal(fs.realpathSync(path.join(sandbox.cwd, 'node_modules/@acme/text')), fs.realpathSync(path.join(sandbox.cwd, 'packages/text')));
+      assert.equal(fs.realpathSync(path.join(sandbox.cwd, 'node_modules/left-pad')), path.join(dir, 'node_modules/left-pad'));
+      assert.equal(fs.realpathSync(path.join(sandbox.cwd, 'packages/app/node_modules/only-app')), path.join(dir, 'packages/app/node_modules/only-app'), "a package's own node_modules is there too");
+      await sandbox.write('packages/text/index.js', 'module.exports = 42;\n');
+      assert.equal(fs.readFileSync(path.join(sandbox.cwd, 'node_modules/@acme/text/index.js'), 'utf8'), 'module.exports = 42;\n', 'a candidate in the package is what its importers load');
+      assert.equal(fs.readFileSync(path.join(dir, 'packages/text/index.js'), 'utf8'), 'module.exports = 1;\n', "the user's file is untouched");
+    } finally {
+      await sandbox.dispose();
+    }
+  });
+
+  it('is not used for a project without workspaces', async () => {
+    assert.equal(await isWorkspaceRoot(makeProject({ 'package.json': '{"name":"one"}' }, { commit: false })), false);
+  });
+});
