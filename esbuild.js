@@ -1,7 +1,10 @@
 // Two bundles (STYLE §6): dist/extension.js for VS Code ('vscode' stays external) and
 // dist/cli.js for the terminal and CI. The tree-sitter runtime and grammars are copied next to
-// them and located relative to the bundle at run time.
+// them and located relative to the bundle at run time, and so is the mutation guard's instrumenter
+// (dist/instrumenter.mjs, scripts/instrumenterBundle.js). `--production` (vscode:prepublish,
+// prepack) minifies and writes no source maps; it deletes stale ones so no package can carry them.
 const esbuild = require('esbuild');
+const { instrumenterEntry } = require('./scripts/instrumenterBundle');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -44,14 +47,20 @@ function copyReporters() {
   for (const name of fs.readdirSync(path.join(__dirname, 'src', 'reporters'))) fs.copyFileSync(path.join(__dirname, 'src', 'reporters', name), path.join(to, name));
 }
 
+function removeSourceMaps() {
+  for (const name of fs.readdirSync(dist)) if (name.endsWith('.map')) fs.rmSync(path.join(dist, name));
+}
+
 async function main() {
   copyWasm();
   copyReporters();
+  if (production) removeSourceMaps();
   const entries = [
     { ...shared, entryPoints: ['src/extension/activate.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
     { ...shared, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
     // The screen worker is forked by the verifier for fast candidate screening; it must be a file of its own.
     { ...shared, entryPoints: ['src/core/verify/screenWorker.ts'], outfile: 'dist/screenWorker.js' },
+    instrumenterEntry(shared),
   ].filter((entry) => fs.existsSync(entry.entryPoints[0]));
   if (watch) {
     for (const entry of entries) await (await esbuild.context(entry)).watch();

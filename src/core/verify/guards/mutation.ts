@@ -5,13 +5,16 @@
  * have passed with other code there too, and the fix is labelled "weakly tested". Mutants that
  * restore the original text are skipped: verification already showed the tests reject those.
  *
- * The instrumenter is loaded on first use, from node_modules, and not bundled: it is ESM-only,
- * Babel 8 inside it calls createRequire(import.meta.url), and its TypeScript parser resolves
- * Babel presets from its own nested node_modules at load time — none of which survives bundling
- * into dist/cli.js. Where it is not installed the guard says so and labels nothing.
+ * The instrumenter is loaded on first use, never at activation. It is ESM-only and resolves Babel
+ * presets by path at load time, so it cannot live inside the CJS bundles: esbuild.js builds it
+ * into a bundle of its own, dist/instrumenter.mjs, which the VSIX and the npm package ship next to
+ * extension.js and cli.js. Run from source (tests), it comes from node_modules. Where neither is
+ * there the guard says so and labels nothing.
  */
 import { structuredPatch } from 'diff';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { GuardReport, TestRun } from '../../model';
 import type { Log, TestRunner } from '../../ports';
 import { statusMap } from '../compare';
@@ -49,13 +52,17 @@ interface Mutant {
 
 type Instrumenter = { instrument(files: Array<{ name: string; content: string; mutate: unknown }>, options: unknown): Promise<{ mutants: Array<{ mutatorName: string; replacement: string; location: { start: { line: number; column: number }; end: { line: number; column: number } } }> }> };
 
-// A variable specifier keeps esbuild from bundling the package (see the header); Node resolves it
-// from the bundle's or the source's location at run time.
 const INSTRUMENTER = '@stryker-mutator/instrumenter';
 let loaded: Promise<Instrumenter> | undefined;
 
+/** The bundled instrumenter next to this bundle, else the package (a variable specifier keeps esbuild from inlining it). */
+function instrumenterSpecifier(): string {
+  const bundled = path.join(__dirname, 'instrumenter.mjs');
+  return fs.existsSync(bundled) ? pathToFileURL(bundled).href : INSTRUMENTER;
+}
+
 function instrumenter(): Promise<Instrumenter> {
-  loaded ??= (import(INSTRUMENTER) as Promise<{ Instrumenter: new (logger: unknown) => Instrumenter }>).then((m) => {
+  loaded ??= (import(instrumenterSpecifier()) as Promise<{ Instrumenter: new (logger: unknown) => Instrumenter }>).then((m) => {
     const quiet = (): boolean => false;
     const nothing = (): void => undefined;
     return new m.Instrumenter({ isTraceEnabled: quiet, isDebugEnabled: quiet, isInfoEnabled: quiet, isWarnEnabled: quiet, isErrorEnabled: quiet, isFatalEnabled: quiet, trace: nothing, debug: nothing, info: nothing, warn: nothing, error: nothing, fatal: nothing });
