@@ -26,6 +26,8 @@ export interface ClassifyContext {
   reruns?: Map<string, RerunResult>;
   /** Workspace-relative file → text, for the failing tests' files and the modules they import. */
   sources?: Record<string, string>;
+  /** The time the failing run read (default: now), to recognise "today" in an actual value. */
+  now?: Date;
 }
 
 type Rule = { class: FailureClass; test: RegExp; why: string; inOutput?: boolean };
@@ -108,6 +110,62 @@ export function localeDifference(f: Pick<Failure, 'expected' | 'actual'>): boole
   return (digits(f.expected) === digits(f.actual) || sortedDigits(f.expected) === sortedDigits(f.actual)) && shape(f.expected) !== shape(f.actual);
 }
 
+/** Dates and times as code prints them: `2024-03-01`, `2024-03-01T09:30:00.000Z`, `2024-03-01 09:30`. */
+const DATE_TIME = /\b\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?\b/g;
+const DAY_MS = 86_400_000;
+
+/** A printed date or time as an instant; a plain day is taken at UTC midnight. */
+const instantOf = (text: string): number => (/^\d{4}-\d\d-\d\d$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : Date.parse(text.replace(' ', 'T')));
+
+export interface PinnedClock {
+  /** The date or time the test expects, as written (`2024-03-01`), or epoch milliseconds. */
+  pinned: string;
+  /** What the code printed instead: the current date or time. */
+  current: string;
+}
+
+/**
+ * The expected value pins a date or time where the actual value holds the current one, and the
+ * two are otherwise equal: `Sales — 2024-03-01` vs `Sales — <today>`. Such a test passed on one
+ * day only; the code is right every day.
+ */
+export function pinnedClock(f: Pick<Failure, 'expected' | 'actual'>, now = new Date()): PinnedClock | undefined {
+  if (f.expected === undefined || f.actual === undefined || f.expected === f.actual) return undefined;
+  const isNow = (instant: number): boolean => Math.abs(instant - now.getTime()) <= 1.5 * DAY_MS; // "today" in any time zone
+  const e = asNumber(f.expected);
+  const a = asNumber(f.actual);
+  if (e !== undefined && a !== undefined) {
+    // Epoch milliseconds: a pinned instant more than a minute from a current one (closer is clockSkew).
+    const epoch = (n: number): boolean => Number.isInteger(n) && n > 1e12 && n < 1e13;
+    return epoch(e) && epoch(a) && isNow(a) && Math.abs(e - a) > 60_000 ? { pinned: String(e), current: String(a) } : undefined;
+  }
+  const expected = [...f.expected.matchAll(DATE_TIME)].map((m) => m[0]);
+  const actual = [...f.actual.matchAll(DATE_TIME)].map((m) => m[0]);
+  if (expected.length === 0 || expected.length !== actual.length) return undefined;
+  if (f.expected.replace(DATE_TIME, '\u0000') !== f.actual.replace(DATE_TIME, '\u0000')) return undefined;
+  const differing = expected.map((pinned, i) => ({ pinned, current: actual[i] })).filter((d) => d.pinned !== d.current);
+  const ok = differing.length > 0 && differing.every((d) => !Number.isNaN(instantOf(d.pinned)) && isNow(instantOf(d.current)));
+  return ok ? differing[0] : undefined;
+}
+
+const CLOCK_READ = /new Date\(\s*\)|Date\.now\(\s*\)/;
+const FAKE_CLOCK = /mock\.timers\.enable|useFakeTimers|setSystemTime|sinon\.useFakeTimers/;
+
+/** Why a pinned date is the test's fault, or undefined when the code may be to blame. */
+function pinnedClockCause(f: Failure, context: ClassifyContext): string | undefined {
+  const pinned = pinnedClock(f, context.now);
+  if (!pinned) return undefined;
+  const sources = Object.entries(context.sources ?? {});
+  const testText = sources.find(([file]) => file === f.file)?.[1] ?? '';
+  const clockReader = sources.find(([file, text]) => file !== f.file && CLOCK_READ.test(text));
+  // The code must read the clock itself; a test that hands it that date (or fakes the clock
+  // already) gets today back from a bug in the code, not from the clock.
+  // (The day, or the epoch's leading digits: digits and dashes, nothing to escape.)
+  const handsItOver = new RegExp(`(?:new Date|Date\\.parse)\\(\\s*['"\`]?${pinned.pinned.slice(0, 10)}`).test(testText);
+  if (!clockReader || handsItOver || FAKE_CLOCK.test(testText)) return undefined;
+  return `the expected value pins the date ${pinned.pinned}, the code printed the current one (${pinned.current}), and the code reads the clock (${CLOCK_READ.exec(clockReader[1])?.[0]} in ${clockReader[0]}): the test only passed on that day`;
+}
+
 const ORDER_MATTERS = /\bsort|\border|\brank|\bfirst\b|\blast\b|\btop\b|\bnewest|\boldest|\bsequence|\bqueue|\bstack\b/i;
 const UNORDERED_SOURCE = /\bnew Set\b|\bnew Map\b|Object\.(?:keys|values|entries)\(|readdir|Promise\.(?:race|any)|\bfor\s*\(\s*(?:const|let|var)\s+\w+\s+in\b|setTimeout\(|\.on\(['"]data/;
 const RANDOM = /Math\.random\(|randomUUID\(|randomInt\(|randomBytes\(|crypto\.getRandomValues|faker\./;
@@ -118,6 +176,8 @@ function brittleCause(f: Failure, context: ClassifyContext): string | undefined 
   if (floatNoise(f)) return `exact comparison of floating-point numbers: expected ${f.expected}, got ${f.actual} (a rounding difference)`;
   const skew = clockSkew(f);
   if (skew !== undefined) return `the expected and actual values are two readings of the clock ${skew} ms apart: the test depends on the current time`;
+  const pinned = pinnedClockCause(f, context);
+  if (pinned) return pinned;
   const rerun = context.reruns?.get(f.id);
   if (rerun && new Set(rerun.actuals).size > 1 && RANDOM.test(sources)) return `the actual value changes from run to run (${[...new Set(rerun.actuals)].slice(0, 3).join(', ')}) and the code draws random numbers`;
   if (isPermutation(f) && !ORDER_MATTERS.test(f.name) && UNORDERED_SOURCE.test(sources)) {

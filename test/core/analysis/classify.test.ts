@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { arrayElements, classificationSources, classify, clockSkew, floatNoise, isPermutation, localeDifference, type RerunResult } from '../../../src/core/analysis/classify';
+import { arrayElements, classificationSources, classify, clockSkew, floatNoise, isPermutation, localeDifference, pinnedClock, type RerunResult } from '../../../src/core/analysis/classify';
 import { Failure } from '../../../src/core/model';
 import { makeProject } from '../../helpers/repo';
 import * as fs from 'node:fs/promises';
@@ -90,6 +90,28 @@ describe('classify', () => {
     const c = classify([f], '', { reruns: reruns('x', { runs: 3, passes: 2, actuals: ['1795613186524'] }) });
     assert.equal(c.class, 'brittle-assertion');
     assert.match(c.evidence.join(' '), /passed 2 of 3 reruns/);
+  });
+
+  it('recognises an expected value that pins a date where the actual value holds today', () => {
+    const now = new Date('2026-12-06T10:00:00Z');
+    assert.deepEqual(pinnedClock({ expected: "'Sales — 2024-03-01'", actual: "'Sales — 2026-12-06'" }, now), { pinned: '2024-03-01', current: '2026-12-06' });
+    assert.deepEqual(pinnedClock({ expected: '2024-03-01T09:30:00.000Z', actual: '2026-12-06T09:59:58.120Z' }, now), { pinned: '2024-03-01T09:30:00.000Z', current: '2026-12-06T09:59:58.120Z' });
+    assert.deepEqual(pinnedClock({ expected: '1709251200000', actual: String(now.getTime()) }, now), { pinned: '1709251200000', current: String(now.getTime()) });
+    assert.equal(pinnedClock({ expected: "'Sales — 2024-03-01'", actual: "'Sales — 2024-03-02'" }, now), undefined, 'another fixed date is not the clock');
+    assert.equal(pinnedClock({ expected: "'Sales — 2024-03-01'", actual: "'Sale — 2026-12-06'" }, now), undefined, 'more than the date differs');
+  });
+
+  it('calls a test pinned to a date brittle only when the code reads the clock and the test does not hand it the date', () => {
+    const now = new Date('2026-12-06T10:00:00Z');
+    const pinned = failure({ message: 'Expected values to be strictly equal', expected: "'Sales — 2024-03-01'", actual: "'Sales — 2026-12-06'" });
+    const test = "assert.strictEqual(header('Sales'), 'Sales — 2024-03-01');";
+    const code = 'const header = (t) => `${t} — ${new Date().toISOString().slice(0, 10)}`;';
+    const c = classify([pinned], '', { now, sources: { 'test/a.test.js': test, 'src/report.js': code } });
+    assert.equal(c.class, 'brittle-assertion');
+    assert.equal(c.evidence[0], 'the expected value pins the date 2024-03-01, the code printed the current one (2026-12-06), and the code reads the clock (new Date() in src/report.js): the test only passed on that day');
+    assert.equal(classify([pinned], '', { now, sources: { 'test/a.test.js': test, 'src/report.js': 'const header = (t, day) => `${t} — ${day}`;' } }).class, 'code-bug', 'the code does not read the clock');
+    const handed = "assert.strictEqual(header('Sales', new Date('2024-03-01')), 'Sales — 2024-03-01');";
+    assert.equal(classify([pinned], '', { now, sources: { 'test/a.test.js': handed, 'src/report.js': code } }).class, 'code-bug', 'the test gives the code that date; ignoring it is a bug in the code');
   });
 
   it('floatNoise ignores values that are not numbers', () => {

@@ -4,21 +4,23 @@
  *   tightest tolerance that survives rounding, not `toBeCloseTo`'s default of two digits;
  * - an array whose order comes from an unordered source → both sides sorted (same elements, same
  *   counts, order no longer compared);
- * - a test that reads the clock twice → the clock frozen for that test (node:test `mock.timers`,
- *   jest/vitest fake timers faking `Date` only), so no assertion changes at all.
+ * - a test that reads the clock twice → the clock frozen for that test, and a test whose expected
+ *   value pins a date the code takes from the clock → the clock set to that date (fakeTime.ts),
+ *   so no assertion changes at all.
  * Random and locale-dependent results are explained, not rewritten: the right fix (a seed, an
  * explicit locale) is a decision about the code.
  */
-import { clockSkew, floatNoise, isPermutation } from '../../analysis/classify';
+import { clockSkew, floatNoise, isPermutation, pinnedClock } from '../../analysis/classify';
 import { withTree, type Node } from '../../analysis/treeSitter';
 import type { Candidate, Failure, TextEdit } from '../../model';
-import { assertionAt, atom, indentOf, testCallAt, testCallback, type Assertion } from './testAst';
+import { fakeTimeCandidate, frozenAtStart, pinnedAt } from './fakeTime';
+import { assertionAt, atom, type Assertion } from './testAst';
 
 const EXACT_MATCHERS = new Set(['toBe', 'toEqual', 'toStrictEqual']);
 const EXACT_ASSERTS = new Set(['strictEqual', 'equal', 'deepStrictEqual', 'deepEqual']);
 
 /** The tighter the change, the earlier it is tried: a tolerance or a frozen clock before a sorted comparison. */
-const COST: Record<string, number> = { 'float-tolerance': 1, 'float-close-to': 1, 'frozen-clock': 1, 'sorted-comparison': 2 };
+const COST: Record<string, number> = { 'float-tolerance': 1, 'float-close-to': 1, 'sorted-comparison': 2 };
 
 let serial = 0;
 function candidate(file: string, operator: string, summary: string, edits: Array<Omit<TextEdit, 'file'>>): Candidate {
@@ -65,43 +67,6 @@ function sortedRewrite(file: string, a: Assertion): Candidate | undefined {
   ]);
 }
 
-const JEST_NOT_DATE = ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'];
-
-/** Freeze `Date` for the one test, so its two clock readings agree; the assertions stay as they are. */
-function frozenClock(file: string, text: string, root: Node, a: Assertion, runner: Failure['runner']): Candidate | undefined {
-  const call = testCallAt(root, a.node.startPosition.row);
-  const fn = call && testCallback(call);
-  const body = fn?.childForFieldName('body');
-  if (!fn || !body || body.type !== 'statement_block') return undefined;
-  const inner = indentOf(text, body.namedChildren[0]?.startIndex ?? body.startIndex + 1) || '  ';
-  const summary = 'Freeze the clock (Date) for this test, so that the code and the test read the same time';
-  if (runner === 'node') {
-    const params = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter');
-    const first = params?.type === 'identifier' ? params : params?.namedChildren[0];
-    const edits: Array<Omit<TextEdit, 'file'>> = [];
-    let context = first?.text;
-    if (!first || !params) {
-      if (params?.type !== 'formal_parameters') return undefined;
-      context = 't';
-      edits.push({ start: params.startIndex, end: params.endIndex, newText: '(t)' });
-    }
-    edits.push({ start: body.startIndex + 1, end: body.startIndex + 1, newText: `\n${inner}${context}.mock.timers.enable({ apis: ['Date'], now: Date.now() });` });
-    return candidate(file, 'frozen-clock', summary, edits);
-  }
-  if (runner !== 'jest' && runner !== 'vitest') return undefined;
-  const statements = text.slice(body.startIndex + 1, body.endIndex - 1).replace(/^\s*\n/, '').replace(/\s+$/, '');
-  const outer = inner.slice(0, Math.max(0, inner.length - 2));
-  const indented = statements.split('\n').map((l) => (l.trim() ? `  ${l}` : l)).join('\n');
-  const [fake, real] = runner === 'jest' ? [`jest.useFakeTimers({ now: Date.now(), doNotFake: ${JSON.stringify(JEST_NOT_DATE).replace(/"/g, "'").replace(/,/g, ', ')} })`, 'jest.useRealTimers()'] : [`vi.useFakeTimers({ now: Date.now(), toFake: ['Date'] })`, 'vi.useRealTimers()'];
-  const edits: Array<Omit<TextEdit, 'file'>> = [{ start: body.startIndex, end: body.endIndex, newText: `{\n${inner}${fake};\n${inner}try {\n${indented}\n${inner}} finally {\n${inner}  ${real};\n${inner}}\n${outer}}` }];
-  const vitestImport = /import\s*\{([^}]*)\}\s*from\s*['"]vitest['"]/.exec(text);
-  if (runner === 'vitest' && vitestImport && !/\bvi\b/.test(vitestImport[1])) {
-    const at = vitestImport.index + vitestImport[0].indexOf('{') + 1;
-    edits.push({ start: at, end: at, newText: ' vi,' });
-  }
-  return candidate(file, 'frozen-clock', summary, edits);
-}
-
 export interface BrittleResult {
   candidates: Candidate[];
   /** Why no candidate was made, for the failures that got none. */
@@ -124,7 +89,9 @@ export async function brittleCandidates(failures: Failure[], readText: (rel: str
       const list: Array<Candidate | undefined> = [];
       const e = Number(f.expected);
       if (floatNoise(f)) list.push(floatRewrite(frame.file, a, e));
-      if (clockSkew(f) !== undefined) list.push(frozenClock(frame.file, text, tree.rootNode, a, f.runner));
+      if (clockSkew(f) !== undefined) list.push(fakeTimeCandidate(frame.file, text, tree.rootNode, a, f.runner, frozenAtStart));
+      const pinned = pinnedClock(f);
+      if (pinned) list.push(fakeTimeCandidate(frame.file, text, tree.rootNode, a, f.runner, pinnedAt(pinned.pinned)));
       if (isPermutation(f)) list.push(sortedRewrite(frame.file, a));
       return list.filter((c): c is Candidate => !!c);
     });

@@ -2,6 +2,8 @@
  * Test helper: diagnose a project's failures and run the test-healing engine on them for real —
  * sandbox, baseline run, reruns, classification, Search.verifyWithOutput — the way heal.ts wires it.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { classificationSources, classify } from '../../../../src/core/analysis/classify';
 import { isTestFile } from '../../../../src/core/analysis/localize';
 import { initTreeSitter } from '../../../../src/core/analysis/treeSitter';
@@ -11,6 +13,17 @@ import type { Diagnosis, TestRun } from '../../../../src/core/model';
 import { silentLog } from '../../../../src/core/ports';
 import { createSandbox } from '../../../../src/core/verify/sandbox';
 import { ProcessTestRunner } from '../../../../src/core/verify/testRunner';
+import { makeProject, REPO_ROOT } from '../../../helpers/repo';
+
+/** Copy test/fixtures/test-problems/<name> into a fresh git repo. */
+export function testProblemProject(name: string, options: { linkNodeModules?: boolean } = {}): string {
+  const src = path.join(REPO_ROOT, 'test', 'fixtures', 'test-problems', name);
+  const files: Record<string, string> = {};
+  for (const entry of fs.readdirSync(src, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) files[path.relative(src, path.join(entry.parentPath, entry.name))] = fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8');
+  }
+  return makeProject(files, options);
+}
 
 export interface Healed extends TestHealResult {
   diagnosis: Diagnosis;
