@@ -21,6 +21,7 @@ import { LLM_USAGE } from './llmOptions';
 import { decisionStats } from '../core/record/decisions';
 import { CI_USAGE, ciCommand } from './ci';
 import { formatStats } from './report/stats';
+import { asksForHelp, commandHelp, VERSION } from './help';
 
 const USAGE = `Usage:
   self-heal heal [DIR] [--test "<command>"] [--apply] [--accept-test-weakening] [--json] [--timeout SECONDS] [--max-candidates N] [--verbose]
@@ -36,7 +37,9 @@ ci       heals like heal, then commits each verified fix to a new branch made fr
 history  lists the heals applied in DIR (from DIR/.self-heal/ledger.jsonl); --stats: the acceptance rate.
 revert   undoes an applied heal, if the file still holds what the heal wrote.
 
-${LLM_USAGE}`;
+${LLM_USAGE}
+
+self-heal COMMAND --help explains a command and each of its options; self-heal --version prints the version.`;
 
 function workspaceRoot(dir: string | undefined): string {
   const root = path.resolve(dir ?? '.');
@@ -133,12 +136,17 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onInterrupt);
   try {
+    const help = command === undefined ? undefined : commandHelp(command);
+    if (help && asksForHelp(rest)) {
+      process.stdout.write(help + '\n');
+      return 0;
+    }
     if (command === 'heal') return await heal(rest, controller.signal);
     if (command === 'ci') return await ciCommand(rest, controller.signal);
     if (command === 'history') return await history(rest);
     if (command === 'revert') return await revert(rest);
     if (command === '--version' || command === '-V') {
-      process.stdout.write('self-heal 0.1.0\n');
+      process.stdout.write(`self-heal ${VERSION}\n`);
       return 0;
     }
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
