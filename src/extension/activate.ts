@@ -22,7 +22,7 @@ import { confirmInModal } from './confirm';
 import { loadAnsi, loadLedger, loadLlm, loadProcess, loadSignals, loadTreeSitter } from './core';
 import { FixCache } from './fixCache';
 import { Guard } from './guard';
-import { Healer, type HealerDeps } from './healer';
+import { describe, Healer, type HealerDeps } from './healer';
 import { ApiKeys } from './llm/apiKeys';
 import { planEngines } from './llm/engines';
 import { LlmSettingsReader } from './llm/settings';
@@ -110,13 +110,21 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
   // One history with the CLI (issue 15 §7): the folder's .self-heal/ledger.jsonl. The ledger this
   // extension kept under its workspace storage before is moved into it once (ledgerLocation.ts says why).
   const oldLedger = path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'ledger.jsonl');
-  let ledgerLoad: Promise<Ledger> | undefined;
-  const ledger = (): Promise<Ledger> =>
-    (ledgerLoad ??= (async () => {
-      const { WorkspaceLedger, moveOldLedger } = await loadLedger();
-      await moveOldLedger(oldLedger, files.root, log).catch((error: unknown) => log.warn(`the old heal history ${oldLedger} was not moved into the workspace this time: ${String(error)}`));
-      return new WorkspaceLedger(files.root, log);
-    })());
+  let workspaceLedger: Ledger | undefined;
+  let oldLedgerMoved = false;
+  let moving: Promise<boolean> | undefined;
+  const ledger = async (): Promise<Ledger> => {
+    const { WorkspaceLedger, moveOldLedger } = await loadLedger();
+    // One attempt at a time (an append must not fall between its read and its rename). It never
+    // waits for the workspace lock: while another run holds it, the next read tries again.
+    oldLedgerMoved ||= await (moving ??= moveOldLedger(oldLedger, files.root, log)
+      .then(
+        () => true,
+        (error: unknown) => (log.info(`the old heal history ${oldLedger} is moved into the workspace later: ${describe(error)}`), false),
+      )
+      .finally(() => (moving = undefined)));
+    return (workspaceLedger ??= new WorkspaceLedger(files.root, log));
+  };
   const records = async (): Promise<HealRecord[]> => (await ledger()).read();
   let treeSitterLoad: Promise<void> | undefined;
   const treeSitter = (): Promise<void> => (treeSitterLoad ??= loadTreeSitter().then((module) => module.initTreeSitter(path.join(context.extensionPath, 'dist'))));

@@ -56,7 +56,7 @@ export function commandTable(s: CommandServices): CommandSpec[] {
     { id: 'selfHeal.healFailingTests', title: 'Heal Failing Tests', handler: () => healFailingTests(s.healer, s.preview, s.triage, s.log) },
     { id: 'selfHeal.findFix', title: 'Find a Verified Fix', handler: (failures?: Failure[]) => findFix(s, failures) },
     // From the Testing view: a failure any test extension reported, healed like the lightbulb's "find a verified fix".
-    { id: 'selfHeal.healTestFailure', title: 'Heal This Failure', handler: (args?: TestMessageMenuArgs) => findFix(s, [failureFromTestMessage(args, s.files)]) },
+    { id: 'selfHeal.healTestFailure', title: 'Heal This Failure', handler: async (args?: TestMessageMenuArgs) => findFix(s, [failureFromTestMessage(args, s.files)]) },
     { id: 'selfHeal.reviewFixes', title: 'Review Verified Fixes', handler: () => reviewFixes(s) },
     {
       id: 'selfHeal.applyFix',

@@ -18,9 +18,6 @@ import { JsonlLedger, workspaceLedgerPath } from './ledger';
 /** What the old ledger is renamed to once its records are in the workspace's ledger. */
 export const MOVED_SUFFIX = '.moved-to-workspace';
 
-/** How long the move waits for another Self-Heal run on the folder; after that it is tried at the next start. */
-const MOVE_LOCK_WAIT_MS = 10_000;
-
 /**
  * Self-Heal's own folder in a workspace (`.self-heal`: the ledger, the CLI's temp files). It ignores
  * itself, so nothing in it shows in the user's `git status`, nor in the workspace state a fix was
@@ -53,7 +50,9 @@ export class WorkspaceLedger extends JsonlLedger {
  * The result is both sets of records by time, each id once, so a move that was interrupted before
  * the old file was renamed can run again without doubling anything. Written to a temp file and
  * renamed over the ledger under the workspace lock, so a CLI run never sees half of it.
- * Returns how many records were moved (0 when there was nothing to move).
+ * Returns how many records were moved (0 when there was nothing to move). Never waits: it throws
+ * BUSY at once while another run holds the workspace (a heal can hold it for minutes), and the
+ * caller tries again later.
  */
 export async function moveOldLedger(oldPath: string, root: string, log?: Log): Promise<number> {
   const exists = await fs.stat(oldPath).then(
@@ -61,7 +60,7 @@ export async function moveOldLedger(oldPath: string, root: string, log?: Log): P
     () => false,
   );
   if (!exists) return 0;
-  return withWorkspaceLock(root, { waitMs: MOVE_LOCK_WAIT_MS, owner: 'the VS Code extension' }, async () => {
+  return withWorkspaceLock(root, { owner: 'the VS Code extension' }, async () => {
     const old = await new JsonlLedger(oldPath, log).read();
     const target = new WorkspaceLedger(root, log);
     const current = await target.read();

@@ -5,13 +5,15 @@
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { DiskFiles } from '../../../src/cli/adapters/files';
-import type { HealRecord } from '../../../src/core/model';
+import { type HealRecord, SelfHealError } from '../../../src/core/model';
 import { applyFix, revertHeal } from '../../../src/core/record/apply';
 import { JsonlLedger, workspaceLedgerPath } from '../../../src/core/record/ledger';
 import { MOVED_SUFFIX, moveOldLedger, WorkspaceLedger } from '../../../src/core/record/ledgerLocation';
+import { workspaceLockPath } from '../../../src/core/verify/lock';
 import { git, makeProject, tempDir } from '../../helpers/repo';
 import { outcome, RANGE_BEFORE } from '../../helpers/outcome';
 
@@ -99,6 +101,24 @@ describe('moving the extension’s old ledger into the workspace', () => {
     await moveOldLedger(old, dir);
     await revertHeal(applied.id, new DiskFiles(dir), cliLedger(dir));
     assert.equal(read(dir), RANGE_BEFORE);
+  });
+
+  it('never waits for a run that holds the workspace: it refuses at once, moves nothing, and can be tried again', async () => {
+    const dir = project();
+    const old = path.join(tempDir(), 'ledger.jsonl');
+    writeLedger(old, [record('h-old', '2026-01-01T10:00:00.000Z')]);
+    // Another live process (this test's parent) holds the lock, as a CLI run would; in one process the lock is shared.
+    const lock = workspaceLockPath(dir);
+    const holder = { pid: process.ppid, host: os.hostname(), owner: 'the self-heal CLI', started: new Date().toISOString(), nonce: 'n', root: dir };
+    fs.writeFileSync(lock, JSON.stringify(holder));
+    try {
+      await assert.rejects(moveOldLedger(old, dir), (error: unknown) => error instanceof SelfHealError && error.code === 'BUSY' && /the self-heal CLI/.test(error.message));
+    } finally {
+      fs.rmSync(lock, { force: true });
+    }
+    assert.ok(fs.existsSync(old), 'the old ledger is still there');
+    assert.equal(await moveOldLedger(old, dir), 1);
+    assert.deepEqual((await cliLedger(dir).read()).map((r) => r.id), ['h-old']);
   });
 
   it('does nothing when there is no old ledger', async () => {
