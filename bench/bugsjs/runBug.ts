@@ -130,7 +130,7 @@ function ranProblem(run: HealRun): string | undefined {
   return unclean.length ? `${unclean.length} test id(s) carry stderr noise, e.g. "${unclean[0].slice(0, 80)}"` : undefined;
 }
 
-async function oracleHeal(dir: string, fix: ReferenceFix, ctx: Parameters<typeof heal>[2]): Promise<OracleGrade> {
+async function oracleHeal(dir: string, fix: ReferenceFix, ctx: Parameters<typeof heal>[2]): Promise<{ grade: OracleGrade; run: HealRun }> {
   const server = await startOracleServer((prompt) => '```json\n' + JSON.stringify(oracleReply(fix, prompt), null, 2) + '\n```');
   try {
     // One attempt: the oracle's answer does not change with feedback, so a second would only repeat it.
@@ -140,8 +140,10 @@ async function oracleHeal(dir: string, fix: ReferenceFix, ctx: Parameters<typeof
     const invalid = tried.filter((v) => v.status === 'invalid');
     const exact = !!run.healed?.fix && Object.entries(run.healed.fix.after).every(([file, text]) => fix.files.find((f) => f.file === file)?.fixed === text) && Object.keys(run.healed.fix.after).length === fix.files.length;
     const accepted = server.prompts.length > 0 && invalid.length < server.prompts.length;
-    const reason = run.grade.reason ?? (invalid.length ? invalid.map((v) => v.reason).join(' / ') : undefined);
-    return { ...run.grade, reason, requests: server.prompts.length, accepted, exact };
+    // The verdicts say why the reference fix was refused or failed verification (a flaky test, a narrowed run).
+    const verdicts = tried.filter((v) => v.status !== 'verified').map((v) => `${v.status}: ${v.reason}`);
+    const reason = run.healed ? undefined : [run.grade.reason, ...verdicts].filter(Boolean).join(' / ');
+    return { grade: { ...run.grade, reason, requests: server.prompts.length, accepted, exact }, run };
   } finally {
     await server.close();
   }
@@ -183,11 +185,15 @@ export async function runBug(project: BugsJsProject, bug: Bug, options: BugOptio
     say(`  offline heal (${reference.revealing.length} revealing test(s), suite ${(suiteMs / 1000).toFixed(1)} s)`);
     const offline = await heal(buggy.dir, { engines: ['mutation'] }, ctx);
     result.offline = offline.grade;
-    result.ranProblem = ranProblem(offline);
-    result.ran = result.ranProblem === undefined;
-    result.localization = offline.report ? await localization(offline.report.heals, fix, buggy.dir) : undefined;
     say(`  pipeline ceiling (oracle model) heal`);
-    result.oracle = await oracleHeal(buggy.dir, fix, ctx);
+    const oracle = await oracleHeal(buggy.dir, fix, ctx);
+    result.oracle = oracle.grade;
+    // Both heals start with the same baseline and diagnosis; an offline search that ran out of
+    // time has no report, so the oracle heal's is judged then.
+    const basis = offline.report ? offline : oracle.run.report ? oracle.run : offline;
+    result.ranProblem = ranProblem(basis);
+    result.ran = result.ranProblem === undefined;
+    result.localization = basis.report ? await localization(basis.report.heals, fix, buggy.dir) : undefined;
     result.status = 'ran';
     return result;
   } catch (error) {
