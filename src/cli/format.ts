@@ -1,6 +1,7 @@
 /** What the CLI prints: human text with diffs and evidence, or the documented JSON shape. */
 import type { HealOutcome, HealReport } from '../core/api';
 import type { Evidence, HealRecord } from '../core/model';
+import { suspectsOf, suspectText } from '../core/analysis/suspects';
 
 export function evidenceLine(e: Evidence): string {
   const suite = `${e.suite.passed}/${e.suite.total} suite`;
@@ -9,7 +10,9 @@ export function evidenceLine(e: Evidence): string {
 
 export function formatHeal(h: HealOutcome, applied?: string): string {
   const name = h.failures.length === 1 ? h.failures[0].name : `${h.failures.length} failing tests in ${h.failures[0].file ?? h.failures[0].name}`;
-  if (!h.fix) return `✗ ${name}\n  ${h.reason ?? 'not healed'}\n  (${h.candidatesTried} candidate(s), ${h.testRuns} test run(s), ${(h.ms / 1000).toFixed(1)} s)\n`;
+  // Where it looked, so a user can take over where Self-Heal stopped.
+  const looked = suspectsOf(h.diagnosis.locations, 3).map((s) => `\n  suspect: ${suspectText(s)}`).join('');
+  if (!h.fix) return `✗ ${name}\n  ${h.reason ?? 'not healed'}\n  (${h.candidatesTried} candidate(s), ${h.testRuns} test run(s), ${(h.ms / 1000).toFixed(1)} s)${looked}\n`;
   const status = applied ? `  ${applied}\n` : '  (not applied: rerun with --apply to write it)\n';
   const labels = h.fix.candidate.labels?.length ? `  labels: ${h.fix.candidate.labels.join(', ')}\n` : '';
   const guards = (h.fix.evidence.guards ?? []).flatMap((g) => g.findings.map((f) => `  ${g.guard} guard: ${f}\n`)).join('');
@@ -33,12 +36,13 @@ export function healJson(report: HealReport, applied: Map<string, string>): unkn
         guards: h.fix!.evidence.guards ?? [],
         evidence: h.fix!.evidence,
         diagnosis: { class: h.diagnosis.class, evidence: h.diagnosis.evidence },
+        suspects: suspectsOf(h.diagnosis.locations),
         candidatesTried: h.candidatesTried,
         testRuns: h.testRuns,
         applied: applied.get(h.id) === 'applied',
         ms: h.ms,
       })),
-    unhealed: report.heals.filter((h) => !h.fix).flatMap((h) => h.failures.map((f) => ({ test: f.id, reason: h.reason ?? 'not healed', class: h.diagnosis.class }))),
+    unhealed: report.heals.filter((h) => !h.fix).flatMap((h) => h.failures.map((f) => ({ test: f.id, reason: h.reason ?? 'not healed', class: h.diagnosis.class, suspects: suspectsOf(h.diagnosis.locations) }))),
     sandboxMs: report.sandboxMs,
     ms: report.ms,
   };

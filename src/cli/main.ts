@@ -71,7 +71,8 @@ async function heal(argv: string[], signal: AbortSignal): Promise<number> {
     files,
     signal,
     log,
-    progress: stderrProgress(!values.json && process.stderr.isTTY !== false),
+    // Progress goes to stderr with --json too: stdout stays pure JSON, and a long run does not look dead.
+    progress: stderrProgress(true),
   });
   const applied = new Map<string, string>();
   if (values.apply) {
