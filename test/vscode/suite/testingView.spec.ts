@@ -97,6 +97,13 @@ describe('the Testing view and the status bar', () => {
     await waitFor(() => api.statusBar.shown?.text === '$(lightbulb-autofix) 1 verified fix ready', 'the status bar to offer the fix again', 10_000);
   });
 
+  it('binds Ctrl+Alt+H to Heal Failing Tests, a key no other command of VS Code uses', async () => {
+    // The Default Keybindings document lists what VS Code and its extensions bind on this platform.
+    const defaults = (await vscode.workspace.openTextDocument(vscode.Uri.parse('vscode://defaultsettings/keybindings.json'))).getText();
+    const bound = [...defaults.matchAll(/\{\s*"key":\s*"([^"]+)",\s*"command":\s*"([^"]+)"/g)].filter(([, key]) => key === 'ctrl+alt+h').map(([, , command]) => command);
+    assert.deepStrictEqual(bound, ['selfHeal.healFailingTests']);
+  });
+
   it('hides again once no fix waits', () => {
     api.cache.clear();
     assert.strictEqual(api.statusBar.shown, undefined);
