@@ -8,7 +8,7 @@
  */
 import { walk, withTree, type Node } from '../../analysis/treeSitter';
 import type { Candidate, Failure, TextEdit } from '../../model';
-import { allTestCalls, assertionsIn, FUNCTION_NODES, findTestCall, indentOf, testCallAt, testCallback, testName } from './testAst';
+import { allTestCalls, asAssertion, assertionsIn, FUNCTION_NODES, findTestCall, indentOf, testCallAt, testCallback, testName } from './testAst';
 
 let serial = 0;
 function candidate(file: string, operator: string, summary: string, cost: number, edits: Array<Omit<TextEdit, 'file'>>): Candidate {
@@ -33,11 +33,21 @@ export function asyncNames(sources: string[]): Set<string> {
 }
 
 const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
+/** node:assert's assertions on promises return a promise: not awaited, they check after the test ended. */
+const PROMISE_ASSERTS = new Set(['rejects', 'doesNotReject']);
 
-/** True when the expression evaluates to a promise as far as syntax shows: a `.then` chain, `new Promise`, or a call to a known async function. */
+/** `assert.rejects(...)`, `t.assert.doesNotReject(...)`, `expect(p).resolves.toBe(...)`, `expect(p).rejects.toThrow()`. */
+function isPromiseAssertion(expr: Node): boolean {
+  const a = asAssertion(expr);
+  if (!a) return false;
+  return a.style === 'assert' ? PROMISE_ASSERTS.has(a.matcher) : /^(?:resolves|rejects)\./.test(a.matcher);
+}
+
+/** True when the expression evaluates to a promise as far as syntax shows: a `.then` chain, `new Promise`, a promise assertion, or a call to a known async function. */
 function isPromise(expr: Node, asyncFns: Set<string>): boolean {
   if (expr.type === 'new_expression') return expr.childForFieldName('constructor')?.text === 'Promise';
   if (expr.type !== 'call_expression') return false;
+  if (isPromiseAssertion(expr)) return true;
   const fn = expr.childForFieldName('function');
   if (fn?.type === 'member_expression') {
     const property = fn.childForFieldName('property')?.text ?? '';

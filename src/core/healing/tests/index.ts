@@ -87,7 +87,9 @@ export async function healTestProblem(ctx: TestHealContext): Promise<TestHealRes
     revealed ??= kind === 'async-test' ? hiddenFailure(candidate, verdict.output, ctx.sandbox.cwd) : undefined;
   }
   if (revealed) {
-    result.reason = `${lead}. ${revealed} The test was hiding a failure: fix the expectation or the code; Self-Heal does not change an assertion to make it pass.`;
+    // Not "a test problem, the code is left alone": the check that never ran now runs and fails.
+    const seen = (ctx.diagnosis.evidence[0] ?? '').replace(/^the test does not wait for its asynchronous work: /, '');
+    result.reason = `The test ended before its assertion ran, so it never really checked anything${seen ? ` (${seen.replace(/\.$/, '')})` : ''}. ${revealed} The test was hiding a failure, so this may be a real bug in the code: now that the test really checks, the code does not do what it expects. Make the test wait as above, then fix the code (or the expectation, if the test is what is wrong); Self-Heal does not change an assertion to make it pass.`;
   } else if (candidates.length === 0) {
     result.reason = `${lead}. No test edit is known for it${notes.length ? `: ${notes.join(' ')}` : '.'}`;
   } else {
@@ -100,7 +102,7 @@ export async function healTestProblem(ctx: TestHealContext): Promise<TestHealRes
 function hiddenFailure(candidate: Candidate, output: string, root: string): string | undefined {
   const first = parseTestOutput(output, { root }).failures.find((f) => !f.id.startsWith('command: ') && f.id !== f.file);
   if (!first) return undefined;
-  const what = first.expected !== undefined ? `expected ${first.expected}, got ${first.actual ?? '?'}` : first.message.split('\n')[0].slice(0, 160);
+  const what = first.expected !== undefined && first.actual !== undefined ? `expected ${first.expected}, got ${first.actual}` : first.message.split('\n')[0].replace(/^\w*Error: /, '').replace(/\.$/, '').slice(0, 160);
   return `Once the test waits (${candidate.summary.charAt(0).toLowerCase()}${candidate.summary.slice(1)}), its assertion runs and fails: "${first.name}" — ${what}.`;
 }
 

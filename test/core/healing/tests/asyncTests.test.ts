@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { asyncNames, lateActivityTests } from '../../../../src/core/healing/tests/asyncTests';
-import { exampleProject, makeProject } from '../../../helpers/repo';
-import { healTestsIn } from './heal';
+import { initTreeSitter } from '../../../../src/core/analysis/treeSitter';
+import { asyncCandidates, asyncNames, lateActivityTests } from '../../../../src/core/healing/tests/asyncTests';
+import { Failure } from '../../../../src/core/model';
+import { healWorkspace } from '../../../../src/core/heal';
+import { DiskFiles } from '../../../../src/cli/adapters/files';
+import { exampleProject, fingerprint, makeProject } from '../../../helpers/repo';
+import { healTestsIn, testProblemProject } from './heal';
 
 const NODE = '{"scripts":{"test":"node --test"}}';
 const STORE = "function createStore() {\n  const data = new Map();\n  return {\n    async set(key, value) {\n      data.set(key, value);\n    },\n    async get(key) {\n      return data.get(key);\n    },\n  };\n}\nmodule.exports = { createStore };\n";
@@ -40,6 +44,28 @@ describe('unhandled async tests', () => {
     assert.match(healed.reason ?? '', /await the 2 promises in "counts"/i);
   });
 
+  it('awaits an assert.rejects the test left floating, so it checks before the test closes what the call needs', async () => {
+    const dir = testProblemProject('unawaited-rejects');
+    const before = fingerprint(dir);
+    const [heal] = (await healWorkspace({ files: new DiskFiles(dir) })).heals;
+    assert.equal(heal.diagnosis.class, 'async-test', heal.diagnosis.evidence.join());
+    assert.ok(heal.fix, heal.reason);
+    assert.equal(heal.fix.candidate.operator, 'await-promise');
+    assert.deepEqual(heal.fix.candidate.labels, ['test edit']);
+    assert.deepEqual(Object.keys(heal.fix.after), ['test/users.test.js']);
+    assert.match(heal.fix.after['test/users.test.js'], /test\('find rejects an unknown user', async \(\) => \{\n {2}const users = openUsers\(\[\{ name: 'ada' \}\]\);\n {2}await assert\.rejects\(users\.find\('bob'\), \/no user bob\/\);\n {2}users\.close\(\);/);
+    assert.deepEqual(heal.fix.evidence.suite.newlyFailing, []);
+    assert.equal(fingerprint(dir), before);
+  });
+
+  it('says that a floating assert.rejects never checked anything, and that once awaited it fails: maybe a real bug in the code', async () => {
+    const [heal] = (await healWorkspace({ files: new DiskFiles(testProblemProject('unawaited-rejects-bug')) })).heals;
+    assert.equal(heal.diagnosis.class, 'async-test', heal.diagnosis.evidence.join());
+    assert.equal(heal.fix, undefined, 'no assertion is changed to make it pass');
+    assert.doesNotMatch(heal.reason ?? '', /No test edit is known/);
+    assert.match(heal.reason ?? '', /^The test ended before its assertion ran, so it never really checked anything \(Test "withdraw refuses more than the balance" at test\/account\.test\.js:5:1 generated asynchronous activity after the test ended\)\. Once the test waits \(return the promise from "withdraw refuses more than the balance", so the test waits for it\), its assertion runs and fails: "withdraw refuses more than the balance" — Missing expected rejection\. The test was hiding a failure, so this may be a real bug in the code/);
+  });
+
   it('heals a jest test whose done is never called', async () => {
     const dir = makeProject(
       {
@@ -59,6 +85,18 @@ describe('unhandled async tests', () => {
   it('reads the tests node:test names in its late-activity notes', () => {
     const output = '# Error: Test "a \\"b\\"" at test/x.test.js:5:1 generated asynchronous activity after the test ended. This activity created the error';
     assert.deepEqual(lateActivityTests(output), [{ name: 'a \\"b\\"', file: 'test/x.test.js', line: 5 }]);
+  });
+
+  it('knows that assertions on promises return promises: assert.rejects, t.assert.doesNotReject, expect(p).resolves and .rejects', async () => {
+    await initTreeSitter();
+    const files: Record<string, string> = {
+      'n.test.js': "test('a', () => {\n  assert.rejects(load(), /x/);\n  done = true;\n});\ntest('b', (t) => {\n  t.assert.doesNotReject(load());\n  done = true;\n});\n",
+      'j.test.js': "test('c', () => {\n  expect(load()).resolves.toBe(1);\n  done = true;\n});\ntest('d', () => {\n  expect(load()).rejects.not.toThrow();\n  done = true;\n});\ntest('e', () => {\n  expect(load()).toBe(1);\n  done = true;\n});\n",
+    };
+    const failure = (name: string, file: string, runner: string): Failure => Failure.parse({ id: `${file} > ${name}`, name, file, message: 'x', runner });
+    const failures = [failure('a', 'n.test.js', 'node'), failure('b', 'n.test.js', 'node'), ...['c', 'd', 'e'].map((name) => failure(name, 'j.test.js', 'jest'))];
+    const made = await asyncCandidates('/nowhere', failures, '', async (file) => files[file], []);
+    assert.deepEqual(made.map((c) => c.summary), ['a', 'b', 'c', 'd'].map((name) => `Await the promise in "${name}" (and make it async)`));
   });
 
   it('knows which calls return promises from async declarations', () => {
