@@ -23,6 +23,7 @@ import { noProgress, silentLog } from './ports';
 import { attachGuard, mutationGuard } from './verify/guards';
 import { acquireWorkspaceLock } from './verify/lock';
 import { createSandbox, pruneStaleSandboxes, workspaceState, type Sandbox } from './verify/sandbox';
+import { withoutHangingFiles, hangingOutcome } from './verify/hangingFiles';
 import { defaultTestCommand } from './verify/testCommand';
 import { ProcessTestRunner } from './verify/testRunner';
 
@@ -60,7 +61,7 @@ async function healLocked(options: HealOptions): Promise<HealReport> {
   const log = options.log ?? silentLog;
   const progress = options.progress ?? noProgress;
   const root = options.files.root;
-  const command = await defaultTestCommand(root, options.testCommand);
+  const fullCommand = await defaultTestCommand(root, options.testCommand);
   await pruneStaleSandboxes(root, log);
   const treeSitter = initTreeSitter();
   const buffers = await options.files.unsavedBuffers();
@@ -72,14 +73,19 @@ async function healLocked(options: HealOptions): Promise<HealReport> {
   const sandbox = await createSandbox({ root, buffers, log });
   const sandboxMs = Date.now() - sandboxStarted;
   try {
-    const runner = options.runner ?? new ProcessTestRunner();
+    const runner = options.runner ?? new ProcessTestRunner(log);
     const timeoutMs = options.testTimeoutMs ?? DEFAULTS.testTimeoutMs;
-    progress.report({ message: `Running the tests (${command})` });
-    const baseline = await runner.run({ cwd: sandbox.cwd, command, timeoutMs, signal: options.signal });
+    progress.report({ message: `Running the tests (${fullCommand})` });
+    const whole = await runner.run({ cwd: sandbox.cwd, command: fullCommand, timeoutMs, signal: options.signal });
     throwIfAborted(options.signal);
-    if (baseline.timedOut) {
+    // A suite that does not finish: heal the test files that do, and report the ones that hang.
+    const split = whole.timedOut ? await withoutHangingFiles({ runner, cwd: sandbox.cwd, command: fullCommand, timeoutMs, signal: options.signal, log }) : undefined;
+    throwIfAborted(options.signal);
+    if (whole.timedOut && !split) {
       throw new SelfHealError('TIMEOUT', `The tests did not finish within ${Math.round(timeoutMs / 1000)} s, so Self-Heal stopped them. If they are just slow, raise the limit (--timeout SECONDS or selfHeal.testTimeoutSeconds); if they hang, that is the first thing to fix.`);
     }
+    const baseline = split?.baseline ?? whole;
+    const command = split?.command ?? fullCommand;
     if (baseline.exitCode === null && baseline.signal) {
       throw new SelfHealError('NO_TEST_COMMAND', `The test command \`${command}\` was killed by ${baseline.signal} (not by Self-Heal), so its results cannot be judged. Run it in a terminal to see why.`);
     }
@@ -89,7 +95,7 @@ async function healLocked(options: HealOptions): Promise<HealReport> {
     const failed = baseline.outcomes.filter((o) => o.status === 'failed').length;
     const report: HealReport = {
       baseline: { passed: baseline.outcomes.filter((o) => o.status === 'passed').length, failed: Math.max(failed, baseline.failures.length), run: baseline },
-      heals: [],
+      heals: (split?.hanging ?? []).map((hanging) => hangingOutcome(hanging, newId())),
       sandboxMs,
       ms: 0,
     };

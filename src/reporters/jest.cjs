@@ -8,6 +8,23 @@
 
 const fs = require('fs');
 
+// Values in assertions may be cyclic or huge: keep them printable and finite.
+function safeJson(value) {
+  const seen = [];
+  return JSON.stringify(value, (key, v) => {
+    if (typeof v === 'bigint') return `${v}n`;
+    if (typeof v === 'function') return `[Function ${v.name || 'anonymous'}]`;
+    if (v && typeof v === 'object') {
+      if (seen.indexOf(v) >= 0) return '[Circular]';
+      seen.push(v);
+    }
+    return v;
+  });
+}
+
+// Only the matcher's compared values: the rest of a failure detail is the error object itself.
+const matcherOf = (detail) => (detail && detail.matcherResult ? { matcherResult: { expected: detail.matcherResult.expected, actual: detail.matcherResult.actual } } : {});
+
 class SelfHealReporter {
   constructor(globalConfig, options) {
     this.file = (options && options.output) || process.env.SELF_HEAL_REPORT_FILE;
@@ -24,6 +41,7 @@ class SelfHealReporter {
         title: test.title,
         status: test.status,
         failureMessages: test.failureMessages,
+        failureDetails: (test.failureDetails || []).map(matcherOf),
         location: test.location,
       })),
     }));
@@ -34,7 +52,7 @@ class SelfHealReporter {
       success: results.success,
       testResults,
     };
-    if (this.file) fs.writeFileSync(this.file, JSON.stringify(report));
+    if (this.file) fs.writeFileSync(this.file, safeJson(report));
   }
 }
 

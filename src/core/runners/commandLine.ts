@@ -46,7 +46,10 @@ export function parseRunnerCommand(runner: RunnerDescriptor, command: string): R
   return line;
 }
 
-export const joinCommand = (line: RunnerCommandLine): string => [...line.before, ...line.runner, ...line.flags, ...line.paths].join(' ');
+export function joinCommand(runner: RunnerDescriptor, line: RunnerCommandLine): string {
+  const args = runner.pathsBeforeFlags ? [...line.paths, ...line.flags] : [...line.flags, ...line.paths];
+  return [...line.before, ...line.runner, ...args].join(' ');
+}
 
 /** The flags without those named (and their values): `--reporter spec` and `--reporter=spec` alike. */
 export function withoutFlags(runner: RunnerDescriptor, flags: readonly string[], names: readonly string[]): string[] {

@@ -41,6 +41,12 @@ export interface RunnerDescriptor {
   readonly resultStream: 'stdout' | 'stderr';
   /** Flags that take the next word as their value (so that word is no test path). */
   readonly valueFlags: ReadonlySet<string>;
+  /**
+   * Whether test paths go before the flags when a command is put back together. Array options
+   * (jest's `--reporters`, `--testPathIgnorePatterns`) swallow the words after them; node, though,
+   * takes flags after the paths for more path patterns.
+   */
+  readonly pathsBeforeFlags: boolean;
   /** Positional words right after the executable that are subcommands, not paths (`vitest run`). */
   readonly subcommands: ReadonlySet<string>;
   /** Arguments for our reporter, or undefined when this runner's plain output is machine-readable enough. */

@@ -19,6 +19,7 @@ export const jest: RunnerDescriptor = {
   defaultTestFiles: [/(^|\/)__tests__\/.+\.[jt]sx?$/, /(^|\/)[^/]*[.-]?(?:test|spec)\.[jt]sx?$/],
   resultStream: 'stderr',
   valueFlags: new Set(['--config', '-c', '--maxWorkers', '-w', '--testNamePattern', '-t', '--testPathPattern', '--testPathPatterns', '--reporters', '--rootDir', '--roots', '--selectProjects', '--outputFile', '--testTimeout', '--coverageDirectory', '--shard']),
+  pathsBeforeFlags: true,
   subcommands: new Set(),
   reporter: (reportersDir, reportFile) => ({
     args: ['--reporters=default', `--reporters=${path.join(reportersDir, 'jest.cjs')}`],

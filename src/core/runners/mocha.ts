@@ -24,6 +24,7 @@ export const mocha: RunnerDescriptor = {
     '--grep', '-g', '--fgrep', '-f', '--file', '--extension', '--config', '--package', '--opts', '--spec', '--ignore', '--exclude', '--globals',
     '--compilers', '--retries', '--jobs', '-j', '--watch-files', '--watch-ignore', '--node-option', '-n', '--delay-ms',
   ]),
+  pathsBeforeFlags: true,
   subcommands: new Set(),
   reporter: (reportersDir, reportFile) => ({
     args: ['--reporter', path.join(reportersDir, 'mocha.cjs')],

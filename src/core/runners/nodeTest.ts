@@ -14,6 +14,7 @@ export const nodeTest: RunnerDescriptor = {
   defaultTestFiles: [/(^|\/)[^/]*[._-]test\.[cm]?js$/, /(^|\/)test-[^/]*\.[cm]?js$/, /(^|\/)test\.[cm]?js$/, /(^|\/)test\/.*\.[cm]?js$/],
   resultStream: 'stdout',
   valueFlags: new Set(['--require', '-r', '--import', '--loader', '--experimental-loader', '--test-name-pattern', '--test-reporter', '--test-reporter-destination', '--test-concurrency', '--test-timeout', '--env-file', '--conditions', '-C']),
+  pathsBeforeFlags: false,
   subcommands: new Set(),
   reporter: () => undefined,
   parseReport: parseNodeTest,

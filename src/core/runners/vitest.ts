@@ -18,6 +18,7 @@ export const vitest: RunnerDescriptor = {
   defaultTestFiles: [/(^|\/)[^/]+\.(?:test|spec)\.[cm]?[jt]sx?$/],
   resultStream: 'stdout',
   valueFlags: new Set(['--config', '-c', '--root', '-r', '--dir', '--reporter', '--outputFile', '--testNamePattern', '-t', '--project', '--pool', '--testTimeout', '--environment', '--shard']),
+  pathsBeforeFlags: true,
   subcommands: new Set(['run', 'watch', 'dev', 'related']),
   // --run: never stay in watch mode, which vitest enters by default in a terminal.
   reporter: (reportersDir, reportFile) => ({

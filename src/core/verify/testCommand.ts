@@ -59,7 +59,9 @@ const isSimple = (script: string): boolean => !/[;&|<>`$()]/.test(script);
 
 /** Replace `npm test` / `npm run x` by the script itself when npm would add nothing but start-up time. */
 export async function expandCommand(cwd: string, command: string): Promise<ExpandedCommand> {
-  const env: Record<string, string> = {};
+  // node_modules/.bin on PATH, as npm puts it for scripts: a command Self-Heal narrows from a
+  // script (hangingFiles.ts) or one the user gives directly finds the project's runner too.
+  const env: Record<string, string> = { PATH: `${path.join(cwd, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}` };
   const match = /^(?:npm|pnpm|yarn)\s+(?:(test|t)|run(?:-script)?\s+([\w:.-]+))\s*$/.exec(command.trim());
   let script = command.trim();
   if (match) {
@@ -69,7 +71,6 @@ export async function expandCommand(cwd: string, command: string): Promise<Expan
     const hooks = pkg?.scripts?.[`pre${name}`] !== undefined || pkg?.scripts?.[`post${name}`] !== undefined;
     if (body && !hooks) {
       script = body;
-      env.PATH = `${path.join(cwd, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}`;
       env.npm_lifecycle_event = name;
     }
   }
@@ -87,5 +88,5 @@ export function narrowCommand(expanded: ExpandedCommand, files: string[]): strin
   const runner = runnerNamed(expanded.runner);
   if (!expanded.simple || files.length === 0 || !runner) return expanded.command;
   const line = parseRunnerCommand(runner, expanded.command);
-  return line ? joinCommand({ ...line, paths: files.map(shellQuote) }) : expanded.command;
+  return line ? joinCommand(runner, { ...line, paths: files.map(shellQuote) }) : expanded.command;
 }

@@ -77,7 +77,7 @@ function withReporter(runner: RunnerDescriptor, command: string): { command: str
   const line = plan && parseRunnerCommand(runner, command);
   if (!plan || !line) return undefined;
   const flags = [...withoutFlags(runner, line.flags, plan.replaces), ...plan.args.map(shellQuote)];
-  return { command: joinCommand({ ...line, flags }), env: plan.env, reportFile };
+  return { command: joinCommand(runner, { ...line, flags }), env: plan.env, reportFile };
 }
 
 /** The report's results, or undefined when there is no report or it holds nothing we can read. */
