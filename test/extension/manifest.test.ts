@@ -8,6 +8,13 @@ import { DEFAULT_POLICY, PolicyMode } from '../../src/core/policy';
 import { Settings } from '../../src/core/settings';
 
 interface Manifest {
+  version: string;
+  license: string;
+  categories: string[];
+  keywords: string[];
+  preview: boolean;
+  icon: string;
+  repository: { type: string; url: string };
   activationEvents: string[];
   engines: { vscode: string };
   devDependencies: Record<string, string>;
@@ -103,10 +110,30 @@ describe('package.json contributions', () => {
     for (const file of media) assert.ok(fs.existsSync(path.join(root, file)), file);
   });
 
-  it('does not target a VS Code newer than the one the offline tests run (code-server 4.139.1 = 1.139.1)', () => {
-    const [major, minor] = manifest.engines.vscode.replace(/^\^/, '').split('.').map(Number);
-    assert.ok(major === 1 && minor! <= 139, manifest.engines.vscode);
-    const types = manifest.devDependencies['@types/vscode']!.split('.').map(Number);
-    assert.ok(types[1]! <= minor!, '@types/vscode must not be newer than engines.vscode');
+  it('targets the oldest VS Code whose API types the extension is checked against, and none newer than the offline tests run', () => {
+    const [, minor] = /^\^1\.(\d+)\.0$/.exec(manifest.engines.vscode) ?? [];
+    assert.ok(minor, `engines.vscode is ^1.N.0, got ${manifest.engines.vscode}`);
+    assert.ok(Number(minor) <= 139, 'the real-VS-Code tests run code-server 4.139.1 (VS Code 1.139.1)');
+    // vsce refuses @types/vscode newer than engines.vscode; equal, `tsc -p .` (the typecheck layer
+    // of npm test) checks src/extension against exactly the API of the oldest VS Code it claims.
+    assert.equal(manifest.devDependencies['@types/vscode'], `1.${minor}.0`);
+    const installed = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', '@types', 'vscode', 'package.json'), 'utf8')) as { version: string };
+    assert.equal(installed.version, `1.${minor}.0`, 'node_modules holds the @types/vscode package.json names (npm ci)');
+  });
+
+  it('describes the extension for the Marketplace: categories, keywords, preview, repository, a 128 px PNG icon, LICENSE and CHANGELOG', () => {
+    // The category names VS Code and the Marketplace accept (VS Code's extension manifest schema).
+    const known = ['AI', 'Azure', 'Chat', 'Data Science', 'Debuggers', 'Education', 'Extension Packs', 'Formatters', 'Keymaps', 'Language Packs', 'Linters', 'Machine Learning', 'Notebooks', 'Other', 'Programming Languages', 'SCM Providers', 'Snippets', 'Testing', 'Themes', 'Visualization'];
+    assert.deepEqual(manifest.categories, ['Testing', 'AI']);
+    for (const category of manifest.categories) assert.ok(known.includes(category), category);
+    assert.ok(manifest.keywords.length > 0 && manifest.keywords.length <= 30, 'the Marketplace takes at most 30 keywords');
+    assert.equal(manifest.preview, true);
+    assert.match(manifest.repository.url, /^https:\/\/github\.com\/[\w-]+\/[\w-]+$/, 'vsce resolves the README links against it');
+    const icon = fs.readFileSync(path.join(root, manifest.icon));
+    assert.equal(icon.subarray(1, 4).toString('latin1'), 'PNG', 'the Marketplace takes no SVG icon');
+    assert.deepEqual([icon.readUInt32BE(16), icon.readUInt32BE(20)], [128, 128], 'width and height from the IHDR chunk');
+    assert.equal(manifest.license, 'MIT');
+    assert.match(fs.readFileSync(path.join(root, 'LICENSE'), 'utf8'), /^MIT License\n\nCopyright \(c\) \d{4} Self-Heal contributors\n/);
+    assert.match(fs.readFileSync(path.join(root, 'CHANGELOG.md'), 'utf8'), new RegExp(`^## \\[${manifest.version.replace(/\./g, '\\.')}\\]`, 'm'), 'an entry for this version');
   });
 });
