@@ -128,6 +128,7 @@ export class Healer implements vscode.Disposable {
       for (const heal of report.heals) if (heal.tokens) for (const failure of heal.failures) this.llmAsked.add(failure.id);
       cache.record(report.heals, ids, off);
       if (!failures) this.deps.diagnostics.publish(report.baseline.run.failures);
+      this.deps.diagnostics.explain(report.heals);
       log.info(`heal: ${report.heals.filter((heal) => heal.fix).length}/${report.heals.length} verified in ${report.ms} ms`);
       return report;
     } catch (error) {
