@@ -159,7 +159,7 @@ export async function installDependencies(dir: string, cacheRoot: string, timeou
     await fs.mkdir(installDir, { recursive: true });
     await fs.writeFile(path.join(installDir, 'package.json'), manifest);
     for (const [lock, text] of locks) await fs.writeFile(path.join(installDir, lock), text);
-    const args = ['install', '--no-audit', '--no-fund', '--no-save', '--legacy-peer-deps', '--loglevel=error', '--cache', path.join(cacheRoot, 'npm-cache')];
+    const args = ['install', '--no-audit', '--no-fund', '--no-save', '--legacy-peer-deps', '--prefer-offline', '--loglevel=error', '--cache', path.join(cacheRoot, 'npm-cache')];
     try {
       await exec('npm', args, { cwd: installDir, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 });
     } catch (error) {

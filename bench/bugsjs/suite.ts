@@ -85,7 +85,8 @@ export async function runBugsJsSuite(options: BugsJsSuiteOptions): Promise<{ mar
   const commit = selfHealCommit();
   const host = machine();
   process.stderr.write(`BugsJS ${project.name}: ${bugs.length} bug(s), Self-Heal ${commit}, ${host.cores} core(s), Node ${host.node}\n`);
-  const cacheDir = path.join(options.outDir, 'bugsjs', project.name);
+  // Installs are shared by every run of the project, whatever --json says, so split runs reuse them.
+  const cacheDir = path.join(__dirname, '..', 'out', 'bugsjs', project.name);
   const results: BugResult[] = [];
   const started = Date.now();
   const jsonFile = path.join(options.outDir, `bugsjs-${project.name}.json`);
