@@ -163,8 +163,8 @@ async function diagnoseAndHeal(failures: Failure[], search: Search, ctx: GroupCo
   const started = Date.now();
   const readText = (rel: string): Promise<string | undefined> => ctx.sandbox.read(rel);
   // Rerun first: a test that passes on the unchanged code sometimes must not drive a code change.
-  const times = ctx.flakyReruns ?? DEFAULT_RERUNS;
-  const reruns = (await search.rerunTargeted(times)) ?? (await rerunFailures({ runner: ctx.runner, cwd: ctx.sandbox.cwd, command: ctx.command, failures, times, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log }));
+  // Until each failing test has passed once or failed often enough that a flake is unlikely, in the screen when it can.
+  const reruns = await rerunFailures({ runner: ctx.runner, cwd: ctx.sandbox.cwd, command: ctx.command, failures, times: ctx.flakyReruns ?? DEFAULT_RERUNS, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log, inProcess: (times) => search.rerunTargeted(times) });
   const classification = classify(failures, ctx.baseline.output, { reruns, sources: await classificationSources(ctx.sandbox.cwd, failures, readText) });
   let locations = (await localize(ctx.sandbox.cwd, failures, readText)).filter((l) => !isTestFile(l.file));
   const diagnosis = { failures, class: classification.class, evidence: classification.evidence, locations };

@@ -11,7 +11,8 @@ export const Settings = z.object({
   testCommand: z.string().default(''),
   testTimeoutSeconds: z.number().int().min(1).max(3600).default(60),
   maxCandidates: z.number().int().min(1).max(5000).default(400),
-  flakyReruns: z.number().int().min(0).max(10).default(3),
+  // The most reruns of a failing test before it is healed; healing/tests/flaky.ts says why 7.
+  flakyReruns: z.number().int().min(0).max(10).default(7),
 });
 export type Settings = z.infer<typeof Settings>;
 

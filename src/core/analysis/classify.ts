@@ -218,14 +218,15 @@ export function classify(failures: Failure[], output = '', context: ClassifyCont
     evidence.push(first.expected !== undefined ? `assertion failed: expected ${oneLine(first.expected)}, got ${oneLine(first.actual)}` : `failed with: ${first.message.split('\n')[0].slice(0, 160)}`);
   }
   const stable = failures.map((f) => context.reruns?.get(f.id)).find((r) => r !== undefined);
-  if (stable) evidence.push(`failed on all ${stable.runs} reruns of the unchanged code, so it is not flaky`);
+  // Say how sure: a test that passes half of the time fails n reruns in a row with a chance of 0.5^n.
+  if (stable) evidence.push(`failed on all ${stable.runs} reruns of the unchanged code, so it is not flaky (a test that passes half of the time fails ${stable.runs} runs in a row with a chance of ${Number((100 * 0.5 ** stable.runs).toPrecision(2))}%)`);
   return { class: 'code-bug', evidence };
 }
 
 function flakyNote(failures: Failure[], context: ClassifyContext): string | undefined {
   for (const f of failures) {
     const r = context.reruns?.get(f.id);
-    if (r && r.passes > 0) return `${f.name} passed ${r.passes} of ${r.runs} reruns of the unchanged code (and failed in the baseline run)`;
+    if (r && r.passes > 0) return `${f.name} passed ${r.passes} of ${r.runs} rerun${r.runs === 1 ? '' : 's'} of the unchanged code (and failed in the baseline run)`;
   }
   return undefined;
 }
