@@ -10,7 +10,7 @@ import { after, describe, it } from 'node:test';
 import type { Log } from '../../../src/core/ports';
 import { installedVersion, runnerNamed } from '../../../src/core/runners';
 import { ProcessTestRunner } from '../../../src/core/verify/testRunner';
-import { installedVersionOf, projectWithRunner, RUNNER_FIXTURES } from './runnerProjects';
+import { projectWithRunner, RUNNER_FIXTURES, versionOf, type Generation } from './runnerProjects';
 
 export function recordingLog(): Log & { warnings: string[] } {
   const warnings: string[] = [];
@@ -31,27 +31,27 @@ const FILE_IDS = [
 
 const CASES = [
   // Mocha 2 names a failing hook without the test it was for.
-  { runner: 'mocha', installed: 'mocha-2', outcomes: [...MOCHA, 'hooks > "before all" hook failed'] },
-  { runner: 'mocha', installed: 'mocha', outcomes: [...MOCHA, 'hooks > "before all" hook for "never runs" failed'] },
-  { runner: 'jest', installed: 'jest-29', outcomes: FILE_IDS },
-  { runner: 'jest', installed: 'jest', outcomes: FILE_IDS },
+  { runner: 'mocha', generation: 'old', outcomes: [...MOCHA, 'hooks > "before all" hook failed'] },
+  { runner: 'mocha', generation: 'current', outcomes: [...MOCHA, 'hooks > "before all" hook for "never runs" failed'] },
+  { runner: 'jest', generation: 'old', outcomes: FILE_IDS },
+  { runner: 'jest', generation: 'current', outcomes: FILE_IDS },
   // Vitest's own JSON reporter calls the tests of a suite whose hook failed skipped; ours, like jest, failed.
-  { runner: 'vitest', installed: 'vitest', outcomes: FILE_IDS },
-];
+  { runner: 'vitest', generation: 'current', outcomes: FILE_IDS },
+] satisfies Array<{ runner: string; generation: Generation; outcomes: string[] }>;
 
 describe('the runner registry on real runners', () => {
   const dirs: string[] = [];
   after(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
   for (const c of CASES) {
-    it(`reads ${c.installed} ${installedVersionOf(c.installed)} through Self-Heal's own reporter`, async () => {
-      const dir = projectWithRunner(path.join(RUNNER_FIXTURES, c.runner), c.runner, c.installed);
+    it(`reads ${c.runner} ${versionOf(c.runner, c.generation)} through Self-Heal's own reporter`, async () => {
+      const dir = projectWithRunner(path.join(RUNNER_FIXTURES, c.runner), c.runner, c.generation);
       dirs.push(dir);
       const log = recordingLog();
       const run = await new ProcessTestRunner(log).run({ cwd: dir, command: 'npm test', timeoutMs: 60_000 });
       assert.deepEqual(log.warnings, [], 'the reporter run needed no fallback');
       assert.deepEqual(run.outcomes.map((o) => `${o.id} ${o.status}`).sort(), [...c.outcomes].sort());
-      assert.equal(await installedVersion(runnerNamed(c.runner)!, dir), installedVersionOf(c.installed));
+      assert.equal(await installedVersion(runnerNamed(c.runner)!, dir), versionOf(c.runner, c.generation));
       const adds = run.failures.find((f) => f.name === 'adds');
       assert.equal(adds?.file, 'math.test.js');
       assert.equal(adds?.actual, '-1');
@@ -70,7 +70,7 @@ describe('the runner registry on real runners', () => {
   });
 
   it('narrows a run to one file by replacing the paths the command names', async () => {
-    const dir = projectWithRunner(path.join(RUNNER_FIXTURES, 'mocha'), 'mocha', 'mocha-2');
+    const dir = projectWithRunner(path.join(RUNNER_FIXTURES, 'mocha'), 'mocha', 'old');
     dirs.push(dir);
     const run = await new ProcessTestRunner().run({ cwd: dir, command: 'npm test', files: ['nested.test.js'], timeoutMs: 60_000 });
     assert.deepEqual(run.outcomes.map((o) => o.id), ['outer inner > works', 'outer inner > throws', 'outer inner > compares lines', 'hooks > "before all" hook']);

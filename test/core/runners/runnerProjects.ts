@@ -1,8 +1,10 @@
 /**
  * Runner fixture projects (test/fixtures/runners/<runner>) copied into temp folders, with their
- * node_modules/<runner> and node_modules/.bin/<bin> linked to one installed version of the runner
- * (old versions are aliased devDependencies: mocha-2, jest-29), so the project's own `npm test`
- * runs exactly that version.
+ * node_modules/<runner> and node_modules/.bin/<bin> linked to one installed version of the runner,
+ * so the project's own `npm test` runs exactly that version. The current versions are the
+ * repository's devDependencies; the old ones (mocha 2, jest 29) are the dependencies of
+ * test/fixtures/runners/old-versions, a linked package of its own so that their executables never
+ * replace the current ones in node_modules/.bin.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,18 +12,27 @@ import { REPO_ROOT, tempDir } from '../../helpers/repo';
 
 export const RUNNER_FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'runners');
 
-/** Copy `from` (a fixture folder) into a temp folder and link `runner` there to `installed` (a folder in node_modules). */
-export function projectWithRunner(from: string, runner: string, installed: string = runner): string {
+export type Generation = 'current' | 'old';
+
+export function packageDir(runner: string, generation: Generation): string {
+  return generation === 'old' ? path.join(RUNNER_FIXTURES, 'old-versions', 'node_modules', runner) : path.join(REPO_ROOT, 'node_modules', runner);
+}
+
+export const versionOf = (runner: string, generation: Generation): string =>
+  (JSON.parse(fs.readFileSync(path.join(packageDir(runner, generation), 'package.json'), 'utf8')) as { version: string }).version;
+
+/** Copy `from` (a fixture folder) into a temp folder that runs `runner` of that generation. */
+export function projectWithRunner(from: string, runner: string, generation: Generation = 'current'): string {
   const dir = tempDir('self-heal-runner-');
   fs.cpSync(from, dir, { recursive: true, filter: (src) => !/\.(?:txt)$|report\.json$/.test(src) });
   // node:test comes with Node itself.
-  if (runner !== 'node') linkRunner(dir, runner, installed);
+  if (runner !== 'node') linkRunner(dir, runner, generation);
   return dir;
 }
 
-/** node_modules/<runner> → the installed package, and its bins in node_modules/.bin. */
-export function linkRunner(dir: string, runner: string, installed: string): void {
-  const pkgDir = path.join(REPO_ROOT, 'node_modules', installed);
+/** node_modules/<runner> → the installed package, and its executables in node_modules/.bin. */
+export function linkRunner(dir: string, runner: string, generation: Generation): void {
+  const pkgDir = packageDir(runner, generation);
   const modules = path.join(dir, 'node_modules');
   fs.mkdirSync(path.join(modules, '.bin'), { recursive: true });
   fs.symlinkSync(pkgDir, path.join(modules, runner), 'dir');
@@ -29,6 +40,3 @@ export function linkRunner(dir: string, runner: string, installed: string): void
   const bins = typeof pkg.bin === 'string' ? { [runner]: pkg.bin } : (pkg.bin ?? {});
   for (const [name, file] of Object.entries(bins)) fs.symlinkSync(path.join(pkgDir, file), path.join(modules, '.bin', name));
 }
-
-export const installedVersionOf = (installed: string): string =>
-  (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', installed, 'package.json'), 'utf8')) as { version: string }).version;
