@@ -60,6 +60,8 @@ async function main() {
     { ...shared, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
     // The screen worker is forked by the verifier for fast candidate screening; it must be a file of its own.
     { ...shared, entryPoints: ['src/core/verify/screenWorker.ts'], outfile: 'dist/screenWorker.js' },
+    // The probe worker runs verified fixes beside the original on probe inputs (healing/ranking).
+    { ...shared, entryPoints: ['src/core/healing/ranking/probeWorker.ts'], outfile: 'dist/probeWorker.js' },
     instrumenterEntry(shared),
   ].filter((entry) => fs.existsSync(entry.entryPoints[0]));
   if (watch) {

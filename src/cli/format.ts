@@ -2,6 +2,7 @@
 import type { HealOutcome, HealReport } from '../core/api';
 import type { Evidence, HealRecord } from '../core/model';
 import { suspectsOf, suspectText } from '../core/analysis/suspects';
+import { confidenceText } from '../core/labels';
 
 export function evidenceLine(e: Evidence): string {
   const suite = `${e.suite.passed}/${e.suite.total} suite`;
@@ -15,9 +16,11 @@ export function formatHeal(h: HealOutcome, applied?: string): string {
   if (!h.fix) return `✗ ${name}\n  ${h.reason ?? 'not healed'}\n  (${h.candidatesTried} candidate(s), ${h.testRuns} test run(s), ${(h.ms / 1000).toFixed(1)} s)${looked}\n`;
   const status = applied ? `  ${applied}\n` : '  (not applied: rerun with --apply to write it)\n';
   const labels = h.fix.candidate.labels?.length ? `  labels: ${h.fix.candidate.labels.join(', ')}\n` : '';
+  // Only fixes ranked among alternatives carry a confidence (not test edits, not old records).
+  const confidence = h.fix.evidence.confidence ? `  confidence: ${confidenceText(h.fix.evidence.confidence)}\n` : '';
   const guards = (h.fix.evidence.guards ?? []).flatMap((g) => g.findings.map((f) => `  ${g.guard} guard: ${f}\n`)).join('');
   const tokens = h.tokens && h.tokens.input + h.tokens.output > 0 ? `, ${h.tokens.input} + ${h.tokens.output} tokens` : '';
-  return `● ${name}\n  fix: ${h.fix.candidate.summary} [${h.fix.candidate.engine}${tokens}, ${h.id}]\n  ${evidenceLine(h.fix.evidence)}; ${h.candidatesTried} candidate(s) tried in ${(h.ms / 1000).toFixed(1)} s\n${labels}${guards}${status}\n${h.fix.diff}`;
+  return `● ${name}\n  fix: ${h.fix.candidate.summary} [${h.fix.candidate.engine}${tokens}, ${h.id}]\n  ${evidenceLine(h.fix.evidence)}; ${h.candidatesTried} candidate(s) tried in ${(h.ms / 1000).toFixed(1)} s\n${confidence}${labels}${guards}${status}\n${h.fix.diff}`;
 }
 
 export function healJson(report: HealReport, applied: Map<string, string>): unknown {
@@ -33,6 +36,8 @@ export function healJson(report: HealReport, applied: Map<string, string>): unkn
         engine: h.fix!.candidate.engine,
         tokens: h.tokens,
         labels: h.fix!.candidate.labels ?? [],
+        // "verified" or "verified, ambiguous: …"; the same fields, structured, are in evidence.confidence.
+        confidence: confidenceText(h.fix!.evidence.confidence),
         guards: h.fix!.evidence.guards ?? [],
         evidence: h.fix!.evidence,
         diagnosis: { class: h.diagnosis.class, evidence: h.diagnosis.evidence },
@@ -55,7 +60,7 @@ export function formatHistory(records: HealRecord[]): string {
     records
       .filter((r) => r.kind === 'apply')
       .reverse()
-      .map((r) => `${r.id}  ${r.at.slice(0, 19).replace('T', ' ')}  ${r.file}  ${r.summary}  [${r.engine}${r.tokens ? `, ${r.tokens.input + r.tokens.output} tokens` : ''}] ${evidenceLine(r.evidence)}${reverted.has(r.id) ? '  (reverted)' : ''}`)
+      .map((r) => `${r.id}  ${r.at.slice(0, 19).replace('T', ' ')}  ${r.file}  ${r.summary}  [${r.engine}${r.tokens ? `, ${r.tokens.input + r.tokens.output} tokens` : ''}] ${evidenceLine(r.evidence)}${r.evidence.confidence?.level === 'ambiguous' ? `  (${confidenceText(r.evidence.confidence)})` : ''}${reverted.has(r.id) ? '  (reverted)' : ''}`)
       .join('\n') + '\n'
   );
 }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyFix, healWorkspace, revertHeal } from '../core/heal';
 import { WEAKENS } from '../core/verify/guards';
+import { AMBIGUOUS, confidenceText } from '../core/labels';
 import type { HealReport } from '../core/api';
 import { SelfHealError } from '../core/model';
 import { JsonlLedger, workspaceLedgerPath } from '../core/record/ledger';
@@ -24,14 +25,15 @@ import { formatStats } from './report/stats';
 import { asksForHelp, commandHelp, VERSION } from './help';
 
 const USAGE = `Usage:
-  self-heal heal [DIR] [--test "<command>"] [--apply] [--accept-test-weakening] [--json] [--timeout SECONDS] [--max-candidates N] [--verbose]
+  self-heal heal [DIR] [--test "<command>"] [--apply] [--accept-test-weakening] [--accept-ambiguous] [--json] [--timeout SECONDS] [--max-candidates N] [--verbose]
                  [--engine offline|llm|all] [--base-url URL] [--model NAME] [--local-only] [--llm-attempts N] [--llm-timeout SECONDS]
 ${CI_USAGE}
   self-heal history [DIR] [--json] [--stats]
   self-heal revert ID [DIR]
 
 heal     runs the tests, finds a verified fix for each failure and prints it; --apply writes them
-         (a fix labelled "weakens tests" only with --accept-test-weakening as well).
+         (a fix labelled "weakens tests" only with --accept-test-weakening as well, and one the tests
+         cannot single out, "verified, ambiguous", only with --accept-ambiguous).
 ci       heals like heal, then commits each verified fix to a new branch made from HEAD (never the current branch)
          and writes a report for a pull request (--report, --sarif); --push publishes those branches.
 history  lists the heals applied in DIR (from DIR/.self-heal/ledger.jsonl); --stats: the acceptance rate.
@@ -57,6 +59,7 @@ async function heal(argv: string[], signal: AbortSignal): Promise<number> {
       apply: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'accept-test-weakening': { type: 'boolean', default: false },
+      'accept-ambiguous': { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 1) throw new UsageError(`heal takes one folder, got ${positionals.length}.`);
@@ -82,6 +85,11 @@ async function heal(argv: string[], signal: AbortSignal): Promise<number> {
       // A fix that loosens a test is never applied in bulk: it needs a person's explicit yes.
       if (h.fix!.candidate.labels?.includes(WEAKENS) && !values['accept-test-weakening']) {
         applied.set(h.id, `not applied: it ${WEAKENS} (${h.fix!.evidence.guards?.find((g) => g.label === WEAKENS)?.findings[0] ?? 'see the diff'}); review it, then rerun with --accept-test-weakening to apply it`);
+        continue;
+      }
+      // Other verified fixes pass the tests as well: the tests did not choose this one, a person must.
+      if (h.fix!.evidence.confidence?.level === AMBIGUOUS && !values['accept-ambiguous']) {
+        applied.set(h.id, `not applied: ${confidenceText(h.fix!.evidence.confidence)}; review it, then rerun with --accept-ambiguous to apply it`);
         continue;
       }
       try {

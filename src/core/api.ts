@@ -47,6 +47,8 @@ export interface VerifiedFix {
   after: Record<string, string>;
   /** What the tests saw when the fix was verified (workspaceState); apply refuses when it changed. */
   state?: { id: string; at: string };
+  /** Other verified fixes the search found, ranked below this one (healing/ranking), for the preview. */
+  alternatives?: Array<{ summary: string; diff: string }>;
 }
 
 export interface HealOutcome {

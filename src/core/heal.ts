@@ -12,6 +12,9 @@ import { initTreeSitter } from './analysis/treeSitter';
 import { applyEdits, hintsFrom, pairCandidates, parseable, rankedSingles, type SourceFile } from './healing/mutation/engine';
 import { editableSources } from './healing/editableSources';
 import { Search, type Found } from './healing/search';
+import { Alternatives, confidenceOf, type Choice } from './healing/ranking/alternatives';
+import { chooseAmong } from './healing/ranking/choose';
+import { discardedChanges } from './healing/ranking/discarded';
 import { runLlmEngine } from './healing/llm/engine';
 import { healTestProblem, oneAtATime, rerunFailures } from './healing/tests';
 import { DEFAULT_RERUNS } from './healing/tests/flaky';
@@ -20,7 +23,7 @@ import { operatorAdjustments, orderByDecisions } from './record/decisions';
 import { newId, unifiedDiff } from './record/apply';
 import { SelfHealError, type Candidate, type Diagnosis, type Failure, type TestRun } from './model';
 import { noProgress, silentLog } from './ports';
-import { attachGuard, mutationGuard } from './verify/guards';
+import { attachGuard, mutationGuard, WEAKLY_TESTED } from './verify/guards';
 import { acquireWorkspaceLock } from './verify/lock';
 import { createSandbox, pruneStaleSandboxes, workspaceState, type Sandbox } from './verify/sandbox';
 import { withoutHangingFiles, hangingOutcome } from './verify/hangingFiles';
@@ -197,33 +200,45 @@ async function diagnoseAndHeal(failures: Failure[], search: Search, ctx: GroupCo
   const { files, skipped } = await editableSources(locations, ctx.sandbox, ctx.log);
   if (files.length === 0 && skipped.length > 0) return finish(`Self-Heal does not edit the suspicious code: ${skipped.join('; ')}.`);
   if (files.length === 0) return finish(`The suspicious code is in ${[...new Set(locations.map((l) => l.file))].join(', ')}, which is binary, larger than 1 MB or unreadable; Self-Heal does not edit such files.`);
-  let found: Found | undefined;
+  // Verified mutation candidates are collected, not taken first-come: the tests often accept a
+  // wrong fix too, so the alternatives are ranked (healing/ranking) and discarded fixes skipped.
+  const alternatives = new Alternatives(Object.fromEntries(files.map((f) => [f.file, f.text])), discardedChanges(ctx.decisions ?? []), locations);
+  let choice: Choice | undefined;
   // Offline first: it is fast and free; the LLM is asked only when it finds nothing.
-  if (!ctx.engines || ctx.engines.includes('mutation')) found = await healWithMutations(search, failures, files, outcome, ctx);
+  if (!ctx.engines || ctx.engines.includes('mutation')) {
+    await healWithMutations(search, failures, files, outcome, ctx, alternatives);
+    choice = await chooseAmong(alternatives, { cwd: ctx.sandbox.cwd, testFiles, failingNames: failures.map((f) => f.name), readText, signal: ctx.signal, log: ctx.log });
+  }
+  let found: Found | undefined = choice?.best.found;
   if (!found && ctx.engines?.includes('llm') && ctx.llm) found = await healWithLlm(search, failures, diagnosis, files, outcome, ctx);
   const refused = search.tally.tried.filter((v) => v.status === 'invalid');
   if (!found && outcome.candidatesTried === 0 && refused.length > 0) return finish(`The LLM's ${refused.length} repl${refused.length === 1 ? 'y was' : 'ies were'} refused (last: ${refused[refused.length - 1].reason}), so no fix was verified.`);
-  if (!found) return finish(llmStops.get(outcome) ?? `No verified fix among ${outcome.candidatesTried} candidate(s): none made the failing test(s) pass without breaking another.`);
+  const discarded = alternatives.skipped.length ? ` The verified fix ${alternatives.skipped.map((s) => `"${s}"`).join(', ')} was discarded earlier, so it is not offered again.` : '';
+  if (!found) return finish(llmStops.get(outcome) ?? `No verified fix among ${outcome.candidatesTried} candidate(s): none made the failing test(s) pass without breaking another.${discarded}`);
   const fix = toFix(found, files);
-  outcome.verifiedMs = Date.now() - started;
+  // The first verified candidate is what a person waits for; the alternatives come after it.
+  outcome.verifiedMs = (alternatives.firstVerifiedAt ?? Date.now()) - started;
   // A fix is only as good as the tests that verified it: mutate its lines and see them fail.
-  outcome.fix = attachGuard(fix, await mutationGuard({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, before: fix.before, after: fix.after, fixRun: found.run, testFiles, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log }));
+  const guard = await mutationGuard({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, before: fix.before, after: fix.after, fixRun: found.run, testFiles, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log });
+  outcome.fix = attachGuard(fix, guard);
+  outcome.fix.evidence.confidence = confidenceOf(choice, guard.label === WEAKLY_TESTED);
+  if (choice && choice.ranked.length > 1) outcome.fix.alternatives = choice.ranked.slice(1).map((p) => ({ summary: p.found.candidate.summary, diff: unifiedDiff(p.before, p.after) }));
   alsoFixed.set(outcome, found.comparison.alsoFixed);
   return finish();
 }
 
-async function healWithMutations(search: Search, failures: Failure[], files: SourceFile[], outcome: HealOutcome, ctx: GroupContext): Promise<Found | undefined> {
+async function healWithMutations(search: Search, failures: Failure[], files: SourceFile[], outcome: HealOutcome, ctx: GroupContext, alternatives: Alternatives): Promise<void> {
   await search.prepare();
   const singles = orderByDecisions(await rankedSingles(outcome.diagnosis.locations, files, hintsFrom(failures)), operatorAdjustments(ctx.decisions ?? []));
   const budget = ctx.maxCandidates ?? DEFAULTS.maxCandidates;
   ctx.log.info(`${failures[0].name}: ${outcome.diagnosis.class}; ${outcome.diagnosis.locations.length} suspicious location(s); ${singles.length} candidate edit(s)`);
-  const found = await tryAll(search, await parseable(singles, files, budget), outcome, ctx);
-  if (found || outcome.candidatesTried >= budget || search.tally.promising.length === 0) return found;
+  await tryAll(search, await parseable(singles, files, budget), outcome, ctx, alternatives);
+  if (alternatives.plausible.length > 0 || outcome.candidatesTried >= budget || search.tally.promising.length === 0) return;
   // Guided pairs: a second edit on top of a single that already made some assertions pass.
   const parents = search.tally.promising.sort((a, b) => b.fitness - a.fitness).slice(0, 8).map((p) => p.candidate);
   const pairs = await pairCandidates(parents, singles, files, Math.min(DEFAULTS.pairBudget, budget - outcome.candidatesTried));
   ctx.log.debug(`trying ${pairs.length} two-edit candidate(s) built on ${parents.length} promising edit(s)`);
-  return tryAll(search, pairs, outcome, ctx);
+  await tryAll(search, pairs, outcome, ctx, alternatives);
 }
 
 async function healWithLlm(search: Search, failures: Failure[], diagnosis: Diagnosis, files: SourceFile[], outcome: HealOutcome, ctx: GroupContext): Promise<Found | undefined> {
@@ -290,14 +305,15 @@ function engineVerifier(search: Search, outcome: HealOutcome, keep: (found: Foun
   };
 }
 
-async function tryAll(search: Search, candidates: Candidate[], outcome: HealOutcome, ctx: GroupContext): Promise<Found | undefined> {
-  for (const candidate of candidates) {
+/** Try candidates in order until the first is verified, then a few more for alternatives (within their budget). */
+async function tryAll(search: Search, candidates: Candidate[], outcome: HealOutcome, ctx: GroupContext, alternatives: Alternatives): Promise<void> {
+  for (const candidate of alternatives.order(candidates)) {
+    if (!alternatives.wanted) return;
     throwIfAborted(ctx.signal);
+    if (alternatives.skip(candidate)) continue;
     outcome.candidatesTried++;
-    const found = await search.tryCandidate(candidate);
-    if (found) return found;
+    alternatives.tried(await search.tryCandidate(candidate));
   }
-  return undefined;
 }
 
 function toFix(found: Found, files: SourceFile[]): VerifiedFix {

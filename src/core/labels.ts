@@ -8,3 +8,15 @@ export const WEAKENS = 'weakens tests';
 
 /** The mutation guard's verdict: no mutant of the changed lines was caught by the tests. */
 export const WEAKLY_TESTED = 'weakly tested';
+
+/** A fix the tests cannot single out (Evidence.confidence): never auto-applied, under any policy. */
+export const AMBIGUOUS = 'ambiguous';
+
+/**
+ * The confidence as every host words it: "verified" for a fix that stands out, else
+ * "verified, ambiguous: 2 other verified fixes pass the tests too". Structural, to keep this file import-free.
+ */
+export function confidenceText(confidence: { level: string; reasons: string[] } | undefined): string {
+  if (!confidence || confidence.level !== AMBIGUOUS) return 'verified';
+  return `verified, ${AMBIGUOUS}${confidence.reasons.length ? `: ${confidence.reasons.join('; ')}` : ''}`;
+}

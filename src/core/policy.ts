@@ -2,8 +2,9 @@
  * Policies (paper §5.2): how much autonomy a team gives Self-Heal, per failure class. Each class
  * is `off` (not healed), `suggest` (offered; a person applies it), `review` (offered, but marked
  * as needing a careful review) or `autoApply` (applied when verified). On top of that, a fix is
- * auto-applied only when it clears a confidence floor, and never when it touches a `neverEdit`
- * path. The defaults are conservative: suggest everything, auto-apply nothing.
+ * auto-applied only when it clears a confidence floor, never when it touches a `neverEdit`
+ * path, and never when the tests cannot single it out (Evidence.confidence is ambiguous). The
+ * defaults are conservative: suggest everything, auto-apply nothing.
  *
  * Read from `selfHeal.policy` in `.vscode/settings.json`, or `policy` in `.self-heal.json`
  * (the latter wins: it is the file a team commits for CI). Invalid parts are reported and
@@ -14,7 +15,7 @@ import ignore from 'ignore';
 import { readJsoncObject } from './jsoncFile';
 import { z } from 'zod';
 import type { HealOutcome } from './api';
-import { WEAKENS } from './labels';
+import { AMBIGUOUS, WEAKENS } from './labels';
 import { FailureClass } from './model';
 
 export const PolicyMode = z.enum(['off', 'suggest', 'review', 'autoApply']);
@@ -178,6 +179,10 @@ export function decide(policy: Policy, outcome: HealOutcome): Decision {
   const needsReview = [...protectedFiles, ...(fix.candidate.editsTests ? ['the fix edits a test file'] : []), ...labels.filter((l) => l === WEAKENS).map(() => 'the test-weakening guard says it weakens tests')];
   if (needsReview.length > 0) return { mode: 'review', reasons: [...reasons, ...needsReview.map((r) => `${r}: a person reviews it first`)] };
   if (mode !== 'autoApply') return { mode, reasons };
+  // Whatever the floor says: when other verified fixes pass the tests just as well, the tests did
+  // not choose this one, so a person must.
+  const confidence = fix.evidence.confidence;
+  if (confidence?.level === AMBIGUOUS) return { mode: 'suggest', reasons: [...reasons, `not auto-applied: it is ambiguous (${confidence.reasons.join('; ')})`] };
 
   const floor = policy.autoApplyFloor;
   const short: string[] = [];

@@ -13,7 +13,7 @@
 import type { HealOutcome } from '../core/api';
 import { decide, validatePolicy, type Policy, type PolicyMode } from '../core/policy';
 import { describeProblem, ValidatedReader, type Mode } from './settings';
-import { WEAKENS } from '../core/labels';
+import { AMBIGUOUS, confidenceText, WEAKENS } from '../core/labels';
 
 export interface PolicySetting {
   policy: Policy;
@@ -67,11 +67,15 @@ function effectivePolicy(setting: PolicySetting, mode: Mode): { policy: Policy; 
   return { policy: { ...setting.policy, default: 'autoApply' }, raised: true };
 }
 
-/** A fix's labels as a reviewer needs them: the candidate's and its guards', and 'test edit' for any edit of a test. */
+/**
+ * A fix's labels as a reviewer needs them: the candidate's and its guards', 'test edit' for any
+ * edit of a test, and its confidence when the tests cannot single it out ("verified, ambiguous (…)").
+ */
 export function fixLabels(outcome: HealOutcome): string[] {
   const fix = outcome.fix;
   if (!fix) return [];
-  const labels = [...(fix.candidate.editsTests ? [TEST_EDIT] : []), ...(fix.candidate.labels ?? []), ...(fix.evidence.guards ?? []).flatMap((g) => (g.label ? [g.label] : []))];
+  const ambiguous = fix.evidence.confidence?.level === AMBIGUOUS ? [confidenceText(fix.evidence.confidence)] : [];
+  const labels = [...ambiguous, ...(fix.candidate.editsTests ? [TEST_EDIT] : []), ...(fix.candidate.labels ?? []), ...(fix.evidence.guards ?? []).flatMap((g) => (g.label ? [g.label] : []))];
   return [...new Set(labels)];
 }
 
@@ -87,7 +91,7 @@ export function triage(setting: PolicySetting, mode: Mode, outcome: HealOutcome)
     notes: decision.mode === 'review' ? [...labels, NEEDS_REVIEW] : labels,
     // decide() already sends a test weakening to review; this says the same in the place that acts
     // on it, so that no change to the rules can make the editor apply one unasked (issue 7).
-    autoApply: decision.mode === 'autoApply' && !weakens,
+    autoApply: decision.mode === 'autoApply' && !weakens && outcome.fix?.evidence.confidence?.level !== AMBIGUOUS,
     confirm: weakens,
   };
 }

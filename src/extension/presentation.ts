@@ -7,6 +7,7 @@ import type { HealOutcome, HealReport, VerifiedFix } from '../core/api';
 import type { Evidence, HealRecord } from '../core/model';
 import type { Prompt } from './confirm';
 import type { FixTriage } from './policy';
+import { AMBIGUOUS, confidenceText } from '../core/labels';
 
 export interface Tokens {
   input: number;
@@ -127,7 +128,7 @@ export function tokenLog(heal: Tokens, session: Tokens): string {
 }
 
 export function historyDescription(record: Pick<HealRecord, 'file' | 'engine' | 'tokens' | 'evidence' | 'at'>, reverted: boolean, now: number): string {
-  const parts = [record.file, engineBadge(record.engine, record.tokens), evidenceBadge(record.evidence), ago(record.at, now)];
+  const parts = [record.file, engineBadge(record.engine, record.tokens), evidenceBadge(record.evidence), ...(record.evidence.confidence?.level === AMBIGUOUS ? [confidenceText(record.evidence.confidence)] : []), ago(record.at, now)];
   if (reverted) parts.push('reverted');
   return parts.join(' · ');
 }

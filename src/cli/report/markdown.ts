@@ -6,6 +6,7 @@
  */
 import type { HealOutcome } from '../../core/api';
 import type { Evidence } from '../../core/model';
+import { confidenceText } from '../../core/labels';
 import { healName, isHealed, type CiHeal, type CiRun } from './ciRun';
 
 /** The first line of every report, so a workflow can find and update its earlier comment. */
@@ -57,12 +58,17 @@ function branchText(h: CiHeal, run: CiRun): string {
 }
 
 /** One failure group; `compact` leaves out the failure output and the diff, for reports that would be too long. */
+/** " **Confidence:** verified, ambiguous: …." for a fix ranked among alternatives; nothing for one that never was (a test edit, an old record). */
+function confidenceNote(evidence: Evidence): string {
+  return evidence.confidence ? ` **Confidence:** ${confidenceText(evidence.confidence)}.` : '';
+}
+
 function section(h: CiHeal, run: CiRun, compact: boolean): string {
   const { outcome, decision } = h;
   const healed = isHealed(h);
   const parts: string[] = [`### ${healed ? '✅' : '❌'} ${healName(outcome)}`];
   if (compact) {
-    parts.push(outcome.fix ? `**Fix:** ${outcome.fix.candidate.summary}. **Evidence:** ${evidenceText(outcome.fix.evidence)}.` : `**Not healed:** ${outcome.reason ?? 'no verified fix'}`);
+    parts.push(outcome.fix ? `**Fix:** ${outcome.fix.candidate.summary}. **Evidence:** ${evidenceText(outcome.fix.evidence)}.${confidenceNote(outcome.fix.evidence)}` : `**Not healed:** ${outcome.reason ?? 'no verified fix'}`);
     if (h.branch) parts.push(`**Branch:** ${branchText(h, run)}`);
     return parts.join('\n\n');
   }
@@ -77,6 +83,7 @@ function section(h: CiHeal, run: CiRun, compact: boolean): string {
     parts.push(`**Fix:** ${fix.candidate.summary} — engine ${code(fix.candidate.engine)}, operator ${code(fix.candidate.operator)}.${labels}`);
     parts.push(fenced(fix.diff, 'diff', MAX_DIFF_LINES));
     parts.push(`**Evidence:** ${evidenceText(fix.evidence)}. ${plural(outcome.candidatesTried, 'candidate')} tried, ${plural(outcome.testRuns, 'test run')}, ${seconds(outcome.ms)}.`);
+    if (fix.evidence.confidence) parts.push(confidenceNote(fix.evidence).trim());
   } else {
     parts.push(`**Not healed:** ${outcome.reason ?? 'no verified fix'}`);
     if (outcome.candidatesTried > 0) parts.push(`**Search:** ${plural(outcome.candidatesTried, 'candidate')} tried, ${plural(outcome.testRuns, 'test run')}, ${seconds(outcome.ms)}.`);

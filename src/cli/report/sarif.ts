@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { HealOutcome } from '../../core/api';
 import type { FailureClass } from '../../core/model';
 import { healName, isHealed, lineOf, type CiHeal, type CiRun } from './ciRun';
+import { AMBIGUOUS, confidenceText } from '../../core/labels';
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -54,8 +55,10 @@ function message(h: CiHeal): string {
   const { outcome } = h;
   const why = outcome.diagnosis.evidence[0] ?? outcome.failures[0].message.split('\n')[0];
   const failed = `${healName(outcome)} fails (${outcome.diagnosis.class}: ${why.slice(0, 300).replace(/[\s:.]+$/, '')})`;
-  if (outcome.fix && h.branch) return `${failed}. A fix verified by the test suite is on branch ${h.branch.name}: ${outcome.fix.candidate.summary}.`;
-  if (outcome.fix) return `${failed}. A verified fix was found (${outcome.fix.candidate.summary}) but not committed: ${h.skipped ?? 'see the report'}.`;
+  // An ambiguous fix says so in the alert itself: the tests did not single it out.
+  const ambiguous = outcome.fix?.evidence.confidence?.level === AMBIGUOUS ? ` Confidence: ${confidenceText(outcome.fix.evidence.confidence)}.` : '';
+  if (outcome.fix && h.branch) return `${failed}. A fix verified by the test suite is on branch ${h.branch.name}: ${outcome.fix.candidate.summary}.${ambiguous}`;
+  if (outcome.fix) return `${failed}. A verified fix was found (${outcome.fix.candidate.summary}) but not committed: ${h.skipped ?? 'see the report'}.${ambiguous}`;
   return `${failed}. Not healed: ${outcome.reason ?? 'no verified fix'}`;
 }
 
@@ -90,7 +93,7 @@ function result(h: CiHeal, run: CiRun, ruleIndex: number): Record<string, unknow
       healId: outcome.id,
       tests: outcome.failures.map((f) => f.id),
       policy: h.decision.mode,
-      ...(fix ? { engine: fix.candidate.engine, operator: fix.candidate.operator, evidence: fix.evidence } : {}),
+      ...(fix ? { engine: fix.candidate.engine, operator: fix.candidate.operator, ...(fix.evidence.confidence ? { confidence: confidenceText(fix.evidence.confidence) } : {}), evidence: fix.evidence } : {}),
       ...(h.branch ? { branch: h.branch.name, commit: h.branch.commit } : {}),
     },
   };

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { HealRecord } from '../../core/model';
 import { evidenceDetail, historyDescription, tokenDetail } from '../presentation';
 import { recordUri } from '../providers/content';
+import { confidenceText } from '../../core/labels';
 
 export class HealItem extends vscode.TreeItem {
   constructor(
@@ -25,6 +26,8 @@ export class HealItem extends vscode.TreeItem {
         `**${record.summary}**${reverted ? ' (reverted)' : ''}`,
         `${record.file} · ${record.engine} (${record.operator}) · ${new Date(record.at).toLocaleString()}`,
         `Evidence: ${evidenceDetail(record.evidence)}`,
+        // Heals recorded before confidence existed have none; they were offered as plain "verified".
+        `Confidence: ${confidenceText(record.evidence.confidence)}`,
         `Fixed: ${record.failures.map((failure) => failure.id).join(', ') || '—'}`,
         `Class: ${record.diagnosis.class}; tried ${record.tried.length} candidate(s) in ${(record.ms / 1000).toFixed(1)} s`,
         ...(record.tokens ? [`LLM tokens: ${tokenDetail(record.tokens)}`] : []),

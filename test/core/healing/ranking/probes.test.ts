@@ -1,0 +1,44 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { neighbours, probesIn } from '../../../../src/core/healing/ranking/probes';
+
+const TESTS = `const test = require('node:test');
+const assert = require('node:assert');
+const { page } = require('../src/page');
+test('first page', () => {
+  assert.deepStrictEqual(page([1, 2, 3, 4], 0, 2), [1, 2]);
+});
+test('named', () => {
+  assert.equal(m.label({ name: 'a', tags: ['x'] }, "b)"), 'a');
+  const n = 3;
+  assert.equal(page(items, n, 1), []);
+});
+`;
+
+describe('probe inputs', () => {
+  it('takes the literal-argument calls of the tests, marked by whether their test fails', () => {
+    assert.deepEqual(probesIn(TESTS, ['first page']), [
+      { fn: 'page', args: '[1, 2, 3, 4], 0, 2', failing: true },
+      { fn: 'label', args: `{ name: 'a', tags: ['x'] }, "b)"`, failing: false },
+    ]);
+  });
+
+  it('leaves out calls with variables, and the assertions themselves', () => {
+    const fns = probesIn(TESTS, []).map((p) => p.fn);
+    assert.ok(!fns.includes('deepStrictEqual') && !fns.includes('equal') && !fns.includes('require'));
+    assert.equal(fns.filter((f) => f === 'page').length, 1, 'page(items, n, 1) uses variables');
+  });
+
+  it('makes neighbours one argument at a time: numbers ±1, strings and arrays shorter and longer, booleans flipped', () => {
+    assert.deepEqual(neighbours([[1, 2], 'ab', 3, true]), [
+      [[1], 'ab', 3, true],
+      [[1, 2, 2], 'ab', 3, true],
+      [[1, 2], 'a', 3, true],
+      [[1, 2], 'abb', 3, true],
+      [[1, 2], 'ab', 2, true],
+      [[1, 2], 'ab', 4, true],
+      [[1, 2], 'ab', 3, false],
+    ]);
+    assert.deepEqual(neighbours([[], '']), [[[0], ''], [[], 'a']]);
+  });
+});
