@@ -115,6 +115,17 @@ describe('readWorkspacePolicy', () => {
     assert.deepEqual(await readWorkspacePolicy(tempDir()), { policy: DEFAULT_POLICY, source: 'defaults', problems: [] });
   });
 
+  it('never auto-applies a fix the tests cannot single out, even one that clears every floor', () => {
+    const autoApply = policy({ default: 'autoApply', autoApplyFloor: { requireMutationGuard: false, minSuiteTests: 0 } });
+    const guards = guarded.fix!.evidence.guards;
+    const ambiguous = outcome({ evidence: { guards, confidence: { level: 'ambiguous', alternatives: 2, reasons: ['2 other verified fixes pass the tests too'] } } });
+    const decision = decide(autoApply, ambiguous);
+    assert.equal(decision.mode, 'suggest');
+    assert.equal(decision.reasons.at(-1), 'not auto-applied: it is ambiguous (2 other verified fixes pass the tests too)');
+    const standsOut = outcome({ evidence: { guards, confidence: { level: 'verified', alternatives: 0, reasons: [] } } });
+    assert.equal(decide(autoApply, standsOut).mode, 'autoApply');
+  });
+
   it('reads selfHeal.policy from .vscode/settings.json, comments and trailing commas included', async () => {
     const dir = tempDir();
     write(dir, '.vscode/settings.json', '{\n  // the team agreed on this\n  "selfHeal.policy": { "classes": { "flaky": "off", }, },\n}\n');

@@ -100,6 +100,15 @@ describe('extension policy', () => {
       assert.match(result.reasons.join('\n'), /weakly tested/);
     });
 
+    it('shows "verified, ambiguous" with the count and never auto-applies it, whatever the policy', () => {
+      const ambiguous = outcome({ evidence: { guards: [killed], confidence: { level: 'ambiguous', alternatives: 1, reasons: ['1 other verified fix passes the tests too'] } } });
+      for (const mode of ['suggest', 'autoApply'] as const) {
+        const result = triage(setting({ default: 'autoApply', autoApplyFloor: { requireMutationGuard: false, minSuiteTests: 0 } }), mode, ambiguous);
+        assert.deepEqual(result.notes, ['verified, ambiguous: 1 other verified fix passes the tests too']);
+        assert.equal(result.autoApply, false, mode);
+      }
+    });
+
     it('lets selfHeal.mode = autoApply raise the default of the classes the policy does not name, with the floor still in force', () => {
       const lifted = triage(setting(undefined), 'autoApply', guarded);
       assert.equal(lifted.autoApply, true);
