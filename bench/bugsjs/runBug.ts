@@ -24,8 +24,10 @@ export interface BugOptions {
   cacheDir: string;
   /** Runs of each version for the reference outcomes (3). */
   referenceRuns: number;
-  /** Time limit of one heal (offline or oracle). */
+  /** Time limit of the offline heal (a search: it may try hundreds of candidates). */
   healTimeoutMs: number;
+  /** Time limit of the oracle heal: one candidate, but the same baseline, reruns and SBFL first (default 600 s). */
+  oracleTimeoutMs?: number;
   installTimeoutMs: number;
   runner?: TestRunner;
   log?: (line: string) => void;
@@ -95,9 +97,9 @@ interface HealRun {
   healed?: HealOutcome;
 }
 
-async function heal(dir: string, options: Partial<HealOptions>, ctx: { reference: ReferenceOutcomes; command: string; runner: TestRunner; bug: BugOptions; testTimeoutMs: number; log: Log }): Promise<HealRun> {
+async function heal(dir: string, options: Partial<HealOptions>, limitMs: number, ctx: { reference: ReferenceOutcomes; command: string; runner: TestRunner; bug: BugOptions; testTimeoutMs: number; log: Log }): Promise<HealRun> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), ctx.bug.healTimeoutMs);
+  const timer = setTimeout(() => controller.abort(), limitMs);
   const started = Date.now();
   try {
     const report = await healWorkspace({ files: new DiskFiles(dir), failures: ctx.reference.revealingFailures, testTimeoutMs: ctx.testTimeoutMs, signal: controller.signal, log: ctx.log, ...options });
@@ -113,7 +115,7 @@ async function heal(dir: string, options: Partial<HealOptions>, ctx: { reference
     };
     return { report, grade, healed };
   } catch (error) {
-    const message = controller.signal.aborted ? `gave up after the ${Math.round(ctx.bug.healTimeoutMs / 1000)} s heal limit` : `${(error as Error).name}: ${(error as Error).message}`;
+    const message = controller.signal.aborted ? `gave up after the ${Math.round(limitMs / 1000)} s heal limit` : `${(error as Error).name}: ${(error as Error).message}`;
     return { grade: { plausible: false, repaired: false, ms: Date.now() - started, candidates: 0, error: message } };
   } finally {
     clearTimeout(timer);
@@ -130,12 +132,12 @@ function ranProblem(run: HealRun): string | undefined {
   return unclean.length ? `${unclean.length} test id(s) carry stderr noise, e.g. "${unclean[0].slice(0, 80)}"` : undefined;
 }
 
-async function oracleHeal(dir: string, fix: ReferenceFix, ctx: Parameters<typeof heal>[2]): Promise<{ grade: OracleGrade; run: HealRun }> {
+async function oracleHeal(dir: string, fix: ReferenceFix, ctx: Parameters<typeof heal>[3]): Promise<{ grade: OracleGrade; run: HealRun }> {
   const server = await startOracleServer((prompt) => '```json\n' + JSON.stringify(oracleReply(fix, prompt), null, 2) + '\n```');
   try {
     // One attempt: the oracle's answer does not change with feedback, so a second would only repeat it.
     const llm = createOpenAiLlm({ baseUrl: server.url, model: 'oracle', localOnly: true, maxRetries: 0 });
-    const run = await heal(dir, { engines: ['llm'], llm, llmMaxAttempts: 1 }, ctx);
+    const run = await heal(dir, { engines: ['llm'], llm, llmMaxAttempts: 1 }, ctx.bug.oracleTimeoutMs ?? 600_000, ctx);
     const tried = run.report?.heals.flatMap((h) => h.tried) ?? [];
     const invalid = tried.filter((v) => v.status === 'invalid');
     const exact = !!run.healed?.fix && Object.entries(run.healed.fix.after).every(([file, text]) => fix.files.find((f) => f.file === file)?.fixed === text) && Object.keys(run.healed.fix.after).length === fix.files.length;
@@ -183,7 +185,7 @@ export async function runBug(project: BugsJsProject, bug: Bug, options: BugOptio
     // Generous per-run limit: the heal's own limits are derived from the baseline's time.
     const ctx = { reference, command, runner, bug: options, testTimeoutMs: Math.max(60_000, suiteMs * 5), log };
     say(`  offline heal (${reference.revealing.length} revealing test(s), suite ${(suiteMs / 1000).toFixed(1)} s)`);
-    const offline = await heal(buggy.dir, { engines: ['mutation'] }, ctx);
+    const offline = await heal(buggy.dir, { engines: ['mutation'] }, options.healTimeoutMs, ctx);
     result.offline = offline.grade;
     say(`  pipeline ceiling (oracle model) heal`);
     const oracle = await oracleHeal(buggy.dir, fix, ctx);
