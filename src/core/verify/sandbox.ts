@@ -18,7 +18,7 @@ import ignore from 'ignore';
 import { SelfHealError } from '../model';
 import type { Log } from '../ports';
 import { isAlive } from './processAlive';
-import { isWorkspaceRoot, linkWorkspaceModules } from './workspaceLinks';
+import { linkWorkspaceModules } from './workspaceLinks';
 
 const exec = promisify(execFile);
 export const SANDBOX_PREFIX = 'self-heal-sbx-';
@@ -140,9 +140,9 @@ function sandboxDirName(): string {
   return `${SANDBOX_PREFIX}${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 }
 
-async function linkDependencies(workspace: string, sandboxCwd: string): Promise<void> {
+async function linkDependencies(workspace: string, sandboxCwd: string, sandboxDir: string): Promise<void> {
   // A monorepo's links to its own packages must lead into the sandbox, not back to the user's files.
-  if (await isWorkspaceRoot(workspace)) return linkWorkspaceModules(workspace, sandboxCwd);
+  if (await linkWorkspaceModules(workspace, sandboxCwd, sandboxDir)) return;
   const modules = path.join(workspace, 'node_modules');
   if (await fs.stat(modules).then((s) => s.isDirectory(), () => false)) {
     await fs.rm(path.join(sandboxCwd, 'node_modules'), { recursive: true, force: true });
@@ -227,7 +227,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       cwd = dir;
       options.log?.debug(`sandbox: copied ${root} to ${dir} (no git history)`);
     }
-    await linkDependencies(root, cwd);
+    await linkDependencies(root, cwd, dir);
   } catch (error) {
     await fs.rm(dir, { recursive: true, force: true });
     if (top) await git(top, ['worktree', 'prune']).catch(() => undefined);

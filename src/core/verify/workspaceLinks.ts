@@ -11,22 +11,26 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { findWorkspace } from '../analysis/workspacePackages';
 
-/** True when `workspace` is the root of a monorepo (npm/yarn `workspaces`, pnpm-workspace.yaml). */
-export async function isWorkspaceRoot(workspace: string): Promise<boolean> {
+/**
+ * Mirror the node_modules folders of the monorepo `workspace` belongs to (its root's and each
+ * package's) into the sandbox, with links to workspace packages re-pointed into the sandbox.
+ * `workspace` may be the monorepo root or one of its packages (the sandbox clone holds the whole
+ * repository either way). False, doing nothing, when `workspace` is not in a monorepo the sandbox holds.
+ */
+export async function linkWorkspaceModules(workspace: string, sandboxCwd: string, sandboxDir: string): Promise<boolean> {
   const found = await findWorkspace(workspace);
-  return found.root === path.resolve(workspace) && found.packages.some((p) => p.dir !== '');
-}
-
-/** Mirror `workspace`'s node_modules folders into `sandboxCwd`, with links to workspace packages re-pointed into the sandbox. */
-export async function linkWorkspaceModules(workspace: string, sandboxCwd: string): Promise<void> {
-  const found = await findWorkspace(workspace);
-  const realWorkspace = await fs.realpath(workspace);
+  if (!found.packages.some((p) => p.dir !== '')) return false;
+  const sandboxRoot = path.resolve(sandboxCwd, path.relative(workspace, found.root));
+  // A monorepo root above what the sandbox holds (a copy of one package, a repository inside the monorepo) is not in it.
+  if (path.relative(sandboxDir, sandboxRoot).startsWith('..') || !(await fs.stat(sandboxRoot).then((s) => s.isDirectory(), () => false))) return false;
+  const realWorkspace = await fs.realpath(found.root);
   for (const dir of ['', ...found.packages.map((p) => p.dir).filter(Boolean)]) {
-    const modules = path.join(workspace, dir, 'node_modules');
+    const modules = path.join(found.root, dir, 'node_modules');
     if (!(await fs.stat(modules).then((s) => s.isDirectory(), () => false))) continue;
-    await fs.rm(path.join(sandboxCwd, dir, 'node_modules'), { recursive: true, force: true });
-    await mirror(modules, path.join(sandboxCwd, dir, 'node_modules'), realWorkspace, sandboxCwd, 0);
+    await fs.rm(path.join(sandboxRoot, dir, 'node_modules'), { recursive: true, force: true });
+    await mirror(modules, path.join(sandboxRoot, dir, 'node_modules'), realWorkspace, sandboxRoot, 0);
   }
+  return true;
 }
 
 async function mirror(from: string, to: string, realWorkspace: string, sandboxCwd: string, depth: number): Promise<void> {

@@ -6,6 +6,7 @@ import { isTestFile, localize } from '../../../src/core/analysis/localize';
 import { ochiai, recentLines, spectrumLocations, v8Lines } from '../../../src/core/analysis/sbfl';
 import { ProcessTestRunner } from '../../../src/core/verify/testRunner';
 import { git, makeProject } from '../../helpers/repo';
+import { workspacesProject } from './moduleGraphFixtures';
 
 /** `discount` is wrong for large orders only; `tax` and `shipping` are fine and tested too. */
 const SHOP = {
@@ -40,6 +41,20 @@ const SHOP = {
 };
 
 describe('spectrumLocations', () => {
+  it("sees the lines of another workspace package that a package's failing tests run, with their function", async () => {
+    const dir = workspacesProject();
+    const runner = new ProcessTestRunner();
+    const baseline = await runner.run({ cwd: dir, command: 'npm test', timeoutMs: 30_000 });
+    assert.equal(baseline.failures.length, 2);
+    const readText = (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
+    const base = (await localize(dir, baseline.failures, readText)).filter((l) => !isTestFile(l.file));
+    const result = await spectrumLocations({ cwd: dir, command: 'npm test', runner, baseline, failures: baseline.failures, base, readText, timeoutMs: 30_000 });
+    const inText = result.locations.filter((l) => l.file === 'packages/text/src/index.js' && l.why.startsWith('Ochiai'));
+    // No test passes in the failing file, so every line the failing tests run ties; module-level lines have no function.
+    const lines = inText.map((l) => [l.line + 1, l.function]).sort((x, y) => Number(x[0]) - Number(y[0]));
+    assert.deepEqual(lines, [[1, undefined], [4, 'truncate'], [11, undefined]], JSON.stringify(result.locations.map((l) => `${l.file}:${l.line + 1} ${l.why}`)));
+  });
+
   it('ranks the line only the failing test runs first, and demotes the functions it never runs', async () => {
     const dir = makeProject(SHOP);
     const runner = new ProcessTestRunner();

@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { createSandbox } from '../../../src/core/verify/sandbox';
-import { isWorkspaceRoot } from '../../../src/core/verify/workspaceLinks';
-import { git, makeProject } from '../../helpers/repo';
+import { linkWorkspaceModules } from '../../../src/core/verify/workspaceLinks';
+import { git, makeProject, tempDir } from '../../helpers/repo';
 
 function monorepo(): string {
   const dir = makeProject(
@@ -32,7 +32,6 @@ function monorepo(): string {
 describe('workspace links in the sandbox', () => {
   it("points a workspace package's link at the sandbox's copy, and other dependencies at the workspace's", async () => {
     const dir = monorepo();
-    assert.equal(await isWorkspaceRoot(dir), true);
     const sandbox = await createSandbox({ root: dir });
     try {
       assert.equal(fs.realpathSync(path.join(sandbox.cwd, 'node_modules/@acme/text')), fs.realpathSync(path.join(sandbox.cwd, 'packages/text')));
@@ -46,7 +45,22 @@ describe('workspace links in the sandbox', () => {
     }
   });
 
-  it('is not used for a project without workspaces', async () => {
-    assert.equal(await isWorkspaceRoot(makeProject({ 'package.json': '{"name":"one"}' }, { commit: false })), false);
+  it("does the same for a sandbox of one package's folder, so the package's tests find the monorepo's dependencies", async () => {
+    const dir = monorepo();
+    const sandbox = await createSandbox({ root: path.join(dir, 'packages/app') });
+    try {
+      const sandboxRoot = path.resolve(sandbox.cwd, '../..');
+      assert.equal(fs.realpathSync(path.join(sandboxRoot, 'node_modules/@acme/text')), fs.realpathSync(path.join(sandboxRoot, 'packages/text')));
+      assert.equal(fs.realpathSync(path.join(sandboxRoot, 'node_modules/left-pad')), path.join(dir, 'node_modules/left-pad'));
+    } finally {
+      await sandbox.dispose();
+    }
+  });
+
+  it('does nothing for a project without workspaces', async () => {
+    const project = makeProject({ 'package.json': '{"name":"one"}', 'node_modules/x/index.js': '' }, { commit: false });
+    const sandbox = tempDir();
+    assert.equal(await linkWorkspaceModules(project, sandbox, sandbox), false);
+    assert.deepEqual(fs.readdirSync(sandbox), []);
   });
 });
