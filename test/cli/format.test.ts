@@ -8,6 +8,9 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { makeProject, REPO_ROOT } from '../helpers/repo';
 import { fixtureFiles } from '../core/analysis/moduleGraphFixtures';
+import { formatHeal, formatHistory, healJson } from '../../src/cli/format';
+import { healRecordFor } from '../../src/core/record/healRecord';
+import { outcome } from '../helpers/outcome';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 
@@ -34,5 +37,25 @@ describe('self-heal heal --json', () => {
     assert.deepEqual(unhealed.suspects.map((s: { file: string; function?: string }) => `${s.file} ${s.function}`), ['lib/greet.js greet']);
     assert.match(run.stderr, /… Running the tests/);
     assert.match(run.stderr, /… Healing /);
+  });
+});
+
+describe('the confidence of a fix in CLI output', () => {
+  const ambiguous = outcome({ evidence: { confidence: { level: 'ambiguous', alternatives: 2, reasons: ['2 other verified fixes pass the tests too'] } } });
+
+  it('says "verified, ambiguous" with the count in the text, the JSON and the history', () => {
+    assert.match(formatHeal(ambiguous), /\n {2}confidence: verified, ambiguous: 2 other verified fixes pass the tests too\n/);
+    const json = healJson({ baseline: { passed: 2, failed: 1, run: { outcomes: [], failures: [], exitCode: 1, timedOut: false, ms: 0, output: '' } }, heals: [ambiguous], sandboxMs: 0, ms: 0 }, new Map()) as { heals: Array<{ confidence: string; evidence: { confidence: unknown } }> };
+    assert.equal(json.heals[0].confidence, 'verified, ambiguous: 2 other verified fixes pass the tests too');
+    assert.deepEqual(json.heals[0].evidence.confidence, { level: 'ambiguous', alternatives: 2, reasons: ['2 other verified fixes pass the tests too'] });
+    const record = healRecordFor(ambiguous, '/w', 'apply');
+    assert.match(formatHistory([record]), /\(verified, ambiguous: 2 other verified fixes pass the tests too\)/);
+  });
+
+  it('says "verified" for a fix that stands out, and nothing for one never ranked (a test edit, a heal recorded before confidence existed)', () => {
+    const standsOut = outcome({ evidence: { confidence: { level: 'verified', alternatives: 0, reasons: [] } } });
+    assert.match(formatHeal(standsOut), /\n {2}confidence: verified\n/);
+    assert.doesNotMatch(formatHeal(outcome()), /confidence/);
+    assert.doesNotMatch(formatHistory([healRecordFor(outcome(), '/w', 'apply')]), /ambiguous/);
   });
 });

@@ -26,6 +26,14 @@ describe('the Markdown CI report', () => {
     matchesFixture(renderMarkdown({ ...sampleRun(), heals: [], baseline: { passed: 12, failed: 0 }, policy: { source: 'defaults', problems: [] } }), 'ci-report-all-pass.md');
   });
 
+  it('gives the confidence of a ranked fix, "verified, ambiguous" with the count when the tests cannot tell', () => {
+    const run = sampleRun();
+    run.heals[0].outcome.fix!.evidence.confidence = { level: 'ambiguous', alternatives: 2, reasons: ['2 other verified fixes pass the tests too'] };
+    assert.match(renderMarkdown(run), /\n\*\*Confidence:\*\* verified, ambiguous: 2 other verified fixes pass the tests too\.\n/);
+    run.heals[0].outcome.fix!.evidence.confidence = { level: 'verified', alternatives: 0, reasons: [] };
+    assert.match(renderMarkdown(run), /\n\*\*Confidence:\*\* verified\.\n/);
+  });
+
   it('starts with a marker a workflow can find its earlier comment by', () => {
     assert.ok(renderMarkdown(sampleRun()).startsWith(`${REPORT_MARKER}\n`));
     assert.ok(renderErrorMarkdown('No test command found.', '0.1.0').startsWith(`${REPORT_MARKER}\n`));

@@ -32,6 +32,14 @@ describe('the SARIF CI report', () => {
     assert.equal(text, fs.readFileSync(file, 'utf8'));
   });
 
+  it('says in the alert and its properties when a fix is ambiguous', () => {
+    const run = sampleRun();
+    run.heals[0].outcome.fix!.evidence.confidence = { level: 'ambiguous', alternatives: 1, reasons: ['1 other verified fix passes the tests too'] };
+    const result = sarif(run).runs[0].results[0] as { message: { text: string }; properties: Record<string, unknown> };
+    assert.match(result.message.text, /Confidence: verified, ambiguous: 1 other verified fix passes the tests too\.$/);
+    assert.equal(result.properties.confidence, 'verified, ambiguous: 1 other verified fix passes the tests too');
+  });
+
   it('is SARIF 2.1.0 with one rule per failure class and results that point at their rule', () => {
     const log = sarif();
     assert.equal(log.version, '2.1.0');
