@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- [--suite humanevalfix|examples|synthetic|all] [--engine offline|llm|all]
  *   [--tasks PATH] [--limit N] [--only ID,…] [--jobs N] [--json OUT] [--baseline]
- *   [--base-url URL --model NAME] [--task-timeout SECONDS]`
+ *   [--base-url URL --model NAME] [--task-timeout SECONDS] [--cv K] [--fit]`
  * `npm run bench -- --suite bugsjs --project PATH_OR_GIT_DIR [--only N,…] [--limit N] [--task-timeout SECONDS]`
  *
  * Measures repair accuracy and time with the same pipeline as `self-heal heal` (issue 5), prints
@@ -19,9 +19,13 @@ import { runScaleSuite } from './scale/run';
 import { runBugsJsSuite } from './bugsjs/suite';
 import { runCase, type BenchCase, type CaseResult, type EngineChoice } from './runCase';
 import { loadSuite, SUITES, type SuiteName } from './suites';
+import { countsFor, crossValidate, formatFolds, formatPriors } from './cv/crossValidate';
+import { formatFit, sumCounts } from './cv/fit';
+import { foldOf } from './cv/folds';
+import { DEFAULT_PRIORS, type MutationPriors } from '../src/core/healing/mutation/priors';
 
 const BENCH = __dirname;
-const USAGE = 'Usage: npm run bench -- [--suite humanevalfix|examples|synthetic|all] [--engine offline|llm|all] [--tasks PATH] [--limit N] [--only ID,...] [--jobs N] [--json OUT] [--baseline] [--base-url URL --model NAME] [--task-timeout SECONDS]\n       npm run bench -- --suite bugsjs --project PATH_OR_GIT_DIR [--only N,...] [--limit N] [--task-timeout SECONDS]';
+const USAGE = 'Usage: npm run bench -- [--suite humanevalfix|examples|synthetic|all] [--engine offline|llm|all] [--tasks PATH] [--limit N] [--only ID,...] [--jobs N] [--json OUT] [--baseline] [--base-url URL --model NAME] [--task-timeout SECONDS] [--cv K] [--fit]\n       npm run bench -- --suite bugsjs --project PATH_OR_GIT_DIR [--only N,...] [--limit N] [--task-timeout SECONDS]';
 
 class UsageError extends Error {}
 
@@ -53,6 +57,10 @@ interface Options {
   baseUrl?: string;
   model?: string;
   taskTimeoutMs: number;
+  /** `--cv K`: HumanEvalFix healed by K-fold cross-validation of the engine's priors (bench/cv). */
+  cv?: number;
+  /** `--fit`: print the priors fitted on all HumanEvalFix cases (the procedure behind DEFAULT_PRIORS), heal nothing. */
+  fit: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -71,6 +79,8 @@ function parseOptions(argv: string[]): Options {
       model: { type: 'string' },
       'task-timeout': { type: 'string' },
       project: { type: 'string' },
+      cv: { type: 'string' },
+      fit: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -94,6 +104,8 @@ function parseOptions(argv: string[]): Options {
     model: values.model,
     // A BugsJS heal runs a real project's whole suite per candidate: it gets longer by default.
     taskTimeoutMs: positiveInt(values['task-timeout'], '--task-timeout', suite === 'bugsjs' ? 300 : 120) * 1000,
+    cv: values.cv === undefined ? undefined : Math.max(2, positiveInt(values.cv, '--cv', 5)),
+    fit: values.fit,
   };
 }
 
@@ -116,6 +128,8 @@ interface SuiteRun {
   summary: ReturnType<typeof summarizeByClass>;
   chart: string;
   results: CaseResult[];
+  /** Cross-validation: each fold's fitted priors and held-out case ids. */
+  folds?: Array<{ fold: number; priors: MutationPriors; ids: string[] }>;
 }
 
 async function runSuite(suite: SuiteName, engine: EngineChoice, options: Options, host: Machine): Promise<{ run: SuiteRun; tables: string[] }> {
@@ -143,8 +157,40 @@ async function runSuite(suite: SuiteName, engine: EngineChoice, options: Options
   return { run: { suite, engine: engine.name, wallMs: Date.now() - started, summary, chart, results }, tables };
 }
 
+/** The held-out figures of K-fold cross-validation (bench/cv): per fold and pooled, then the fitted priors. */
+async function runCrossValidated(engine: EngineChoice, options: Options, k: number, host: Machine): Promise<{ run: SuiteRun; tables: string[] }> {
+  const cases = select(await loadSuite('humanevalfix', options.tasks, path.join(BENCH, 'out')), options);
+  const counts = await countsFor(cases, path.join(BENCH, 'out', 'cv-counts.json'), (line) => process.stderr.write(`${line}\n`));
+  process.stderr.write(`\nhumanevalfix / ${engine.name}, ${k}-fold cross-validation: ${cases.length} case(s)\n`);
+  const started = Date.now();
+  let done = 0;
+  const folds = await crossValidate(cases, k, counts, options.jobs, async (c, priors) => {
+    const r = await runCase(c, engine, options.taskTimeoutMs, priors).catch((error: unknown): CaseResult => ({ id: c.id, suite: c.suite, bugType: c.bugType, engine: engine.name, status: 'error', plausible: false, correct: false, overfit: false, regressions: [], ms: 0, candidatesTried: 0, testRuns: 0, error: `harness: ${(error as Error).message}` }));
+    process.stderr.write(`[${++done}/${cases.length}] fold ${foldOf(c.id, k)} ${c.id} (${c.bugType}): ${describe(r)}\n`);
+    return r;
+  });
+  const results = folds.flatMap((f) => f.results);
+  const summary = summarizeByClass(results);
+  const title = `humanevalfix — ${engine.name} engine — ${k}-fold cross-validation, held-out figures — ${results.length} case(s), ${((Date.now() - started) / 1000).toFixed(0)} s wall with ${options.jobs} job(s)`;
+  const chart = path.join(path.dirname(options.json), 'humanevalfix-cv.svg');
+  await writeChart(chart, title, summary.byClass.concat(summary.overall), host);
+  const tables = [formatFolds(title, folds), formatTable('The same held-out heals by class', [...summary.byClass, summary.overall]), formatPriors(folds, DEFAULT_PRIORS)];
+  return { run: { suite: 'humanevalfix', engine: engine.name, wallMs: Date.now() - started, summary, chart, results, folds: folds.map((f) => ({ fold: f.fold, priors: f.priors, ids: f.results.map((r) => r.id) })) }, tables };
+}
+
+/** `--fit`: the priors fitted on every HumanEvalFix case, with the counts behind them. */
+async function printFit(options: Options): Promise<void> {
+  const cases = await loadSuite('humanevalfix', options.tasks, path.join(BENCH, 'out'));
+  const counts = await countsFor(cases, path.join(BENCH, 'out', 'cv-counts.json'), (line) => process.stderr.write(`${line}\n`));
+  process.stdout.write(`${formatFit(sumCounts([...counts.values()]))}\n`);
+}
+
 async function main(argv: string[]): Promise<number> {
   const options = parseOptions(argv);
+  if (options.fit) {
+    await printFit(options);
+    return 0;
+  }
   if (options.scale) {
     // The scale suite measures costs against repository size (bench/scale/README.md), not repairs.
     const report = await runScaleSuite({ sizes: options.limit ? [1000, 10000].slice(0, options.limit) : undefined });
@@ -168,7 +214,7 @@ async function main(argv: string[]): Promise<number> {
   const runs: SuiteRun[] = [];
   const tables: string[] = [];
   for (const suite of options.suites) {
-    const done = await runSuite(suite, engine, options, host);
+    const done = options.cv && suite === 'humanevalfix' ? await runCrossValidated(engine, options, options.cv, host) : await runSuite(suite, engine, options, host);
     runs.push(done.run);
     tables.push(...done.tables);
   }

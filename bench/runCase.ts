@@ -12,6 +12,7 @@ import { DiskFiles } from '../src/cli/adapters/files';
 import type { HealOptions, HealReport } from '../src/core/api';
 import { isTestFile } from '../src/core/analysis/localize';
 import { healWorkspace } from '../src/core/heal';
+import type { MutationPriors } from '../src/core/healing/mutation/priors';
 import { compareBehaviour, type Grade } from './grading/grade';
 import { createWorkspace } from './workspace';
 
@@ -90,7 +91,8 @@ function succeeds(cmd: string, args: string[], cwd: string, timeout: number): Pr
   return new Promise((resolve) => execFile(cmd, args, { cwd, timeout, killSignal: 'SIGKILL', env }, (error) => resolve(!error)));
 }
 
-export async function runCase(c: BenchCase, engine: EngineChoice, taskTimeoutMs: number): Promise<CaseResult> {
+/** `priors`: the mutation engine's costs for this case (cross-validation fits them per fold); default: the shipped ones. */
+export async function runCase(c: BenchCase, engine: EngineChoice, taskTimeoutMs: number, priors?: MutationPriors): Promise<CaseResult> {
   const result: CaseResult = { id: c.id, title: c.title, suite: c.suite, bugType: c.bugType, engine: engine.name, status: 'error', plausible: false, correct: false, overfit: false, regressions: [], ms: 0, candidatesTried: 0, testRuns: 0 };
   const workspace = await createWorkspace(c.id, c.files, c.packages);
   const controller = new AbortController();
@@ -103,6 +105,7 @@ export async function runCase(c: BenchCase, engine: EngineChoice, taskTimeoutMs:
         files: new DiskFiles(workspace.dir),
         testTimeoutMs: 10_000,
         engines: engine.engines,
+        mutationPriors: priors,
         llm: engine.llm,
         llmMaxAttempts: engine.llmMaxAttempts,
         signal: controller.signal,

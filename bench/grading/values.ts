@@ -5,14 +5,19 @@
  */
 import * as vm from 'node:vm';
 
-/** JSON plus tags: { $t: 'NaN' | 'Inf' | '-Inf' | 'undef' | 'big' | 'fn' | 'sym' | 'map' | 'set' | 'obj' }. */
+/** JSON plus tags: { $t: 'NaN' | 'Inf' | '-Inf' | 'undef' | 'big' | 'fn' | 'sym' | 'huge' | 'cycle' | 'map' | 'set' | 'obj' }. */
 export type Encoded = null | boolean | number | string | Encoded[] | { $t: string; v?: Encoded | string };
 
 const MAX_DEPTH = 20;
+const MAX_ITEMS = 100_000;
 
-/** Works on values of any realm (vm contexts): only typeof, Array.isArray and toString tags are used. */
-export function encode(value: unknown, depth = 0): Encoded {
-  if (depth > MAX_DEPTH) return { $t: 'deep' };
+/**
+ * Works on values of any realm (vm contexts): only typeof, Array.isArray and toString tags are used.
+ * `path` holds the containers being encoded, so a value that contains itself is a cycle, not an
+ * exponential walk (a wrong fix may push an array into itself).
+ */
+export function encode(value: unknown, path: object[] = []): Encoded {
+  if (path.length > MAX_DEPTH) return { $t: 'deep' };
   switch (typeof value) {
     case 'number':
       if (Number.isNaN(value)) return { $t: 'NaN' };
@@ -37,13 +42,18 @@ export function encode(value: unknown, depth = 0): Encoded {
       break;
   }
   if (value === null) return null;
-  if (Array.isArray(value)) return value.map((v) => encode(v, depth + 1));
+  if (path.includes(value as object)) return { $t: 'cycle' };
+  const depth = [...path, value as object];
+  // A runaway loop can build millions of elements before its call times out; encoding them all
+  // would cost more than the call. No reference output comes near this size.
+  if (Array.isArray(value) && value.length > MAX_ITEMS) return { $t: 'huge', v: String(value.length) };
+  if (Array.isArray(value)) return value.map((v) => encode(v, depth));
   const tag = Object.prototype.toString.call(value);
-  if (tag === '[object Map]') return { $t: 'map', v: [...(value as Map<unknown, unknown>)].map(([k, v]) => [encode(k, depth + 1), encode(v, depth + 1)]) };
-  if (tag === '[object Set]') return { $t: 'set', v: [...(value as Set<unknown>)].map((v) => encode(v, depth + 1)) };
+  if (tag === '[object Map]') return { $t: 'map', v: [...(value as Map<unknown, unknown>)].map(([k, v]) => [encode(k, depth), encode(v, depth)]) };
+  if (tag === '[object Set]') return { $t: 'set', v: [...(value as Set<unknown>)].map((v) => encode(v, depth)) };
   const entries = Object.keys(value as object)
     .sort()
-    .map((k) => [k, encode((value as Record<string, unknown>)[k], depth + 1)]);
+    .map((k) => [k, encode((value as Record<string, unknown>)[k], depth)]);
   return { $t: 'obj', v: entries as Encoded };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Candidate, Diagnosis, Evidence, Failure, HealRecord, TestRun, Verdict } from './model';
 import type { Llm, Log, Progress, TestRunner, WorkspaceFiles } from './ports';
+import type { MutationPriors } from './healing/mutation/priors';
 
 export interface HealOptions {
   files: WorkspaceFiles;
@@ -27,6 +28,8 @@ export interface HealOptions {
   pastHeals?: HealRecord[];
   /** Ledger records with people's decisions: mutation operators whose fixes were kept are tried earlier (record/decisions). */
   decisions?: HealRecord[];
+  /** The mutation engine's cost per kind of edit (healing/mutation/priors.ts); default: DEFAULT_PRIORS. The benchmark's cross-validation sets it per fold. */
+  mutationPriors?: MutationPriors;
   /** Directory holding prompts/*.md (the LLM engine's templates). */
   promptsDir?: string;
   runner?: TestRunner;

@@ -229,7 +229,7 @@ async function diagnoseAndHeal(failures: Failure[], search: Search, ctx: GroupCo
 
 async function healWithMutations(search: Search, failures: Failure[], files: SourceFile[], outcome: HealOutcome, ctx: GroupContext, alternatives: Alternatives): Promise<void> {
   await search.prepare();
-  const singles = orderByDecisions(await rankedSingles(outcome.diagnosis.locations, files, hintsFrom(failures)), operatorAdjustments(ctx.decisions ?? []));
+  const singles = orderByDecisions(await rankedSingles(outcome.diagnosis.locations, files, hintsFrom(failures), ctx.mutationPriors), operatorAdjustments(ctx.decisions ?? []));
   const budget = ctx.maxCandidates ?? DEFAULTS.maxCandidates;
   ctx.log.info(`${failures[0].name}: ${outcome.diagnosis.class}; ${outcome.diagnosis.locations.length} suspicious location(s); ${singles.length} candidate edit(s)`);
   await tryAll(search, await parseable(singles, files, budget), outcome, ctx, alternatives);

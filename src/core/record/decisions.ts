@@ -109,7 +109,7 @@ export function decisionStats(records: HealRecord[]): DecisionStats {
 
 /**
  * The largest shift in candidate cost that decisions can cause. Operator priors differ by 0.1–1
- * (operators.ts COST) and a location's suspicion adds up to 1, so ±0.5 reorders operators of
+ * (mutation/priors.ts) and a location's suspicion adds up to 1, so ±0.5 reorders operators of
  * similar prior without letting history override where the failure points.
  */
 export const MAX_SHIFT = 0.5;

@@ -6,7 +6,8 @@
  */
 import type { Node } from '../../analysis/treeSitter';
 import { walk } from '../../analysis/treeSitter';
-import { COST, isLoopBound, MutationSink, type Mutation } from './operators';
+import { isLoopBound, MutationSink, type Mutation } from './operators';
+import type { MutationPriors } from './priors';
 import { FUNCTION_TYPES, isUse, namesInScope } from './scope';
 
 const code = (text: string): string => '`' + (text.length > 40 ? text.slice(0, 37) + '…' : text) + '`';
@@ -35,7 +36,7 @@ function everywhere(node: Node, sink: MutationSink): void {
     last = o.endIndex;
   }
   text += sink.source.slice(last, top.endIndex);
-  sink.add(top, text, 'operator-everywhere', `replace every ${code(op)} with ${code(swaps[op])} in the condition on ${lineOf(top)}`, COST.everywhere);
+  sink.add(top, text, 'operator-everywhere', `replace every ${code(op)} with ${code(swaps[op])} in the condition on ${lineOf(top)}`, 'everywhere');
 }
 
 /** Drop trailing operands of a left-associative chain: `a * b * c * d` → `a * b`. */
@@ -45,7 +46,7 @@ function truncateChain(node: Node, sink: MutationSink): void {
   let left = node.childForFieldName('left');
   let depth = 0;
   while (left?.type === 'binary_expression' && left.childForFieldName('operator')?.type === op) {
-    if (++depth >= 1) sink.add(node, left.text, 'truncate-chain', `keep only ${code(left.text)} of ${code(node.text)} on ${lineOf(node)}`, COST.truncate + depth * 0.1);
+    if (++depth >= 1) sink.add(node, left.text, 'truncate-chain', `keep only ${code(left.text)} of ${code(node.text)} on ${lineOf(node)}`, { prior: 'truncate', plus: depth * 0.1 });
     left = left.childForFieldName('left');
   }
 }
@@ -62,44 +63,15 @@ function borrowLiteral(node: Node, fn: Node, sink: MutationSink, seen: Map<strin
   for (const other of seen.get(key)!) {
     if (other === node.text) continue;
     if (kind === 'number' && Math.abs(Number(other) - Number(node.text)) === 1) continue; // ±1 is proposed elsewhere
-    const cost = isLoopBound(node) ? COST.loopLiteral + 0.3 : COST.contextLiteral;
-    sink.add(node, other, 'literal-from-context', `use ${code(other)} instead of ${code(node.text)} on ${lineOf(node)}`, cost);
+    const price = isLoopBound(node) ? { prior: 'loopLiteral', plus: 0.3 } as const : 'contextLiteral';
+    sink.add(node, other, 'literal-from-context', `use ${code(other)} instead of ${code(node.text)} on ${lineOf(node)}`, price);
   }
 }
 
-function stringMutations(node: Node, fn: Node, sink: MutationSink): void {
+/** A string literal emptied: a separator or initial value that should have been empty. */
+function emptyString(node: Node, sink: MutationSink): void {
   const quote = node.text[0];
-  const inner = node.text.slice(1, -1);
-  if (inner !== '') sink.add(node, `${quote}${quote}`, 'literal', `use an empty string instead of ${code(node.text)} on ${lineOf(node)}`, COST.literal + 0.2);
-  // A quoted name: `md5('text')` where `text` is the parameter.
-  if (/^[A-Za-z_$][\w$]*$/.test(inner) && namesInScope(node, node.startIndex).includes(inner)) {
-    sink.add(node, inner, 'unquote', `use the variable ${code(inner)} instead of the string ${code(node.text)} on ${lineOf(node)}`, COST.literal - 0.2);
-  }
-  // A variable's initial value and its reset value are one decision: `let t = ','` … `t = ','`.
-  const variable = assignedName(node);
-  if (!variable || inner === '') return;
-  const same = [...walk(fn)].filter((n) => n.type === 'string' && n.text === node.text && assignedName(n) === variable);
-  if (same.length > 1 && same[0].equals(node)) {
-    sink.replaceRange(fn.startIndex, fn.endIndex, fn.startPosition.row, replaceNodes(sink.source, fn, same, `${quote}${quote}`), 'literal-everywhere', `start and reset ${code(variable)} with an empty string instead of ${code(node.text)} from ${lineOf(node)}`, COST.literal + 0.3);
-  }
-}
-
-/** The variable a literal is assigned to (`let t = 'x'`, `t = 'x'`), if it is one. */
-function assignedName(node: Node): string | undefined {
-  const parent = node.parent;
-  if (parent?.type === 'variable_declarator' && parent.childForFieldName('value')?.equals(node)) return parent.childForFieldName('name')?.text;
-  if (parent?.type === 'assignment_expression' && parent.childForFieldName('right')?.equals(node)) return parent.childForFieldName('left')?.text;
-  return undefined;
-}
-
-function replaceNodes(source: string, within: Node, nodes: Node[], text: string): string {
-  let out = '';
-  let last = within.startIndex;
-  for (const n of [...nodes].sort((a, b) => a.startIndex - b.startIndex)) {
-    out += source.slice(last, n.startIndex) + text;
-    last = n.endIndex;
-  }
-  return out + source.slice(last, within.endIndex);
+  if (node.text.slice(1, -1) !== '') sink.add(node, `${quote}${quote}`, 'literal', `use an empty string instead of ${code(node.text)} on ${lineOf(node)}`, { prior: 'literal', plus: 0.2 });
 }
 
 /** Every `return true` / `return false` of the function flipped at once: an inverted predicate. */
@@ -115,7 +87,7 @@ function flipReturns(fn: Node, sink: MutationSink): void {
     last = n.endIndex;
   }
   out += sink.source.slice(last, fn.endIndex);
-  sink.replaceRange(fn.startIndex, fn.endIndex, fn.startPosition.row, out, 'flip-returns', `swap every returned \`true\` and \`false\` in the function on ${lineOf(fn)}`, COST.flipReturns);
+  sink.replaceRange(fn.startIndex, fn.endIndex, fn.startPosition.row, out, 'flip-returns', `swap every returned \`true\` and \`false\` in the function on ${lineOf(fn)}`, 'flipReturns');
 }
 
 function ownFunction(node: Node): Node | undefined {
@@ -129,14 +101,14 @@ function swapBranches(node: Node, sink: MutationSink): void {
   const elseBody = alternative?.namedChildren.find((c) => c?.type !== 'comment');
   if (!consequence || !alternative || !elseBody || elseBody.type === 'if_statement') return;
   const text = sink.source.slice(node.startIndex, consequence.startIndex) + elseBody.text + sink.source.slice(consequence.endIndex, elseBody.startIndex) + consequence.text + sink.source.slice(elseBody.endIndex, node.endIndex);
-  sink.add(node, text, 'branch-swap', `swap the then and else branches of the if on ${lineOf(node)}`, COST.branchSwap);
+  sink.add(node, text, 'branch-swap', `swap the then and else branches of the if on ${lineOf(node)}`, 'branchSwap');
 }
 
 function swapElements(node: Node, sink: MutationSink): void {
   const items = node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
   for (let i = 0; i + 1 < items.length; i++) {
     const [a, b] = [items[i], items[i + 1]];
-    sink.replaceRange(a.startIndex, b.endIndex, a.startPosition.row, `${b.text}${sink.source.slice(a.endIndex, b.startIndex)}${a.text}`, 'element-swap', `swap the elements ${code(a.text)} and ${code(b.text)} on ${lineOf(a)}`, COST.elementSwap);
+    sink.replaceRange(a.startIndex, b.endIndex, a.startPosition.row, `${b.text}${sink.source.slice(a.endIndex, b.startIndex)}${a.text}`, 'element-swap', `swap the elements ${code(a.text)} and ${code(b.text)} on ${lineOf(a)}`, 'elementSwap');
   }
 }
 
@@ -144,7 +116,7 @@ function assignmentKind(node: Node, sink: MutationSink): void {
   const op = node.children.find((c) => c?.type === '=');
   const left = node.childForFieldName('left');
   if (!op || !left || left.type === 'object_pattern' || left.type === 'array_pattern') return;
-  for (const other of ['+=', '-=', '*=']) sink.add(op, other, 'assign-operator', `replace ${code('=')} with ${code(other)} on ${lineOf(op)}`, COST.assignKind + (other === '+=' ? 0 : 0.2));
+  for (const other of ['+=', '-=', '*=']) sink.add(op, other, 'assign-operator', `replace ${code('=')} with ${code(other)} on ${lineOf(op)}`, { prior: 'assignKind', plus: other === '+=' ? 0 : 0.2 });
 }
 
 /** `x` → `(x + 1)` / `(x - 1)` where x takes part in arithmetic or indexing: the missing ±1. */
@@ -154,7 +126,7 @@ function plusMinusOne(node: Node, sink: MutationSink): void {
   const arithmetic = parent.type === 'binary_expression' && ['+', '-', '*', '/', '%', '<', '<=', '>', '>='].includes(parent.childForFieldName('operator')?.type ?? '');
   const index = parent.type === 'subscript_expression' && parent.childForFieldName('index')?.equals(node);
   if (!arithmetic && !index) return;
-  for (const delta of ['+ 1', '- 1']) sink.add(node, `(${node.text} ${delta})`, 'plus-one', `use ${code(`${node.text} ${delta}`)} instead of ${code(node.text)} on ${lineOf(node)}`, COST.plusOne);
+  for (const delta of ['+ 1', '- 1']) sink.add(node, `(${node.text} ${delta})`, 'plus-one', `use ${code(`${node.text} ${delta}`)} instead of ${code(node.text)} on ${lineOf(node)}`, 'plusOne');
 }
 
 /** `a.b(...).c(...)` → `a.b(...)`: a call too many at the end of a chain. */
@@ -164,29 +136,29 @@ function dropChainedCall(node: Node, sink: MutationSink): void {
   const object = callee.childForFieldName('object');
   if (!object || (object.type !== 'call_expression' && object.type !== 'member_expression')) return;
   if (node.parent?.type === 'expression_statement') return; // a statement call is kept for its effect
-  sink.add(node, object.text, 'drop-call', `drop ${code('.' + (callee.childForFieldName('property')?.text ?? '') + '(…)')} on ${lineOf(node)}`, COST.dropCall);
+  sink.add(node, object.text, 'drop-call', `drop ${code('.' + (callee.childForFieldName('property')?.text ?? '') + '(…)')} on ${lineOf(node)}`, 'dropCall');
 }
 
-/** `return x` → `return -1`: a variable returned where the function's sentinel literal was meant. */
+/** A returned variable replaced by a numeric literal the function already uses: a sentinel or default value returned in the wrong place. */
 function returnLiteral(node: Node, fn: Node, sink: MutationSink): void {
   if (node.parent?.type !== 'return_statement') return;
   const literals = new Set([...walk(fn)].filter((n) => (n.type === 'number' && n.parent?.type !== 'unary_expression') || (n.type === 'unary_expression' && n.child(1)?.type === 'number')).map((n) => n.text));
-  for (const literal of literals) sink.add(node, literal, 'return-literal', `return ${code(literal)} instead of ${code(node.text)} on ${lineOf(node)}`, COST.contextLiteral + 0.2);
+  for (const literal of literals) sink.add(node, literal, 'return-literal', `return ${code(literal)} instead of ${code(node.text)} on ${lineOf(node)}`, { prior: 'contextLiteral', plus: 0.2 });
 }
 
-/** `i < arr.length` → `i < k`: a bound taken from the wrong place. */
+/** A property read used as a bound or an operand (`x < list.length`) replaced by a variable in scope: a bound taken from the wrong place. */
 function memberToName(node: Node, sink: MutationSink): void {
   const parent = node.parent;
   if (parent?.type !== 'binary_expression' || node.parent?.parent?.type === 'call_expression') return;
   if (!['<', '<=', '>', '>=', '-', '+'].includes(parent.childForFieldName('operator')?.type ?? '')) return;
   for (const name of namesInScope(node, node.startIndex)) {
     if (node.text.startsWith(name + '.')) continue;
-    sink.add(node, name, 'member-to-name', `use ${code(name)} instead of ${code(node.text)} on ${lineOf(node)}`, COST.memberToName);
+    sink.add(node, name, 'member-to-name', `use ${code(name)} instead of ${code(node.text)} on ${lineOf(node)}`, 'memberToName');
   }
 }
 
-export function contextMutations(region: Node, source: string): Mutation[] {
-  const sink = new MutationSink(source);
+export function contextMutations(region: Node, source: string, priors: MutationPriors): Mutation[] {
+  const sink = new MutationSink(source, priors);
   // Keyed by node id: tree-sitter hands out a new wrapper object for the same node on every access.
   const literalCache = new Map<number, Map<string, string[]>>();
   for (const node of walk(region)) {
@@ -202,7 +174,7 @@ export function contextMutations(region: Node, source: string): Mutation[] {
         break;
       case 'string':
         borrowLiteral(node, fn, sink, literalCache.get(fn.id)!);
-        stringMutations(node, fn, sink);
+        emptyString(node, sink);
         break;
       case 'if_statement':
         swapBranches(node, sink);

@@ -6,6 +6,7 @@
 import type { Candidate, Failure, Location, TextEdit } from '../../model';
 import { parse, type Node } from '../../analysis/treeSitter';
 import { mutationsIn, NO_HINTS, type FailureHints, type Mutation } from './operators';
+import { DEFAULT_PRIORS, type MutationPriors } from './priors';
 
 export function hintsFrom(failures: Failure[]): FailureHints {
   const hints: FailureHints = { ...NO_HINTS, nullishReads: [], undefinedNames: [] };
@@ -76,7 +77,7 @@ function toCandidate(file: string, m: Mutation, cost: number): Candidate {
  * building them is cheap, parsing each mutated file is not (tens of thousands on a big file), so
  * `parseable` checks them lazily, in rank order, only as far as the search will go.
  */
-export async function rankedSingles(locations: Location[], files: SourceFile[], hints: FailureHints): Promise<Candidate[]> {
+export async function rankedSingles(locations: Location[], files: SourceFile[], hints: FailureHints, priors: MutationPriors = DEFAULT_PRIORS): Promise<Candidate[]> {
   const byKey = new Map<string, Candidate>();
   for (const source of files) {
     const tree = await parse(source.file, source.text);
@@ -84,7 +85,7 @@ export async function rankedSingles(locations: Location[], files: SourceFile[], 
     try {
       for (const loc of locations.filter((l) => l.file === source.file)) {
         const region = nodeFor(tree.rootNode, loc);
-        for (const m of mutationsIn(region, source.text, hints)) {
+        for (const m of mutationsIn(region, source.text, hints, priors)) {
           // Location weight: weaker suspicion costs more; the exact line a frame points at costs less.
           let cost = m.cost + (1 - loc.score);
           if (loc.why.startsWith('stack frame') && m.line === loc.line) cost -= 0.3;
@@ -126,8 +127,8 @@ export async function parseable(candidates: Candidate[], files: SourceFile[], li
 }
 
 /** Every single-edit candidate that parses, cheapest first. */
-export async function singleCandidates(locations: Location[], files: SourceFile[], hints: FailureHints): Promise<Candidate[]> {
-  return parseable(await rankedSingles(locations, files, hints), files);
+export async function singleCandidates(locations: Location[], files: SourceFile[], hints: FailureHints, priors: MutationPriors = DEFAULT_PRIORS): Promise<Candidate[]> {
+  return parseable(await rankedSingles(locations, files, hints, priors), files);
 }
 
 function overlaps(a: TextEdit, b: TextEdit): boolean {

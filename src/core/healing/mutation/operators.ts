@@ -1,9 +1,8 @@
 /**
  * The offline engine's edit operators (GenProg-style, but on the tree-sitter AST and without
- * crossover): each proposes small, parseable edits to one node. Costs are priors — lower is
- * tried first — set from what fixed real bugs in our benchmark and in the literature: operator
- * swaps before literal tweaks (a literal edit that happens to satisfy the tests is the main
- * source of overfitting), deletions last.
+ * crossover): each proposes small, parseable edits to one node. Each edit is priced by the prior
+ * of its kind (priors.ts: explicit parameters, fitted and cross-validated by the benchmark) plus
+ * small adjustments within the kind; lower is tried first.
  */
 import type { Node } from '../../analysis/treeSitter';
 import { walk } from '../../analysis/treeSitter';
@@ -11,6 +10,7 @@ import { ASSIGN_FAMILIES, BINARY_FAMILIES, BOUNDARY, CALLEE_SWAPS, MEMBER_SWAPS,
 import { enclosingFunction, isUse, namesInScope } from './scope';
 import { contextMutations } from './contextual';
 import { templateMutations } from './templates';
+import { DEFAULT_PRIORS, HINTED_COST, type MutationPriors, type PriorKey } from './priors';
 
 export interface Mutation {
   start: number;
@@ -19,6 +19,8 @@ export interface Mutation {
   operator: string;
   summary: string;
   cost: number;
+  /** The kind of edit whose prior priced it (what the benchmark's fitting counts). */
+  prior: PriorKey;
   /** 0-based line of the edit, for summaries and location weighting. */
   line: number;
 }
@@ -37,53 +39,29 @@ export interface FailureHints {
 
 export const NO_HINTS: FailureHints = { nullishReads: [], promiseLeak: false, typeMismatch: false, undefinedNames: [] };
 
-export const COST = {
-  boundary: 1.0,
-  operator: 1.1,
-  crossComparison: 1.5,
-  negatedComparison: 1.05,
-  intoEquality: 2.2,
-  member: 1.2,
-  callee: 2.1,
-  operandDrop: 1.8,
-  negation: 1.7,
-  identifier: 1.6,
-  returnVariable: 1.15,
-  literal: 2.0,
-  loopLiteral: 1.05,
-  boolean: 1.9,
-  ternarySwap: 2.0,
-  argSwap: 2.2,
-  optionalChain: 2.3,
-  await: 2.3,
-  coercion: 2.4,
-  update: 1.3,
-  deleteStatement: 2.8,
-  template: 2.9,
-  contextLiteral: 2.1,
-  everywhere: 1.6,
-  flipReturns: 1.8,
-  branchSwap: 2.0,
-  elementSwap: 2.1,
-  assignKind: 1.5,
-  plusOne: 2.3,
-  dropCall: 2.0,
-  truncate: 1.9,
-  memberToName: 2.3,
-  hinted: 0.4,
-} as const;
+/** How an edit is priced: its kind's prior plus an adjustment, or the failure's evidence (HINTED_COST) instead of the prior. */
+export interface Price {
+  prior: PriorKey;
+  plus?: number;
+  hinted?: boolean;
+}
 
 export class MutationSink {
   readonly out: Mutation[] = [];
-  constructor(readonly source: string) {}
+  constructor(
+    readonly source: string,
+    readonly priors: MutationPriors = DEFAULT_PRIORS,
+  ) {}
 
-  add(node: { startIndex: number; endIndex: number; startPosition: { row: number } }, text: string, operator: string, summary: string, cost: number): void {
+  add(node: { startIndex: number; endIndex: number; startPosition: { row: number } }, text: string, operator: string, summary: string, price: Price | PriorKey): void {
     if (this.source.slice(node.startIndex, node.endIndex) === text) return;
-    this.out.push({ start: node.startIndex, end: node.endIndex, text, operator, summary, cost, line: node.startPosition.row });
+    const { prior, plus = 0, hinted = false } = typeof price === 'string' ? { prior: price } : price;
+    const cost = (hinted ? HINTED_COST : this.priors[prior]) + plus;
+    this.out.push({ start: node.startIndex, end: node.endIndex, text, operator, summary, cost, prior, line: node.startPosition.row });
   }
 
-  replaceRange(start: number, end: number, row: number, text: string, operator: string, summary: string, cost: number): void {
-    this.add({ startIndex: start, endIndex: end, startPosition: { row } }, text, operator, summary, cost);
+  replaceRange(start: number, end: number, row: number, text: string, operator: string, summary: string, price: Price | PriorKey): void {
+    this.add({ startIndex: start, endIndex: end, startPosition: { row } }, text, operator, summary, price);
   }
 }
 
@@ -101,22 +79,23 @@ function binaryMutations(node: Node, sink: MutationSink): void {
   for (const sibling of siblings(BINARY_FAMILIES, op.type)) {
     // `-a ** b` parses for tree-sitter but is a SyntaxError in JavaScript.
     if (sibling === '**' && left.type === 'unary_expression') continue;
-    // An equality test that should have been an ordering (`balance == 0` for `< 0`) is a real
-    // slip; an ordering turned into (in)equality mostly just happens to pass the tests.
+    // A swap between orderings and (in)equalities is priced apart from a swap within one of them,
+    // and each direction apart from the other: they are different slips, and the cross-family
+    // ones are the swaps that most often pass the tests without being the fix.
     const cross = comparisons.has(op.type) !== comparisons.has(sibling);
     const intoEquality = cross && comparisons.has(op.type);
-    // A loop condition that is inverted (`i > b` where `i <= b` was meant) never or always runs:
-    // there the negation is the likelier slip; elsewhere the mirror (`>` for `<`) is.
+    // A loop condition that is inverted never or always runs, so there the negation (`>` for
+    // `<=`) is a likelier slip than in a plain comparison.
     const negation = NEGATION[op.type] === sibling && isLoopCondition(node);
-    const cost = BOUNDARY[op.type] === sibling ? COST.boundary : negation ? COST.negatedComparison : intoEquality ? COST.intoEquality : cross ? COST.crossComparison : COST.operator;
-    sink.add(op, sibling, 'binary-operator', `replace ${code(op.type)} with ${code(sibling)} on ${at}`, cost);
+    const prior = BOUNDARY[op.type] === sibling ? 'boundary' : negation ? 'negatedComparison' : intoEquality ? 'intoEquality' : cross ? 'crossComparison' : 'operator';
+    sink.add(op, sibling, 'binary-operator', `replace ${code(op.type)} with ${code(sibling)} on ${at}`, prior);
   }
   if (['+', '-', '*', '/', '%', '&&', '||', '??'].includes(op.type)) {
-    sink.add(node, left.text, 'operand-drop', `drop ${code(op.type + ' ' + right.text)} on ${at}`, COST.operandDrop);
-    sink.add(node, right.text, 'operand-drop', `drop ${code(left.text + ' ' + op.type)} on ${at}`, COST.operandDrop + 0.1);
+    sink.add(node, left.text, 'operand-drop', `drop ${code(op.type + ' ' + right.text)} on ${at}`, 'operandDrop');
+    sink.add(node, right.text, 'operand-drop', `drop ${code(left.text + ' ' + op.type)} on ${at}`, { prior: 'operandDrop', plus: 0.1 });
   }
   if (['-', '/', '%', '**'].includes(op.type)) {
-    sink.add(node, `${right.text} ${op.type} ${left.text}`, 'operand-swap', `swap the operands of ${code(op.type)} on ${at}`, COST.argSwap);
+    sink.add(node, `${right.text} ${op.type} ${left.text}`, 'operand-swap', `swap the operands of ${code(op.type)} on ${at}`, 'argSwap');
   }
 }
 
@@ -144,24 +123,22 @@ function numberMutations(node: Node, sink: MutationSink): void {
   const at = `line ${node.startPosition.row + 1}`;
   const variants = new Set([value + 1, value - 1, value === 0 ? 1 : 0, value === 1 ? 0 : 1]);
   const negated = node.parent?.type === 'unary_expression' && node.parent.child(0)?.type === '-';
-  // Loop bounds are where off-by-ones live: `for (let i = 1; …)` meant 0 far more often than a
-  // literal elsewhere is wrong.
-  const loopBound = isLoopBound(node);
-  const base = loopBound ? COST.loopLiteral : COST.literal;
+  // Loop bounds are where off-by-ones live, so a literal there is priced apart from one elsewhere.
+  const prior = isLoopBound(node) ? 'loopLiteral' : 'literal';
   for (const v of variants) {
     // -1 is written as a unary minus; `0 → -1` is proposed below as a replacement of the literal.
     if (v < 0) {
-      if (!negated) sink.add(node, String(v), 'literal', `change ${code(text)} to ${code(String(v))} on ${at}`, base + 0.1);
+      if (!negated) sink.add(node, String(v), 'literal', `change ${code(text)} to ${code(String(v))} on ${at}`, { prior, plus: 0.1 });
       continue;
     }
-    sink.add(node, String(v), 'literal', `change ${code(text)} to ${code(String(v))} on ${at}`, base + (Math.abs(v - value) === 1 ? 0 : 0.2));
+    sink.add(node, String(v), 'literal', `change ${code(text)} to ${code(String(v))} on ${at}`, { prior, plus: Math.abs(v - value) === 1 ? 0 : 0.2 });
   }
   // A negated literal is a unary expression, so `-1 → 1` and `1 → -1` are proposed here.
   const parent = node.parent;
   if (parent?.type === 'unary_expression' && parent.child(0)?.type === '-') {
-    sink.add(parent, text, 'literal', `change ${code(parent.text)} to ${code(text)} on ${at}`, COST.literal);
+    sink.add(parent, text, 'literal', `change ${code(parent.text)} to ${code(text)} on ${at}`, 'literal');
   } else if (value !== 0) {
-    sink.add(node, `-${text}`, 'literal', `change ${code(text)} to ${code('-' + text)} on ${at}`, COST.literal + 0.3);
+    sink.add(node, `-${text}`, 'literal', `change ${code(text)} to ${code('-' + text)} on ${at}`, { prior: 'literal', plus: 0.3 });
   }
 }
 
@@ -170,8 +147,8 @@ function unaryMutations(node: Node, sink: MutationSink): void {
   const arg = node.childForFieldName('argument');
   if (!op || !arg) return;
   const at = `line ${node.startPosition.row + 1}`;
-  if (op.type === '!') sink.add(node, arg.text, 'negation', `remove the negation ${code(node.text)} on ${at}`, COST.negation);
-  if (op.type === '-' && arg.type !== 'number') sink.add(node, arg.text, 'negation', `remove the minus in ${code(node.text)} on ${at}`, COST.negation);
+  if (op.type === '!') sink.add(node, arg.text, 'negation', `remove the negation ${code(node.text)} on ${at}`, 'negation');
+  if (op.type === '-' && arg.type !== 'number') sink.add(node, arg.text, 'negation', `remove the minus in ${code(node.text)} on ${at}`, 'negation');
 }
 
 function identifierMutations(node: Node, sink: MutationSink, hints: FailureHints): void {
@@ -180,7 +157,7 @@ function identifierMutations(node: Node, sink: MutationSink, hints: FailureHints
   const isCallee = parent.type === 'call_expression' && parent.childForFieldName('function')?.equals(node);
   const at = `line ${node.startPosition.row + 1}`;
   if (isCallee) {
-    for (const other of siblings(CALLEE_SWAPS, node.text)) sink.add(node, other, 'callee', `call ${code(other)} instead of ${code(node.text)} on ${at}`, COST.callee);
+    for (const other of siblings(CALLEE_SWAPS, node.text)) sink.add(node, other, 'callee', `call ${code(other)} instead of ${code(node.text)} on ${at}`, 'callee');
     return;
   }
   if (['undefined', 'NaN', 'Infinity', 'arguments', 'this'].includes(node.text)) return;
@@ -195,7 +172,7 @@ function identifierMutations(node: Node, sink: MutationSink, hints: FailureHints
   // Returning the wrong variable is a classic slip, and a cheap one to test.
   const returned = parent.type === 'return_statement';
   for (const name of names) {
-    sink.add(node, name, 'identifier', `${returned ? 'return' : 'use'} ${code(name)} instead of ${code(node.text)} on ${at}`, (hinted ? COST.hinted : returned ? COST.returnVariable : COST.identifier) + crowd);
+    sink.add(node, name, 'identifier', `${returned ? 'return' : 'use'} ${code(name)} instead of ${code(node.text)} on ${at}`, { prior: returned ? 'returnVariable' : 'identifier', plus: crowd, hinted });
   }
 }
 
@@ -205,14 +182,14 @@ function memberMutations(node: Node, sink: MutationSink, hints: FailureHints): v
   if (!property || !object) return;
   const at = `line ${node.startPosition.row + 1}`;
   for (const other of siblings(MEMBER_SWAPS, property.text)) {
-    sink.add(property, other, 'member', `use ${code('.' + other)} instead of ${code('.' + property.text)} on ${at}`, COST.member);
+    sink.add(property, other, 'member', `use ${code('.' + other)} instead of ${code('.' + property.text)} on ${at}`, 'member');
   }
   const optional = node.children.some((c) => c?.type === 'optional_chain' || c?.type === '?.');
   if (!optional && object.type !== 'this' && !['Math', 'Object', 'Array', 'JSON', 'Number', 'String', 'console', 'Promise'].includes(object.text)) {
     const dot = node.children.find((c) => c?.type === '.');
     if (dot) {
       const hinted = hints.nullishReads.includes(property.text);
-      sink.add(dot, '?.', 'optional-chain', `read ${code(property.text)} only when ${code(object.text)} exists (optional chaining) on ${at}`, hinted ? COST.hinted : COST.optionalChain);
+      sink.add(dot, '?.', 'optional-chain', `read ${code(property.text)} only when ${code(object.text)} exists (optional chaining) on ${at}`, { prior: 'optionalChain', hinted });
     }
   }
 }
@@ -224,12 +201,12 @@ function callMutations(node: Node, sink: MutationSink, hints: FailureHints): voi
   for (let i = 0; i + 1 < list.length; i++) {
     const a = list[i];
     const b = list[i + 1];
-    sink.replaceRange(a.startIndex, b.endIndex, a.startPosition.row, `${b.text}${sink.source.slice(a.endIndex, b.startIndex)}${a.text}`, 'argument-swap', `swap the arguments ${code(a.text)} and ${code(b.text)} on ${at}`, COST.argSwap);
+    sink.replaceRange(a.startIndex, b.endIndex, a.startPosition.row, `${b.text}${sink.source.slice(a.endIndex, b.startIndex)}${a.text}`, 'argument-swap', `swap the arguments ${code(a.text)} and ${code(b.text)} on ${at}`, 'argSwap');
   }
   const fn = enclosingFunction(node);
   const isAsync = fn?.children.some((c) => c?.type === 'async') ?? false;
   if (isAsync && node.parent?.type !== 'await_expression') {
-    sink.add(node, `await ${node.text}`, 'await', `await ${code(node.text)} on ${at}`, hints.promiseLeak ? COST.hinted : COST.await);
+    sink.add(node, `await ${node.text}`, 'await', `await ${code(node.text)} on ${at}`, { prior: 'await', hinted: hints.promiseLeak });
   }
 }
 
@@ -238,11 +215,11 @@ function coercionMutations(node: Node, sink: MutationSink, hints: FailureHints):
   const op = node.childForFieldName('operator');
   if (op?.type !== '+' && op?.type !== '+=') return;
   const at = `line ${node.startPosition.row + 1}`;
-  const cost = hints.typeMismatch ? COST.hinted + 0.2 : COST.coercion;
+  const price = { prior: 'coercion', plus: hints.typeMismatch ? 0.2 : 0, hinted: hints.typeMismatch } as const;
   for (const side of ['left', 'right'] as const) {
     const operand = node.childForFieldName(side);
     if (!operand || operand.type === 'number' || operand.type === 'string' || operand.type === 'template_string') continue;
-    sink.add(operand, `Number(${operand.text})`, 'coercion', `convert ${code(operand.text)} to a number on ${at}`, cost);
+    sink.add(operand, `Number(${operand.text})`, 'coercion', `convert ${code(operand.text)} to a number on ${at}`, price);
   }
 }
 
@@ -253,25 +230,25 @@ function statementMutations(node: Node, sink: MutationSink): void {
     if (condition) {
       const inner = condition.text.replace(/^\(([\s\S]*)\)$/, '$1');
       const negated = inner.startsWith('!(') && inner.endsWith(')') ? inner.slice(2, -1) : `!(${inner})`;
-      sink.add(condition, `(${negated})`, 'negation', `negate the condition ${code(inner)} on ${at}`, COST.negation + 0.1);
+      sink.add(condition, `(${negated})`, 'negation', `negate the condition ${code(inner)} on ${at}`, { prior: 'negation', plus: 0.1 });
     }
   }
   if (node.type === 'ternary_expression') {
     const c = node.childForFieldName('condition');
     const a = node.childForFieldName('consequence');
     const b = node.childForFieldName('alternative');
-    if (c && a && b) sink.add(node, `${c.text} ? ${b.text} : ${a.text}`, 'ternary-swap', `swap the branches of ${code(c.text + ' ? …')} on ${at}`, COST.ternarySwap);
+    if (c && a && b) sink.add(node, `${c.text} ? ${b.text} : ${a.text}`, 'ternary-swap', `swap the branches of ${code(c.text + ' ? …')} on ${at}`, 'ternarySwap');
   }
   const deletable = ['expression_statement', 'if_statement', 'break_statement', 'continue_statement', 'return_statement'];
   if (deletable.includes(node.type) && node.parent?.type === 'statement_block') {
     const siblingsCount = node.parent.namedChildren.length;
-    if (siblingsCount > 1) sink.add(node, '', 'delete-statement', `delete ${code(node.text.split('\n')[0])} on ${at}`, COST.deleteStatement + (node.type === 'return_statement' ? 0.4 : 0));
+    if (siblingsCount > 1) sink.add(node, '', 'delete-statement', `delete ${code(node.text.split('\n')[0])} on ${at}`, { prior: 'deleteStatement', plus: node.type === 'return_statement' ? 0.4 : 0 });
   }
 }
 
 /** Every single-edit mutation inside `region`. */
-export function mutationsIn(region: Node, source: string, hints: FailureHints = NO_HINTS): Mutation[] {
-  const sink = new MutationSink(source);
+export function mutationsIn(region: Node, source: string, hints: FailureHints = NO_HINTS, priors: MutationPriors = DEFAULT_PRIORS): Mutation[] {
+  const sink = new MutationSink(source, priors);
   for (const node of walk(region)) {
     switch (node.type) {
       case 'binary_expression':
@@ -280,13 +257,13 @@ export function mutationsIn(region: Node, source: string, hints: FailureHints = 
         break;
       case 'augmented_assignment_expression': {
         const op = node.childForFieldName('operator');
-        if (op) for (const s of siblings(ASSIGN_FAMILIES, op.type)) sink.add(op, s, 'assign-operator', `replace ${code(op.type)} with ${code(s)} on line ${op.startPosition.row + 1}`, COST.operator);
+        if (op) for (const s of siblings(ASSIGN_FAMILIES, op.type)) sink.add(op, s, 'assign-operator', `replace ${code(op.type)} with ${code(s)} on line ${op.startPosition.row + 1}`, 'operator');
         coercionMutations(node, sink, hints);
         break;
       }
       case 'update_expression': {
         const op = node.children.find((c) => c?.type === '++' || c?.type === '--');
-        if (op) sink.add(op, op.type === '++' ? '--' : '++', 'update', `replace ${code(op.type)} with ${code(op.type === '++' ? '--' : '++')} on line ${op.startPosition.row + 1}`, COST.update);
+        if (op) sink.add(op, op.type === '++' ? '--' : '++', 'update', `replace ${code(op.type)} with ${code(op.type === '++' ? '--' : '++')} on line ${op.startPosition.row + 1}`, 'update');
         break;
       }
       case 'number':
@@ -294,7 +271,7 @@ export function mutationsIn(region: Node, source: string, hints: FailureHints = 
         break;
       case 'true':
       case 'false':
-        sink.add(node, node.type === 'true' ? 'false' : 'true', 'boolean', `change ${code(node.type)} to ${code(node.type === 'true' ? 'false' : 'true')} on line ${node.startPosition.row + 1}`, COST.boolean);
+        sink.add(node, node.type === 'true' ? 'false' : 'true', 'boolean', `change ${code(node.type)} to ${code(node.type === 'true' ? 'false' : 'true')} on line ${node.startPosition.row + 1}`, 'boolean');
         break;
       case 'unary_expression':
         unaryMutations(node, sink);
@@ -312,7 +289,7 @@ export function mutationsIn(region: Node, source: string, hints: FailureHints = 
         statementMutations(node, sink);
     }
   }
-  sink.out.push(...contextMutations(region, source));
-  sink.out.push(...templateMutations(region, source));
+  sink.out.push(...contextMutations(region, source, priors));
+  sink.out.push(...templateMutations(region, source, priors));
   return sink.out;
 }

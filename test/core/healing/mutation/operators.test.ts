@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { parse } from '../../../../src/core/analysis/treeSitter';
 import { applyEdits, hintsFrom, singleCandidates } from '../../../../src/core/healing/mutation/engine';
 import { mutationsIn } from '../../../../src/core/healing/mutation/operators';
+import { DEFAULT_PRIORS, PRIOR_KEYS } from '../../../../src/core/healing/mutation/priors';
 import { Failure } from '../../../../src/core/model';
 
 async function variants(source: string, file = 'a.js'): Promise<string[]> {
@@ -60,11 +61,6 @@ describe('mutation operators', () => {
     assert.ok(out.some((v) => v.includes("s.replace(',', '.')]")));
   });
 
-  it('turns a quoted parameter name back into the variable', async () => {
-    const out = await variants("const h = (text) => md5('text');");
-    assert.ok(out.includes('const h = (text) => md5(text);'));
-  });
-
   it('adds optional chaining first where a failure read a property of undefined', async () => {
     const source = 'function cityOf(user) {\n  return user.address.city;\n}\n';
     const failure = Failure.parse({ id: 't', name: 't', message: "TypeError: Cannot read properties of undefined (reading 'city')" });
@@ -81,5 +77,40 @@ describe('mutation operators', () => {
       tree!.delete();
     }
     assert.ok(!candidates.some((c) => applyEdits(source, c.edits).includes('-a ** b')), '`-a ** b` is a syntax error in JavaScript');
+  });
+
+  it('tries the kinds of edit in the order the priors give', async () => {
+    const source = 'function f(a, b) {\n  return a + b * 2;\n}\n';
+    const whole = [{ file: 'a.js', start: 0, end: source.length, line: 0, score: 1, why: 'test' }];
+    const files = [{ file: 'a.js', text: source }];
+    const first = async (priors: typeof DEFAULT_PRIORS): Promise<string> => (await singleCandidates(whole, files, hintsFrom([]), priors))[0].operator;
+    const cheap = (key: (typeof PRIOR_KEYS)[number]): typeof DEFAULT_PRIORS => ({ ...Object.fromEntries(PRIOR_KEYS.map((k) => [k, 3])), [key]: 0.5 }) as typeof DEFAULT_PRIORS;
+    assert.strictEqual(await first(cheap('literal')), 'literal');
+    assert.strictEqual(await first(cheap('operator')), 'binary-operator');
+    assert.strictEqual(await first(cheap('identifier')), 'identifier');
+  });
+
+  it('names the prior that priced each edit, and prices it from that prior', async () => {
+    const source = 'const f = (a, b) => a < b;';
+    const tree = await parse('a.js', source);
+    try {
+      const doubled = Object.fromEntries(PRIOR_KEYS.map((k) => [k, DEFAULT_PRIORS[k] * 2])) as typeof DEFAULT_PRIORS;
+      const plain = mutationsIn(tree!.rootNode, source);
+      const scaled = mutationsIn(tree!.rootNode, source, undefined, doubled);
+      const boundary = plain.find((m) => m.text === '<=')!;
+      assert.strictEqual(boundary.prior, 'boundary');
+      assert.strictEqual(scaled.find((m) => m.text === '<=')!.cost, 2 * boundary.cost);
+      assert.ok(plain.every((m) => PRIOR_KEYS.includes(m.prior)));
+    } finally {
+      tree!.delete();
+    }
+  });
+
+  it('lets evidence in the failure outrank every prior', async () => {
+    const source = 'function cityOf(user) {\n  return user.address.city + 1;\n}\n';
+    const failure = Failure.parse({ id: 't', name: 't', message: "TypeError: Cannot read properties of undefined (reading 'city')" });
+    const cheapest = Object.fromEntries(PRIOR_KEYS.map((k) => [k, 0.5])) as typeof DEFAULT_PRIORS;
+    const candidates = await singleCandidates([{ file: 'a.js', start: 0, end: source.length, line: 0, score: 1, why: 'test' }], [{ file: 'a.js', text: source }], hintsFrom([failure]), cheapest);
+    assert.match(applyEdits(source, candidates[0].edits), /user\.address\?\.city/);
   });
 });
