@@ -7,15 +7,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { Log } from '../../../src/core/ports';
 import { installedVersion, runnerNamed } from '../../../src/core/runners';
 import { ProcessTestRunner } from '../../../src/core/verify/testRunner';
-import { projectWithRunner, RUNNER_FIXTURES, versionOf, type Generation } from './runnerProjects';
-
-export function recordingLog(): Log & { warnings: string[] } {
-  const warnings: string[] = [];
-  return { warnings, debug() {}, info() {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
-}
+import { projectWithRunner, recordingLog, RUNNER_FIXTURES, versionOf, type Generation } from './runnerProjects';
 
 const MOCHA = ['adds at top level failed', 'math > multiplies passed', 'math > adds failed', 'math > divides skipped', 'outer inner > works passed', 'outer inner > throws failed', 'outer inner > compares lines failed'];
 const FILE_IDS = [

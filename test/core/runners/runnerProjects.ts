@@ -8,6 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Log } from '../../../src/core/ports';
 import { REPO_ROOT, tempDir } from '../../helpers/repo';
 
 export const RUNNER_FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'runners');
@@ -39,4 +40,10 @@ export function linkRunner(dir: string, runner: string, generation: Generation):
   const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { bin?: string | Record<string, string> };
   const bins = typeof pkg.bin === 'string' ? { [runner]: pkg.bin } : (pkg.bin ?? {});
   for (const [name, file] of Object.entries(bins)) fs.symlinkSync(path.join(pkgDir, file), path.join(modules, '.bin', name));
+}
+
+/** A log that keeps warnings and errors, to check that a run needed no fallback. */
+export function recordingLog(): Log & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { warnings, debug() {}, info() {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
 }
