@@ -2,7 +2,7 @@
  * Runner fixture projects (test/fixtures/runners/<runner>) copied into temp folders, with their
  * node_modules/<runner> and node_modules/.bin/<bin> linked to one installed version of the runner,
  * so the project's own `npm test` runs exactly that version. The current versions are the
- * repository's devDependencies; the old ones (mocha 2, jest 29) are the dependencies of
+ * repository's devDependencies; the old ones (mocha 2, jest 29, vitest 3) are the dependencies of
  * test/fixtures/runners/old-versions, a linked package of its own so that their executables never
  * replace the current ones in node_modules/.bin.
  */
