@@ -35,7 +35,7 @@ describe('the SARIF CI report', () => {
   it('says in the alert and its properties when a fix is ambiguous', () => {
     const run = sampleRun();
     run.heals[0].outcome.fix!.evidence.confidence = { level: 'ambiguous', alternatives: 1, reasons: ['1 other verified fix passes the tests too'] };
-    const result = sarif(run).runs[0].results[0] as { message: { text: string }; properties: Record<string, unknown> };
+    const result = sarif(run).runs[0].results[0] as Result & { properties: Record<string, unknown> };
     assert.match(result.message.text, /Confidence: verified, ambiguous: 1 other verified fix passes the tests too\.$/);
     assert.equal(result.properties.confidence, 'verified, ambiguous: 1 other verified fix passes the tests too');
   });
