@@ -39,7 +39,15 @@ export function guardDetail(evidence: Evidence): string[] {
 
 /** The longer story of a fix, for tooltips and quick-pick details: evidence and engine, each guard, the policy's decision. */
 export function fixDetail(fix: VerifiedFix, triage: Pick<FixTriage, 'mode' | 'reasons'>): string[] {
-  return [`${evidenceDetail(fix.evidence)} (${engineBadge(fix.candidate.engine, fix.candidate.tokens)})`, ...guardDetail(fix.evidence), `policy: ${triage.mode} (${triage.reasons.join('; ')})`];
+  return [`${evidenceDetail(fix.evidence)} (${engineBadge(fix.candidate.engine, fix.candidate.tokens)})`, ...guardDetail(fix.evidence), ...alternativesDetail(fix), `policy: ${triage.mode} (${triage.reasons.join('; ')})`];
+}
+
+/** "also verified, ranked below: drop `- 1` on line 2; …": what else passed the tests, so a reviewer can weigh the choice. */
+export function alternativesDetail(fix: Pick<VerifiedFix, 'alternatives'>): string[] {
+  const others = fix.alternatives ?? [];
+  if (others.length === 0) return [];
+  const shown = others.slice(0, 3).map((a) => a.summary);
+  return [`also verified, ranked below: ${shown.join('; ')}${others.length > shown.length ? `; and ${others.length - shown.length} more` : ''}`];
 }
 
 export const APPLY_ANYWAY = 'Apply Anyway';

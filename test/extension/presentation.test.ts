@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WEAKENS } from '../../src/extension/policy';
-import { ago, APPLY_ANYWAY, engineBadge, evidenceDetail, fixDetail, fixTitle, guardDetail, healSummary, historyDescription, spentTokens, tokenLog, weakeningPrompt } from '../../src/extension/presentation';
+import { ago, alternativesDetail, APPLY_ANYWAY, engineBadge, evidenceDetail, fixDetail, fixTitle, guardDetail, healSummary, historyDescription, spentTokens, tokenLog, weakeningPrompt } from '../../src/extension/presentation';
 import { outcome } from '../helpers/outcome';
 
 const evidence = { targeted: { passed: 1, total: 1 }, suite: { passed: 12, total: 12, newlyFailing: [] } };
@@ -77,6 +77,20 @@ describe('presentation', () => {
     const record: Parameters<typeof historyDescription>[0] = { file: 'src/pricing.js', engine: 'llm', tokens: { input: 1000, output: 234 }, evidence, at: '2026-01-01T11:59:50Z' };
     assert.equal(historyDescription(record, false, now), 'src/pricing.js · llm · 1,234 tokens · ✓ 12/12 tests · just now');
     assert.equal(historyDescription({ ...record, engine: 'mutation', tokens: undefined }, true, now), 'src/pricing.js · mutation · ✓ 12/12 tests · just now · reverted');
+  });
+
+  it('marks an ambiguous heal in the history, and a heal recorded before confidence existed as before', () => {
+    const now = Date.parse('2026-01-01T12:00:00Z');
+    const ambiguous = { ...evidence, confidence: { level: 'ambiguous' as const, alternatives: 2, reasons: ['2 other verified fixes pass the tests too'] } };
+    const record: Parameters<typeof historyDescription>[0] = { file: 'src/page.js', engine: 'mutation', tokens: undefined, evidence: ambiguous, at: '2026-01-01T11:59:50Z' };
+    assert.equal(historyDescription(record, false, now), 'src/page.js · mutation · ✓ 12/12 tests · verified, ambiguous: 2 other verified fixes pass the tests too · just now');
+    assert.equal(historyDescription({ ...record, evidence }, false, now), 'src/page.js · mutation · ✓ 12/12 tests · just now');
+  });
+
+  it('lists the other verified fixes, ranked below, in the details of a fix', () => {
+    const alternatives = ['a', 'b', 'c', 'd'].map((name) => ({ summary: `use \`${name}\``, diff: '' }));
+    assert.deepEqual(alternativesDetail({ alternatives }), ['also verified, ranked below: use `a`; use `b`; use `c`; and 1 more']);
+    assert.deepEqual(alternativesDetail({}), []);
   });
 
   it('counts the tokens of every heal of a session, fixed or not, for the running total in the log', () => {
