@@ -79,6 +79,26 @@ export async function build() {
   });
 }
 
+// ---- the VSIX --------------------------------------------------------------------------------
+/** The VSIX users get: `vsce package` runs vscode:prepublish (the production build) and packs what .vscodeignore allows. */
+export function packageVsix(dir) {
+  const vsix = path.join(dir, 'self-heal.vsix');
+  const result = spawnSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', vsix], { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`vsce package failed:\n${result.stdout}${result.stderr}`);
+  return vsix;
+}
+
+/** Installs a VSIX into `extensionsDir` as a user would (`--install-extension`), with no server running. */
+export function installVsix(env, dir, extensionsDir, vsix) {
+  const xdg = path.join(dir, 'xdg');
+  fs.mkdirSync(xdg, { recursive: true });
+  const result = spawnSync(env.node, [env.codeServer, '--extensions-dir', extensionsDir, '--user-data-dir', path.join(dir, 'user'), '--install-extension', vsix], {
+    encoding: 'utf8',
+    env: { ...process.env, XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg, XDG_CACHE_HOME: xdg },
+  });
+  if (result.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed:\n${result.stdout}${result.stderr}`);
+}
+
 // ---- workspaces and servers ------------------------------------------------------------------
 export function runDir(label) {
   // Short: VS Code puts unix sockets under TMPDIR, and their paths are limited to 108 characters.
