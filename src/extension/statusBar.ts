@@ -28,7 +28,7 @@ export class SelfHealStatusBar implements vscode.Disposable {
     this.update();
   }
 
-  inputs(): StatusInputs {
+  private inputs(): StatusInputs {
     return { healing: this.sources.healing(), fixes: this.sources.fixes(), mode: this.sources.mode(), trusted: this.sources.trusted() };
   }
 
