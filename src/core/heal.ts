@@ -211,6 +211,8 @@ async function diagnoseAndHeal(failures: Failure[], search: Search, ctx: GroupCo
   }
   let found: Found | undefined = choice?.best.found;
   if (!found && ctx.engines?.includes('llm') && ctx.llm) found = await healWithLlm(search, failures, diagnosis, files, outcome, ctx);
+  // The model may well propose a fix a person discarded before: it is not offered again either.
+  if (found && choice === undefined && alternatives.skip(found.candidate)) found = undefined;
   const refused = search.tally.tried.filter((v) => v.status === 'invalid');
   if (!found && outcome.candidatesTried === 0 && refused.length > 0) return finish(`The LLM's ${refused.length} repl${refused.length === 1 ? 'y was' : 'ies were'} refused (last: ${refused[refused.length - 1].reason}), so no fix was verified.`);
   const discarded = alternatives.skipped.length ? ` The verified fix ${alternatives.skipped.map((s) => `"${s}"`).join(', ')} was discarded earlier, so it is not offered again.` : '';
