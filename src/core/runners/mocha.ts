@@ -14,7 +14,7 @@ export const mocha: RunnerDescriptor = {
   name: 'mocha',
   packageName: 'mocha',
   bins: ['mocha', '_mocha'],
-  configFiles: ['.mocharc.json', '.mocharc.jsonc', '.mocharc.yml', '.mocharc.yaml', '.mocharc.js', '.mocharc.cjs', 'test/mocha.opts'],
+  configFiles: ['.mocharc.json', '.mocharc.jsonc', '.mocharc.yml', '.mocharc.yaml', '.mocharc.js', '.mocharc.cjs'],
   packageJsonKey: 'mocha',
   // `./test/*.{js,cjs,mjs}`, not recursive: mocha's default spec.
   defaultTestFiles: [/^test\/[^/]+\.[cm]?js$/],

@@ -9,6 +9,8 @@ import type { Candidate, TextEdit } from '../../model';
 import type { SourceFile } from '../mutation/engine';
 import { jsonEdit, numberEdit, parseJsonObject } from './configEdit';
 import type { TimeoutRunner } from './detect';
+import { runnerNamed, runnerStart, type RunnerDescriptor } from '../../runners';
+import { shellWords } from '../../runners/commandLine';
 
 type Read = (rel: string) => Promise<string | undefined>;
 
@@ -20,26 +22,10 @@ interface Site {
   edit(text: string, value: number): TextEdit[];
 }
 
-const CONFIG_FILES: Record<TimeoutRunner, string[]> = {
-  mocha: ['.mocharc.json', '.mocharc.jsonc', '.mocharc.yml', '.mocharc.yaml', '.mocharc.js', '.mocharc.cjs'],
-  jest: ['jest.config.json', 'jest.config.js', 'jest.config.cjs', 'jest.config.mjs', 'jest.config.ts'],
-  vitest: ['vitest.config.ts', 'vitest.config.mts', 'vitest.config.js', 'vitest.config.mjs', 'vite.config.ts', 'vite.config.mts', 'vite.config.js', 'vite.config.mjs'],
-  node: [],
-};
-const CONFIG_KEY: Record<TimeoutRunner, string> = { mocha: 'timeout', jest: 'testTimeout', vitest: 'testTimeout', node: 'timeout' };
-const SCRIPT_FLAG: Record<TimeoutRunner, RegExp> = {
-  mocha: /((?:--timeout|-t)[= ])(\d+)\b/,
-  jest: /(--testTimeout[= ])(\d+)\b/,
-  vitest: /(--test-?[Tt]imeout[= ])(\d+)\b/,
-  node: /(--test-timeout[= ])(\d+)\b/,
-};
-const NEW_FLAG: Record<TimeoutRunner, (v: number) => string> = {
-  mocha: (v) => `--timeout ${v}`,
-  jest: (v) => `--testTimeout=${v}`,
-  vitest: (v) => `--testTimeout=${v}`,
-  node: (v) => `--test-timeout=${v}`,
-};
-const RUNNER_WORD: Record<TimeoutRunner, RegExp> = { mocha: /\bmocha\b/, jest: /\bjest\b/, vitest: /\bvitest\b/, node: /\bnode\b.*--test\b/ };
+/** The runner's descriptor (src/core/runners) knows its config files and where its limit is set. */
+const descriptorOf = (runner: TimeoutRunner): RunnerDescriptor => runnerNamed(runner)!;
+const configFilesOf = (runner: TimeoutRunner): readonly string[] => descriptorOf(runner).configFiles;
+const runsIn = (runner: TimeoutRunner, script: string): boolean => runnerStart(descriptorOf(runner), shellWords(script).map((w) => w.replace(/^(['"])(.*)\1$/, '$2'))) >= 0;
 
 /** Larger limits, tried in order: the smallest one that works is the honest fix. */
 export function timeoutLadder(ms: number): number[] {
@@ -54,14 +40,15 @@ function scriptSite(runner: TimeoutRunner, replace: boolean): Site {
     editsTests: false,
     edit(text, value) {
       const script = (parseJsonObject(text)?.scripts as Record<string, string> | undefined)?.test ?? '';
-      const next = replace ? script.replace(SCRIPT_FLAG[runner], (_, flag: string) => `${flag}${value}`) : `${script} ${NEW_FLAG[runner](value)}`;
+      const { scriptFlag, newFlag } = descriptorOf(runner).timeout;
+      const next = replace ? script.replace(scriptFlag, (_, flag: string) => `${flag}${value}`) : `${script} ${newFlag(value)}`;
       return jsonEdit('package.json', text, ['scripts', 'test'], next);
     },
   };
 }
 
 function configFileSite(file: string, runner: TimeoutRunner, text: string): Site | undefined {
-  const key = CONFIG_KEY[runner];
+  const key = descriptorOf(runner).timeout.configKey;
   if (/\.jsonc?$/.test(file)) return parseJsonObject(text) ? { file, where: file, editsTests: false, edit: (t, v) => jsonEdit(file, t, [key], v) } : undefined;
   if (/\.ya?ml$/.test(file)) {
     const line = new RegExp(`^(${key}:\\s*)(\\d+)\\b`, 'm');
@@ -88,9 +75,9 @@ export async function findTimeoutSite(runner: TimeoutRunner, ms: number, testFil
   const pkgText = await read('package.json');
   const pkg = pkgText ? parseJsonObject(pkgText) : undefined;
   const script = (pkg?.scripts as Record<string, unknown> | undefined)?.test;
-  const scriptRuns = typeof script === 'string' && RUNNER_WORD[runner].test(script);
-  if (scriptRuns && SCRIPT_FLAG[runner].test(script)) return scriptSite(runner, true);
-  for (const file of CONFIG_FILES[runner]) {
+  const scriptRuns = typeof script === 'string' && runsIn(runner, script);
+  if (scriptRuns && descriptorOf(runner).timeout.scriptFlag.test(script)) return scriptSite(runner, true);
+  for (const file of configFilesOf(runner)) {
     const text = await read(file);
     if (text !== undefined) {
       const site = configFileSite(file, runner, text);
@@ -98,10 +85,10 @@ export async function findTimeoutSite(runner: TimeoutRunner, ms: number, testFil
       break; // a config file we cannot edit safely: a package.json key would be ignored (or, for jest, refused)
     }
   }
-  const pkgKey = runner === 'mocha' || runner === 'jest' ? runner : undefined;
-  const configFile = await Promise.all(CONFIG_FILES[runner].map(read)).then((texts) => texts.some((t) => t !== undefined));
+  const pkgKey = descriptorOf(runner).packageJsonKey;
+  const configFile = await Promise.all(configFilesOf(runner).map(read)).then((texts) => texts.some((t) => t !== undefined));
   if (pkg && pkgKey && !configFile) {
-    return { file: 'package.json', where: `package.json "${pkgKey}"`, editsTests: false, edit: (t, v) => jsonEdit('package.json', t, [pkgKey, CONFIG_KEY[runner]], v) };
+    return { file: 'package.json', where: `package.json "${pkgKey}"`, editsTests: false, edit: (t, v) => jsonEdit('package.json', t, [pkgKey, descriptorOf(runner).timeout.configKey], v) };
   }
   if (scriptRuns && !/[;&|<>`$()]/.test(script)) return scriptSite(runner, false);
   return undefined;
