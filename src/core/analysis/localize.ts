@@ -117,9 +117,12 @@ function assertionCalls(text: string, bindings: Map<string, string>): { anywhere
   return { anywhere, inModule };
 }
 
-/** Transitive modules rank below the test's own imports: the further away, the weaker the prior. */
-function transitiveScore(depth: number, mentioned: boolean): number {
-  return (mentioned ? 0.5 : 0.2) * 0.8 ** (depth - 2);
+/**
+ * Transitive modules rank below the test's own imports, and the further away the weaker the prior:
+ * a function the test names comes first, then one its importer calls, then the rest.
+ */
+function transitiveScore(depth: number, evidence: 'named' | 'called by importer' | 'none'): number {
+  return { named: 0.5, 'called by importer': 0.35, none: 0.2 }[evidence] * 0.8 ** (depth - 2);
 }
 
 /** Every identifier-like word in the test file (calls, properties like `req.protocol`, words in test titles). */
@@ -141,6 +144,12 @@ export async function localize(root: string, failures: Failure[], readText: (rel
     return cache.get(rel);
   };
   const resolver = await createResolver(root);
+  // Failures of one test file reach the same modules: walk the graph once per file.
+  const graphs = new Map<string, ReturnType<typeof reachableModules>>();
+  const reachedFrom = (testFile: string): ReturnType<typeof reachableModules> => {
+    if (!graphs.has(testFile)) graphs.set(testFile, reachableModules(resolver, root, testFile, async (rel) => (await load(rel))?.text));
+    return graphs.get(testFile)!;
+  };
   // A frame through a package manager's link (node_modules/@acme/text/…) is the workspace package's own file.
   const projectPath = (file: string): string => (file.includes('node_modules') && !path.isAbsolute(file) ? toProjectRel(root, resolver.workspace, file) : file);
 
@@ -170,7 +179,7 @@ export async function localize(root: string, failures: Failure[], readText: (rel
     const onAssertion = assertionCalls(assertionLines.map((n) => lines[n] ?? '').join('\n'), bindings);
     // Specifiers whose binding the test calls as a function (`const web = require('..'); web()`).
     const calledModules = new Set([...bindings].filter(([name]) => called.has(name)).map(([, specifier]) => specifier));
-    for (const module of await reachableModules(resolver, root, testFile, async (rel) => (await load(rel))?.text)) {
+    for (const module of await reachedFrom(testFile)) {
       const { rel, depth, specifier } = module;
       const source = (await load(rel))!;
       const outermost = source.spans.filter((s) => !source.spans.some((o) => o !== s && o.start <= s.start && s.end <= o.end));
@@ -179,13 +188,16 @@ export async function localize(root: string, failures: Failure[], readText: (rel
         const at = { file: rel, start: span.start, end: span.end, line: span.line, function: span.name };
         const named = span.name !== undefined;
         const onLine = named && (onAssertion.anywhere.has(span.name!) || (specifier !== undefined && onAssertion.inModule.get(specifier)?.has(span.name!)));
-        if (onLine) add({ ...at, score: depth === 1 ? ASSERTION_LINE_SCORE : transitiveScore(depth, true) + 0.05, why: `called on the failing assertion line (${span.name})` });
+        if (onLine) add({ ...at, score: depth === 1 ? ASSERTION_LINE_SCORE : transitiveScore(depth, 'named') + 0.05, why: `called on the failing assertion line (${span.name})` });
         else if (depth === 1) {
           const isCalled = named && (called.has(span.name!) || span.name === calledAsModule);
           add({ ...at, score: isCalled ? 0.6 : 0.25, why: isCalled ? `called by the failing test (${span.name})` : `in a module the test imports (${rel})` });
         } else {
           const isMentioned = named && mentioned.has(span.name!);
-          add({ ...at, score: transitiveScore(depth, isMentioned), why: `${isMentioned ? `named by the failing test (${span.name}), ` : ''}in ${rel}, which the test reaches through ${depth - 1} other module(s)` });
+          const importer = module.via === undefined ? undefined : await load(module.via);
+          const calledByImporter = named && !isMentioned && importer !== undefined && callees(importer.text).has(span.name!);
+          const why = isMentioned ? `named by the failing test (${span.name}), ` : calledByImporter ? `called by ${module.via} (${span.name}), ` : '';
+          add({ ...at, score: transitiveScore(depth, isMentioned ? 'named' : calledByImporter ? 'called by importer' : 'none'), why: `${why}in ${rel}, which the test reaches through ${depth - 1} other module(s)` });
         }
       }
       if (outermost.length === 0 && depth === 1 && !module.reexportOnly) add({ file: rel, start: 0, end: source.text.length, line: 0, score: 0.3, why: `module imported by the failing test` });

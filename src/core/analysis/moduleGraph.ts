@@ -214,6 +214,8 @@ export interface ReachedModule {
   specifier?: string;
   /** The module has no code of its own, only imports and exports. */
   reexportOnly: boolean;
+  /** The nearest module with code of its own that imports this one (through re-exports); absent for the test's own imports. */
+  via?: string;
 }
 
 export interface ReachOptions {
@@ -242,7 +244,13 @@ export async function reachableModules(resolver: ModuleResolver, root: string, t
       if (!rel || rel.startsWith('..') || rel === testFile || reached.has(rel)) continue;
       const text = await readText(rel);
       if (text === undefined) continue;
-      const module: ReachedModule = { rel, depth, specifier: from.depth === 0 ? specifier : from.reexportOnly ? from.specifier : undefined, reexportOnly: await isReexportOnly(rel, text) };
+      const module: ReachedModule = {
+        rel,
+        depth,
+        specifier: from.depth === 0 ? specifier : from.reexportOnly ? from.specifier : undefined,
+        reexportOnly: await isReexportOnly(rel, text),
+        via: from.depth === 0 ? undefined : from.reexportOnly ? from.via : from.rel,
+      };
       reached.set(rel, module);
       queue.push({ module, text });
       if (reached.size >= maxModules) break;

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { localize } from '../../../src/core/analysis/localize';
 import type { Failure } from '../../../src/core/model';
 import { makeProject } from '../../helpers/repo';
+import { fixtureFiles } from './moduleGraphFixtures';
 
 const TEST = `const assert = require('node:assert');
 const test = require('node:test');
@@ -74,6 +75,15 @@ test('sums', () => {
     const locations = await localize(dir, [failure], read);
     assert.deepEqual(locations.map((l) => `${l.file} ${l.function} ${l.score}`), ['lib/web.js createApp 0.6', 'lib/request.js protocol 0.5', 'lib/request.js hostname 0.2']);
     assert.match(locations[1].why, /named by the failing test \(protocol\), in lib\/request\.js, which the test reaches through 1 other module/);
+  });
+
+  it('ranks a function two modules away higher when the module importing it calls it (tsconfig paths, .js for .ts, an index that re-exports)', async () => {
+    const dir = makeProject(fixtureFiles('ts-esm-paths'));
+    const read = async (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
+    const failure: Failure = { id: 'a price includes 20% tax', name: 'a price includes 20% tax', file: 'test/price.test.ts', message: '8 !== 12', stack: [{ file: 'test/price.test.ts', line: 6 }], source: 'test-run', runner: 'node' };
+    const locations = await localize(dir, [failure], read);
+    assert.deepEqual(locations.map((l) => `${l.file} ${l.function} ${l.score}`), ['src/price.ts price 0.8', 'src/math/tax.ts withTax 0.35', 'src/math/round.ts roundCents 0.2']);
+    assert.match(locations[1].why, /^called by src\/price\.ts \(withTax\), in src\/math\/tax\.ts/);
   });
 
   it('follows a monorepo test into the workspace package it imports by name', async () => {

@@ -104,6 +104,7 @@ describe('moduleGraph', () => {
     const reached = await reachableModules(resolver, dir, 'test/web.test.js', read(dir));
     assert.deepEqual(reached.map((m) => `${m.rel}@${m.depth}${m.reexportOnly ? ' (re-export)' : ''}`), ['index.js@1 (re-export)', 'lib/web.js@1', 'lib/request.js@2', 'lib/util.js@3']);
     assert.equal(reached[1].specifier, '..', 'the module behind a re-export keeps the specifier the test used');
+    assert.deepEqual(reached.map((m) => m.via), [undefined, undefined, 'lib/web.js', 'lib/request.js'], 'the importer with code of its own');
     assert.deepEqual((await reachableModules(resolver, dir, 'test/web.test.js', read(dir), { maxDepth: 2 })).map((m) => m.rel), ['index.js', 'lib/web.js', 'lib/request.js']);
     assert.equal((await reachableModules(resolver, dir, 'test/web.test.js', read(dir), { maxModules: 2 })).length, 2);
   });

@@ -6,7 +6,7 @@ import { git, makeProject, REPO_ROOT } from '../../helpers/repo';
 const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'module-graph');
 
 /** Every file of a fixture, relative path → text. */
-export function fixtureFiles(name: 'package-root' | 'npm-workspaces'): Record<string, string> {
+export function fixtureFiles(name: 'package-root' | 'npm-workspaces' | 'ts-esm-paths'): Record<string, string> {
   const files: Record<string, string> = {};
   const visit = (rel: string): void => {
     for (const entry of fs.readdirSync(path.join(FIXTURES, name, rel), { withFileTypes: true })) {

@@ -25,6 +25,17 @@ describe('healing through the real module graph', () => {
     assert.equal(fingerprint(dir), before, 'nothing changes before apply');
   });
 
+  it('heals a TypeScript ESM bug reached through tsconfig paths, `.js` specifiers of `.ts` files and an index that re-exports', async () => {
+    // test → '@/price.js' (paths) → src/price.ts → '@/math/index.js' (re-exports) → src/math/tax.ts, where the bug is.
+    const dir = makeProject(fixtureFiles('ts-esm-paths'), { linkNodeModules: true });
+    const report = await healWorkspace({ files: new DiskFiles(dir), flakyReruns: 0 });
+    const heal = report.heals[0];
+    assert.ok(heal.fix, heal.reason);
+    assert.deepEqual(Object.keys(heal.fix.after), ['src/math/tax.ts']);
+    assert.match(heal.fix.after['src/math/tax.ts'], /amount \* \(1 \+ rate\)/);
+    assert.deepEqual(heal.fix.evidence.suite.newlyFailing, []);
+  });
+
   it('heals a bug in packages/text that fails the tests of packages/report, in packages/text, with both packages tested', async () => {
     // packages/report's tests fail because packages/text's truncate compares the wrong way.
     const dir = workspacesProject();
