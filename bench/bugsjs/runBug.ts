@@ -151,6 +151,16 @@ async function oracleHeal(dir: string, fix: ReferenceFix, ctx: Parameters<typeof
   }
 }
 
+/** When no test passes on either version, the suite itself does not run here (old tooling on this Node, say): the error it stops with. */
+export function suiteDoesNotRun(reference: ReferenceOutcomes): string | undefined {
+  if (reference.stablePassing.length > 0 || reference.fixedRuns.some((r) => r.outcomes.some((o) => o.status === 'passed'))) return undefined;
+  const output = reference.buggyRuns[0]?.output ?? '';
+  // The thrown error's own line (`ReferenceError: …`), not the echoed command that mentions it.
+  const lines = output.split('\n').map((line) => line.trim());
+  const error = lines.find((line) => /^\w*Error\b:/.test(line)) ?? lines.find((line) => /Cannot find module|not found/.test(line)) ?? lines.filter(Boolean).pop() ?? '';
+  return `the test command runs no test on either version here (${error.slice(0, 160)})`;
+}
+
 async function readTestScript(dir: string): Promise<string | undefined> {
   const pkg = JSON.parse(await fs.readFile(path.join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
   return pkg.scripts?.test;
@@ -177,7 +187,7 @@ export async function runBug(project: BugsJsProject, bug: Bug, options: BugOptio
     const suiteMs = median(reference.suiteMs) ?? 0;
     result.reference = { revealing: reference.revealing, excused: reference.excused.length, stablePassing: reference.stablePassing.length, suiteMs };
     if (reference.revealing.length === 0) {
-      const why = serverNeeded([...reference.buggyRuns, ...reference.fixedRuns]) ?? `no test fails on every buggy run and passes on every fixed run (${reference.excused.length} excused)`;
+      const why = serverNeeded([...reference.buggyRuns, ...reference.fixedRuns]) ?? suiteDoesNotRun(reference) ?? `no test fails on every buggy run and passes on every fixed run (${reference.excused.length} excused)`;
       return { ...result, status: 'skipped', skipReason: why };
     }
     const fix = await referenceFix(project, bug);

@@ -16,7 +16,7 @@ import { ProcessTestRunner } from '../../src/core/verify/testRunner';
 import { hunksOf, oracleReply, referenceFix } from '../../bench/bugsjs/fix';
 import { discoverBugs, installDependencies, materialize, openProject, reachable, tagCommit, type BugsJsProject } from '../../bench/bugsjs/project';
 import { referenceOutcomes, repaired } from '../../bench/bugsjs/reference';
-import { runBug } from '../../bench/bugsjs/runBug';
+import { runBug, suiteDoesNotRun } from '../../bench/bugsjs/runBug';
 import { formatBugsJs } from '../../bench/bugsjs/suite';
 
 const exec = promisify(execFile);
@@ -117,6 +117,14 @@ describe('BugsJS harness', () => {
       await buggy.dispose();
       await fixed.dispose();
     }
+  });
+
+  it('says why a bug is skipped when its suite runs no test on either version (old tooling on this Node)', async () => {
+    const dir = path.join(root, 'no-run');
+    await write(dir, { 'package.json': JSON.stringify({ scripts: { test: 'node -e "throw new ReferenceError(\'primordials is not defined\')"' } }) });
+    const reference = await referenceOutcomes({ runner: new ProcessTestRunner(), command: 'npm test', buggyDir: dir, fixedDir: dir, runs: 1, timeoutMs: 60_000 });
+    assert.deepStrictEqual(reference.revealing, []);
+    assert.match(suiteDoesNotRun(reference) ?? '', /runs no test on either version here \(.*ReferenceError: primordials is not defined/);
   });
 
   it('writes the reference fix as range edits that rebuild the fixed file, naming the changed function', async () => {
