@@ -8,6 +8,7 @@ import { emptyResult, findJson, isRecord, type ParseResult } from './failure';
 import { parseJest } from './jest';
 import { parseMocha } from './mocha';
 import { parseNodeTest } from './nodeTest';
+import { withoutNodeWarnings } from './nodeWarnings';
 import { parseTsc } from './tsc';
 import { parseVitest } from './vitest';
 import { runnerIn as registryRunnerIn, runnerNamed } from '../runners';
@@ -118,7 +119,7 @@ const isEmpty = (result: ParseResult): boolean => result.outcomes.length === 0 &
  */
 export function parseTestOutput(output: string, options: { runner?: OutputKind; root: string }): ParseResult {
   try {
-    const text = stripAnsi(output);
+    const text = withoutNodeWarnings(stripAnsi(output));
     const sniffed = sniffRunner(text);
     const chosen = options.runner && options.runner !== 'unknown' ? options.runner : sniffed;
     for (const kind of new Set<OutputKind>([chosen, sniffed, 'tsc'])) {

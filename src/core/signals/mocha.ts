@@ -54,7 +54,9 @@ export function parseMochaSpec(text: string, root: string): ParseResult {
   const suites: { indent: number; title: string }[] = [];
   for (const line of lines.slice(0, summaryAt)) {
     const trimmed = line.trim();
-    if (trimmed === '') continue;
+    // The spec reporter indents every suite and test, top-level ones by two spaces; a line at
+    // column 0 is the tests' own console output (or a warning) on a shared terminal, never a suite.
+    if (trimmed === '' || !/^\s/.test(line)) continue;
     const indent = indentOf(line);
     while (suites.length && suites[suites.length - 1].indent >= indent) suites.pop();
     const parent = suites.map((suite) => suite.title).join(' ');

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runnerNamed } from '../../../src/core/runners';
 import { parseHumanOutput } from '../../../src/core/runners/humanOutput';
+import { parseTestOutput } from '../../../src/core/signals';
 import { runProcess } from '../../../src/core/verify/process';
 import { expandCommand } from '../../../src/core/verify/testCommand';
 import { ProcessTestRunner } from '../../../src/core/verify/testRunner';
@@ -59,6 +60,16 @@ describe('an express-like project on mocha 2 with stderr noise', () => {
     assert.match(plain.stderr, /\[DEP_EXPRESS_LIKE\] DeprecationWarning/);
     assert.match(plain.stderr, /debug: checking the forwarded protocol/);
     const parsed = parseHumanOutput(plain, runnerNamed('mocha'), dir);
+    assert.deepEqual(parsed.outcomes.map((o) => `${o.id} ${o.status}`), IDS);
+  });
+
+  it('reads clean ids from both streams interleaved, as a terminal shows them to the extension', async () => {
+    const dir = expressLike();
+    dirs.push(dir);
+    const expanded = await expandCommand(dir, 'npm test');
+    const plain = await runProcess({ command: expanded.command, cwd: dir, timeoutMs: 60_000, env: { ...expanded.env, NO_COLOR: '1' } });
+    assert.match(plain.output, /DeprecationWarning[\s\S]*req[\s\S]*debug: checking[\s\S]*X-Forwarded-Proto/);
+    const parsed = parseTestOutput(plain.output, { runner: 'mocha', root: dir });
     assert.deepEqual(parsed.outcomes.map((o) => `${o.id} ${o.status}`), IDS);
   });
 
