@@ -75,7 +75,7 @@ export function repaired(reference: ReferenceOutcomes, run: TestRun): { repaired
 }
 
 /** Ids polluted by stderr noise or terminal escapes: what "clean ids" rules out. */
-const NOISE = /\(node:\d+\)|DeprecationWarning|Warning: |--trace-(deprecation|warnings)|\u001b\[/;
+const NOISE = /\(node:\d+\)|DeprecationWarning|Warning: |--trace-(deprecation|warnings)|\u001b\[|\bnpm (warn|WARN|ERR!|notice)\b/;
 
 export function uncleanIds(run: TestRun): string[] {
   return [...statuses(run).keys()].filter((id) => NOISE.test(id));

@@ -15,7 +15,8 @@ import { promisify } from 'node:util';
 import { ProcessTestRunner } from '../../src/core/verify/testRunner';
 import { hunksOf, oracleReply, referenceFix } from '../../bench/bugsjs/fix';
 import { discoverBugs, installDependencies, materialize, openProject, reachable, tagCommit, type BugsJsProject } from '../../bench/bugsjs/project';
-import { referenceOutcomes, repaired } from '../../bench/bugsjs/reference';
+import { referenceOutcomes, repaired, uncleanIds } from '../../bench/bugsjs/reference';
+import type { TestRun } from '../../src/core/model';
 import { runBug, suiteDoesNotRun } from '../../bench/bugsjs/runBug';
 import { formatBugsJs } from '../../bench/bugsjs/suite';
 
@@ -125,6 +126,13 @@ describe('BugsJS harness', () => {
     const reference = await referenceOutcomes({ runner: new ProcessTestRunner(), command: 'npm test', buggyDir: dir, fixedDir: dir, runs: 1, timeoutMs: 60_000 });
     assert.deepStrictEqual(reference.revealing, []);
     assert.match(suiteDoesNotRun(reference) ?? '', /runs no test on either version here \(.*ReferenceError: primordials is not defined/);
+  });
+
+  it('counts test ids that carry stderr noise (node and npm warnings, escapes) as unclean', () => {
+    const run = (ids: string[]): TestRun => ({ outcomes: ids.map((id) => ({ id, status: 'passed' as const })), failures: [], exitCode: 0, timedOut: false, ms: 1, output: '' });
+    assert.deepStrictEqual(uncleanIds(run(['map.test.js > should read java.util.HashMap', 'Hexo Helpers toc > default'])), []);
+    const noisy = ['npm warn install-scripts Run `npm install-scripts ls` to review. test/decode.test.js > v1 decode()', '(node:123) [DEP0005] DeprecationWarning: Buffer() is deprecated req .protocol'];
+    assert.deepStrictEqual(uncleanIds(run(noisy)), noisy);
   });
 
   it('writes the reference fix as range edits that rebuild the fixed file, naming the changed function', async () => {
