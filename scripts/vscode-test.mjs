@@ -21,6 +21,8 @@ import { browser, build, cleanup, consoleTo, installVsix, keepLogs, lap, package
 const args = new Set(process.argv.slice(2));
 const HOST_TIMEOUT_MS = 20 * 60_000;
 const E2E_HEAL_TIMEOUT_MS = 5 * 60_000;
+// Playwright's 30 s default is too short for the first workbench load on a busy 2-core machine (seen: load 20).
+const PAGE_LOAD_TIMEOUT_MS = 3 * 60_000;
 
 const started = Date.now();
 const tally = { passed: 0, failed: 0 };
@@ -61,7 +63,7 @@ async function hostSuite(env) {
   let exit;
   const exited = new Promise((resolve) => (exit = resolve));
   await page.exposeFunction('codeAutomationExit', (code) => exit(code));
-  await page.goto(`http://${authority}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  await page.goto(`http://${authority}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(JSON.stringify(payload))}`, { timeout: PAGE_LOAD_TIMEOUT_MS });
   const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('timeout'), HOST_TIMEOUT_MS))]);
   const text = fs.existsSync(report) ? fs.readFileSync(report, 'utf8') : '(no mocha report was written: the suite did not start; see test-results/vscode-host-browser.log)\n';
   process.stdout.write(text);
@@ -123,7 +125,7 @@ async function e2e(env) {
   consoleTo(page, path.join(RESULTS, 'vscode-e2e-browser.log'));
   const shot = path.join(RESULTS, 'vscode-e2e.png');
   try {
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`, { timeout: PAGE_LOAD_TIMEOUT_MS });
     await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
     await page.locator('.part.activitybar .action-label[aria-label^="Self-Heal"]').first().waitFor({ timeout: 90_000 });
     lap('E2E: workbench rendered with the Self-Heal activity-bar entry');
