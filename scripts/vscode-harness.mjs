@@ -75,6 +75,10 @@ export async function build() {
     logLevel: 'warning',
     // mocha must be the instance index.js creates (its describe/it follow the current file).
     external: ['vscode', 'mocha'],
+    // As in esbuild.js: jsonc-parser's UMD "main" hides its requires from the bundler (a spec that
+    // reaches the core's settings reader then fails to load with "Cannot find module './impl/format'").
+    mainFields: ['module', 'main'],
+    logOverride: { 'require-resolve-not-external': 'silent' },
     alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
   });
 }

@@ -7,10 +7,7 @@
  * The test-weakening fix is made by hand (the offline engine never proposes one), labelled by the
  * core's real test-weakening guard, and applied through the extension's own Healer with the
  * confirmation modal answered by a stand-in (api.healerDeps.confirm): a modal dialog would block
- * the smoke-test driver.
- * The suite's own bundle resolves jsonc-parser's UMD build, which does not load in the host: it
- * imports no core module that needs it (core/heal, core/policy) and runs heals only through the
- * extension.
+ * the smoke-test driver. Heals run only through the extension.
  */
 import * as assert from 'node:assert';
 import * as path from 'node:path';
