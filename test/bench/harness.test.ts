@@ -101,6 +101,6 @@ describe('benchmark harness', () => {
   it('says which suites exist, instead of failing obscurely, for one that does not', async () => {
     const result = await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--suite', 'speed'], ROOT, 60_000);
     assert.strictEqual(result.code, 2);
-    assert.match(result.stderr, /--suite must be one of humanevalfix, examples, synthetic, all, scale, got "speed"/);
+    assert.match(result.stderr, /--suite must be one of humanevalfix, examples, synthetic, all, scale, bugsjs, got "speed"/);
   });
 });
