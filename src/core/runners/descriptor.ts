@@ -53,8 +53,6 @@ export interface RunnerDescriptor {
   reporter(reportersDir: string, reportFile: string): ReporterPlan | undefined;
   /** Our reporter's file. */
   parseReport(text: string, root: string): ParseResult;
-  /** What it prints for people, read from `resultStream`. */
-  parseHuman(text: string, root: string): ParseResult;
   /** Flag that re-records one test's snapshots (undefined: the runner has no snapshots). */
   readonly snapshotUpdateFlag?: string;
   /** Where a test's time limit is set. */

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { findJson } from '../signals/failure';
-import { parseJestJson, parseJestText } from '../signals/jest';
+import { parseJestJson } from '../signals/jest';
 import type { RunnerDescriptor } from './descriptor';
 import { REPORT_FILE_ENV } from './reportersDir';
 
@@ -27,7 +27,6 @@ export const jest: RunnerDescriptor = {
     replaces: ['--reporters', '--json', '--outputFile'],
   }),
   parseReport: (text, root) => parseJestJson(findJson(text), root),
-  parseHuman: parseJestText,
   snapshotUpdateFlag: '-u',
   timeout: { configKey: 'testTimeout', scriptFlag: /(--testTimeout[= ])(\d+)\b/, newFlag: (ms) => `--testTimeout=${ms}` },
 };

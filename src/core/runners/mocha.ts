@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { findJson } from '../signals/failure';
-import { parseMochaJson, parseMochaSpec } from '../signals/mocha';
+import { parseMochaJson } from '../signals/mocha';
 import type { RunnerDescriptor } from './descriptor';
 import { REPORT_FILE_ENV } from './reportersDir';
 
@@ -32,6 +32,5 @@ export const mocha: RunnerDescriptor = {
     replaces: ['--reporter', '-R', '--reporter-option', '--reporter-options', '-O'],
   }),
   parseReport: (text, root) => parseMochaJson(findJson(text), root),
-  parseHuman: parseMochaSpec,
   timeout: { configKey: 'timeout', scriptFlag: /((?:--timeout|-t)[= ])(\d+)\b/, newFlag: (ms) => `--timeout ${ms}` },
 };

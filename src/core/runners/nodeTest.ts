@@ -18,7 +18,6 @@ export const nodeTest: RunnerDescriptor = {
   subcommands: new Set(),
   reporter: () => undefined,
   parseReport: parseNodeTest,
-  parseHuman: parseNodeTest,
   snapshotUpdateFlag: '--test-update-snapshots',
   timeout: { configKey: 'timeout', scriptFlag: /(--test-timeout[= ])(\d+)\b/, newFlag: (ms) => `--test-timeout=${ms}` },
 };

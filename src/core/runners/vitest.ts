@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { findJson } from '../signals/failure';
-import { parseVitestJson, parseVitestText } from '../signals/vitest';
+import { parseVitestJson } from '../signals/vitest';
 import type { RunnerDescriptor } from './descriptor';
 import { REPORT_FILE_ENV } from './reportersDir';
 
@@ -27,7 +27,6 @@ export const vitest: RunnerDescriptor = {
     replaces: ['--reporter', '--outputFile'],
   }),
   parseReport: (text, root) => parseVitestJson(findJson(text), root),
-  parseHuman: parseVitestText,
   snapshotUpdateFlag: '-u',
   timeout: { configKey: 'testTimeout', scriptFlag: /(--test-?[Tt]imeout[= ])(\d+)\b/, newFlag: (ms) => `--testTimeout=${ms}` },
 };

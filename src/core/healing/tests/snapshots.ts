@@ -13,6 +13,7 @@ import type { Candidate, Failure, TextEdit } from '../../model';
 import type { Log } from '../../ports';
 import { testNamePattern, testNames } from '../../analysis/sbfl';
 import { runProcess } from '../../verify/process';
+import { runnerNamed } from '../../runners';
 import { expandCommand, narrowCommand, shellQuote, type ExpandedCommand } from '../../verify/testCommand';
 
 export interface SnapshotContext {
@@ -35,16 +36,18 @@ export function updateCommand(runnerCommand: ExpandedCommand, file: string, fail
   if (!runnerCommand.simple) return { unsupported: `the test command (${runnerCommand.command}) is not a single runner call, so the update cannot be scoped to one test` };
   const pattern = shellQuote(testNamePattern(runnerCommand.runner, failure));
   const narrowed = narrowCommand(runnerCommand, [file]);
+  // The update flag is the runner registry's knowledge (src/core/runners).
+  const update = runnerNamed(runnerCommand.runner)?.snapshotUpdateFlag;
   switch (runnerCommand.runner) {
     case 'jest':
-      return `${narrowed} -u -t ${pattern}`;
+      return `${narrowed} ${update} -t ${pattern}`;
     case 'vitest':
       // The JSON reporter: vitest 5's default one crashes on Node 20 (see test/fixtures/runners/README.md).
-      return `${narrowed} --run -u -t ${pattern} --reporter=json --outputFile=${shellQuote(reportFile)}`;
+      return `${narrowed} --run ${update} -t ${pattern} --reporter=json --outputFile=${shellQuote(reportFile)}`;
     case 'node': {
       // node:test snapshots (t.assert.snapshot) and their update flag exist from Node 22.3.
       const tokens = runnerCommand.command.trim().split(/\s+/).filter((t, i) => i === 0 || t.startsWith('-'));
-      return [...tokens, '--test-update-snapshots', `--test-name-pattern=${pattern}`, shellQuote(file)].join(' ');
+      return [...tokens, update, `--test-name-pattern=${pattern}`, shellQuote(file)].join(' ');
     }
     default:
       return { unsupported: `Self-Heal does not know how ${runnerCommand.runner} updates one test's snapshots` };
