@@ -27,7 +27,7 @@ const yes = (b: boolean | undefined): string => (b === undefined ? '—' : b ? '
 const secs = (ms: number | undefined): string => (ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
 
 function row(r: BugResult): string {
-  if (r.status !== 'ran') return `| ${r.bug} | ${r.status}: ${(r.skipReason ?? r.error ?? '').replace(/\|/g, '/').slice(0, 140)} | | | | | | |`;
+  if (r.status !== 'ran') return `| ${r.bug} | ${r.status}: ${(r.skipReason ?? r.error ?? '').replace(/\|/g, '/').replace(/\s+/g, ' ').slice(0, 140)} | | | | | | |`;
   const loc = r.localization;
   const where = loc?.rank ? `#${loc.rank} ${loc.found}${loc.inPrompt ? '' : ' (not in prompt)'}` : 'no';
   const off = r.offline ? `${yes(r.offline.plausible)} / ${yes(r.offline.repaired)}` : '—';
