@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { sandboxParents } from '../../src/core/verify/sandbox';
-import { exampleProject, fingerprint, git, tempDir } from '../helpers/repo';
+import { exampleProject, fingerprint, git, makeProject, tempDir } from '../helpers/repo';
 import { ensureCli, killMarked, processesLeft, refsState, runCli, sandboxesOf, type CliRun } from './harness';
 
 /** off-by-one (one healable bug) plus a misbehaving test file, committed. */
@@ -37,14 +37,24 @@ async function healUntouched(dir: string, args: string[] = []): Promise<CliRun> 
 }
 
 const HEALED = /● range includes both ends\n {2}fix: replace `<` with `<=` on line 4/;
+/** A test that never ends and starts a child that would outlive it. */
+const HANGS = "require('node:test')('waits forever', () => new Promise(() => { require('node:child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'inherit' }); setInterval(() => {}, 1000); }));\n";
 
 describe('misbehaving tests', () => {
   before(async () => {
     await ensureCli();
   });
 
-  it('that hang: stopped at the time limit with their children, and told what to do', async () => {
-    const dir = project("require('node:test')('waits forever', () => new Promise(() => { require('node:child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'inherit' }); setInterval(() => {}, 1000); }));\n");
+  it('that hang in one file: that file is stopped at the time limit with its children and reported, and the real bug is still healed', async () => {
+    const dir = project(HANGS);
+    const run = await healUntouched(dir, ['--timeout', '2']);
+    assert.equal(run.code, 1, 'one test file stays unhealed');
+    assert.match(run.stdout, /✗ test\/extra\.test\.js\n {2}test\/extra\.test\.js did not finish within 2 s; Self-Heal stopped it and healed the other test files without it\./);
+    assert.match(run.stdout, HEALED);
+  });
+
+  it('that hang in every file: stopped at the time limit with their children, and told what to do', async () => {
+    const dir = makeProject({ 'package.json': JSON.stringify({ name: 'hangs', scripts: { test: 'node --test' } }), 'test/extra.test.js': HANGS }, { commit: true });
     const run = await healUntouched(dir, ['--timeout', '2']);
     assert.equal(run.code, 2);
     assert.equal(run.stderr.split('\n').filter((l) => l.startsWith('self-heal: ')).join('\n'), 'self-heal: The tests did not finish within 2 s, so Self-Heal stopped them. If they are just slow, raise the limit (--timeout SECONDS or selfHeal.testTimeoutSeconds); if they hang, that is the first thing to fix.');
