@@ -10,6 +10,7 @@
  * the smoke-test driver. Heals run only through the extension.
  */
 import * as assert from 'node:assert';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
@@ -56,6 +57,15 @@ const verified = (result: HealFailingTestsResult): HealOutcome => {
   assert.ok(outcome?.fix, `a verified fix: ${result.summary}`);
   return outcome;
 };
+
+/** Take the rejections out of the workspace's ledger (a fixture reset: the extension offers no "undo Discard"). */
+function forgetRejections(): void {
+  const file = path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, '.self-heal', 'ledger.jsonl');
+  const lines = fs.readFileSync(file, 'utf8').split('\n').filter((line) => line.trim());
+  const kept = lines.filter((line) => (JSON.parse(line) as HealRecord).decision?.verdict !== 'rejected');
+  assert.ok(kept.length < lines.length, 'the ledger held the rejection');
+  fs.writeFileSync(file, kept.map((line) => `${line}\n`).join(''));
+}
 
 const sourceText = async (): Promise<string> => (await vscode.workspace.openTextDocument(uri(SOURCE_FILE))).getText();
 
@@ -111,7 +121,7 @@ describe('policies (selfHeal.policy)', () => {
     assert.ok(!(await api.history.getChildren()).some((item) => item.record.id === outcome.id), 'a rejection is not a heal in the history');
   });
 
-  it('gives the next heal the decisions in the ledger', async function () {
+  it('gives the next heal the decisions in the ledger, so the discarded fix is not offered again', async function () {
     this.timeout(240_000);
     const reads: HealRecord[][] = [];
     const deps = api.healerDeps;
@@ -128,11 +138,15 @@ describe('policies (selfHeal.policy)', () => {
     };
     try {
       const report = await api.healer.search(undefined, { interactive: false });
-      assert.ok(report?.heals.some((heal) => heal.fix), 'the heal ran');
+      assert.ok(report?.heals.length, 'the heal ran');
+      assert.ok(report.heals.every((heal) => !heal.fix), 'the one verified fix was discarded, so none is offered');
+      assert.match(report.heals[0]!.reason ?? '', /The verified fix "replace `-` with `\+` on line 4" was discarded earlier, so it is not offered again\.$/);
     } finally {
       deps.ledger = ledger;
     }
     assert.ok(reads.some((records) => records.some((record) => record.kind === 'decision' && record.decision?.verdict === 'rejected')), 'the rejection was read for the heal');
+    // The specs after this one need the fix offered: the workspace's ledger goes back to what it was before the Discard.
+    forgetRejections();
   });
 
   it('hides the fix of a class the policy turns off: no quick fix, no offer to look for one, and the summary says why', async function () {
