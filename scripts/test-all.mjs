@@ -55,7 +55,7 @@ const vscodeCounts = (text) => {
 step('build', process.execPath, ['esbuild.js']);
 step('typecheck', process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.']);
 step('lint', process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), 'src', 'test', 'scripts', 'bench']);
-step('unit', process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=300000', ...testFiles('test')], nodeCounts);
+step('unit', process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=900000', ...testFiles('test')], nodeCounts);
 if (fs.existsSync(path.join(root, 'scripts/vscode-test.mjs'))) step('vscode', process.execPath, ['scripts/vscode-test.mjs'], vscodeCounts);
 
 console.log(`\n${passed} passed, ${failed} failed`);

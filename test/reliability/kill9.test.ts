@@ -56,7 +56,7 @@ describe('kill -9 of the CLI', () => {
     fs.writeFileSync(path.join(dir, FILE), original);
   });
 
-  it(`leaves the workspace whole, the ledger readable and no process running, at ${ITERATIONS} random points of heal and apply (seed ${SEED.toString(16)})`, { timeout: 240_000 }, async (t) => {
+  it(`leaves the workspace whole, the ledger readable and no process running, at ${ITERATIONS} random points of heal and apply (seed ${SEED.toString(16)})`, { timeout: 720_000 }, async (t) => {
     const random = seeded(SEED);
     const dead: number[] = [];
     const outcomes = { original: 0, fixed: 0, finished: 0 };
@@ -195,8 +195,10 @@ describe('kill -9 leaves no process behind', () => {
     child.kill('SIGKILL');
     await done;
     const next = await runCli(['heal', dir, '--timeout', '2']);
-    assert.equal(next.code, 2, next.stderr);
-    assert.match(next.stderr, /did not finish within 2 s/);
+    // The hanging file is left out and reported unhealed (exit 1); the real bug is healed without it.
+    assert.equal(next.code, 1, next.stderr);
+    assert.match(next.stderr, /test\/hang\.test\.js did not finish within 2 s/);
+    assert.match(next.stdout, /fix: replace `<` with `<=` on line 4/);
     const left = await processesLeft(marker, 3000);
     killMarked(marker);
     assert.deepEqual(left, [], 'the killed run\'s test processes still run in its removed sandbox');
