@@ -1,6 +1,6 @@
 /**
- * The offline engine's tunable parameters, in one place so they can be fitted and cross-validated
- * (bench/README.md, "Cross-validation"). Each kind of edit has a base cost, and lower costs are
+ * The offline engine's tunable parameters, in one place so they can be fitted from data and
+ * checked on data they were not fitted on. Each kind of edit has a base cost, and lower costs are
  * tried first. The location's suspicion and small adjustments within a kind are added to it
  * (operators.ts). The search offers the first candidate that the tests verify, so this order
  * decides both how fast a fix comes and which of several plausible fixes is offered.
@@ -54,10 +54,9 @@ export const HINTED_COST = 0.4;
  * from any one program: a boundary or same-family operator swap first (the commonest single-token
  * slips, Pan et al.; ManySStuBs4J), a returned or loop-bound value next, literal tweaks later (a
  * literal that happens to satisfy the tests is the main source of overfitting), insertions and
- * deletions last. `npm run bench -- --fit` prints the priors the data alone would give, and
- * `--cv 5` measures that fitting on held-out folds (bench/README.md, "Cross-validation"). The
- * fitted table is not shipped: HumanEvalFix has almost no boundary bugs, so fitting on it puts
- * the commonest real-world slip behind `x + 1` edits.
+ * deletions last. A table fitted from a set of bugs follows that set's mix of bug patterns: where
+ * boundary slips are rare it ranks the commonest real-world slip behind `x + 1` edits, so the
+ * hand-set table stays the default and fitted ones are passed in through HealOptions.mutationPriors.
  */
 export const DEFAULT_PRIORS: MutationPriors = {
   boundary: 1.0,
