@@ -7,7 +7,7 @@
 import { diffArrays } from 'diff';
 import { isTestFile } from '../../src/core/analysis/localize';
 import { grammarFor } from '../../src/core/analysis/treeSitter';
-import { functionUnits } from '../../src/core/healing/llm/functions';
+import { functionUnits, type FunctionUnit } from '../../src/core/healing/llm/functions';
 import type { LlmEdit, LlmReply } from '../../src/core/healing/llm/reply';
 import { changedFiles, fileAt, type BugsJsProject, type Bug } from './project';
 
@@ -25,14 +25,8 @@ export interface FileFix {
   hunks: Hunk[];
 }
 
-export interface ChangedFunction {
-  file: string;
-  name?: string;
-  start: number;
-  end: number;
-  startLine: number;
-  endLine: number;
-}
+/** A function the reference fix changes: the core's function unit without its text. */
+export type ChangedFunction = Omit<FunctionUnit, 'text'>;
 
 export interface ReferenceFix {
   files: FileFix[];
@@ -91,7 +85,7 @@ function offsetOfLine(text: string, line: number): number {
 async function changedFunctionsOf(fix: FileFix): Promise<ChangedFunction[]> {
   const units = await functionUnits(fix.file, fix.buggy);
   const spans = fix.hunks.map((h) => ({ start: offsetOfLine(fix.buggy, h.from), end: offsetOfLine(fix.buggy, h.to) }));
-  return units.filter((u) => spans.some((s) => s.start < u.end && u.start < s.end)).map(({ file, name, start, end, startLine, endLine }) => ({ file, name, start, end, startLine, endLine }));
+  return units.filter((u) => spans.some((s) => s.start < u.end && u.start < s.end)).map(({ text: _text, ...unit }) => unit);
 }
 
 export async function referenceFix(project: BugsJsProject, bug: Bug): Promise<ReferenceFix> {
