@@ -27,6 +27,7 @@ import { attachGuard, mutationGuard, WEAKLY_TESTED } from './verify/guards';
 import { acquireWorkspaceLock } from './verify/lock';
 import { createSandbox, pruneStaleSandboxes, workspaceState, type Sandbox } from './verify/sandbox';
 import { withoutHangingFiles, hangingOutcome } from './verify/hangingFiles';
+import { reproducedFailures, type NotReproduced } from './signals/reproduced';
 import { defaultTestCommand } from './verify/testCommand';
 import { ProcessTestRunner } from './verify/testRunner';
 
@@ -102,7 +103,11 @@ async function healLocked(options: HealOptions): Promise<HealReport> {
       sandboxMs,
       ms: 0,
     };
-    const wanted = pickFailures(baseline, options.failures);
+    const { reproduced: wanted, notReproduced } = reproducedFailures(baseline, options.failures);
+    for (const missing of notReproduced) {
+      log.info(`heal: ${missing.failure.id} did not reproduce in the sandbox (${missing.passed ? 'it passed' : 'no such failing test'})`);
+      report.heals.push(notReproducedOutcome(missing, command, newId()));
+    }
     await treeSitter;
     const healedIds = new Set<string>();
     const groups = groupFailures(wanted).flatMap(oneAtATime);
@@ -124,17 +129,28 @@ async function healLocked(options: HealOptions): Promise<HealReport> {
   }
 }
 
+/** A failure the sandbox's run does not show: reported, not healed, and never widened to others. */
+function notReproducedOutcome({ failure, passed }: NotReproduced, command: string, id: string): HealOutcome {
+  const reason = passed
+    ? `it did not reproduce: "${failure.name}" passed when Self-Heal ran "${command}" on your current files. It may be flaky, or already fixed; run the tests again to see`
+    : `it did not reproduce: "${command}" did not report "${failure.name}" as failing on your current files, so there is nothing to verify a fix against`;
+  return {
+    id,
+    failures: [failure],
+    diagnosis: { failures: [failure], class: passed ? 'flaky' : 'infrastructure', evidence: [reason], locations: [] },
+    reason,
+    tried: [],
+    candidatesTried: 0,
+    testRuns: 1,
+    ms: 0,
+  };
+}
+
 const alsoFixed = new WeakMap<HealOutcome, string[]>();
 /** Why the LLM engine stopped early (endpoint down, key refused), to tell the user instead of "no fix". */
 const llmStops = new WeakMap<HealOutcome, string>();
 const alsoFixedOf = (o: HealOutcome): string[] => alsoFixed.get(o) ?? [];
 
-/** Failures handed in by a host (a diagnostic, terminal output) are matched to the baseline's; otherwise all baseline failures. */
-function pickFailures(baseline: TestRun, given?: Failure[]): Failure[] {
-  if (!given?.length) return baseline.failures;
-  const matched = baseline.failures.filter((b) => given.some((g) => g.id === b.id || (g.file && g.file === b.file) || g.name === b.name));
-  return matched.length ? matched : baseline.failures;
-}
 
 interface GroupContext extends HealOptions {
   command: string;

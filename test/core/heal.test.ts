@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { applyFix, healWorkspace, revertHeal } from '../../src/core/heal';
-import { SelfHealError } from '../../src/core/model';
+import { Failure, SelfHealError } from '../../src/core/model';
 import { JsonlLedger } from '../../src/core/record/ledger';
 import { DiskFiles } from '../../src/cli/adapters/files';
 import { exampleProject, fingerprint, makeProject, ourSandboxes, tempDir } from '../helpers/repo';
@@ -147,5 +147,38 @@ describe('healWorkspace', () => {
     controller.abort();
     await assert.rejects(healWorkspace({ files: new DiskFiles(dir), signal: controller.signal }), (e: unknown) => e instanceof SelfHealError && e.code === 'CANCELLED');
     assert.deepEqual(ourSandboxes(), []);
+  });
+
+  describe('a failure a host asked about', () => {
+    const twoBugs = (): string =>
+      makeProject({
+        'package.json': JSON.stringify({ scripts: { test: 'node --test' } }),
+        'src/math.js': 'exports.add = (a, b) => a - b;\nexports.half = (n) => n / 3;\n',
+        'test/math.test.js': [
+          "const test = require('node:test');",
+          "const assert = require('node:assert');",
+          "const { add, half } = require('../src/math');",
+          "test('adds', () => assert.equal(add(2, 3), 5));",
+          "test('halves', () => assert.equal(half(8), 4));",
+          "test('adds zero', () => assert.equal(add(0, 0), 0));",
+          '',
+        ].join('\n'),
+      });
+    const asked = (name: string): Failure => Failure.parse({ id: `test/math.test.js > ${name}`, name, file: 'test/math.test.js', message: 'failed' });
+
+    it('heals that failure alone, not the other failures of its file', async () => {
+      const report = await healWorkspace({ files: new DiskFiles(twoBugs()), failures: [asked('halves')] });
+      assert.deepEqual(report.heals.map((h) => h.failures.map((f) => f.name)), [['halves']]);
+      assert.match(report.heals[0].fix?.after['src/math.js'] ?? '', /n \/ 2/, report.heals[0].reason);
+      assert.doesNotMatch(report.heals[0].fix?.after['src/math.js'] ?? '', /a \+ b/, 'the other bug is not in this fix');
+    });
+
+    it('is reported as not reproduced when it passes in the sandbox, and nothing else is healed', async () => {
+      const report = await healWorkspace({ files: new DiskFiles(twoBugs()), failures: [asked('adds zero')] });
+      assert.equal(report.heals.length, 1);
+      assert.equal(report.heals[0].fix, undefined);
+      assert.equal(report.heals[0].candidatesTried, 0);
+      assert.match(report.heals[0].reason ?? '', /did not reproduce: "adds zero" passed/);
+    });
   });
 });
