@@ -7,9 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyFix, healWorkspace, revertHeal } from '../core/heal';
-import { WEAKENS } from '../core/verify/guards';
-import { AMBIGUOUS, confidenceText } from '../core/labels';
-import type { HealReport } from '../core/api';
+import type { HealOutcome, HealReport } from '../core/api';
+import { offeredUnderPolicy, readWorkspacePolicy, triage, type FixTriage } from '../core/policy';
 import { SelfHealError } from '../core/model';
 import { JsonlLedger, workspaceLedgerPath } from '../core/record/ledger';
 import { ensureSelfHealFolder } from '../core/record/ledgerLocation';
@@ -68,7 +67,7 @@ async function heal(argv: string[], signal: AbortSignal): Promise<number> {
   const { options } = await healOptionsFromFlags(values, root, log);
   const files = new DiskFiles(root);
   await recoverInterrupted(files, log);
-  const report: HealReport = await healWorkspace({
+  const found: HealReport = await healWorkspace({
     ...options,
     lockOwner: 'the self-heal CLI',
     files,
@@ -77,19 +76,20 @@ async function heal(argv: string[], signal: AbortSignal): Promise<number> {
     // Progress goes to stderr with --json too: stdout stays pure JSON, and a long run does not look dead.
     progress: stderrProgress(true),
   });
+  // The same policy decision as the extension's and `ci`'s: a class that is off shows no fix, and a
+  // bulk apply writes only what the policy and the flags let it write unseen.
+  const { policy, problems } = await readWorkspacePolicy(root);
+  for (const problem of problems) log.warn(problem);
+  const triageOf = (outcome: HealOutcome): FixTriage => triage({ policy, namesDefault: true }, 'suggest', outcome, { testWeakening: values['accept-test-weakening'], ambiguous: values['accept-ambiguous'] });
+  const report = offeredUnderPolicy(found, triageOf, (line) => log.debug(line)).report;
   const applied = new Map<string, string>();
   if (values.apply) {
     await ensureSelfHealFolder(root);
     const ledger = new JsonlLedger(workspaceLedgerPath(root), log);
     for (const h of report.heals.filter((x) => x.fix)) {
-      // A fix that loosens a test is never applied in bulk: it needs a person's explicit yes.
-      if (h.fix!.candidate.labels?.includes(WEAKENS) && !values['accept-test-weakening']) {
-        applied.set(h.id, `not applied: it ${WEAKENS} (${h.fix!.evidence.guards?.find((g) => g.label === WEAKENS)?.findings[0] ?? 'see the diff'}); review it, then rerun with --accept-test-weakening to apply it`);
-        continue;
-      }
-      // Other verified fixes pass the tests as well: the tests did not choose this one, a person must.
-      if (h.fix!.evidence.confidence?.level === AMBIGUOUS && !values['accept-ambiguous']) {
-        applied.set(h.id, `not applied: ${confidenceText(h.fix!.evidence.confidence)}; review it, then rerun with --accept-ambiguous to apply it`);
+      const refusal = triageOf(h).notInBulk;
+      if (refusal) {
+        applied.set(h.id, `not applied: ${refusal}`);
         continue;
       }
       try {

@@ -14,8 +14,8 @@ import * as path from 'node:path';
 import ignore from 'ignore';
 import { readJsoncObject } from './jsoncFile';
 import { z } from 'zod';
-import type { HealOutcome } from './api';
-import { AMBIGUOUS, WEAKENS } from './labels';
+import type { HealOutcome, HealReport } from './api';
+import { AMBIGUOUS, confidenceText, WEAKENS } from './labels';
 import { FailureClass } from './model';
 
 export const PolicyMode = z.enum(['off', 'suggest', 'review', 'autoApply']);
@@ -143,6 +143,8 @@ export interface Decision {
   mode: PolicyMode;
   /** Why, one short sentence each, in the order the rules applied. */
   reasons: string[];
+  /** The fix's files that a `neverEdit` pattern protects, each with the pattern. */
+  protectedFiles?: string[];
 }
 
 /** Lines added plus lines removed in a unified diff. */
@@ -177,7 +179,7 @@ export function decide(policy: Policy, outcome: HealOutcome): Decision {
   });
   const labels = fix.candidate.labels ?? [];
   const needsReview = [...protectedFiles, ...(fix.candidate.editsTests ? ['the fix edits a test file'] : []), ...labels.filter((l) => l === WEAKENS).map(() => 'the test-weakening guard says it weakens tests')];
-  if (needsReview.length > 0) return { mode: 'review', reasons: [...reasons, ...needsReview.map((r) => `${r}: a person reviews it first`)] };
+  if (needsReview.length > 0) return { mode: 'review', reasons: [...reasons, ...needsReview.map((r) => `${r}: a person reviews it first`)], protectedFiles };
   if (mode !== 'autoApply') return { mode, reasons };
   // Whatever the floor says: when other verified fixes pass the tests just as well, the tests did
   // not choose this one, so a person must.
@@ -195,4 +197,111 @@ export function decide(policy: Policy, outcome: HealOutcome): Decision {
   if (lines > floor.maxChangedLines) short.push(`it changes ${lines} lines (autoApplyFloor.maxChangedLines is ${floor.maxChangedLines})`);
   if (short.length > 0) return { mode: 'suggest', reasons: [...reasons, ...short.map((r) => `not auto-applied: ${r}`)] };
   return { mode, reasons: [...reasons, 'clears the auto-apply floor'] };
+}
+
+/** How a workspace's policy reaches a host: the validated policy, and whether it names its own `default`. */
+export interface PolicySetting {
+  policy: Policy;
+  /** Whether the policy names a `default` mode itself; if not, selfHeal.mode = autoApply raises it. */
+  namesDefault: boolean;
+}
+
+/** What a host does with one verified fix, and the words it shows with it. */
+export interface FixTriage {
+  mode: PolicyMode;
+  /** Why, in the order the rules applied (decide()'s reasons, after the mode's). */
+  reasons: string[];
+  /** Shown next to the fix: its labels ('test edit', 'weakly tested', 'weakens tests', …) and 'needs review'. */
+  notes: string[];
+  /** Applied without asking: the policy says autoApply and the fix clears every rule. */
+  autoApply: boolean;
+  /** A person must confirm before it is applied: it weakens tests. */
+  confirm: boolean;
+  /** Why a bulk apply a person asked for (`self-heal heal --apply`) must not write it; undefined when it may. */
+  notInBulk?: string;
+}
+
+export const NEEDS_REVIEW = 'needs review';
+export const TEST_EDIT = 'test edit';
+
+/**
+ * The policy with `selfHeal.mode` folded in. `selfHeal.mode = autoApply` predates the policy: it
+ * means "auto-apply what you can", so it raises the default mode of the classes the policy does
+ * not name — unless the policy names a default itself, which is the more specific setting.
+ */
+function effectivePolicy(setting: PolicySetting, selfHealMode: string): { policy: Policy; raised: boolean } {
+  if (selfHealMode !== 'autoApply' || setting.namesDefault || setting.policy.default === 'autoApply') return { policy: setting.policy, raised: false };
+  return { policy: { ...setting.policy, default: 'autoApply' }, raised: true };
+}
+
+/**
+ * A fix's labels as a reviewer needs them: the candidate's and its guards', 'test edit' for any
+ * edit of a test, and its confidence when the tests cannot single it out ("verified, ambiguous (…)").
+ */
+export function fixLabels(outcome: HealOutcome): string[] {
+  const fix = outcome.fix;
+  if (!fix) return [];
+  const ambiguous = fix.evidence.confidence?.level === AMBIGUOUS ? [confidenceText(fix.evidence.confidence)] : [];
+  const labels = [...ambiguous, ...(fix.candidate.editsTests ? [TEST_EDIT] : []), ...(fix.candidate.labels ?? []), ...(fix.evidence.guards ?? []).flatMap((g) => (g.label ? [g.label] : []))];
+  return [...new Set(labels)];
+}
+
+/** What may be done with bulk permission that the person gave up front, for the fixes it covers. */
+export interface BulkAccept {
+  testWeakening?: boolean;
+  ambiguous?: boolean;
+}
+
+/**
+ * The one policy decision every host acts on: the extension (lightbulb, auto-apply), `heal --apply`
+ * and `ci` alike. `selfHealMode` is the editor's selfHeal.mode ('suggest' elsewhere).
+ */
+export function triage(setting: PolicySetting, selfHealMode: string, outcome: HealOutcome, accept: BulkAccept = {}): FixTriage {
+  const effective = effectivePolicy(setting, selfHealMode);
+  const decision = decide(effective.policy, outcome);
+  const labels = fixLabels(outcome);
+  const weakens = labels.includes(WEAKENS);
+  const ambiguous = outcome.fix?.evidence.confidence?.level === AMBIGUOUS;
+  const byMode = effective.raised && effective.policy.classes[outcome.diagnosis.class] === undefined;
+  return {
+    mode: decision.mode,
+    reasons: [...(byMode ? ['selfHeal.mode is autoApply'] : []), ...decision.reasons],
+    notes: decision.mode === 'review' ? [...labels, NEEDS_REVIEW] : labels,
+    // decide() already sends a test weakening to review; this says the same in the place that acts
+    // on it, so that no change to the rules can make a host apply one unasked.
+    autoApply: decision.mode === 'autoApply' && !weakens && !ambiguous,
+    confirm: weakens,
+    notInBulk: bulkRefusal(decision, outcome, { weakens, ambiguous }, accept),
+  };
+}
+
+/**
+ * A bulk apply writes fixes nobody looked at one by one, so it skips what the policy keeps from
+ * people's sight (off) or sends to a person (a neverEdit path), and what needs an explicit yes.
+ */
+function bulkRefusal(decision: Decision, outcome: HealOutcome, found: { weakens: boolean; ambiguous: boolean }, accept: BulkAccept): string | undefined {
+  const fix = outcome.fix;
+  if (!fix) return undefined;
+  if (decision.mode === 'off') return `the policy is off for ${outcome.diagnosis.class}`;
+  if (decision.protectedFiles?.length) return `${decision.protectedFiles.join('; ')}, so a person applies it after review`;
+  if (found.weakens && !accept.testWeakening) {
+    const finding = fix.evidence.guards?.find((g) => g.label === WEAKENS)?.findings[0] ?? 'see the diff';
+    return `it ${WEAKENS} (${finding}); review it, then rerun with --accept-test-weakening to apply it`;
+  }
+  if (found.ambiguous && !accept.ambiguous) return `${confidenceText(fix.evidence.confidence)}; review it, then rerun with --accept-ambiguous to apply it`;
+  return undefined;
+}
+
+/** The report as the policy lets people see it: the verified fix of a class that is `off` is dropped, with the reason. */
+export function offeredUnderPolicy(report: HealReport, triageOf: (outcome: HealOutcome) => FixTriage, log?: (line: string) => void): { report: HealReport; off: string[] } {
+  const off: string[] = [];
+  const heals = report.heals.map((heal) => {
+    if (!heal.fix) return heal;
+    const decision = triageOf(heal);
+    log?.(`policy: "${heal.fix.candidate.summary}" → ${decision.mode}: ${decision.reasons.join('; ')}`);
+    if (decision.mode !== 'off') return heal;
+    off.push(heal.id);
+    return { ...heal, fix: undefined, reason: `${decision.reasons[0]}, so Self-Heal does not offer its fix` };
+  });
+  return { report: { ...report, heals }, off };
 }

@@ -22,7 +22,7 @@ import { loadDecisions, loadHeal } from './core';
 import type { FixCache } from './fixCache';
 import type { Guard } from './guard';
 import { OFFLINE_RETRY, type EnginePlan } from './llm/engines';
-import type { FixTriage } from './policy';
+import { offeredUnderPolicy, type FixTriage } from './policy';
 import { engineBadge, spentTokens, tokenLog, weakeningPrompt, type Tokens } from './presentation';
 import type { Settings } from './settings';
 import type { TestCommandChoice } from './testCommand';
@@ -151,18 +151,9 @@ export class Healer implements vscode.Disposable {
     }
   }
 
-  /** The report as the policy lets it be seen: the verified fix of a class that is `off` is dropped, with the reason. */
+  /** The report as the policy lets it be seen (the core decides; the extension only logs why). */
   private withPolicy(report: HealReport): { report: HealReport; off: string[] } {
-    const off: string[] = [];
-    const heals = report.heals.map((heal) => {
-      if (!heal.fix) return heal;
-      const triage = this.deps.triage(heal);
-      this.deps.log.info(`policy: "${heal.fix.candidate.summary}" → ${triage.mode}: ${triage.reasons.join('; ')}`);
-      if (triage.mode !== 'off') return heal;
-      off.push(heal.id);
-      return { ...heal, fix: undefined, reason: `${triage.reasons[0]}, so Self-Heal does not offer its fix` };
-    });
-    return { report: { ...report, heals }, off };
+    return offeredUnderPolicy(report, this.deps.triage, (line) => this.deps.log.info(line));
   }
 
   private countTokens(spent: Tokens): void {

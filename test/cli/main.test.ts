@@ -54,6 +54,29 @@ describe('self-heal CLI', () => {
     assert.equal(fs.readFileSync(path.join(dir, '.self-heal/.gitignore'), 'utf8'), '*\n', 'the ledger folder keeps itself out of git');
   });
 
+  it('does not write a fix with --apply when the policy protects its file (neverEdit), and says why', () => {
+    const dir = exampleProject('type-handling');
+    fs.writeFileSync(path.join(dir, '.self-heal.json'), '{ "policy": { "neverEdit": ["src/cart.js"] } }\n');
+    const original = fs.readFileSync(path.join(dir, 'src/cart.js'), 'utf8');
+    const run = cli('heal', dir, '--apply');
+    assert.equal(run.code, 1, 'a fix left unapplied leaves the failure');
+    assert.match(run.stdout, /not applied: src\/cart\.js matches neverEdit "src\/cart\.js".*a person applies it after review/);
+    assert.equal(fs.readFileSync(path.join(dir, 'src/cart.js'), 'utf8'), original);
+    assert.equal(fs.existsSync(path.join(dir, '.self-heal/ledger.jsonl')), false, 'nothing is recorded');
+  });
+
+  it('neither offers nor applies a fix for a failure class the policy turns off', () => {
+    const dir = exampleProject('type-handling');
+    fs.writeFileSync(path.join(dir, '.self-heal.json'), '{ "policy": { "classes": { "code-bug": "off" } } }\n');
+    const original = fs.readFileSync(path.join(dir, 'src/cart.js'), 'utf8');
+    const run = cli('heal', dir, '--apply', '--json');
+    assert.equal(run.code, 1);
+    const report = JSON.parse(run.stdout);
+    assert.deepEqual(report.heals, []);
+    assert.match(report.unhealed[0].reason, /code-bug.* is off, so Self-Heal does not offer its fix/);
+    assert.equal(fs.readFileSync(path.join(dir, 'src/cart.js'), 'utf8'), original);
+  });
+
   it('exits 0 and says so when every test passes', () => {
     const dir = makeProject({ 'package.json': '{"scripts":{"test":"node --test"}}', 'test/a.test.js': "require('node:test')('ok', () => {});\n" });
     const run = cli('heal', dir);

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { FailureClass } from '../../src/core/model';
-import { changedLines, decide, DEFAULT_POLICY, readWorkspacePolicy, validatePolicy, type Policy } from '../../src/core/policy';
+import { changedLines, decide, DEFAULT_POLICY, offeredUnderPolicy, readWorkspacePolicy, triage, validatePolicy, type Policy } from '../../src/core/policy';
 import { outcome } from '../helpers/outcome';
 import { tempDir } from '../helpers/repo';
 
@@ -158,5 +158,40 @@ describe('readWorkspacePolicy', () => {
     const result = await readWorkspacePolicy(dir);
     assert.match(result.problems[0], /^\.self-heal\.json policy\.classes\.code-bug: expected one of/);
     assert.deepEqual(result.policy, DEFAULT_POLICY);
+  });
+});
+
+describe('one policy decision for every host', () => {
+  const setting = (raw: unknown) => ({ policy: policy(raw), namesDefault: true });
+  const ambiguity = { level: 'ambiguous' as const, alternatives: 2, reasons: ['2 other verified fixes pass the tests too'] };
+
+  it('lets a bulk apply (heal --apply) write a plain verified fix', () => {
+    assert.equal(triage(setting({}), 'suggest', guarded).notInBulk, undefined);
+  });
+
+  it('keeps a bulk apply off a neverEdit path, naming the file and the pattern', () => {
+    assert.match(triage(setting({ neverEdit: ['src/**'] }), 'suggest', guarded).notInBulk ?? '', /^src\/range\.js matches neverEdit "src\/\*\*", so a person applies it after review$/);
+  });
+
+  it('keeps a bulk apply off a class that is off', () => {
+    assert.equal(triage(setting({ classes: { 'code-bug': 'off' } }), 'suggest', guarded).notInBulk, 'the policy is off for code-bug');
+  });
+
+  it('writes a test weakening or an ambiguous fix in bulk only with the explicit flag for it', () => {
+    const weakens = outcome({ fix: { labels: ['weakens tests'] } });
+    assert.match(triage(setting({}), 'suggest', weakens).notInBulk ?? '', /--accept-test-weakening/);
+    assert.equal(triage(setting({}), 'suggest', weakens, { testWeakening: true }).notInBulk, undefined);
+    const ambiguous = outcome({ evidence: { confidence: ambiguity } });
+    assert.match(triage(setting({}), 'suggest', ambiguous).notInBulk ?? '', /ambiguous.*--accept-ambiguous/);
+    assert.equal(triage(setting({}), 'suggest', ambiguous, { ambiguous: true }).notInBulk, undefined);
+  });
+
+  it('drops the fix of a class that is off from what is offered, with the reason, and lists it', () => {
+    const report = { baseline: { passed: 3, failed: 1, run: { outcomes: [], failures: [], exitCode: 1, timedOut: false, ms: 1, output: '' } }, heals: [guarded], sandboxMs: 0, ms: 0 };
+    const shown = offeredUnderPolicy(report, (o) => triage(setting({ classes: { 'code-bug': 'off' } }), 'suggest', o));
+    assert.deepEqual(shown.off, [guarded.id]);
+    assert.equal(shown.report.heals[0].fix, undefined);
+    assert.match(shown.report.heals[0].reason ?? '', /code-bug.* is off, so Self-Heal does not offer its fix/);
+    assert.equal(offeredUnderPolicy(report, (o) => triage(setting({}), 'suggest', o)).report.heals[0].fix, guarded.fix);
   });
 });
