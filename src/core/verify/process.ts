@@ -1,8 +1,9 @@
 /**
- * Runs one shell command as its own process group, so that a timeout or a cancel kills the
- * whole tree — test runners fork workers, and a forked daemon must not outlive the run.
+ * Runs one shell command as the root of a process tree, so that a timeout or a cancel kills the
+ * whole tree — test runners fork workers, and a forked daemon must not outlive the run. How the
+ * shell is started and the tree ended depends on the platform (platform.ts).
  */
-import { spawn } from 'node:child_process';
+import { hostPlatform, type ProcessPlatform } from './platform';
 
 export interface ProcessResult {
   exitCode: number | null;
@@ -41,35 +42,26 @@ export function cleanEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return out;
 }
 
-export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
+export function runProcess(request: ProcessRequest, platform: ProcessPlatform = hostPlatform): Promise<ProcessResult> {
   const started = Date.now();
   const max = request.maxOutput ?? DEFAULT_MAX_OUTPUT;
   return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', request.command], {
-      cwd: request.cwd,
-      env: cleanEnv({ ...process.env, ...request.env }),
-      detached: true, // a new process group: kill(-pid) reaches every descendant
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = platform.spawnShell(request.command, { cwd: request.cwd, env: cleanEnv({ ...process.env, ...request.env }) });
     const output = new CappedText(max);
     const stdout = new CappedText(max);
     const stderr = new CappedText(max);
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       output.add(chunk);
       stdout.add(chunk);
     });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
       output.add(chunk);
       stderr.add(chunk);
     });
     let timedOut = false;
     let cancelled = false;
     const killGroup = (): void => {
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // The group is already gone.
-      }
+      if (child.pid) platform.killTree(child.pid);
     };
     const timer = setTimeout(() => {
       timedOut = true;
@@ -86,10 +78,19 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
       stderr.add(`\n${error.message}\n`);
     });
     // Daemons forked by the tests may still hold the output pipes open: end them with the run,
-    // or 'close' would wait for them until the timeout.
-    child.on('exit', killGroup);
+    // or 'close' would wait for them until the timeout. On Windows the tree cannot be found from a
+    // root that has exited (platform.ts), so the pipes are closed after a grace instead.
+    let orphanGrace: NodeJS.Timeout | undefined;
+    child.on('exit', () => {
+      if (platform.orphanPipeGraceMs === undefined) return killGroup();
+      orphanGrace = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+      }, platform.orphanPipeGraceMs);
+    });
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer);
+      clearTimeout(orphanGrace);
       request.signal?.removeEventListener('abort', onAbort);
       resolve({ exitCode, signal, output: output.text(), stdout: stdout.text(), stderr: stderr.text(), timedOut, cancelled, ms: Date.now() - started });
     });
