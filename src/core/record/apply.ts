@@ -69,6 +69,50 @@ export async function recoverInterruptedChange(files: WorkspaceFiles, ledger: Le
   return withWorkspaceLock(files.root, { waitMs: options.waitMs ?? LOCK_WAIT_MS }, async () => (await settleInterruptedChange(files, ledger)).settled);
 }
 
+/** Ends the summary of a revert record written because the heal's change was undone outside Self-Heal. */
+export const UNDONE_OUTSIDE = ' (undone outside Self-Heal: its files hold the text from before it again)';
+
+/** A record `recordOutsideChanges` added, and the apply record whose change it follows. */
+export interface OutsideChange {
+  record: HealRecord;
+  of: HealRecord;
+}
+
+/**
+ * Keep the ledger saying what is in the files when people undo or redo a heal themselves (Ctrl+Z
+ * in the editor, a checkout, another tool; issue 15 §8): an applied heal whose files all hold its
+ * `before` text again gets a revert record, and a reverted heal whose files all hold its `after`
+ * text again (Ctrl+Y after that undo) gets an apply record. Only exact text counts: a file edited
+ * into something else keeps its heal as it was, and Revert then refuses it as changed.
+ * For a redo, only the latest heal of its files is considered, so the same fix is not recorded
+ * twice. `files.read` gives what the editor shows (unsaved buffers first).
+ */
+export async function recordOutsideChanges(files: WorkspaceFiles, ledger: Ledger, options: { waitMs?: number } = {}): Promise<OutsideChange[]> {
+  return withWorkspaceLock(files.root, { waitMs: options.waitMs ?? LOCK_WAIT_MS }, async () => {
+    // Not settleInterruptedChange first: it would word an undo of the last heal as a write that never happened.
+    const records = await ledger.read();
+    const reverted = new Set(records.filter((r) => r.kind === 'revert' && r.reverts).map((r) => r.reverts!));
+    const applies = records.filter((r) => r.kind === 'apply' && Object.keys(r.after).some((rel) => r.before[rel] !== r.after[rel]));
+    const latestOf = new Map<string, HealRecord>();
+    for (const r of applies) for (const rel of Object.keys(r.after)) latestOf.set(rel, r);
+    const added: OutsideChange[] = [];
+    for (const applied of applies) {
+      const rels = Object.keys(applied.after);
+      if (!reverted.has(applied.id)) {
+        if (await firstDifference(files, applied.before)) continue;
+        const record = { ...undoRecordOf(applied), summary: `${applied.summary}${UNDONE_OUTSIDE}` };
+        await ledger.append(record);
+        added.push({ record, of: applied });
+      } else if (rels.every((rel) => latestOf.get(rel) === applied) && !(await firstDifference(files, applied.after))) {
+        const record: HealRecord = { ...applied, id: newId(), at: new Date().toISOString() };
+        await ledger.append(record);
+        added.push({ record, of: applied });
+      }
+    }
+    return added;
+  });
+}
+
 /** Settle the last record when its write never happened; the ledger's records afterwards, read once. */
 async function settleInterruptedChange(files: WorkspaceFiles, ledger: Ledger): Promise<{ records: HealRecord[]; settled?: HealRecord }> {
   const records = await ledger.read();

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { SelfHealError } from '../../../src/core/model';
-import { applyFix, recoverInterruptedChange, revertHeal } from '../../../src/core/record/apply';
+import { applyFix, recordOutsideChanges, recoverInterruptedChange, revertHeal, UNDONE_OUTSIDE } from '../../../src/core/record/apply';
 import { workspaceState } from '../../../src/core/verify/sandbox';
 import { MemoryFiles, MemoryLedger } from '../../fakes/workspace';
 import { git, makeProject, tempDir } from '../../helpers/repo';
@@ -118,5 +118,55 @@ describe('recoverInterruptedChange', () => {
     await applyFix(outcome(), files, ledger);
     assert.equal(await recoverInterruptedChange(files, ledger), undefined);
     assert.equal(ledger.records.length, 1);
+  });
+});
+
+describe('recordOutsideChanges', () => {
+  it('records a heal undone outside Self-Heal (Ctrl+Z) as reverted, once', async () => {
+    const files = new MemoryFiles(tempDir(), { 'src/range.js': RANGE_BEFORE });
+    const ledger = new MemoryLedger();
+    const applied = await applyFix(outcome(), files, ledger);
+    files.texts['src/range.js'] = RANGE_BEFORE;
+    const [change] = await recordOutsideChanges(files, ledger);
+    assert.equal(change?.of.id, applied.id);
+    assert.equal(change.record.kind, 'revert');
+    assert.equal(change.record.reverts, applied.id);
+    assert.ok(change.record.summary.endsWith(UNDONE_OUTSIDE), change.record.summary);
+    assert.deepEqual(await recordOutsideChanges(files, ledger), [], 'recorded once');
+    await assert.rejects(revertHeal(applied.id, files, ledger), /already reverted/);
+  });
+
+  it('records the redo of an undone heal (Ctrl+Y) as the heal applied again, once', async () => {
+    const files = new MemoryFiles(tempDir(), { 'src/range.js': RANGE_BEFORE });
+    const ledger = new MemoryLedger();
+    const applied = await applyFix(outcome(), files, ledger);
+    await revertHeal(applied.id, files, ledger);
+    files.texts['src/range.js'] = FIXED;
+    const [change] = await recordOutsideChanges(files, ledger);
+    assert.equal(change?.of.id, applied.id);
+    assert.equal(change.record.kind, 'apply');
+    assert.notEqual(change.record.id, applied.id);
+    assert.deepEqual([change.record.before, change.record.after], [applied.before, applied.after]);
+    assert.deepEqual(await recordOutsideChanges(files, ledger), [], 'recorded once');
+    await revertHeal(change.record.id, files, ledger);
+    assert.equal(files.texts['src/range.js'], RANGE_BEFORE, 'and it reverts like any heal');
+  });
+
+  it('leaves a heal alone whose file was edited into other text, or still holds the fix', async () => {
+    const files = new MemoryFiles(tempDir(), { 'src/range.js': RANGE_BEFORE });
+    const ledger = new MemoryLedger();
+    await applyFix(outcome(), files, ledger);
+    assert.deepEqual(await recordOutsideChanges(files, ledger), []);
+    files.texts['src/range.js'] = `// edited\n${FIXED}`;
+    assert.deepEqual(await recordOutsideChanges(files, ledger), []);
+    assert.equal(ledger.records.length, 1);
+  });
+
+  it('reads unsaved buffers first: an undo that is not saved yet is what the user sees', async () => {
+    const files = new MemoryFiles(tempDir(), { 'src/range.js': RANGE_BEFORE });
+    const ledger = new MemoryLedger();
+    await applyFix(outcome(), files, ledger);
+    files.buffers['src/range.js'] = RANGE_BEFORE;
+    assert.equal((await recordOutsideChanges(files, ledger)).length, 1);
   });
 });
