@@ -1,12 +1,13 @@
 /**
  * Parent side of the fast screen (see screenWorker.ts). One worker per sandbox; a candidate that
- * hangs the worker (an infinite loop is a common mutant) is killed with its process group and the
+ * hangs the worker (an infinite loop is a common mutant) is killed with its process tree and the
  * next call starts a fresh worker.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { hostPlatform } from './platform';
 import { cleanEnv } from './process';
 import type { ScreenTest } from './screenWorker';
 
@@ -49,7 +50,7 @@ export class Screen {
       cwd: this.cwd,
       execArgv: entry.execArgv,
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-      detached: true,
+      ...hostPlatform.treeRoot,
       env: cleanEnv({ ...process.env, NODE_ENV: 'test', CI: 'true' }),
     });
     child.on('error', () => undefined);
@@ -59,12 +60,7 @@ export class Screen {
   private kill(): void {
     const pid = this.worker?.pid;
     this.worker = undefined;
-    if (!pid) return;
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
+    if (pid) hostPlatform.killTree(pid);
   }
 
   /** Run `files` (absolute paths) in the worker. Budget: the whole run, after which the worker is killed. */

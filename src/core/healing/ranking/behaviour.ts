@@ -9,6 +9,7 @@ import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { hostPlatform } from '../../verify/platform';
 import { cleanEnv } from '../../verify/process';
 import { probesIn } from './probes';
 import type { ProbeReply, ProbeRequest } from './probeWorker';
@@ -49,16 +50,12 @@ function workerEntry(): { file: string; execArgv: string[] } {
 
 function runWorker(cwd: string, request: ProbeRequest, budgetMs: number, signal?: AbortSignal): Promise<ProbeReply> {
   const entry = workerEntry();
-  const child = fork(entry.file, [], { cwd, execArgv: entry.execArgv, stdio: ['ignore', 'ignore', 'ignore', 'ipc'], detached: true, env: cleanEnv({ ...process.env, NODE_ENV: 'test' }) });
+  const child = fork(entry.file, [], { cwd, execArgv: entry.execArgv, stdio: ['ignore', 'ignore', 'ignore', 'ipc'], ...hostPlatform.treeRoot, env: cleanEnv({ ...process.env, NODE_ENV: 'test' }) });
   return new Promise<ProbeReply>((resolve) => {
     const done = (reply: ProbeReply): void => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+      if (child.pid) hostPlatform.killTree(child.pid);
       resolve(reply);
     };
     const onAbort = (): void => done({ ok: false, reason: 'cancelled' });
