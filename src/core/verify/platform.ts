@@ -32,8 +32,11 @@ export interface ProcessPlatform {
    * the group kill on exit ends them.
    */
   readonly orphanPipeGraceMs: number | undefined;
-  /** Make `at` lead to `target` (absolute): the user's node_modules, or one package in it. */
-  linkFolder(target: string, at: string): Promise<void>;
+  /**
+   * Make `at` lead to `target` (absolute): the user's node_modules, one entry in it, a .env file.
+   * POSIX: a symlink. Windows: a junction for a folder, a copy for a file or where no junction can go.
+   */
+  link(target: string, at: string): Promise<void>;
 }
 
 /** The side effects a platform needs, injectable so tests can specify Windows on Linux. */
@@ -77,7 +80,7 @@ function posix(effects: PlatformEffects): ProcessPlatform {
       }
     },
     orphanPipeGraceMs: undefined,
-    linkFolder: (target, at) => effects.symlink(target, at, 'dir'),
+    link: (target, at) => effects.symlink(target, at, 'dir'),
   };
 }
 
@@ -92,7 +95,7 @@ function windows(effects: PlatformEffects): ProcessPlatform {
     treeRoot: { detached: false, windowsHide: true },
     killTree: (pid) => effects.runDetached('taskkill', ['/pid', String(pid), '/T', '/F']),
     orphanPipeGraceMs: 2000,
-    async linkFolder(target, at) {
+    async link(target, at) {
       if (await effects.isFolder(target)) {
         try {
           await effects.symlink(target, at, 'junction');

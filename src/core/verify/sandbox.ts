@@ -3,7 +3,8 @@
  * user's files, index and branch are never touched before they choose to apply (DESIGN.md).
  * With git: a `git clone --shared` of HEAD (own refs and config, shared objects) plus an overlay of
  * staged, unstaged and untracked files and unsaved buffers. Without git: a copy that honours
- * .gitignore. Either way node_modules is a symlink, not a copy. Sandboxes live in memory
+ * .gitignore. Either way node_modules is a link, not a copy (platform.ts: a symlink, on Windows a
+ * junction; a copy only where no junction can go). Sandboxes live in memory
  * (/dev/shm) when it has room, since a checkout there costs no disk writes (10k files: ~0.2 s
  * instead of 1–8 s), else in the OS temp folder.
  */
@@ -17,6 +18,7 @@ import { promisify } from 'node:util';
 import ignore from 'ignore';
 import { SelfHealError } from '../model';
 import type { Log } from '../ports';
+import { hostPlatform } from './platform';
 import { isAlive } from './processAlive';
 import { linkWorkspaceModules } from './workspaceLinks';
 
@@ -146,7 +148,7 @@ async function linkDependencies(workspace: string, sandboxCwd: string, sandboxDi
   const modules = path.join(workspace, 'node_modules');
   if (await fs.stat(modules).then((s) => s.isDirectory(), () => false)) {
     await fs.rm(path.join(sandboxCwd, 'node_modules'), { recursive: true, force: true });
-    await fs.symlink(modules, path.join(sandboxCwd, 'node_modules'), 'dir');
+    await hostPlatform.link(modules, path.join(sandboxCwd, 'node_modules'));
   }
 }
 

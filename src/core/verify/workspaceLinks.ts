@@ -10,6 +10,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { findWorkspace } from '../analysis/workspacePackages';
+import { hostPlatform, type ProcessPlatform } from './platform';
 
 /**
  * Mirror the node_modules folders of the monorepo `workspace` belongs to (its root's and each
@@ -17,7 +18,7 @@ import { findWorkspace } from '../analysis/workspacePackages';
  * `workspace` may be the monorepo root or one of its packages (the sandbox clone holds the whole
  * repository either way). False, doing nothing, when `workspace` is not in a monorepo the sandbox holds.
  */
-export async function linkWorkspaceModules(workspace: string, sandboxCwd: string, sandboxDir: string): Promise<boolean> {
+export async function linkWorkspaceModules(workspace: string, sandboxCwd: string, sandboxDir: string, platform: ProcessPlatform = hostPlatform): Promise<boolean> {
   const found = await findWorkspace(workspace);
   if (!found.packages.some((p) => p.dir !== '')) return false;
   const sandboxRoot = path.resolve(sandboxCwd, path.relative(workspace, found.root));
@@ -28,23 +29,23 @@ export async function linkWorkspaceModules(workspace: string, sandboxCwd: string
     const modules = path.join(found.root, dir, 'node_modules');
     if (!(await fs.stat(modules).then((s) => s.isDirectory(), () => false))) continue;
     await fs.rm(path.join(sandboxRoot, dir, 'node_modules'), { recursive: true, force: true });
-    await mirror(modules, path.join(sandboxRoot, dir, 'node_modules'), realWorkspace, sandboxRoot, 0);
+    await mirror(modules, path.join(sandboxRoot, dir, 'node_modules'), realWorkspace, sandboxRoot, 0, platform);
   }
   return true;
 }
 
-async function mirror(from: string, to: string, realWorkspace: string, sandboxCwd: string, depth: number): Promise<void> {
+async function mirror(from: string, to: string, realWorkspace: string, sandboxCwd: string, depth: number, platform: ProcessPlatform): Promise<void> {
   await fs.mkdir(to, { recursive: true });
   for (const entry of await fs.readdir(from, { withFileTypes: true })) {
     const source = path.join(from, entry.name);
     const target = path.join(to, entry.name);
     // A scope folder (@acme) holds one link per package: look inside it.
     if (entry.name.startsWith('@') && entry.isDirectory() && depth === 0) {
-      await mirror(source, target, realWorkspace, sandboxCwd, depth + 1);
+      await mirror(source, target, realWorkspace, sandboxCwd, depth + 1, platform);
       continue;
     }
     const real = entry.isSymbolicLink() ? await fs.realpath(source).catch(() => undefined) : undefined;
     const inside = real !== undefined && real.startsWith(realWorkspace + path.sep) && !path.relative(realWorkspace, real).split(path.sep).includes('node_modules');
-    await fs.symlink(inside ? path.join(sandboxCwd, path.relative(realWorkspace, real)) : source, target, 'dir');
+    await platform.link(inside ? path.join(sandboxCwd, path.relative(realWorkspace, real)) : source, target);
   }
 }

@@ -46,20 +46,20 @@ describe('platform on Windows', () => {
 
   it('links a folder with a junction, which needs no privilege', async () => {
     const { effects, recorded } = fakeEffects({ folders: ['C:\\app\\node_modules'] });
-    await platformFor('win32', effects).linkFolder('C:\\app\\node_modules', 'C:\\tmp\\sbx\\node_modules');
+    await platformFor('win32', effects).link('C:\\app\\node_modules', 'C:\\tmp\\sbx\\node_modules');
     assert.deepEqual(recorded.symlinks, [{ target: 'C:\\app\\node_modules', at: 'C:\\tmp\\sbx\\node_modules', type: 'junction' }]);
     assert.deepEqual(recorded.copies, []);
   });
 
   it('copies the folder only when the junction fails (another volume, a network drive)', async () => {
     const { effects, recorded } = fakeEffects({ folders: ['\\\\server\\share\\node_modules'], symlinkFails: true });
-    await platformFor('win32', effects).linkFolder('\\\\server\\share\\node_modules', 'C:\\tmp\\sbx\\node_modules');
+    await platformFor('win32', effects).link('\\\\server\\share\\node_modules', 'C:\\tmp\\sbx\\node_modules');
     assert.deepEqual(recorded.copies, [{ target: '\\\\server\\share\\node_modules', at: 'C:\\tmp\\sbx\\node_modules' }]);
   });
 
   it('copies a file entry (a junction leads only to a folder)', async () => {
     const { effects, recorded } = fakeEffects();
-    await platformFor('win32', effects).linkFolder('C:\\app\\node_modules\\.package-lock.json', 'C:\\tmp\\sbx\\node_modules\\.package-lock.json');
+    await platformFor('win32', effects).link('C:\\app\\node_modules\\.package-lock.json', 'C:\\tmp\\sbx\\node_modules\\.package-lock.json');
     assert.deepEqual(recorded.symlinks, []);
     assert.deepEqual(recorded.copies, [{ target: 'C:\\app\\node_modules\\.package-lock.json', at: 'C:\\tmp\\sbx\\node_modules\\.package-lock.json' }]);
   });
@@ -96,7 +96,7 @@ describe('platform on Linux', () => {
 
   it('links a folder with a symlink, never a copy', async () => {
     const { effects, recorded } = fakeEffects();
-    await platformFor('linux', effects).linkFolder('/work/app/node_modules', '/dev/shm/sbx/node_modules');
+    await platformFor('linux', effects).link('/work/app/node_modules', '/dev/shm/sbx/node_modules');
     assert.deepEqual(recorded.symlinks, [{ target: '/work/app/node_modules', at: '/dev/shm/sbx/node_modules', type: 'dir' }]);
     assert.deepEqual(recorded.copies, []);
   });
@@ -105,7 +105,7 @@ describe('platform on Linux', () => {
     const dir = tempDir();
     fs.mkdirSync(path.join(dir, 'target'));
     fs.writeFileSync(path.join(dir, 'target', 'index.js'), 'ok\n');
-    await platformFor('linux').linkFolder(path.join(dir, 'target'), path.join(dir, 'link'));
+    await platformFor('linux').link(path.join(dir, 'target'), path.join(dir, 'link'));
     assert.equal(fs.lstatSync(path.join(dir, 'link')).isSymbolicLink(), true);
     assert.equal(fs.readFileSync(path.join(dir, 'link', 'index.js'), 'utf8'), 'ok\n');
     fs.rmSync(dir, { recursive: true, force: true });

@@ -3,8 +3,10 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { platformFor } from '../../../src/core/verify/platform';
 import { createSandbox } from '../../../src/core/verify/sandbox';
 import { linkWorkspaceModules } from '../../../src/core/verify/workspaceLinks';
+import { fakeEffects } from '../../fakes/platformEffects';
 import { git, makeProject, tempDir } from '../../helpers/repo';
 
 function monorepo(): string {
@@ -62,5 +64,25 @@ describe('workspace links in the sandbox', () => {
     const sandbox = tempDir();
     assert.equal(await linkWorkspaceModules(project, sandbox, sandbox), false);
     assert.deepEqual(fs.readdirSync(sandbox), []);
+  });
+
+  it('on Windows links each package with a junction, the workspace package to the sandbox copy, and copies a file entry', async () => {
+    const dir = monorepo();
+    fs.writeFileSync(path.join(dir, 'node_modules/.package-lock.json'), '{}\n');
+    const sandboxDir = tempDir();
+    git(sandboxDir, 'clone', '-q', dir, 'repo');
+    const sandboxCwd = path.join(sandboxDir, 'repo');
+    const { effects, recorded } = fakeEffects();
+    const linked = await linkWorkspaceModules(dir, sandboxCwd, sandboxDir, platformFor('win32', { ...effects, isFolder: (target) => Promise.resolve(fs.statSync(target).isDirectory()) }));
+    assert.equal(linked, true);
+    assert.deepEqual(
+      recorded.symlinks.sort((a, b) => a.at.localeCompare(b.at)),
+      [
+        { target: path.join(sandboxCwd, 'packages/text'), at: path.join(sandboxCwd, 'node_modules/@acme/text'), type: 'junction' },
+        { target: path.join(dir, 'node_modules/left-pad'), at: path.join(sandboxCwd, 'node_modules/left-pad'), type: 'junction' },
+        { target: path.join(dir, 'packages/app/node_modules/only-app'), at: path.join(sandboxCwd, 'packages/app/node_modules/only-app'), type: 'junction' },
+      ],
+    );
+    assert.deepEqual(recorded.copies, [{ target: path.join(dir, 'node_modules/.package-lock.json'), at: path.join(sandboxCwd, 'node_modules/.package-lock.json') }]);
   });
 });

@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Candidate, TextEdit } from '../../model';
 import { SelfHealError } from '../../model';
+import { hostPlatform } from '../../verify/platform';
 import { runProcess } from '../../verify/process';
 import { isTestFile } from '../../analysis/localize';
 import { applyEdits, type SourceFile } from '../mutation/engine';
@@ -116,7 +117,7 @@ export async function overlayNodeModules(cwd: string, extra: string): Promise<()
   const linkedTo = stat?.isSymbolicLink() ? await fs.readlink(target) : undefined;
   const added: string[] = [];
   const link = async (from: string, to: string): Promise<void> => {
-    await fs.symlink(from, to, 'dir');
+    await hostPlatform.link(from, to);
     added.push(to);
   };
   // `into` is always a folder of this sandbox (never behind a link), so adding to it is safe.
@@ -135,13 +136,13 @@ export async function overlayNodeModules(cwd: string, extra: string): Promise<()
     for (const name of await fs.readdir(real)) {
       if (name.startsWith('@')) {
         await fs.mkdir(path.join(target, name));
-        for (const inner of await fs.readdir(path.join(real, name))) await fs.symlink(path.join(real, name, inner), path.join(target, name, inner));
-      } else await fs.symlink(path.join(real, name), path.join(target, name));
+        for (const inner of await fs.readdir(path.join(real, name))) await hostPlatform.link(path.join(real, name, inner), path.join(target, name, inner));
+      } else await hostPlatform.link(path.join(real, name), path.join(target, name));
     }
     await merge(extra, target);
     return async () => {
       await fs.rm(target, { recursive: true, force: true }); // removes links, never what they point to
-      await fs.symlink(linkedTo, target, 'dir');
+      await hostPlatform.link(real, target);
     };
   }
   const created = stat === undefined;
@@ -149,6 +150,7 @@ export async function overlayNodeModules(cwd: string, extra: string): Promise<()
   await merge(extra, target);
   return async () => {
     if (created) await fs.rm(target, { recursive: true, force: true });
-    else for (const p of added.reverse()) await fs.rm(p, { force: true });
+    // recursive: on Windows an entry may be a copy where no junction could go; a link is removed, not followed.
+    else for (const p of added.reverse()) await fs.rm(p, { recursive: true, force: true });
   };
 }
