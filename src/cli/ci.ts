@@ -16,6 +16,7 @@ import { healWorkspace } from '../core/heal';
 import { SelfHealError } from '../core/model';
 import { decide, readWorkspacePolicy } from '../core/policy';
 import type { Log } from '../core/ports';
+import { hostPlatform } from '../core/verify/platform';
 import { SANDBOX_PREFIX } from '../core/verify/sandbox';
 import { DiskFiles } from './adapters/files';
 import { stderrLog, stderrProgress } from './adapters/log';
@@ -84,7 +85,8 @@ async function openRepo(root: string): Promise<Repo> {
  * A clean checkout of HEAD to heal in: the fixes must be verified on exactly the tree their
  * commits will hold, not on uncommitted changes. Named like a sandbox so a crashed run's copy
  * is pruned by the next heal. node_modules and ignored .env files are linked, not copied: the
- * former so tests run, the latter so the LLM engine can still redact their values.
+ * former so tests run, the latter so the LLM engine can still redact their values (on Windows
+ * a file is copied instead, since a file link needs Developer Mode: platform.ts).
  */
 async function checkoutHead(repo: Repo, root: string): Promise<{ dir: string; dispose(): Promise<void> }> {
   const tmp = await fs.realpath(os.tmpdir());
@@ -103,7 +105,7 @@ async function checkoutHead(repo: Repo, root: string): Promise<{ dir: string; di
     for (const [from, to] of links) {
       const exists = await fs.lstat(from).then(() => true, () => false);
       const taken = await fs.lstat(to).then(() => true, () => false);
-      if (exists && !taken) await fs.symlink(from, to);
+      if (exists && !taken) await hostPlatform.link(from, to);
     }
   } catch (error) {
     await dispose();
