@@ -2,7 +2,9 @@
  * Ports: every side effect the core needs from its host. The extension (src/extension/adapters),
  * the CLI (src/cli/adapters) and the unit tests (test/fakes) each provide their own.
  * Process spawning and git are plain Node and live in the core (src/core/verify), because the
- * extension and the CLI run them identically; tests use real processes for them.
+ * extension and the CLI run them identically; tests use real processes for them. What differs
+ * per OS (the shell, ending a process tree, folder links) is src/core/verify/platform.ts, whose
+ * effects the tests replace with fakes (test/fakes/platformEffects.ts) to specify Windows.
  */
 import type { HealRecord, TestRun } from './model';
 

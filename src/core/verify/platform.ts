@@ -1,7 +1,8 @@
 /**
  * What differs between POSIX and Windows when Self-Heal starts a test command, ends it with every
- * process it started, and links the user's node_modules into a sandbox. Everything else in the
- * core is the same on both; this is the one place that asks `process.platform`.
+ * process it started, and links the user's node_modules into a sandbox: the one place that
+ * decides these per `process.platform` (the Linux-only extras, /dev/shm and the /proc scan for
+ * leftover processes, stay in sandbox.ts and are skipped elsewhere).
  *
  * - POSIX: `/bin/sh -c` in a new process group, so `kill(-pid)` reaches every descendant; a
  *   folder link is a symlink.
