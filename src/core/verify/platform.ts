@@ -9,8 +9,8 @@
  * - Windows: there is no /bin/sh and no process group to signal (a negative pid is an error), so
  *   the command runs through `cmd.exe /d /s /c` as Node's own `shell: true` would, and the tree is
  *   ended by `taskkill /T /F`, which walks the parent links (what the tree-kill package does
- *   too). A symlink needs Developer Mode or admin rights, a junction does not; a junction is only
- *   for folders on a local volume, so a file, or a folder a junction cannot reach, is copied.
+ *   too). A symlink needs Developer Mode or admin rights, a junction does not; a junction only
+ *   leads to a folder on a local NTFS volume, so a file, or a folder no junction can reach, is copied.
  *
  * Tested on Linux; the Windows branch is specified by unit tests with fakes
  * (test/core/verify/platform.test.ts), not run on Windows.
@@ -19,7 +19,6 @@ import { execFile, spawn, type ChildProcess, type ForkOptions, type SpawnOptions
 import * as fs from 'node:fs/promises';
 
 export interface ProcessPlatform {
-  readonly kind: 'posix' | 'windows';
   /** Start the command line `command` with its output piped, as the root of a tree `killTree` can end. */
   spawnShell(command: string, options: { cwd: string; env: NodeJS.ProcessEnv }): ChildProcess;
   /** Options that make a forked worker the root of a tree `killTree` can end. */
@@ -70,7 +69,6 @@ const PIPE_OPTIONS = { stdio: ['ignore', 'pipe', 'pipe'] } satisfies SpawnOption
 
 function posix(effects: PlatformEffects): ProcessPlatform {
   return {
-    kind: 'posix',
     spawnShell: (command, options) => effects.spawn('/bin/sh', ['-c', command], { ...options, ...PIPE_OPTIONS, detached: true }),
     treeRoot: { detached: true },
     killTree(pid) {
@@ -87,7 +85,6 @@ function posix(effects: PlatformEffects): ProcessPlatform {
 
 function windows(effects: PlatformEffects): ProcessPlatform {
   return {
-    kind: 'windows',
     // What `spawn(command, { shell: true })` does on Windows, spelt out: /d skips AutoRun
     // commands, /s with the outer quotes keeps the user's own quoting intact.
     spawnShell: (command, options) =>
@@ -102,7 +99,7 @@ function windows(effects: PlatformEffects): ProcessPlatform {
           await effects.symlink(target, at, 'junction');
           return;
         } catch {
-          // Another volume, a network drive or FAT: no junction there.
+          // A network drive, or a file system without reparse points (FAT): no junction there.
         }
       }
       await effects.copy(target, at);

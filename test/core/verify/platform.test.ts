@@ -51,7 +51,7 @@ describe('platform on Windows', () => {
     assert.deepEqual(recorded.copies, []);
   });
 
-  it('copies the folder only when the junction fails (another volume, a network drive)', async () => {
+  it('copies the folder only when the junction fails (a network drive, FAT)', async () => {
     const { effects, recorded } = fakeEffects({ folders: ['\\\\server\\share\\node_modules'], symlinkFails: true });
     await platformFor('win32', effects).link('\\\\server\\share\\node_modules', 'C:\\tmp\\sbx\\node_modules');
     assert.deepEqual(recorded.copies, [{ target: '\\\\server\\share\\node_modules', at: 'C:\\tmp\\sbx\\node_modules' }]);
