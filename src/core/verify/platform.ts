@@ -19,6 +19,8 @@ import { execFile, spawn, type ChildProcess, type ForkOptions, type SpawnOptions
 import * as fs from 'node:fs/promises';
 
 export interface ProcessPlatform {
+  /** `word` as one argument of a command line for `spawnShell`: as it is when it is plainly safe, else quoted for that shell. */
+  quote(word: string): string;
   /** Start the command line `command` with its output piped, as the root of a tree `killTree` can end. */
   spawnShell(command: string, options: { cwd: string; env: NodeJS.ProcessEnv }): ChildProcess;
   /** Options that make a forked worker the root of a tree `killTree` can end. */
@@ -67,8 +69,11 @@ const nodeEffects: PlatformEffects = {
 
 const PIPE_OPTIONS = { stdio: ['ignore', 'pipe', 'pipe'] } satisfies SpawnOptions;
 
+const PLAIN_WORD = /^[\w./@:+-]+$/;
+
 function posix(effects: PlatformEffects): ProcessPlatform {
   return {
+    quote: (word) => (PLAIN_WORD.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`),
     spawnShell: (command, options) => effects.spawn('/bin/sh', ['-c', command], { ...options, ...PIPE_OPTIONS, detached: true }),
     treeRoot: { detached: true },
     killTree(pid) {
@@ -85,6 +90,10 @@ function posix(effects: PlatformEffects): ProcessPlatform {
 
 function windows(effects: PlatformEffects): ProcessPlatform {
   return {
+    // cmd.exe knows no single quotes; a program's own argument parser (the C runtime's rules)
+    // reads "…" with \" inside, and backslashes doubled only before a quote. Inside the quotes cmd.exe
+    // leaves & | < > ( ) ^ alone; %VAR% still expands, and a quote inside the word ends that shelter.
+    quote: (word) => (PLAIN_WORD.test(word) ? word : `"${word.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\+)$/, '$1$1')}"`),
     // What `spawn(command, { shell: true })` does on Windows, spelt out: /d skips AutoRun
     // commands, /s with the outer quotes keeps the user's own quoting intact.
     spawnShell: (command, options) =>

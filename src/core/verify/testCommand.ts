@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { SelfHealError } from '../model';
 import { runnerIn, runnerNamed } from '../runners';
 import { joinCommand, parseRunnerCommand, shellWords } from '../runners/commandLine';
+import { hostPlatform } from './platform';
 
 export type RunnerKind = 'node' | 'mocha' | 'jest' | 'vitest' | 'unknown';
 
@@ -77,8 +78,8 @@ export async function expandCommand(cwd: string, command: string): Promise<Expan
   return { command: script, runner: runnerOf(script), simple: isSimple(script), env };
 }
 
-/** `s` as one shell word: as it is when it is plainly safe, else single-quoted. */
-export const shellQuote = (s: string): string => (/^[\w./@:+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+/** `s` as one shell word: as it is when it is plainly safe, else quoted for the platform's shell (POSIX: single quotes). */
+export const shellQuote = (s: string): string => hostPlatform.quote(s);
 
 /**
  * A command that runs only `files` (workspace-relative), or the whole command when that is not

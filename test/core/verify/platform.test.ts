@@ -31,6 +31,15 @@ describe('platform on Windows', () => {
     assert.equal(recorded.spawns[0].file, 'cmd.exe');
   });
 
+  it('quotes an argument with double quotes for cmd.exe and the C runtime, never single quotes', () => {
+    const quote = platformFor('win32', fakeEffects().effects).quote;
+    assert.equal(quote('test/a.test.js'), 'test/a.test.js', 'a plain word stays as it is');
+    assert.equal(quote('adds two & more'), '"adds two & more"');
+    assert.equal(quote("it's (really) 100%"), `"it's (really) 100%"`);
+    assert.equal(quote('say "hi"'), '"say \\"hi\\""');
+    assert.equal(quote('C:\\my dir\\'), '"C:\\my dir\\\\"', 'a trailing backslash is doubled, or it would escape the closing quote');
+  });
+
   it('ends a tree with taskkill /pid N /T /F on the positive pid, and sends no signal', () => {
     const { effects, recorded } = fakeEffects();
     platformFor('win32', effects).killTree(4242);
@@ -71,6 +80,13 @@ describe('platform on Linux', () => {
     platformFor('linux', effects).spawnShell('npm test', { cwd: '/work/app', env: ENV });
     assert.deepEqual(recorded.spawns.map((s) => [s.file, s.args, s.options.detached]), [['/bin/sh', ['-c', 'npm test'], true]]);
     assert.deepEqual(recorded.spawns[0].options.stdio, ['ignore', 'pipe', 'pipe']);
+  });
+
+  it('quotes an argument with single quotes for /bin/sh', () => {
+    const quote = platformFor('linux', fakeEffects().effects).quote;
+    assert.equal(quote('test/a.test.js'), 'test/a.test.js');
+    assert.equal(quote('adds two'), "'adds two'");
+    assert.equal(quote("it's"), `'it'\\''s'`);
   });
 
   it('ends a tree by SIGKILL to the negative pid (the group), quietly when it is gone', () => {

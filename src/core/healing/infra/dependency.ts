@@ -32,7 +32,7 @@ const NPM_FLAGS = '--ignore-scripts --no-audit --no-fund --loglevel=error';
 export const npmInstaller: Installer = {
   async install(pkg, prefix, signal) {
     await fs.writeFile(path.join(prefix, 'package.json'), '{}\n');
-    const result = await runProcess({ command: `npm install --no-save --no-package-lock ${NPM_FLAGS} '${pkg}'`, cwd: prefix, timeoutMs: 300_000, signal });
+    const result = await runProcess({ command: `npm install --no-save --no-package-lock ${NPM_FLAGS} ${hostPlatform.quote(pkg)}`, cwd: prefix, timeoutMs: 300_000, signal });
     if (result.exitCode !== 0) throw new SelfHealError('BAD_INPUT', `npm could not install ${pkg}: ${result.output.trim().split('\n').slice(-3).join(' ')}`);
     return installedVersion(prefix, pkg);
   },
