@@ -44,6 +44,18 @@ export function chooseTestCommand(inputs: TestCommandInputs): TestCommandChoice 
 const testRunners = /(^|[\s/;&|(])(node\s+(?:[^|;&]*\s)?--test|mocha|jest|vitest|ava|tap)(\s|$)/;
 const npmTest = /(^|[\s;&|(])(npm|pnpm|yarn|bun)\s+(?:run\s+)?(test|t)(\s|:|$)|(^|[\s;&|(])npx\s+(mocha|jest|vitest)\b/;
 
+const packageScript = /^(npm|pnpm|yarn|bun)\s+(?:run-script\s+|run\s+)?(test|t)(?=\s|$)/;
+
+/**
+ * Two command lines that run the same tests: the same words, with a package manager's `test`
+ * spelled any of its ways (the npm task provider runs `npm run test` where a person types
+ * `npm test`), so one run seen by a terminal and a task is recognised as one (issue 15 §8).
+ */
+export function sameTestCommand(a: string, b: string): boolean {
+  const normal = (line: string): string => line.trim().replace(/\s+/g, ' ').replace(packageScript, '$1 test');
+  return normal(a) === normal(b);
+}
+
 /** True for command lines that run tests: npm test, node --test, mocha, jest, vitest and friends. */
 export function isTestCommand(commandLine: string): boolean {
   const line = commandLine.trim();

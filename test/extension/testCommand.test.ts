@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chooseTestCommand, commandOfTask, isTestCommand, type TaskShape } from '../../src/extension/testCommand';
+import { chooseTestCommand, commandOfTask, isTestCommand, sameTestCommand, type TaskShape } from '../../src/extension/testCommand';
 
 const task = (fields: Partial<TaskShape>): TaskShape => ({ name: 't', source: 'Workspace', isTestGroup: true, isDefault: false, ...fields });
 
@@ -39,6 +39,15 @@ describe('test command', () => {
     }
     for (const line of ['npm install', 'node index.js', 'git status', 'ls tests', 'npm run build', 'echo mochaccino']) {
       assert.ok(!isTestCommand(line), line);
+    }
+  });
+
+  it('knows one test command in its different spellings, so a task read by its terminal is one run', () => {
+    for (const [a, b] of [['npm test', 'npm run test'], ['npm t', 'npm test'], ['npm run-script test', 'npm test'], ['npm  test -- --x', 'npm run test -- --x'], ['node --test', ' node --test ']]) {
+      assert.ok(sameTestCommand(a!, b!), `${a} = ${b}`);
+    }
+    for (const [a, b] of [['npm test', 'npm run test:unit'], ['npm test', 'yarn test'], ['node --test', 'node --test test/']]) {
+      assert.ok(!sameTestCommand(a!, b!), `${a} ≠ ${b}`);
     }
   });
 });

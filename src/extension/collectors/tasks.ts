@@ -19,8 +19,18 @@ export const OUR_TASK_SOURCE = 'Self-Heal';
 
 export type Rerun = (command: string) => Promise<{ exitCode: number | null; failures: Failure[] }>;
 
+/** What became of a test task's end: read by a terminal, a signal of its own, a re-run for its failures, or nothing (untrusted). */
+export interface TaskDecision {
+  task: string;
+  command: string;
+  outcome: 'read in its terminal' | 'passed' | 're-run' | 'not re-run';
+}
+
 export class TaskTestRuns implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
+  private readonly decided = new vscode.EventEmitter<TaskDecision>();
+  /** Fires once per test task that ended (the real-VS-Code suite checks one signal per run). */
+  readonly onDidDecide = this.decided.event;
 
   constructor(
     private readonly listening: () => boolean,
@@ -40,18 +50,23 @@ export class TaskTestRuns implements vscode.Disposable {
     const command = commandOfTask(shape);
     if (!command || !(shape.isTestGroup || isTestCommand(command))) return;
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    const decide = (outcome: TaskDecision['outcome']): void => this.decided.fire({ task: task.name, command, outcome });
     if (this.recent.saw(command, endedAt)) {
       this.log.debug(`task: "${task.name}" ran in a terminal with shell integration; its output was read there`);
+      decide('read in its terminal');
       return;
     }
     if (exitCode === 0) {
       this.sink({ source: 'task', command, exitCode, failures: [], endedAt });
+      decide('passed');
       return;
     }
     if (!this.mayRunTests()) {
       this.log.info(`task: "${task.name}" failed; not re-running it to find the failures (untrusted workspace)`);
+      decide('not re-run');
       return;
     }
+    decide('re-run');
     try {
       const run = await this.rerun(command);
       this.log.info(`task: "${task.name}" exited ${exitCode}; re-run found ${run.failures.length} failure(s)`);
@@ -63,5 +78,6 @@ export class TaskTestRuns implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
+    this.decided.dispose();
   }
 }

@@ -7,13 +7,13 @@
 import * as vscode from 'vscode';
 import type { Log } from '../../core/ports';
 import { isTestCommand } from '../testCommand';
-import type { OutputParser, RecentTerminalRuns, TestRunSink } from './testRuns';
+import type { OutputParser, RecentTerminalRuns, TerminalRun, TestRunSink } from './testRuns';
 
 /** How long to wait for the output stream to drain after the command reported its end. */
 const DRAIN_MS = 1500;
 
 export class TerminalTestRuns implements vscode.Disposable {
-  private readonly reading = new Map<vscode.TerminalShellExecution, { done: Promise<void>; chunks: string[] }>();
+  private readonly reading = new Map<vscode.TerminalShellExecution, { done: Promise<void>; chunks: string[]; run: TerminalRun }>();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
@@ -32,11 +32,12 @@ export class TerminalTestRuns implements vscode.Disposable {
   private started(execution: vscode.TerminalShellExecution): void {
     const command = execution.commandLine.value;
     if (!this.listening() || !isTestCommand(command)) return;
+    const run = this.recent.start(command, performance.now());
     const chunks: string[] = [];
     const done = (async () => {
       for await (const chunk of execution.read()) chunks.push(chunk);
     })().catch((error: unknown) => this.log.warn(`terminal: could not read the output of "${command}": ${String(error)}`));
-    this.reading.set(execution, { done, chunks });
+    this.reading.set(execution, { done, chunks, run });
   }
 
   private async ended(execution: vscode.TerminalShellExecution, exitCode: number | undefined): Promise<void> {
@@ -45,11 +46,12 @@ export class TerminalTestRuns implements vscode.Disposable {
     if (!entry) return;
     this.reading.delete(execution);
     const command = execution.commandLine.value;
-    this.recent.add(command, endedAt);
     if (exitCode === undefined) {
+      this.recent.drop(entry.run);
       this.log.debug(`terminal: "${command}" ended without an exit code; ignored`);
       return;
     }
+    this.recent.end(entry.run, endedAt);
     await Promise.race([entry.done, new Promise((resolve) => setTimeout(resolve, DRAIN_MS))]);
     try {
       const failures = exitCode === 0 ? [] : await this.parse(entry.chunks.join(''), command);
