@@ -103,6 +103,17 @@ describe('package.json contributions', () => {
     assert.equal(llm['selfHeal.llm.maxAttempts']!.default, 3);
   });
 
+  it('gives the actions side by side in a view title distinct icons (Heal and Refresh were both circular arrows)', () => {
+    const icons = new Map(manifest.contributes.commands.map((command) => [command.command, (command as { icon?: string }).icon]));
+    const byView = new Map<string, Array<string | undefined>>();
+    for (const item of (manifest.contributes.menus['view/title'] ?? []) as Array<{ command: string; when?: string }>) {
+      const view = /view == ([\w.]+)/.exec(item.when ?? '')?.[1] ?? '';
+      byView.set(view, [...(byView.get(view) ?? []), icons.get(item.command)]);
+    }
+    for (const [view, shown] of byView) assert.equal(new Set(shown).size, shown.length, `${view}: ${shown.join(', ')}`);
+    assert.equal(icons.get('selfHeal.healFailingTests'), '$(lightbulb-autofix)');
+  });
+
   it('has the history view with a welcome view, and its media files exist', () => {
     assert.deepEqual(contributes.views.selfHeal?.map((view) => view.id), ['selfHeal.history']);
     assert.ok(contributes.viewsWelcome.some((welcome) => welcome.view === 'selfHeal.history'));
