@@ -13,8 +13,22 @@ export type FailureState =
   | { state: 'unfixed'; reason: string }
   | { state: 'off'; reason: string };
 
+/** Why an outcome left the cache, in words that finish "This fix is no longer on offer: …". */
+export const GONE = {
+  applied: 'it was applied already; the Self-Heal history lists it',
+  discarded: 'it was discarded',
+  passed: 'the tests passed since, so there is nothing left to fix',
+  reverifying: 'files the tests read changed, so Self-Heal is verifying it again and will offer it again if it still holds',
+  replaced: 'a newer run replaced it. Run Self-Heal again',
+} as const;
+
+/** Enough to answer any notification still on screen; older ids get the generic reason. */
+const GONE_KEPT = 200;
+
 export class FixCache {
   private readonly outcomes = new Map<string, HealOutcome>();
+  /** Outcomes that left the cache, and why: a notification may still offer them (issue 15 §8). */
+  private readonly gone = new Map<string, string>();
   private readonly failures = new Map<string, FailureState>();
   private readonly listeners = new Set<() => void>();
 
@@ -78,11 +92,32 @@ export class FixCache {
     return [...this.outcomes.values()].reverse();
   }
 
+  /** Why `id` is no longer on offer, if it was once. */
+  whyGone(id: string): string | undefined {
+    return this.gone.get(id);
+  }
+
+  private forget(id: string, why: string): void {
+    this.gone.delete(id);
+    this.gone.set(id, why);
+    if (this.gone.size > GONE_KEPT) this.gone.delete(this.gone.keys().next().value!);
+  }
+
+  /**
+   * Offer an outcome again: the heal it became was undone or reverted, so its failure is back and
+   * the fix holds again on the text it was verified on (the lightbulb checks that before offering).
+   */
+  restore(outcome: HealOutcome): void {
+    this.gone.delete(outcome.id);
+    this.record([outcome]);
+  }
+
   /** Forget an outcome (applied or discarded) and the failures it was for. */
-  remove(outcomeId: string): void {
+  remove(outcomeId: string, why: string = GONE.replaced): void {
     const outcome = this.outcomes.get(outcomeId);
     if (!outcome) return;
     this.outcomes.delete(outcomeId);
+    this.forget(outcomeId, why);
     for (const failure of outcome.failures) {
       const state = this.failures.get(failure.id);
       if (state?.state !== 'verified') continue;
@@ -101,6 +136,7 @@ export class FixCache {
 
   /** The test run passed: no failure is pending, and unapplied fixes answer a question nobody asks. */
   clear(): void {
+    for (const id of this.outcomes.keys()) this.forget(id, GONE.passed);
     this.outcomes.clear();
     this.failures.clear();
     this.changed();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HealOutcome } from '../../src/core/api';
 import type { Failure } from '../../src/core/model';
-import { FixCache } from '../../src/extension/fixCache';
+import { FixCache, GONE } from '../../src/extension/fixCache';
 
 const failure = (id: string): Failure => ({ id, name: id, message: 'boom', stack: [], source: 'terminal', runner: 'node' });
 const evidence = { targeted: { passed: 1, total: 1 }, suite: { passed: 2, total: 2, newlyFailing: [] } };
@@ -77,5 +77,28 @@ describe('fix cache', () => {
     cache.forgetOff();
     assert.equal(cache.state('a'), undefined);
     assert.equal(cache.state('b')?.state, 'unfixed');
+  });
+
+  it('says why an outcome is no longer on offer: applied, discarded, tests passed, or replaced', () => {
+    const cache = new FixCache();
+    cache.record([outcome('h1', [failure('a')], true), outcome('h2', [failure('b')], true), outcome('h3', [failure('c')], true)]);
+    cache.remove('h1', GONE.applied);
+    cache.remove('h2');
+    cache.clear();
+    assert.equal(cache.whyGone('h1'), GONE.applied);
+    assert.equal(cache.whyGone('h2'), GONE.replaced);
+    assert.equal(cache.whyGone('h3'), GONE.passed);
+    assert.equal(cache.whyGone('never'), undefined);
+  });
+
+  it('offers an applied outcome again when its heal is undone', () => {
+    const cache = new FixCache();
+    const h1 = outcome('h1', [failure('a')], true);
+    cache.record([h1]);
+    cache.remove('h1', GONE.applied);
+    cache.restore(h1);
+    assert.equal(cache.outcome('h1'), h1);
+    assert.deepEqual(cache.state('a'), { state: 'verified', outcomeIds: ['h1'] });
+    assert.equal(cache.whyGone('h1'), undefined);
   });
 });
