@@ -2,6 +2,10 @@
  * The words users read: quick-fix titles, the heal summary, history descriptions, token counts.
  * Pure, so the exact wording is pinned by unit tests and shared by the lightbulb, the quick pick,
  * the tree and the log.
+ *
+ * The core writes its messages for Markdown and terminals (`code` in backticks). Menus, toasts,
+ * tab titles and tree rows are plain text, where backticks show literally (issue 15 §8), so text
+ * bound for them passes through `plain` once, here or in notify.ts, never by rewording the core.
  */
 import type { HealOutcome, HealReport, VerifiedFix } from '../core/api';
 import type { Evidence, HealRecord } from '../core/model';
@@ -12,6 +16,24 @@ import { AMBIGUOUS, confidenceText } from '../core/labels';
 export interface Tokens {
   input: number;
   output: number;
+}
+
+/** Backtick code spans as quoted text: "replace `-` with `+`" → "replace '-' with '+'". */
+export function plain(text: string): string {
+  return text.replace(/`([^`\n]+)`/g, "'$1'").replace(/`/g, '');
+}
+
+/**
+ * A fix's summary where a person reads it next to a file: when the fix edits another file than
+ * `shownIn` (a quick fix on the test's assertion, a toast), it names the file it edits, so "on
+ * line 5" is not read as a line of the file under the cursor.
+ */
+export function fixSummary(summary: string, edited: string[], shownIn?: string): string {
+  const text = plain(summary);
+  const others = edited.filter((file) => file !== shownIn);
+  if (others.length === 0) return text;
+  const files = edited.join(', ');
+  return / on lines? [\d, –-]+$/.test(text) ? `${text} of ${files}` : `${text}, in ${files}`;
 }
 
 /** "(✓ 3/3 tests)": the whole suite passed in the sandbox, not just the targeted test. */
@@ -25,21 +47,35 @@ export function fixBadge(evidence: Evidence, notes: string[] = []): string {
 }
 
 export function fixTitle(summary: string, evidence: Evidence, notes: string[] = []): string {
-  return `Self-Heal: ${summary} (${fixBadge(evidence, notes)})`;
+  return `Self-Heal: ${plain(summary)} (${fixBadge(evidence, notes)})`;
 }
 
 /** One line per guard that ran on a fix: "mutation guard: 1/1 mutants killed; …", "test-weakening guard (weakens tests): …". */
 export function guardDetail(evidence: Evidence): string[] {
   return (evidence.guards ?? []).map((g) => {
     const mutants = g.mutants ? [`${g.mutants.killed}/${g.mutants.ran} mutant${g.mutants.ran === 1 ? '' : 's'} killed`] : [];
-    const findings = [...mutants, ...g.findings];
+    const findings = [...mutants, ...g.findings.map(plainFinding)];
     return `${g.guard} guard${g.label ? ` (${g.label})` : ''}: ${findings.length ? findings.join('; ') : 'nothing found'}`;
   });
 }
 
+/**
+ * A guard that could not run says so in words a user can act on; the loader's own error (a
+ * package name, "Cannot find package …") is for the log, where the guard's debug line keeps it.
+ */
+export function plainFinding(finding: string): string {
+  const notRun = /^[\w-]+ guard not run: .* could not be loaded or could not parse the fixed file \((.*)\)$/.exec(finding);
+  if (!notRun) return plain(finding);
+  const missing = /Cannot find (package|module)|ERR_MODULE_NOT_FOUND|MODULE_NOT_FOUND/.test(notRun[1]!);
+  // guardDetail names the guard already ("mutation guard: not run: …").
+  return missing
+    ? 'not run: a part of Self-Heal it needs is missing from this installation (reinstalling Self-Heal should bring it back)'
+    : 'not run: it could not read the fixed file, so it could not check how well the tests cover the change';
+}
+
 /** The longer story of a fix, for tooltips and quick-pick details: evidence and engine, each guard, the policy's decision. */
 export function fixDetail(fix: VerifiedFix, triage: Pick<FixTriage, 'mode' | 'reasons'>): string[] {
-  return [`${evidenceDetail(fix.evidence)} (${engineBadge(fix.candidate.engine, fix.candidate.tokens)})`, ...guardDetail(fix.evidence), ...alternativesDetail(fix), `policy: ${triage.mode} (${triage.reasons.join('; ')})`];
+  return [`${evidenceDetail(fix.evidence)} (${engineBadge(fix.candidate.engine, fix.candidate.tokens)})`, ...guardDetail(fix.evidence), ...alternativesDetail(fix), `policy: ${triage.mode} (${triage.reasons.join('; ')})`].map(plain);
 }
 
 /** "also verified, ranked below: drop `- 1` on line 2; …": what else passed the tests, so a reviewer can weigh the choice. */
@@ -57,9 +93,9 @@ export function weakeningPrompt(outcome: HealOutcome): Prompt {
   const fix = outcome.fix!;
   const findings = (fix.evidence.guards ?? []).filter((g) => g.guard === 'test-weakening').flatMap((g) => g.findings.filter((f) => !f.startsWith('note: ')));
   return {
-    message: `Self-Heal: "${fix.candidate.summary}" weakens tests. Apply it anyway?`,
+    message: `Self-Heal: "${plain(fix.candidate.summary)}" weakens tests. Apply it anyway?`,
     detail: [
-      ...findings.map((f) => `• ${f}`),
+      ...findings.map((f) => `• ${plain(f)}`),
       `It edits ${Object.keys(fix.after).join(', ')}. The tests pass with it partly because they now ask less of the code. Apply it only if the old check was wrong; otherwise discard it and fix the code.`,
     ].join('\n'),
     confirm: APPLY_ANYWAY,

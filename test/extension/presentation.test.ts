@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WEAKENS } from '../../src/extension/policy';
-import { ago, alternativesDetail, APPLY_ANYWAY, engineBadge, evidenceDetail, fixDetail, fixTitle, guardDetail, healSummary, historyDescription, spentTokens, tokenLog, weakeningPrompt } from '../../src/extension/presentation';
+import { ago, alternativesDetail, APPLY_ANYWAY, engineBadge, evidenceDetail, fixDetail, fixSummary, fixTitle, guardDetail, healSummary, historyDescription, plain, plainFinding, spentTokens, tokenLog, weakeningPrompt } from '../../src/extension/presentation';
 import { outcome } from '../helpers/outcome';
 
 const evidence = { targeted: { passed: 1, total: 1 }, suite: { passed: 12, total: 12, newlyFailing: [] } };
@@ -100,5 +100,28 @@ describe('presentation', () => {
       tokenLog(spent, { input: 11000, output: 2234 }),
       'LLM tokens: 1,234 tokens (1,000 in / 234 out) for this heal; 13,234 tokens (11,000 in / 2,234 out) this session',
     );
+  });
+
+  it('shows code spans as quoted text outside Markdown, without rewording the core', () => {
+    assert.equal(plain('replace `-` with `+` on line 4'), "replace '-' with '+' on line 4");
+    assert.equal(plain('Set `selfHeal.mode` to "suggest"'), 'Set \'selfHeal.mode\' to "suggest"');
+    assert.equal(plain('a stray ` backtick'), 'a stray  backtick');
+    assert.equal(fixTitle('replace `-` with `+`', evidence), "Self-Heal: replace '-' with '+' (✓ 12/12 tests)");
+  });
+
+  it('names the file a fix edits when it is not the one the summary is read next to', () => {
+    assert.equal(fixSummary('replace `-` with `+` on line 4', ['src/math.js'], 'src/math.js'), "replace '-' with '+' on line 4");
+    assert.equal(fixSummary('replace `-` with `+` on line 4', ['src/math.js'], 'test/math.test.js'), "replace '-' with '+' on line 4 of src/math.js");
+    assert.equal(fixSummary('Apply the rate from RATES', ['src/pricing.js'], 'test/pricing.test.js'), 'Apply the rate from RATES, in src/pricing.js');
+    assert.equal(fixSummary('replace `<` with `<=` on line 2', ['lib/a.js'], undefined), "replace '<' with '<=' on line 2 of lib/a.js");
+  });
+
+  it('says in plain words that a guard could not run, instead of the package loader\'s error', () => {
+    const missing = 'mutation guard not run: @stryker-mutator/instrumenter could not be loaded or could not parse the fixed file (Cannot find package \'@stryker-mutator/instrumenter\' imported from /x/dist/extension.js)';
+    const [line] = guardDetail({ ...evidence, guards: [{ guard: 'mutation', findings: [missing] }] });
+    assert.equal(line, 'mutation guard: not run: a part of Self-Heal it needs is missing from this installation (reinstalling Self-Heal should bring it back)');
+    assert.doesNotMatch(line!, /stryker|Cannot find/);
+    assert.match(plainFinding('mutation guard not run: @stryker-mutator/instrumenter could not be loaded or could not parse the fixed file (Unexpected token (3:4))'), /could not read the fixed file/);
+    assert.equal(plainFinding('the only mutant undoes `the fix`'), "the only mutant undoes 'the fix'");
   });
 });
