@@ -20,3 +20,6 @@ export function confidenceText(confidence: { level: string; reasons: string[] } 
   if (!confidence || confidence.level !== AMBIGUOUS) return 'verified';
   return `verified, ${AMBIGUOUS}${confidence.reasons.length ? `: ${confidence.reasons.join('; ')}` : ''}`;
 }
+
+/** Ends the summary of a revert record written because a heal's change was undone outside Self-Heal (record/apply.ts). */
+export const UNDONE_OUTSIDE = ' (undone outside Self-Heal: its files hold the text from before it again)';

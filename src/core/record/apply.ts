@@ -12,6 +12,7 @@ import type { Ledger, WorkspaceFiles } from '../ports';
 import { workspaceState } from '../verify/sandbox';
 import { withWorkspaceLock } from '../verify/lock';
 import { healRecordFor } from './healRecord';
+import { UNDONE_OUTSIDE } from '../labels';
 
 /** How long an apply or revert waits for another Self-Heal run on the same workspace to finish. */
 const LOCK_WAIT_MS = 30_000;
@@ -69,8 +70,7 @@ export async function recoverInterruptedChange(files: WorkspaceFiles, ledger: Le
   return withWorkspaceLock(files.root, { waitMs: options.waitMs ?? LOCK_WAIT_MS }, async () => (await settleInterruptedChange(files, ledger)).settled);
 }
 
-/** Ends the summary of a revert record written because the heal's change was undone outside Self-Heal. */
-export const UNDONE_OUTSIDE = ' (undone outside Self-Heal: its files hold the text from before it again)';
+export { UNDONE_OUTSIDE };
 
 /** A record `recordOutsideChanges` added, and the apply record whose change it follows. */
 export interface OutsideChange {
