@@ -1,6 +1,26 @@
-// Lint: type-aware, with the two rules the design depends on — the core never imports 'vscode'
-// (it must run in the CLI, the benchmark and CI), and no promise is left floating.
+// Lint: type-aware, with the rules the design depends on — the core never imports 'vscode' (it
+// must run in the CLI, the benchmark and CI); the core's rooms import only downwards and never in a
+// cycle; hosts reach the core only through its public surface; and no promise is left floating.
 import tseslint from 'typescript-eslint';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+
+// The core's layers, top to bottom (README "Architecture"): a room may import from its own layer
+// and the ones below, never from above. heal.ts and api/ sit on top of all of them.
+const CORE_LAYERS = [
+  ['record'],
+  ['healing'],
+  ['guards'],
+  ['analysis'],
+  ['verify'],
+  ['signals', 'runners'],
+];
+const coreZones = CORE_LAYERS.slice(1).flatMap((rooms, index) =>
+  rooms.map((room, _, __, depth = index + 1) => ({
+    target: `./src/core/${room}`,
+    from: CORE_LAYERS.slice(0, depth).flat().map((above) => `./src/core/${above}`),
+    message: `src/core/${room} sits below ${CORE_LAYERS.slice(0, depth).flat().join(', ')}: move the shared piece down, or pass it in.`,
+  })),
+);
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test/fixtures/**', 'examples/**', 'bench/data/**', 'bench/out/**', '.vscode-test/**', 'out/**'] },
@@ -12,6 +32,20 @@ export default tseslint.config(
       // node:test's describe/it return promises that the runner itself awaits.
       '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] }],
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.mjs', '.cjs'] })],
+      // no-cycle reads each imported file itself, so it must know how to parse TypeScript.
+      'import-x/extensions': ['.ts', '.js', '.mjs', '.cjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': ['error', { zones: coreZones }],
     },
   },
   {

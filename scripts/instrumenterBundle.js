@@ -1,5 +1,5 @@
 // The mutation guard's instrumenter (@stryker-mutator/instrumenter) as dist/instrumenter.mjs, a
-// bundle of its own that src/core/verify/guards/mutation.ts imports by path on first use, so the
+// bundle of its own that src/core/guards/mutation.ts imports by path on first use, so the
 // VSIX and the npm package carry the guard without node_modules and activation never pays for it.
 // It stays ESM: Babel 8 and the instrumenter call createRequire(import.meta.url). Two lookups that
 // would read node_modules at run time are turned into imports while bundling (see inlineLookups).

@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { parse } from '../../src/core/analysis/treeSitter';
-import { applyEdits } from '../../src/core/healing/mutation/engine';
+import { applyEdits } from '../../src/core/edits';
 import { mutationsIn, NO_HINTS } from '../../src/core/healing/mutation/operators';
 import { PRIOR_KEYS, type MutationPriors, type PriorKey } from '../../src/core/healing/mutation/priors';
 import { Implementation, record } from '../grading/behaviour';

@@ -6,19 +6,12 @@
  */
 import * as path from 'node:path';
 import type { Failure, FailureClass } from '../model';
+import type { RerunResult } from '../verify/search';
 import { importSpecifiers, resolveImport } from './localize';
 
 export interface Classification {
   class: FailureClass;
   evidence: string[];
-}
-
-/** What reruns of the unchanged code showed for one failing test (see healing/tests/flaky.ts). */
-export interface RerunResult {
-  runs: number;
-  passes: number;
-  /** The `actual` value of each failing rerun, when the runner reported one. */
-  actuals: string[];
 }
 
 export interface ClassifyContext {

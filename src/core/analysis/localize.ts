@@ -11,9 +11,9 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Failure, Location } from '../model';
 import { walk, withTree, type Node } from './treeSitter';
-import { FUNCTION_TYPES } from '../healing/mutation/scope';
+import { FUNCTION_TYPES } from './scope';
 import { createResolver, reachableModules } from './moduleGraph';
-import { throughWorkspaceLink, type Workspace } from './workspacePackages';
+import { throughWorkspaceLink, type Workspace } from '../runners/workspacePackages';
 
 export function isTestFile(rel: string): boolean {
   return /(^|\/)(__tests__|test|tests|spec)\//.test(rel) || /\.(test|spec)\.[cm]?[jt]sx?$/.test(rel);

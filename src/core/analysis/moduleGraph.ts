@@ -10,7 +10,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { walk, withTree, type Node } from './treeSitter';
-import { findWorkspace, readJsonFile, type Workspace } from './workspacePackages';
+import { findWorkspace, readJsonFile, type Workspace } from '../runners/workspacePackages';
 
 const SOURCE_EXTENSIONS = ['.js', '.ts', '.mjs', '.cjs', '.tsx', '.jsx', '.mts', '.cts'];
 /** Conditions tried in `exports`, most source-like first: a fix belongs in the source, not a build. */

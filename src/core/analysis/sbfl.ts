@@ -20,7 +20,7 @@ import type { Log, TestRunner } from '../ports';
 import { statusMap } from '../verify/compare';
 import { expandCommand, narrowCommand, shellQuote, type ExpandedCommand } from '../verify/testCommand';
 import { ASSERTION_LINE_SCORE, functionsIn, isTestFile } from './localize';
-import { findWorkspace, throughWorkspaceLink } from './workspacePackages';
+import { findWorkspace, throughWorkspaceLink } from '../runners/workspacePackages';
 
 export interface SpectrumRequest {
   /** The sandbox: tests run here. */

@@ -4,7 +4,7 @@
  * earlier in an enclosing function counts), which only costs a few extra candidates that then
  * fail verification — never an unsound fix, because verification decides.
  */
-import type { Node } from '../../analysis/treeSitter';
+import type { Node } from './treeSitter';
 
 export const FUNCTION_TYPES = new Set([
   'function_declaration',

@@ -4,7 +4,7 @@
  * policy (core/policy.ts) reads both: a test edit or a 'weakens tests' candidate goes to review,
  * and auto-apply needs a mutation guard that killed a mutant.
  */
-import type { Candidate, Evidence, GuardReport } from '../../model';
+import type { Candidate, Evidence, GuardReport } from '../model';
 
 export { mutationGuard, WEAKLY_TESTED, type MutationGuardInput } from './mutation';
 export { weakeningGuard, WEAKENS } from './weakening';

@@ -15,12 +15,12 @@ import { structuredPatch } from 'diff';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { GuardReport, TestRun } from '../../model';
-import type { Log, TestRunner } from '../../ports';
-import { statusMap } from '../compare';
-import type { Sandbox } from '../sandbox';
+import type { GuardReport, TestRun } from '../model';
+import type { Log, TestRunner } from '../ports';
+import { statusMap } from '../verify/compare';
+import type { Sandbox } from '../verify/sandbox';
 
-import { WEAKLY_TESTED } from '../../labels';
+import { WEAKLY_TESTED } from '../labels';
 
 export { WEAKLY_TESTED };
 

@@ -7,13 +7,13 @@
  * The robust forms test healing makes on purpose (a 1e-9 tolerance for a float, a sorted
  * comparison for an unordered result) are reported as notes, not weakening.
  */
-import { isTestFile } from '../../analysis/localize';
-import { withTree, type Node } from '../../analysis/treeSitter';
-import { applyEdits } from '../../healing/mutation/engine';
-import { allTestCalls, assertionsIn, calleeParts, testCallback, testName, type Assertion } from '../../healing/tests/testAst';
-import type { Candidate, Failure, GuardReport } from '../../model';
+import { isTestFile } from '../analysis/localize';
+import { withTree, type Node } from '../analysis/treeSitter';
+import { applyEdits } from '../edits';
+import { allTestCalls, assertionsIn, calleeParts, testCallback, testName, type Assertion } from '../analysis/testAst';
+import type { Candidate, Failure, GuardReport } from '../model';
 
-import { WEAKENS } from '../../labels';
+import { WEAKENS } from '../labels';
 
 export { WEAKENS };
 

@@ -13,6 +13,7 @@ import type { HealOutcome } from '../api';
 import type { Candidate, HealRecord } from '../model';
 import { healRecordFor } from './healRecord';
 import type { Ledger } from '../ports';
+import { changeKey } from '../healing/ranking/discarded';
 
 export type Verdict = 'accepted' | 'rejected' | 'reverted';
 
@@ -142,4 +143,14 @@ export function orderByDecisions(candidates: Candidate[], adjustments: Map<strin
     .map((c, index) => ({ c: { ...c, cost: c.cost + operatorParts(c.operator).reduce((sum, op) => sum + (adjustments.get(op) ?? 0), 0) }, index }))
     .sort((a, b) => a.c.cost - b.c.cost || a.index - b.index)
     .map((x) => x.c);
+}
+
+/** Change keys of the heals whose latest verdict is "rejected", with their summaries for messages. */
+export function discardedChanges(records: HealRecord[]): Map<string, string> {
+  const rejected = new Set(decidedHeals(records).filter((d) => d.verdict === 'rejected').map((d) => d.heal));
+  const out = new Map<string, string>();
+  for (const r of records) {
+    if (r.kind === 'decision' && r.decision && rejected.has(r.decision.of)) out.set(changeKey(r.before, r.after), r.summary);
+  }
+  return out;
 }

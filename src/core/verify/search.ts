@@ -5,13 +5,20 @@
  * every candidate — a failed candidate is rolled back before the next one is tried.
  */
 import * as path from 'node:path';
-import type { RerunResult } from '../analysis/classify';
+import { applyEdits } from '../edits';
 import type { Candidate, TestRun, Verdict } from '../model';
 import type { Log, TestRunner } from '../ports';
-import { compareRuns, type Comparison } from '../verify/compare';
-import type { Sandbox } from '../verify/sandbox';
-import { Screen } from '../verify/screen';
-import { applyEdits } from './mutation/engine';
+import { compareRuns, type Comparison } from './compare';
+import type { Sandbox } from './sandbox';
+import { Screen } from './screen';
+
+/** What reruns of the unchanged code showed for one failing test (see healing/tests/flaky.ts). */
+export interface RerunResult {
+  runs: number;
+  passes: number;
+  /** The `actual` value of each failing rerun, when the runner reported one. */
+  actuals: string[];
+}
 
 export interface SearchContext {
   sandbox: Sandbox;

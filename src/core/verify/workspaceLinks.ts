@@ -9,7 +9,7 @@
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { findWorkspace } from '../analysis/workspacePackages';
+import { findWorkspace } from '../runners/workspacePackages';
 import { hostPlatform, type ProcessPlatform } from './platform';
 
 /**

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { arrayElements, classificationSources, classify, clockSkew, floatNoise, isPermutation, localeDifference, pinnedClock, type RerunResult } from '../../../src/core/analysis/classify';
+import { arrayElements, classificationSources, classify, clockSkew, floatNoise, isPermutation, localeDifference, pinnedClock } from '../../../src/core/analysis/classify';
+import type { RerunResult } from '../../../src/core/verify/search';
 import { Failure } from '../../../src/core/model';
 import { makeProject } from '../../helpers/repo';
 import * as fs from 'node:fs/promises';

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { changedLines, mutantsOnChangedLines, mutationGuard, WEAKLY_TESTED } from '../../../../src/core/verify/guards/mutation';
-import { createSandbox } from '../../../../src/core/verify/sandbox';
-import { ProcessTestRunner } from '../../../../src/core/verify/testRunner';
-import { exampleProject, makeProject } from '../../../helpers/repo';
+import { changedLines, mutantsOnChangedLines, mutationGuard, WEAKLY_TESTED } from '../../../src/core/guards/mutation';
+import { createSandbox } from '../../../src/core/verify/sandbox';
+import { ProcessTestRunner } from '../../../src/core/verify/testRunner';
+import { exampleProject, makeProject } from '../../helpers/repo';
 
 /** Run the guard on a fix of `file` (replace `from` by `to`), the fix's run being a real full run. */
 async function guard(dir: string, file: string, from: string, to: string, testFiles: string[]) {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Candidate, Evidence } from '../../../../src/core/model';
-import { Failure } from '../../../../src/core/model';
-import { attachGuard } from '../../../../src/core/verify/guards';
-import { weakeningGuard, WEAKENS } from '../../../../src/core/verify/guards/weakening';
+import type { Candidate, Evidence } from '../../../src/core/model';
+import { Failure } from '../../../src/core/model';
+import { attachGuard } from '../../../src/core/guards';
+import { weakeningGuard, WEAKENS } from '../../../src/core/guards/weakening';
 
 const FILE = 'test/stats.test.js';
 const BEFORE = `const test = require('node:test');

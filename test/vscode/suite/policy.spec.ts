@@ -19,7 +19,7 @@ import { createTwoFilesPatch } from 'diff';
 import { initTreeSitter } from '../../../src/core/analysis/treeSitter';
 import type { Candidate, Failure, HealRecord, SelfHealError } from '../../../src/core/model';
 import { decidedHeals } from '../../../src/core/record/decisions';
-import { attachGuard, WEAKENS, weakeningGuard } from '../../../src/core/verify/guards';
+import { attachGuard, WEAKENS, weakeningGuard } from '../../../src/core/guards';
 import type { SelfHealApi } from '../../../src/extension/activate';
 import type { Prompt } from '../../../src/extension/confirm';
 import type { HealFailingTestsResult } from '../../../src/extension/healFailingTests';

@@ -13,7 +13,8 @@ import { SelfHealError } from '../../model';
 import { hostPlatform } from '../../verify/platform';
 import { runProcess } from '../../verify/process';
 import { isTestFile } from '../../analysis/localize';
-import { applyEdits, type SourceFile } from '../mutation/engine';
+import { type SourceFile } from '../mutation/engine';
+import { applyEdits } from '../../edits';
 import { jsonEdit, parseJsonObject } from './configEdit';
 
 const SECTIONS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'] as const;

@@ -8,7 +8,7 @@
 import type { TextEdit } from '../../model';
 import { isTestFile } from '../../analysis/localize';
 import { grammarFor, walk, withTree } from '../../analysis/treeSitter';
-import { applyEdits } from '../mutation/engine';
+import { applyEdits } from '../../edits';
 import { functionUnits, lineAt, type FunctionUnit } from './functions';
 import type { Privacy } from './privacy';
 import type { Redactor } from './redact';

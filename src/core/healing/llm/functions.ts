@@ -6,7 +6,7 @@
  */
 import type { Location } from '../../model';
 import { walk, withTree, type Node } from '../../analysis/treeSitter';
-import { FUNCTION_TYPES } from '../mutation/scope';
+import { FUNCTION_TYPES } from '../../analysis/scope';
 
 export interface FunctionUnit {
   file: string;

@@ -6,9 +6,9 @@
  */
 import type { Node } from '../../analysis/treeSitter';
 import { walk } from '../../analysis/treeSitter';
-import { isLoopBound, MutationSink, type Mutation } from './operators';
+import { isLoopBound, MutationSink, type Mutation } from './sink';
 import type { MutationPriors } from './priors';
-import { FUNCTION_TYPES, isUse, namesInScope } from './scope';
+import { FUNCTION_TYPES, isUse, namesInScope } from '../../analysis/scope';
 
 const code = (text: string): string => '`' + (text.length > 40 ? text.slice(0, 37) + '…' : text) + '`';
 const lineOf = (node: Node): string => `line ${node.startPosition.row + 1}`;

@@ -4,6 +4,7 @@
  * some failing assertions pass (partial fitness) — which is far cheaper than blind pairs.
  */
 import type { Candidate, Failure, Location, TextEdit } from '../../model';
+import { applyEdits } from '../../edits';
 import { parse, type Node } from '../../analysis/treeSitter';
 import { mutationsIn, NO_HINTS, type FailureHints, type Mutation } from './operators';
 import { DEFAULT_PRIORS, type MutationPriors } from './priors';
@@ -25,12 +26,6 @@ export function hintsFrom(failures: Failure[]): FailureHints {
     if (/NaN/.test(f.message)) hints.typeMismatch = true;
   }
   return hints;
-}
-
-export function applyEdits(text: string, edits: Array<Pick<TextEdit, 'start' | 'end' | 'newText'>>): string {
-  let out = text;
-  for (const e of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
-  return out;
 }
 
 function nodeFor(root: Node, loc: Location): Node {

@@ -7,23 +7,13 @@
 import type { Node } from '../../analysis/treeSitter';
 import { walk } from '../../analysis/treeSitter';
 import { ASSIGN_FAMILIES, BINARY_FAMILIES, BOUNDARY, CALLEE_SWAPS, MEMBER_SWAPS, siblings } from './families';
-import { enclosingFunction, isUse, namesInScope } from './scope';
+import { enclosingFunction, isUse, namesInScope } from '../../analysis/scope';
 import { contextMutations } from './contextual';
 import { templateMutations } from './templates';
-import { DEFAULT_PRIORS, HINTED_COST, type MutationPriors, type PriorKey } from './priors';
+import { DEFAULT_PRIORS, type MutationPriors } from './priors';
+import { isLoopBound, MutationSink, type Mutation } from './sink';
 
-export interface Mutation {
-  start: number;
-  end: number;
-  text: string;
-  operator: string;
-  summary: string;
-  cost: number;
-  /** The kind of edit whose prior priced it (what the benchmark's fitting counts). */
-  prior: PriorKey;
-  /** 0-based line of the edit, for summaries and location weighting. */
-  line: number;
-}
+export type { Mutation } from './sink';
 
 /** What the failure output suggests, used to promote the operators that address it. */
 export interface FailureHints {
@@ -38,32 +28,6 @@ export interface FailureHints {
 }
 
 export const NO_HINTS: FailureHints = { nullishReads: [], promiseLeak: false, typeMismatch: false, undefinedNames: [] };
-
-/** How an edit is priced: its kind's prior plus an adjustment, or the failure's evidence (HINTED_COST) instead of the prior. */
-export interface Price {
-  prior: PriorKey;
-  plus?: number;
-  hinted?: boolean;
-}
-
-export class MutationSink {
-  readonly out: Mutation[] = [];
-  constructor(
-    readonly source: string,
-    readonly priors: MutationPriors = DEFAULT_PRIORS,
-  ) {}
-
-  add(node: { startIndex: number; endIndex: number; startPosition: { row: number } }, text: string, operator: string, summary: string, price: Price | PriorKey): void {
-    if (this.source.slice(node.startIndex, node.endIndex) === text) return;
-    const { prior, plus = 0, hinted = false } = typeof price === 'string' ? { prior: price } : price;
-    const cost = (hinted ? HINTED_COST : this.priors[prior]) + plus;
-    this.out.push({ start: node.startIndex, end: node.endIndex, text, operator, summary, cost, prior, line: node.startPosition.row });
-  }
-
-  replaceRange(start: number, end: number, row: number, text: string, operator: string, summary: string, price: Price | PriorKey): void {
-    this.add({ startIndex: start, endIndex: end, startPosition: { row } }, text, operator, summary, price);
-  }
-}
 
 const NEGATION: Record<string, string> = { '<': '>=', '>=': '<', '>': '<=', '<=': '>' };
 
@@ -104,17 +68,6 @@ function isLoopCondition(node: Node): boolean {
   return parent?.type === 'for_statement' && !!parent.childForFieldName('condition')?.equals(node);
 }
 
-export function isLoopBound(node: Node): boolean {
-  for (let n: Node | null = node.parent; n; n = n.parent) {
-    if (n.type === 'for_statement') {
-      const init = n.childForFieldName('initializer');
-      const condition = n.childForFieldName('condition');
-      return !!(init && init.startIndex <= node.startIndex && node.endIndex <= init.endIndex) || !!(condition && condition.startIndex <= node.startIndex && node.endIndex <= condition.endIndex);
-    }
-    if (n.type.endsWith('statement') || n.type === 'statement_block') return false;
-  }
-  return false;
-}
 
 function numberMutations(node: Node, sink: MutationSink): void {
   const text = node.text;

@@ -6,7 +6,7 @@
  */
 import type { Node } from '../../analysis/treeSitter';
 import { walk } from '../../analysis/treeSitter';
-import { MutationSink, type Mutation } from './operators';
+import { MutationSink, type Mutation } from './sink';
 import type { MutationPriors } from './priors';
 
 const code = (text: string): string => '`' + (text.length > 40 ? text.slice(0, 37) + '…' : text) + '`';

@@ -10,8 +10,8 @@
  * behave differently from it on the probes (or were not probed): their number is its ambiguity.
  */
 import type { Candidate, Confidence } from '../../model';
-import type { Found } from '../search';
-import { applyEdits } from '../mutation/engine';
+import type { Found } from '../../verify/search';
+import { applyEdits } from '../../edits';
 import { antiPatterns, changeSize, type AntiPattern, type Reached } from './antiPatterns';
 import type { Behaviour } from './behaviour';
 import { changeKey } from './discarded';

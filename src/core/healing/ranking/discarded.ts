@@ -2,11 +2,9 @@
  * Fixes a person threw away (Discard in the preview, a CI branch closed unmerged) are not offered
  * again: a later search skips any candidate that makes the same change, and offers the next
  * alternative instead. "The same change" is what the fix removes and adds, not its whole file,
- * so an unrelated edit elsewhere in the file does not bring a discarded fix back.
+ * so an unrelated edit elsewhere in the file does not bring a discarded fix back. Which fixes were
+ * discarded is read from the ledger by record/decisions (discardedChanges).
  */
-import type { HealRecord } from '../../model';
-import { decidedHeals } from '../../record/decisions';
-
 /** What `after` changes in `before`, per file: the text between the common prefix and suffix. */
 export function changeKey(before: Record<string, string>, after: Record<string, string>): string {
   return Object.keys(after)
@@ -20,14 +18,4 @@ export function changeKey(before: Record<string, string>, after: Record<string, 
       return `${file}\u0000${b.slice(head, b.length - tail)}\u0000${a.slice(head, a.length - tail)}`;
     })
     .join('\u0001');
-}
-
-/** Change keys of the heals whose latest verdict is "rejected", with their summaries for messages. */
-export function discardedChanges(records: HealRecord[]): Map<string, string> {
-  const rejected = new Set(decidedHeals(records).filter((d) => d.verdict === 'rejected').map((d) => d.heal));
-  const out = new Map<string, string>();
-  for (const r of records) {
-    if (r.kind === 'decision' && r.decision && rejected.has(r.decision.of)) out.set(changeKey(r.before, r.after), r.summary);
-  }
-  return out;
 }

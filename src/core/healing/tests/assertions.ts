@@ -14,7 +14,7 @@ import { clockSkew, floatNoise, isPermutation, pinnedClock } from '../../analysi
 import { withTree, type Node } from '../../analysis/treeSitter';
 import type { Candidate, Failure, TextEdit } from '../../model';
 import { fakeTimeCandidate, frozenAtStart, pinnedAt } from './fakeTime';
-import { assertionAt, atom, type Assertion } from './testAst';
+import { assertionAt, atom, type Assertion } from '../../analysis/testAst';
 
 const EXACT_MATCHERS = new Set(['toBe', 'toEqual', 'toStrictEqual']);
 const EXACT_ASSERTS = new Set(['strictEqual', 'equal', 'deepStrictEqual', 'deepEqual']);

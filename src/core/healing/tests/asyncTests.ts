@@ -8,7 +8,7 @@
  */
 import { walk, withTree, type Node } from '../../analysis/treeSitter';
 import type { Candidate, Failure, TextEdit } from '../../model';
-import { allTestCalls, asAssertion, assertionsIn, FUNCTION_NODES, findTestCall, indentOf, testCallAt, testCallback, testName } from './testAst';
+import { allTestCalls, asAssertion, assertionsIn, FUNCTION_NODES, findTestCall, indentOf, testCallAt, testCallback, testName } from '../../analysis/testAst';
 
 let serial = 0;
 function candidate(file: string, operator: string, summary: string, cost: number, edits: Array<Omit<TextEdit, 'file'>>): Candidate {

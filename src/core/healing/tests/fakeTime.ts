@@ -8,7 +8,7 @@
  */
 import type { Node } from '../../analysis/treeSitter';
 import type { Candidate, Failure, TextEdit } from '../../model';
-import { indentOf, testCallAt, testCallback, type Assertion } from './testAst';
+import { indentOf, testCallAt, testCallback, type Assertion } from '../../analysis/testAst';
 
 /** Jest fakes every timer by default; a test that awaits a real timeout would hang. Only Date is faked. */
 const JEST_NOT_DATE = ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'];

@@ -6,12 +6,12 @@
  * clock read twice, an unordered result) is a brittle assertion instead.
  */
 import * as path from 'node:path';
-import type { RerunResult } from '../../analysis/classify';
+import type { RerunResult } from '../../verify/search';
 import { withTree } from '../../analysis/treeSitter';
 import type { Candidate, Failure } from '../../model';
 import type { Log, TestRunner } from '../../ports';
 import { statusMap } from '../../verify/compare';
-import { findTestCall } from './testAst';
+import { findTestCall } from '../../analysis/testAst';
 
 /**
  * The most reruns per failure. A test that passes at least half of the time fails n reruns in a

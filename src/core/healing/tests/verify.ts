@@ -10,8 +10,8 @@ import type { Candidate, Failure, TestRun } from '../../model';
 import type { TestRunner } from '../../ports';
 import { compareRuns, statusMap } from '../../verify/compare';
 import type { Sandbox } from '../../verify/sandbox';
-import { applyEdits } from '../mutation/engine';
-import type { Found } from '../search';
+import { applyEdits } from '../../edits';
+import type { Found } from '../../verify/search';
 
 export interface OwnVerifyContext {
   sandbox: Sandbox;

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { dependencyCandidate, overlayNodeModules, planDependency, type Installer } from '../../../../src/core/healing/infra/dependency';
 import { runInfraEngine } from '../../../../src/core/healing/infra/engine';
-import { applyEdits } from '../../../../src/core/healing/mutation/engine';
+import { applyEdits } from '../../../../src/core/edits';
 import { fingerprint, makeProject, tempDir } from '../../../helpers/repo';
 import { infraHarness } from './harness';
 

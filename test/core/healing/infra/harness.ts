@@ -4,7 +4,7 @@
  */
 import { isTestFile } from '../../../../src/core/analysis/localize';
 import type { InfraEngineInput } from '../../../../src/core/healing/infra/engine';
-import { Search } from '../../../../src/core/healing/search';
+import { Search } from '../../../../src/core/verify/search';
 import type { Candidate, TestRun } from '../../../../src/core/model';
 import { silentLog } from '../../../../src/core/ports';
 import { createSandbox, type Sandbox } from '../../../../src/core/verify/sandbox';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { applyEdits } from '../../../../src/core/healing/mutation/engine';
+import { applyEdits } from '../../../../src/core/edits';
 import { runInfraEngine } from '../../../../src/core/healing/infra/engine';
 import { findTimeoutSite, timeoutCandidates, timeoutLadder } from '../../../../src/core/healing/infra/timeout';
 import type { TimeoutRunner } from '../../../../src/core/healing/infra/detect';

@@ -7,7 +7,7 @@ import { suspiciousUnits } from '../../../../src/core/healing/llm/functions';
 import { Privacy } from '../../../../src/core/healing/llm/privacy';
 import { Redactor } from '../../../../src/core/healing/llm/redact';
 import type { LlmReply } from '../../../../src/core/healing/llm/reply';
-import { applyEdits } from '../../../../src/core/healing/mutation/engine';
+import { applyEdits } from '../../../../src/core/edits';
 import { makeProject, tempDir } from '../../../helpers/repo';
 
 const SOURCE = `const helper = (x) => x * 2;

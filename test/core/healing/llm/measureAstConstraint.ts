@@ -12,7 +12,7 @@
 import { createOpenAiLlm } from '../../../../src/core/healing/llm/openaiLlm';
 import { runLlmEngine } from '../../../../src/core/healing/llm/engine';
 import { isTestFile, localize } from '../../../../src/core/analysis/localize';
-import { Search } from '../../../../src/core/healing/search';
+import { Search } from '../../../../src/core/verify/search';
 import { silentLog } from '../../../../src/core/ports';
 import { createSandbox } from '../../../../src/core/verify/sandbox';
 import { defaultTestCommand } from '../../../../src/core/verify/testCommand';

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { parse } from '../../../../src/core/analysis/treeSitter';
-import { applyEdits, hintsFrom, singleCandidates } from '../../../../src/core/healing/mutation/engine';
+import { hintsFrom, singleCandidates } from '../../../../src/core/healing/mutation/engine';
+import { applyEdits } from '../../../../src/core/edits';
 import { mutationsIn } from '../../../../src/core/healing/mutation/operators';
 import { DEFAULT_PRIORS, PRIOR_KEYS } from '../../../../src/core/healing/mutation/priors';
 import { Failure } from '../../../../src/core/model';

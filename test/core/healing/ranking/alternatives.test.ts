@@ -9,7 +9,7 @@ import type { HealOutcome } from '../../../../src/core/api';
 import { healWorkspace } from '../../../../src/core/heal';
 import { Alternatives, confidenceOf } from '../../../../src/core/healing/ranking/alternatives';
 import { changeKey } from '../../../../src/core/healing/ranking/discarded';
-import type { Found } from '../../../../src/core/healing/search';
+import type { Found } from '../../../../src/core/verify/search';
 import { decide, validatePolicy } from '../../../../src/core/policy';
 import { DiskFiles } from '../../../../src/cli/adapters/files';
 import { makeProject } from '../../../helpers/repo';

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { healWorkspace } from '../../../../src/core/heal';
-import { changeKey, discardedChanges } from '../../../../src/core/healing/ranking/discarded';
+import { changeKey } from '../../../../src/core/healing/ranking/discarded';
+import { discardedChanges } from '../../../../src/core/record/decisions';
 import type { HealRecord } from '../../../../src/core/model';
 import { decisionRecord } from '../../../../src/core/record/decisions';
 import { DiskFiles } from '../../../../src/cli/adapters/files';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { quarantineCandidate, rerunFailures } from '../../../../src/core/healing/tests/flaky';
-import { applyEdits } from '../../../../src/core/healing/mutation/engine';
+import { applyEdits } from '../../../../src/core/edits';
 import { Failure } from '../../../../src/core/model';
 import { ProcessTestRunner } from '../../../../src/core/verify/testRunner';
 import { exampleProject, makeProject } from '../../../helpers/repo';

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { classificationSources, classify } from '../../../../src/core/analysis/classify';
 import { isTestFile } from '../../../../src/core/analysis/localize';
 import { initTreeSitter } from '../../../../src/core/analysis/treeSitter';
-import { Search } from '../../../../src/core/healing/search';
+import { Search } from '../../../../src/core/verify/search';
 import { healTestProblem, rerunFailures, type TestHealResult } from '../../../../src/core/healing/tests';
 import type { Diagnosis, TestRun } from '../../../../src/core/model';
 import { silentLog } from '../../../../src/core/ports';

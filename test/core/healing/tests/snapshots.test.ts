@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { snapshotCandidates, snapshotEdits, updateCommand } from '../../../../src/core/healing/tests/snapshots';
-import { applyEdits } from '../../../../src/core/healing/mutation/engine';
+import { applyEdits } from '../../../../src/core/edits';
 import { silentLog } from '../../../../src/core/ports';
 import { ProcessTestRunner } from '../../../../src/core/verify/testRunner';
 import { exampleProject, fingerprint, makeProject } from '../../../helpers/repo';

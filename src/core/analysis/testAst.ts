@@ -4,8 +4,8 @@
  * `t.assert.x(...)`, `expect(...).matcher(...)`). Tree-sitter, so that a rewrite is made on
  * syntax, never on a regex's guess.
  */
-import type { Node } from '../../analysis/treeSitter';
-import { walk } from '../../analysis/treeSitter';
+import type { Node } from './treeSitter';
+import { walk } from './treeSitter';
 
 const TEST_FUNCTIONS = new Set(['test', 'it', 'specify']);
 const SUITE_FUNCTIONS = new Set(['describe', 'suite', 'context']);
