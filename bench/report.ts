@@ -22,6 +22,10 @@ export interface Summary {
   recheckFailures: number;
   /** Fixes the grader could not judge (budget ran out, grader failed): counted as not correct. */
   gradeUnknown: number;
+  /** Wrong (overfit) fixes that Self-Heal itself labelled ambiguous: never auto-applied, shown with a warning. */
+  overfitAmbiguous: number;
+  /** Correct fixes labelled ambiguous: the price of the label (a person confirms a right fix). */
+  correctAmbiguous: number;
   timeToFixMs: { median: number | null; p95: number | null };
   perTaskMs: { median: number | null; p95: number | null };
   guardMs: { median: number | null; p95: number | null };
@@ -71,6 +75,8 @@ export function summarize(label: string, results: CaseResult[]): Summary {
     regressions: results.filter((r) => r.regressions.length > 0).length,
     recheckFailures: plausible.filter((r) => r.rechecked === false).length,
     gradeUnknown: plausible.filter((r) => r.grade?.unknown).length,
+    overfitAmbiguous: results.filter((r) => r.overfit && r.fix?.confidence === 'ambiguous').length,
+    correctAmbiguous: results.filter((r) => r.correct && r.fix?.confidence === 'ambiguous').length,
     timeToFixMs: { median: percentile(fixTimes, 50), p95: percentile(fixTimes, 95) },
     perTaskMs: { median: percentile(allTimes, 50), p95: percentile(allTimes, 95) },
     guardMs: { median: percentile(plausible.map((r) => r.guardMs ?? 0), 50), p95: percentile(plausible.map((r) => r.guardMs ?? 0), 95) },
@@ -91,7 +97,7 @@ export function summarizeByClass(results: CaseResult[]): { byClass: Summary[]; o
 const seconds = (ms: number | null): string => (ms === null ? '–' : `${(ms / 1000).toFixed(1)}s`);
 
 export function formatTable(title: string, rows: Summary[]): string {
-  const header = ['class', 'tasks', 'plausible', 'correct', 'overfit', 'fix med', 'fix p95', 'guard med', 'task med', 'task p95', 'cand med', 'runs med', 'recheck✗', 'unknown', 'errors', 'regress'];
+  const header = ['class', 'tasks', 'plausible', 'correct', 'overfit', 'fix med', 'fix p95', 'guard med', 'task med', 'task p95', 'cand med', 'runs med', 'recheck✗', 'unknown', 'wrong⚠', 'right⚠', 'errors', 'regress'];
   const cells = rows.map((s) => [
     s.label,
     String(s.tasks),
@@ -107,6 +113,8 @@ export function formatTable(title: string, rows: Summary[]): string {
     String(s.testRunsMedian ?? '–'),
     String(s.recheckFailures),
     String(s.gradeUnknown),
+    `${s.overfitAmbiguous}/${s.overfit}`,
+    `${s.correctAmbiguous}/${s.correct}`,
     String(s.errors),
     String(s.regressions),
   ]);
@@ -120,6 +128,7 @@ export const TABLE_NOTES = [
   'plausible: a verified fix came back (its tests pass, nothing regressed). correct: it also behaves like the reference on recorded and neighbouring inputs.',
   'overfit: plausible but not correct, as a share of the heals. fix: wall time until the fix was verified, on tasks it fixed; guard: the mutation guard that then labels it; task: whole heal, on all tasks. regress: heals that broke a passing test (must be 0).',
   'recheck✗: fixes that failed an independent run of their test command; unknown: fixes the grader could not finish judging (counted as overfit, not correct).',
+  'wrong⚠: overfit fixes that Self-Heal labelled "verified, ambiguous" (never auto-applied; the user is told the tests cannot tell); right⚠: correct fixes it labelled so.',
 ];
 
 /** Published pass@1 on HumanEvalFix-JS (OctoPack, Muennighoff et al. 2023, table 4). */

@@ -77,7 +77,7 @@ export interface CaseResult {
   baseline?: { passed: number; failed: number };
   /** The core's diagnosis of the failure (code-bug, brittle-assertion, …). */
   diagnosis?: string;
-  fix?: { engine: string; operator: string; summary: string; diff: string };
+  fix?: { engine: string; operator: string; summary: string; diff: string; confidence?: 'verified' | 'ambiguous' };
   grade?: Omit<Grade, 'correct'>;
   reason?: string;
   error?: string;
@@ -138,7 +138,7 @@ export async function runCase(c: BenchCase, engine: EngineChoice, taskTimeoutMs:
     result.healMs = healed.ms;
     // The mutation guard runs after the fix is verified, to label it; it is reported on its own.
     result.guardMs = healed.ms - (healed.verifiedMs ?? healed.ms);
-    result.fix = { engine: fix.candidate.engine, operator: fix.candidate.operator, summary: fix.candidate.summary, diff: fix.diff };
+    result.fix = { engine: fix.candidate.engine, operator: fix.candidate.operator, summary: fix.candidate.summary, diff: fix.diff, confidence: fix.evidence.confidence?.level };
     // Apply the verified text to the workspace (our own temp copy) and run its tests ourselves.
     for (const [file, text] of Object.entries(fix.after)) await fs.writeFile(path.join(workspace.dir, file), text);
     result.rechecked = await succeeds('npm', ['test', '--silent'], workspace.dir, 20_000);
