@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DiskFiles } from '../src/cli/adapters/files';
 import { healWorkspace } from '../src/core/heal';
-import { DEFAULT_RERUNS } from '../src/core/healing/tests/flaky';
+import { DEFAULT_RERUNS } from '../src/core/analysis/reruns';
 import { makeProject } from '../test/helpers/repo';
 
 const FIXTURE = path.join(__dirname, '..', 'test', 'fixtures', 'test-problems', 'flaky-coin');

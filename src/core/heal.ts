@@ -5,36 +5,32 @@
  * checking that the text is still exactly what was verified.
  */
 import type { HealOptions, HealOutcome, HealReport, VerifiedFix } from './api';
-import { classificationSources, classify } from './analysis/classify';
-import { isTestFile, localize, testFilesOf } from './analysis/localize';
-import { spectrumLocations } from './analysis/sbfl';
+import { diagnose } from './analysis/diagnose';
+import { testFilesOf } from './analysis/localize';
 import { initTreeSitter } from './analysis/treeSitter';
-import { hintsFrom, pairCandidates, parseable, rankedSingles, type SourceFile } from './healing/mutation/engine';
 import { applyEdits } from './edits';
-import { editableSources } from './healing/editableSources';
-import { Search, type Found } from './verify/search';
-import { Alternatives, confidenceOf, type Choice } from './healing/ranking/alternatives';
-import { chooseAmong } from './healing/ranking/choose';
-import { discardedChanges } from './record/decisions';
-import { runLlmEngine } from './healing/llm/engine';
-import { healTestProblem, oneAtATime, rerunFailures } from './healing/tests';
-import { DEFAULT_RERUNS } from './healing/tests/flaky';
-import { runInfraEngine } from './healing/infra/engine';
-import { operatorAdjustments, orderByDecisions } from './record/decisions';
-import { newId, unifiedDiff } from './record/apply';
-import { SelfHealError, type Candidate, type Diagnosis, type Failure, type TestRun } from './model';
-import { noProgress, silentLog } from './ports';
 import { attachGuard, mutationGuard, WEAKLY_TESTED } from './guards';
+import type { Engine, EngineContext, EngineResult } from './healing/engine';
+import { editableSources } from './healing/editableSources';
+import { infraEngine } from './healing/infra/engine';
+import { llmEngine } from './healing/llm/engine';
+import type { SourceFile } from './healing/mutation/engine';
+import { MUTATION_BUDGET, mutationEngine } from './healing/mutation/mutationEngine';
+import { Alternatives, confidenceOf } from './healing/ranking/alternatives';
+import { oneAtATime, testEditEngine } from './healing/tests';
+import { healingRoute, SelfHealError, type Failure, type TestRun } from './model';
+import { noProgress, silentLog } from './ports';
+import { newId, unifiedDiff } from './record/apply';
+import { discardedChanges, operatorAdjustments, orderByDecisions } from './record/decisions';
+import { reproducedFailures, type NotReproduced } from './signals/reproduced';
+import { withoutHangingFiles, hangingOutcome } from './verify/hangingFiles';
 import { acquireWorkspaceLock } from './verify/lock';
 import { createSandbox, pruneStaleSandboxes, workspaceState, type Sandbox } from './verify/sandbox';
-import { withoutHangingFiles, hangingOutcome } from './verify/hangingFiles';
-import { reproducedFailures, type NotReproduced } from './signals/reproduced';
+import { Search, type Found } from './verify/search';
 import { defaultTestCommand } from './verify/testCommand';
 import { ProcessTestRunner } from './verify/testRunner';
 
-export const DEFAULTS = { testTimeoutMs: 60_000, maxCandidates: 400, pairBudget: 300 };
-
-const TEST_PROBLEMS = new Set(['outdated-snapshot', 'brittle-assertion', 'async-test', 'flaky']);
+export const DEFAULTS = { testTimeoutMs: 60_000, maxCandidates: MUTATION_BUDGET.candidates, pairBudget: MUTATION_BUDGET.pairs };
 
 function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new SelfHealError('CANCELLED', 'Cancelled; nothing was changed.');
@@ -148,8 +144,6 @@ function notReproducedOutcome({ failure, passed }: NotReproduced, command: strin
 }
 
 const alsoFixed = new WeakMap<HealOutcome, string[]>();
-/** Why the LLM engine stopped early (endpoint down, key refused), to tell the user instead of "no fix". */
-const llmStops = new WeakMap<HealOutcome, string>();
 const alsoFixedOf = (o: HealOutcome): string[] => alsoFixed.get(o) ?? [];
 
 
@@ -182,12 +176,7 @@ async function healGroup(failures: Failure[], groupCtx: GroupContext): Promise<H
 async function diagnoseAndHeal(failures: Failure[], search: Search, ctx: GroupContext, testFiles: string[]): Promise<HealOutcome> {
   const started = Date.now();
   const readText = (rel: string): Promise<string | undefined> => ctx.sandbox.read(rel);
-  // Rerun first: a test that passes on the unchanged code sometimes must not drive a code change.
-  // Until each failing test has passed once or failed often enough that a flake is unlikely, in the screen when it can.
-  const reruns = await rerunFailures({ runner: ctx.runner, cwd: ctx.sandbox.cwd, command: ctx.command, failures, times: ctx.flakyReruns ?? DEFAULT_RERUNS, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log, inProcess: (times) => search.rerunTargeted(times) });
-  const classification = classify(failures, ctx.baseline.output, { reruns, sources: await classificationSources(ctx.sandbox.cwd, failures, readText) });
-  let locations = (await localize(ctx.sandbox.cwd, failures, readText)).filter((l) => !isTestFile(l.file));
-  const diagnosis = { failures, class: classification.class, evidence: classification.evidence, locations };
+  const { diagnosis, environment } = await diagnose({ failures, baseline: ctx.baseline, cwd: ctx.sandbox.cwd, readText, runner: ctx.runner, command: ctx.command, timeoutMs: ctx.timeoutMs, flakyReruns: ctx.flakyReruns, rerunInProcess: (times) => search.rerunTargeted(times), signal: ctx.signal, log: ctx.log });
   const outcome: HealOutcome = { id: newId(), failures, diagnosis, tried: [], candidatesTried: 0, testRuns: 0, ms: 0 };
   const finish = (reason?: string): HealOutcome => {
     outcome.tried.push(...search.tally.tried);
@@ -196,142 +185,89 @@ async function diagnoseAndHeal(failures: Failure[], search: Search, ctx: GroupCo
     outcome.ms = Date.now() - started;
     return outcome;
   };
-  // Environment problems first (healing/infra): a missing package or env variable is never a
-  // code change, and a test that is only slow must not send the mutation engine searching.
-  const infra = await healWithInfra(failures, outcome, ctx);
-  if (outcome.fix) return finish();
-  if (infra && infra.kind !== 'test-timeout') return finish(infra.advice);
-  if (classification.class === 'infrastructure') return finish(`This looks like an environment problem, not a code bug (${classification.evidence[0]}). Self-Heal does not change code for it.`);
-  if (TEST_PROBLEMS.has(classification.class)) {
-    // Test edits only: changing the code until a wrong test passes would make the fix worse than the bug.
-    const healed = await healTestProblem({ diagnosis: outcome.diagnosis, sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, baseline: ctx.baseline, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log, verify: (c) => search.verifyWithOutput(c) });
-    outcome.candidatesTried += healed.candidatesTried;
-    outcome.testRuns += healed.testRuns;
-    if (healed.found) outcome.fix = toFix(healed.found, healed.files);
-    return finish(healed.reason);
-  }
-  if (locations.length === 0) return finish('Could not find the code under test: no stack frame points into the project and the test imports no local module.');
-  locations = (await spectrumLocations({ cwd: ctx.sandbox.cwd, command: ctx.command, runner: ctx.runner, baseline: ctx.baseline, failures, base: locations, readText, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log })).locations;
-  outcome.diagnosis.locations = locations;
-
-  const { files, skipped } = await editableSources(locations, ctx.sandbox, ctx.log);
-  if (files.length === 0 && skipped.length > 0) return finish(`Self-Heal does not edit the suspicious code: ${skipped.join('; ')}.`);
-  if (files.length === 0) return finish(`The suspicious code is in ${[...new Set(locations.map((l) => l.file))].join(', ')}, which is binary, larger than 1 MB or unreadable; Self-Heal does not edit such files.`);
-  // Verified mutation candidates are collected, not taken first-come: the tests often accept a
-  // wrong fix too, so the alternatives are ranked (healing/ranking) and discarded fixes skipped.
-  const alternatives = new Alternatives(Object.fromEntries(files.map((f) => [f.file, f.text])), discardedChanges(ctx.decisions ?? []), locations);
-  let choice: Choice | undefined;
-  // Offline first: it is fast and free; the LLM is asked only when it finds nothing.
-  if (!ctx.engines || ctx.engines.includes('mutation')) {
-    await healWithMutations(search, failures, files, outcome, ctx, alternatives);
-    choice = await chooseAmong(alternatives, { cwd: ctx.sandbox.cwd, testFiles, failingNames: failures.map((f) => f.name), readText, signal: ctx.signal, log: ctx.log });
-  }
-  let found: Found | undefined = choice?.best.found;
-  if (!found && ctx.engines?.includes('llm') && ctx.llm) found = await healWithLlm(search, failures, diagnosis, files, outcome, ctx);
-  // The model may well propose a fix a person discarded before: it is not offered again either.
-  if (found && choice === undefined && alternatives.skip(found.candidate)) found = undefined;
-  const refused = search.tally.tried.filter((v) => v.status === 'invalid');
-  if (!found && outcome.candidatesTried === 0 && refused.length > 0) return finish(`The LLM's ${refused.length} repl${refused.length === 1 ? 'y was' : 'ies were'} refused (last: ${refused[refused.length - 1].reason}), so no fix was verified.`);
-  const discarded = alternatives.skipped.length ? ` The verified fix ${alternatives.skipped.map((s) => `"${s}"`).join(', ')} was discarded earlier, so it is not offered again.` : '';
-  if (!found) return finish(llmStops.get(outcome) ?? `No verified fix among ${outcome.candidatesTried} candidate(s): none made the failing test(s) pass without breaking another.${discarded}`);
-  const fix = toFix(found, files);
-  // The first verified candidate is what a person waits for; the alternatives come after it.
-  outcome.verifiedMs = (alternatives.firstVerifiedAt ?? Date.now()) - started;
-  // A fix is only as good as the tests that verified it: mutate its lines and see them fail.
-  const guard = await mutationGuard({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, before: fix.before, after: fix.after, fixRun: found.run, testFiles, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log });
-  outcome.fix = attachGuard(fix, guard);
-  outcome.fix.evidence.confidence = confidenceOf(choice, guard.label === WEAKLY_TESTED);
-  if (choice && choice.ranked.length > 1) outcome.fix.alternatives = choice.ranked.slice(1).map((p) => ({ summary: p.found.candidate.summary, diff: unifiedDiff(p.before, p.after) }));
-  alsoFixed.set(outcome, found.comparison.alsoFixed);
-  return finish();
-}
-
-async function healWithMutations(search: Search, failures: Failure[], files: SourceFile[], outcome: HealOutcome, ctx: GroupContext, alternatives: Alternatives): Promise<void> {
-  await search.prepare();
-  const singles = orderByDecisions(await rankedSingles(outcome.diagnosis.locations, files, hintsFrom(failures), ctx.mutationPriors), operatorAdjustments(ctx.decisions ?? []));
-  const budget = ctx.maxCandidates ?? DEFAULTS.maxCandidates;
-  ctx.log.info(`${failures[0].name}: ${outcome.diagnosis.class}; ${outcome.diagnosis.locations.length} suspicious location(s); ${singles.length} candidate edit(s)`);
-  await tryAll(search, await parseable(singles, files, budget), outcome, ctx, alternatives);
-  if (alternatives.plausible.length > 0 || outcome.candidatesTried >= budget || search.tally.promising.length === 0) return;
-  // Guided pairs: a second edit on top of a single that already made some assertions pass.
-  const parents = search.tally.promising.sort((a, b) => b.fitness - a.fitness).slice(0, 8).map((p) => p.candidate);
-  const pairs = await pairCandidates(parents, singles, files, Math.min(DEFAULTS.pairBudget, budget - outcome.candidatesTried));
-  ctx.log.debug(`trying ${pairs.length} two-edit candidate(s) built on ${parents.length} promising edit(s)`);
-  await tryAll(search, pairs, outcome, ctx, alternatives);
-}
-
-async function healWithLlm(search: Search, failures: Failure[], diagnosis: Diagnosis, files: SourceFile[], outcome: HealOutcome, ctx: GroupContext): Promise<Found | undefined> {
-  let found: Found | undefined;
-  const result = await runLlmEngine({
-    failures,
+  const adjustments = operatorAdjustments(ctx.decisions ?? []);
+  const engineCtx = (sources: SourceFile[], alternatives: Alternatives): EngineContext => ({
     diagnosis,
-    files,
-    root: ctx.sandbox.cwd,
-    workspaceRoot: ctx.files.root, // the sandbox has no gitignored .env, so redaction reads it here
-    exclude: ctx.llmExclude,
-    llm: ctx.llm!,
-    promptsDir: ctx.promptsDir,
-    maxAttempts: ctx.llmMaxAttempts ?? 3,
-    pastHeals: ctx.pastHeals ?? [],
+    environment,
+    options: ctx,
+    sandbox: ctx.sandbox,
+    runner: ctx.runner,
+    command: ctx.command,
+    baseline: ctx.baseline,
+    timeoutMs: ctx.timeoutMs,
     signal: ctx.signal,
     log: ctx.log,
-    verify: engineVerifier(search, outcome, (f) => (found = f)),
+    verify: (candidate) => {
+      outcome.candidatesTried++;
+      return search.verifyWithOutput(candidate);
+    },
+    search,
+    counted: () => outcome.candidatesTried++,
+    sources,
+    alternatives,
+    byPastDecisions: (candidates) => orderByDecisions(candidates, adjustments),
   });
-  outcome.tokens = result.tokens;
-  for (const r of result.rejections) search.tally.tried.push({ candidateId: `llm-reply-${r.attempt}`, summary: `LLM reply ${r.attempt}`, status: 'invalid', reason: r.reason });
-  if (!found && result.error) llmStops.set(outcome, result.error);
-  if (found && result.candidate) found.candidate = { ...found.candidate, tokens: result.tokens };
-  return found;
-}
-
-/** The infra engine's problem and advice, if it knew the failure; sets `outcome.fix` when a fix was verified. */
-async function healWithInfra(failures: Failure[], outcome: HealOutcome, ctx: GroupContext): Promise<{ kind: string; advice?: string } | undefined> {
-  const search = searchFor(failures, ctx);
-  let found: Found | undefined;
-  try {
-    const result = await runInfraEngine({
-      failures,
-      output: ctx.baseline.output,
-      sandbox: ctx.sandbox,
-      workspaceRoot: ctx.files.root,
-      signal: ctx.signal,
-      log: ctx.log,
-      verify: engineVerifier(search, outcome, (f) => (found = f)),
-    });
-    outcome.tried.push(...search.tally.tried);
-    outcome.testRuns += search.tally.testRuns;
-    if (!result.problem) return undefined;
-    if (found) {
-      outcome.diagnosis = { ...outcome.diagnosis, class: 'infrastructure', evidence: [result.problem.evidence, ...outcome.diagnosis.evidence] };
-      outcome.fix = toFix(found, result.files);
-      alsoFixed.set(outcome, found.comparison.alsoFixed);
-    } else if (result.problem.kind !== 'test-timeout') {
-      outcome.diagnosis = { ...outcome.diagnosis, class: 'infrastructure', evidence: [result.problem.evidence] };
-    }
-    return { kind: result.problem.kind, advice: result.advice };
-  } finally {
-    search.dispose();
-  }
-}
-
-/** The verify callback the LLM and infra engines get: counts the try, verifies like any candidate, keeps the winner. */
-function engineVerifier(search: Search, outcome: HealOutcome, keep: (found: Found) => void) {
-  return async (candidate: Candidate): Promise<{ verified: boolean; reason: string; output: string }> => {
-    outcome.candidatesTried++;
-    const verdict = await search.verifyWithOutput(candidate);
-    if (verdict.found) keep(verdict.found);
-    return { verified: !!verdict.found, reason: verdict.reason, output: verdict.output };
-  };
-}
-
-/** Try candidates in order until the first is verified, then a few more for alternatives (within their budget). */
-async function tryAll(search: Search, candidates: Candidate[], outcome: HealOutcome, ctx: GroupContext, alternatives: Alternatives): Promise<void> {
-  for (const candidate of alternatives.order(candidates)) {
-    if (!alternatives.wanted) return;
+  const run = async (engine: Engine, context: EngineContext): Promise<EngineResult> => {
     throwIfAborted(ctx.signal);
-    if (alternatives.skip(candidate)) continue;
-    outcome.candidatesTried++;
-    alternatives.tried(await search.tryCandidate(candidate));
+    const result = await engine.heal(context);
+    outcome.candidatesTried += result.candidatesTried ?? 0;
+    outcome.testRuns += result.testRuns ?? 0;
+    if (result.tokens) outcome.tokens = result.tokens;
+    if (result.reclassified && result.found) outcome.diagnosis = { ...diagnosis, ...result.reclassified };
+    return result;
+  };
+
+  // Environment problems first (healing/infra): a missing package or env variable is never a
+  // code change, and a test that is only slow must not send the mutation engine searching.
+  if (environment) {
+    const result = await run(infraEngine, engineCtx([], new Alternatives({}, new Map())));
+    if (result.found) return settle(infraEngine, result.found, result);
+    if (result.final) return finish(result.reason);
+  }
+  const route = healingRoute(diagnosis.class);
+  if (route === 'environment') return finish(`This looks like an environment problem, not a code bug (${diagnosis.evidence[0]}). Self-Heal does not change code for it.`);
+  if (route === 'tests') {
+    const result = await run(testEditEngine, engineCtx([], new Alternatives({}, new Map())));
+    return result.found ? settle(testEditEngine, result.found, result) : finish(result.reason);
+  }
+  if (diagnosis.locations.length === 0) return finish('Could not find the code under test: no stack frame points into the project and the test imports no local module.');
+  const { files, skipped } = await editableSources(diagnosis.locations, ctx.sandbox, ctx.log);
+  if (files.length === 0 && skipped.length > 0) return finish(`Self-Heal does not edit the suspicious code: ${skipped.join('; ')}.`);
+  if (files.length === 0) return finish(`The suspicious code is in ${[...new Set(diagnosis.locations.map((l) => l.file))].join(', ')}, which is binary, larger than 1 MB or unreadable; Self-Heal does not edit such files.`);
+  // Verified code fixes are collected, not taken first-come: the tests often accept a wrong fix
+  // too, so the alternatives are ranked (healing/ranking) and discarded fixes skipped.
+  const alternatives = new Alternatives(Object.fromEntries(files.map((f) => [f.file, f.text])), discardedChanges(ctx.decisions ?? []), diagnosis.locations);
+  const context = engineCtx(files, alternatives);
+  // Offline first: it is fast and free; the LLM is asked only when it finds nothing.
+  const engines = [...(!ctx.engines || ctx.engines.includes('mutation') ? [mutationEngine] : []), ...(ctx.engines?.includes('llm') && ctx.llm ? [llmEngine] : [])];
+  let stopped: string | undefined;
+  for (const engine of engines) {
+    const result = await run(engine, context);
+    if (result.found) return settle(engine, result.found, result, alternatives);
+    stopped = result.reason ?? stopped;
+  }
+  const refused = search.tally.tried.filter((v) => v.status === 'invalid');
+  if (outcome.candidatesTried === 0 && refused.length > 0) return finish(`The LLM's ${refused.length} repl${refused.length === 1 ? 'y was' : 'ies were'} refused (last: ${refused[refused.length - 1].reason}), so no fix was verified.`);
+  const discarded = alternatives.skipped.length ? ` The verified fix ${alternatives.skipped.map((s) => `"${s}"`).join(', ')} was discarded earlier, so it is not offered again.` : '';
+  return finish(stopped ?? `No verified fix among ${outcome.candidatesTried} candidate(s): none made the failing test(s) pass without breaking another.${discarded}`);
+
+  /** The verified fix, with what a person needs to trust it; a code fix also gets the mutation guard and its confidence. */
+  async function settle(engine: Engine, found: Found, result: EngineResult, alternatives?: Alternatives): Promise<HealOutcome> {
+    const fix = toFix(found, result.files);
+    alsoFixed.set(outcome, found.comparison.alsoFixed);
+    if (engine.changes !== 'code') {
+      outcome.fix = fix;
+      return finish();
+    }
+    // The first verified candidate is what a person waits for; the alternatives come after it.
+    outcome.verifiedMs = (alternatives?.firstVerifiedAt ?? Date.now()) - started;
+    // A fix is only as good as the tests that verified it: mutate its lines and see them fail.
+    const guard = await mutationGuard({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, before: fix.before, after: fix.after, fixRun: found.run, testFiles, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log });
+    outcome.fix = attachGuard(fix, guard);
+    outcome.fix.evidence.confidence = confidenceOf(result.choice, guard.label === WEAKLY_TESTED);
+    const ranked = result.choice?.ranked ?? [];
+    if (ranked.length > 1) outcome.fix.alternatives = ranked.slice(1).map((p) => ({ summary: p.found.candidate.summary, diff: unifiedDiff(p.before, p.after) }));
+    return finish();
   }
 }
 

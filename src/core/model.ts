@@ -64,6 +64,38 @@ export const FailureClass = z.enum([
 ]);
 export type FailureClass = z.infer<typeof FailureClass>;
 
+/** Classes where the test, not the code, is wrong: only test edits may heal them. */
+export const TEST_PROBLEM_CLASSES = ['outdated-snapshot', 'brittle-assertion', 'async-test', 'flaky'] as const satisfies readonly FailureClass[];
+export type TestProblemClass = (typeof TEST_PROBLEM_CLASSES)[number];
+
+export function isTestProblem(cls: FailureClass): cls is TestProblemClass {
+  return (TEST_PROBLEM_CLASSES as readonly FailureClass[]).includes(cls);
+}
+
+/**
+ * What a heal may change for a class: the code, the tests, or nothing (the environment is a
+ * person's to fix; only its known templates, healing/infra, are tried). The switch is exhaustive,
+ * so a new class does not compile until it says which.
+ */
+export function healingRoute(cls: FailureClass): 'code' | 'tests' | 'environment' {
+  switch (cls) {
+    case 'code-bug':
+    case 'syntax-error':
+      return 'code';
+    case 'outdated-snapshot':
+    case 'brittle-assertion':
+    case 'async-test':
+    case 'flaky':
+      return 'tests';
+    case 'infrastructure':
+      return 'environment';
+    default: {
+      const unhandled: never = cls;
+      throw new Error(`no healing route for failure class ${String(unhandled)}`);
+    }
+  }
+}
+
 export const Location = z.object({
   file: z.string(),
   /** 0-based byte-free character offsets into the file text. */

@@ -40,6 +40,18 @@ export interface Found {
   run: TestRun;
 }
 
+/** What the verifier says of one candidate: the verified fix, or why not, with the judging run's output. */
+export interface Attempt {
+  found?: Found;
+  /** Plain words, e.g. "1 of 2 targeted test(s) still fail". */
+  reason: string;
+  /** Test output of the run that judged the candidate (feedback for the LLM's next attempt). */
+  output: string;
+}
+
+/** How every engine verifies a candidate: write it into the sandbox, run, compare, roll back. */
+export type Verify = (candidate: Candidate) => Promise<Attempt>;
+
 export interface Tally {
   tried: Verdict[];
   testRuns: number;
@@ -201,7 +213,7 @@ export class Search {
    * Verify with real runs only, keeping the output: the LLM engine feeds what still fails back
    * into its next prompt, and a model's few candidates are worth the runner's start-up time.
    */
-  async verifyWithOutput(candidate: Candidate): Promise<{ found?: Found; reason: string; output: string }> {
+  async verifyWithOutput(candidate: Candidate): Promise<Attempt> {
     const { sandbox } = this.ctx;
     try {
       for (const [file, edits] of groupByFile(candidate)) {

@@ -12,10 +12,12 @@ import * as path from 'node:path';
 import { isTestFile } from '../../analysis/localize';
 import type { Candidate, Failure } from '../../model';
 import { SelfHealError } from '../../model';
+import type { Attempt, Verify } from '../../verify/search';
+import { keepingFound, type Engine, type EngineContext, type EngineResult } from '../engine';
 import type { Log } from '../../ports';
 import type { SourceFile } from '../mutation/engine';
 import { dependencyCandidate, npmInstaller, overlayNodeModules, planDependency, type Installer } from './dependency';
-import { detectInfraProblem, type InfraProblem } from './detect';
+import { detectInfraProblem, type InfraProblem } from '../../analysis/environment';
 import { envAdvice, findEnvReads } from './envVar';
 import { timeoutCandidates } from './timeout';
 
@@ -28,7 +30,7 @@ export interface InfraEngineInput {
   /** The user's workspace root; the engine refuses to change anything under it. */
   workspaceRoot: string;
   /** Verifies a candidate in the sandbox like every other engine's (and rolls it back). */
-  verify(candidate: Candidate): Promise<{ verified: boolean; reason: string }>;
+  verify: Verify;
   installer?: Installer;
   signal?: AbortSignal;
   log: Log;
@@ -60,7 +62,7 @@ async function healTimeout(problem: Extract<InfraProblem, { kind: 'test-timeout'
   let last = '';
   for (const [i, candidate] of candidates.entries()) {
     const verdict = await input.verify(candidate);
-    if (verdict.verified) return { problem, candidate, files, tried: i + 1 };
+    if (verdict.found) return { problem, candidate, files, tried: i + 1 };
     last = verdict.reason;
   }
   const highest = /to (\d+) ms/.exec(candidates[candidates.length - 1].summary)?.[1];
@@ -84,15 +86,36 @@ async function healDependency(problem: Extract<InfraProblem, { kind: 'missing-de
     }
     const { candidate, files } = await dependencyCandidate(plan, version, read, input.installer ?? npmInstaller, input.signal);
     const undo = await overlayNodeModules(input.sandbox.cwd, path.join(prefix, 'node_modules'));
-    let verdict: { verified: boolean; reason: string };
+    let verdict: Attempt;
     try {
       verdict = await input.verify(candidate);
     } finally {
       await undo();
     }
-    if (verdict.verified) return { problem, candidate, files, tried: 1 };
+    if (verdict.found) return { problem, candidate, files, tried: 1 };
     return { problem, advice: `${plan.pkg} is not in package.json, but installing ${plan.pkg} ${version} in a sandbox did not make the tests pass (${verdict.reason}). Add it with \`${plan.command}\` and look at the failure again.`, files, tried: 1 };
   } finally {
     await fs.rm(prefix, { recursive: true, force: true });
   }
 }
+
+/**
+ * The infra engine as the pipeline runs it: first, when the diagnosis found an environment
+ * problem. A problem it cannot fix is the last word (advice, never a code change), except a time
+ * limit: a test that still fails with more time may be a code bug, so the other engines go on.
+ */
+export const infraEngine: Engine = {
+  name: 'infra',
+  changes: 'environment',
+  async heal(ctx: EngineContext): Promise<EngineResult> {
+    const { verify, found } = keepingFound(ctx.verify);
+    const result = await runInfraEngine({ failures: [...ctx.diagnosis.failures], output: ctx.baseline.output, sandbox: ctx.sandbox, workspaceRoot: ctx.options.files.root, signal: ctx.signal, log: ctx.log, verify });
+    const problem = result.problem;
+    if (!problem) return { files: [] };
+    const fix = found();
+    // A raised time limit that verifies shows the failure was the environment's after all.
+    const reclassified = ctx.diagnosis.class === 'infrastructure' ? undefined : { class: 'infrastructure' as const, evidence: [problem.evidence, ...ctx.diagnosis.evidence] };
+    if (fix) return { found: fix, files: result.files, reclassified };
+    return { files: [], reason: result.advice, final: problem.kind !== 'test-timeout' };
+  },
+};

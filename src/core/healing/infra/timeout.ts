@@ -8,7 +8,7 @@
 import type { Candidate, TextEdit } from '../../model';
 import type { SourceFile } from '../mutation/engine';
 import { jsonEdit, numberEdit, parseJsonObject } from './configEdit';
-import type { TimeoutRunner } from './detect';
+import type { TimeoutRunner } from '../../analysis/environment';
 import { runnerNamed, runnerStart, type RunnerDescriptor } from '../../runners';
 import { shellWords } from '../../runners/commandLine';
 

@@ -9,7 +9,9 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { SelfHealError, type Candidate, type Diagnosis, type Failure, type HealRecord } from '../../model';
+import { isTestProblem, SelfHealError, type Candidate, type Diagnosis, type Failure, type HealRecord } from '../../model';
+import type { Verify } from '../../verify/search';
+import { keepingFound, type Engine, type EngineContext, type EngineResult } from '../engine';
 import type { Llm, Log } from '../../ports';
 import { stripAnsi } from '../../signals/ansi';
 import type { SourceFile } from '../mutation/engine';
@@ -19,14 +21,6 @@ import { loadPrompts, render, type Prompts } from './prompts';
 import { Privacy } from './privacy';
 import { envSecrets, Redactor } from './redact';
 import { parseReply } from './reply';
-
-export interface LlmAttemptResult {
-  verified: boolean;
-  /** Plain-words verdict, e.g. "1 of 2 targeted test(s) still fail". */
-  reason: string;
-  /** Test output of the run that judged the candidate, for the next prompt's feedback. */
-  output: string;
-}
 
 export interface LlmEngineInput {
   failures: Failure[];
@@ -42,7 +36,7 @@ export interface LlmEngineInput {
   signal?: AbortSignal;
   log: Log;
   /** Verifies a candidate in the sandbox exactly like offline ones (and rolls it back). */
-  verify(candidate: Candidate): Promise<LlmAttemptResult>;
+  verify: Verify;
   /**
    * The user's workspace root. Its `.env` files hold values to redact; the sandbox does not copy
    * ignored files, so without this only `.env` files that are committed are seen.
@@ -69,7 +63,6 @@ export interface LlmEngineResult {
 }
 
 export const DEFAULT_TOKEN_BUDGET = 6000;
-const TEST_PROBLEMS = new Set(['outdated-snapshot', 'brittle-assertion', 'async-test', 'flaky']);
 const FEEDBACK_OUTPUT_CHARS = 4000;
 
 let serial = 0;
@@ -148,7 +141,7 @@ export async function runLlmEngine(input: LlmEngineInput): Promise<LlmEngineResu
     if (redactor.count) log.debug(`llm: ${redactor.count} secret value(s) redacted from the prompt`);
     const parsed = parseReply(text);
     const constrained = parsed.ok
-      ? await constrain({ reply: parsed.reply, privacy, redactor, scope: context.units, readText, testProblem: TEST_PROBLEMS.has(input.diagnosis.class), enforce: input.astConstraint !== false })
+      ? await constrain({ reply: parsed.reply, privacy, redactor, scope: context.units, readText, testProblem: isTestProblem(input.diagnosis.class), enforce: input.astConstraint !== false })
       : parsed;
     if (!constrained.ok) {
       result.invalid++;
@@ -161,8 +154,8 @@ export async function runLlmEngine(input: LlmEngineInput): Promise<LlmEngineResu
     const candidate: Candidate = { id: `llm-${++serial}`, engine: 'llm', operator, summary, edits: constrained.edits, cost: attempt, editsTests: constrained.editsTests, tokens: { ...result.tokens } };
     const verdict = await input.verify(candidate);
     if (signal?.aborted) throw cancelled();
-    log.info(`llm: attempt ${attempt}/${input.maxAttempts} for ${name}: "${summary}" ${verdict.verified ? 'verified' : `rejected by the tests: ${verdict.reason}`} (${result.tokens.input} in / ${result.tokens.output} out tokens so far)`);
-    if (verdict.verified) {
+    log.info(`llm: attempt ${attempt}/${input.maxAttempts} for ${name}: "${summary}" ${verdict.found ? 'verified' : `rejected by the tests: ${verdict.reason}`} (${result.tokens.input} in / ${result.tokens.output} out tokens so far)`);
+    if (verdict.found) {
       result.candidate = candidate;
       return result;
     }
@@ -176,3 +169,37 @@ export async function runLlmEngine(input: LlmEngineInput): Promise<LlmEngineResu
   }
   return result;
 }
+
+/**
+ * The LLM engine as the pipeline runs it: after the offline engine found nothing, when a model is
+ * configured. Replies the constraint refused are recorded as invalid tries; a fix a person
+ * discarded before is not offered again, whoever proposes it.
+ */
+export const llmEngine: Engine = {
+  name: 'llm',
+  changes: 'code',
+  async heal(ctx: EngineContext): Promise<EngineResult> {
+    const o = ctx.options;
+    const { verify, found } = keepingFound(ctx.verify);
+    const result = await runLlmEngine({
+      failures: [...ctx.diagnosis.failures],
+      diagnosis: ctx.diagnosis,
+      files: ctx.sources,
+      root: ctx.sandbox.cwd,
+      workspaceRoot: o.files.root, // the sandbox has no gitignored .env, so redaction reads it here
+      exclude: o.llmExclude,
+      llm: o.llm!,
+      promptsDir: o.promptsDir,
+      maxAttempts: o.llmMaxAttempts ?? 3,
+      pastHeals: o.pastHeals ?? [],
+      signal: ctx.signal,
+      log: ctx.log,
+      verify,
+    });
+    for (const r of result.rejections) ctx.search.tally.tried.push({ candidateId: `llm-reply-${r.attempt}`, summary: `LLM reply ${r.attempt}`, status: 'invalid', reason: r.reason });
+    let fix = found();
+    if (fix && result.candidate) fix = { ...fix, candidate: { ...fix.candidate, tokens: result.tokens } };
+    if (fix && ctx.alternatives.skip(fix.candidate)) fix = undefined;
+    return { found: fix, files: ctx.sources, tokens: result.tokens, reason: fix ? undefined : result.error };
+  },
+};

@@ -6,26 +6,26 @@
  */
 import { classificationSources } from '../../analysis/classify';
 import { testFilesOf } from '../../analysis/localize';
-import type { Candidate, Diagnosis, Failure } from '../../model';
+import { isTestProblem, type Candidate, type Diagnosis, type Failure } from '../../model';
 import type { Log } from '../../ports';
 import { parseTestOutput } from '../../signals';
 import type { SourceFile } from '../mutation/engine';
-import type { Found } from '../../verify/search';
+import type { Found, Verify } from '../../verify/search';
 import { attachGuard } from '../../guards';
 import { weakeningGuard } from '../../guards/weakening';
+import type { Engine, EngineContext, EngineResult } from '../engine';
 import { brittleCandidates } from './assertions';
 import { asyncCandidates } from './asyncTests';
 import { quarantineCandidate } from './flaky';
 import { snapshotCandidates } from './snapshots';
 import { isFileLevel, verifyTestEdit, type OwnVerifyContext } from './verify';
 
-export { DEFAULT_RERUNS, rerunFailures } from './flaky';
 
 export interface TestHealContext extends OwnVerifyContext {
   diagnosis: Diagnosis;
   log: Log;
   /** Verify one candidate with real runs (Search.verifyWithOutput): write, run, compare, roll back. */
-  verify: (candidate: Candidate) => Promise<{ found?: Found; reason: string; output: string }>;
+  verify: Verify;
 }
 
 export interface TestHealResult {
@@ -54,26 +54,39 @@ export async function healTestProblem(ctx: TestHealContext): Promise<TestHealRes
   const readText = (rel: string): Promise<string | undefined> => ctx.sandbox.read(rel);
   const kind = ctx.diagnosis.class;
   const lead = `This is a test problem (${kind}: ${ctx.diagnosis.evidence[0] ?? 'see the diagnosis'}), not a code bug, so the code is left alone`;
+  if (!isTestProblem(kind)) return { ...result, reason: `${lead}. No test edit is known for it.` };
   let candidates: Candidate[] = [];
   let notes: string[] = [];
-  if (kind === 'outdated-snapshot') {
-    const made = await snapshotCandidates(failures, { cwd: ctx.sandbox.cwd, command: ctx.command, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log });
-    result.testRuns += made.runs;
-    [candidates, notes] = [made.candidates, made.notes];
-  } else if (kind === 'brittle-assertion') {
-    const made = await brittleCandidates(failures, readText);
-    [candidates, notes] = [made.candidates, made.notes];
-  } else if (kind === 'async-test') {
-    const sources = Object.values(await classificationSources(ctx.sandbox.cwd, failures, readText));
-    candidates = await asyncCandidates(ctx.sandbox.cwd, failures, ctx.baseline.output, readText, sources);
-  } else if (kind === 'flaky') {
-    return quarantine(ctx, result, lead);
+  // Exhaustive: a new test-problem class does not compile until it has its candidates here.
+  switch (kind) {
+    case 'outdated-snapshot': {
+      const made = await snapshotCandidates(failures, { cwd: ctx.sandbox.cwd, command: ctx.command, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log });
+      result.testRuns += made.runs;
+      [candidates, notes] = [made.candidates, made.notes];
+      break;
+    }
+    case 'brittle-assertion': {
+      const made = await brittleCandidates(failures, readText);
+      [candidates, notes] = [made.candidates, made.notes];
+      break;
+    }
+    case 'async-test': {
+      const sources = Object.values(await classificationSources(ctx.sandbox.cwd, failures, readText));
+      candidates = await asyncCandidates(ctx.sandbox.cwd, failures, ctx.baseline.output, readText, sources);
+      break;
+    }
+    case 'flaky':
+      return quarantine(ctx, result, lead);
+    default: {
+      const unhandled: never = kind;
+      throw new Error(`no test edits for ${String(unhandled)}`);
+    }
   }
   const rejections: string[] = [];
   let revealed: string | undefined;
   // A failure pinned on a whole file vanishes when healed; the shared search cannot see that pass.
   const fileLevel = failures.filter(isFileLevel);
-  const verify = fileLevel.length === 0 ? ctx.verify : async (candidate: Candidate): Promise<{ found?: Found; reason: string; output: string }> => {
+  const verify: Verify = fileLevel.length === 0 ? ctx.verify : async (candidate) => {
     const verdict = await verifyTestEdit(candidate, ctx, { pass: failures.filter((f) => !isFileLevel(f)).map((f) => f.id), vanish: fileLevel.map((f) => f.id), testFiles: testFilesOf(failures) });
     result.testRuns += verdict.runs;
     return verdict;
@@ -137,3 +150,18 @@ async function quarantine(ctx: TestHealContext, result: TestHealResult, lead: st
   result.reason = `${lead}: it is flaky. Quarantine was not possible (${reasons.join('; ')}); rerun it, or find what makes it depend on timing or order.`;
   return result;
 }
+
+/**
+ * Test edits as the pipeline runs them, for the test-problem classes: the last word either way,
+ * because changing the code until a wrong test passes would make the fix worse than the bug. It
+ * counts its own tries (some are judged by runs of its own, verifyTestEdit), so it verifies
+ * through the search without the pipeline's count.
+ */
+export const testEditEngine: Engine = {
+  name: 'test',
+  changes: 'tests',
+  async heal(ctx: EngineContext): Promise<EngineResult> {
+    const healed = await healTestProblem({ diagnosis: ctx.diagnosis, sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, baseline: ctx.baseline, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log, verify: (c) => ctx.search.verifyWithOutput(c) });
+    return { found: healed.found, files: healed.files, reason: healed.reason, final: true, testRuns: healed.testRuns, candidatesTried: healed.candidatesTried };
+  },
+};

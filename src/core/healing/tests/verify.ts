@@ -11,7 +11,7 @@ import type { TestRunner } from '../../ports';
 import { compareRuns, statusMap } from '../../verify/compare';
 import type { Sandbox } from '../../verify/sandbox';
 import { applyEdits } from '../../edits';
-import type { Found } from '../../verify/search';
+import type { Attempt } from '../../verify/search';
 
 export interface OwnVerifyContext {
   sandbox: Sandbox;
@@ -29,7 +29,7 @@ export const isFileLevel = (f: Pick<Failure, 'id' | 'file'>): boolean => f.id ==
  * `pass`: tests that must now pass. `vanish`: failures that must be gone (neither failed nor
  * failing), which a skipped or a healed file-level failure is.
  */
-export async function verifyTestEdit(candidate: Candidate, ctx: OwnVerifyContext, expect: { pass: string[]; vanish: string[]; testFiles: string[] }): Promise<{ found?: Found; reason: string; output: string; runs: number }> {
+export async function verifyTestEdit(candidate: Candidate, ctx: OwnVerifyContext, expect: { pass: string[]; vanish: string[]; testFiles: string[] }): Promise<Attempt & { runs: number }> {
   let runs = 0;
   const gone = (run: TestRun): string[] => expect.vanish.filter((id) => run.failures.some((f) => f.id === id) || statusMap(run).get(id) === 'failed');
   try {

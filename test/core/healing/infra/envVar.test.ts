@@ -24,7 +24,7 @@ describe('the missing-env template', () => {
     const h = await infraHarness(makeProject(PROJECT));
     let verified = 0;
     try {
-      const result = await runInfraEngine({ ...h.input, verify: () => Promise.resolve({ verified: (verified++, false), reason: '' }) });
+      const result = await runInfraEngine({ ...h.input, verify: () => Promise.resolve((verified++, { reason: 'not verified', output: '' })) });
       assert.equal(result.problem?.kind, 'missing-env');
       assert.equal(result.candidate, undefined);
       assert.equal(verified, 0, 'nothing to verify: nothing is written');

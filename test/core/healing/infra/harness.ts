@@ -38,7 +38,7 @@ export async function infraHarness(root: string): Promise<Harness> {
     async verify(candidate) {
       const verdict = await search.verifyWithOutput(candidate);
       if (verdict.found) verified.push(candidate);
-      return { verified: !!verdict.found, reason: verdict.reason };
+      return verdict;
     },
   };
   return {

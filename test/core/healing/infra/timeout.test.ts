@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { applyEdits } from '../../../../src/core/edits';
 import { runInfraEngine } from '../../../../src/core/healing/infra/engine';
 import { findTimeoutSite, timeoutCandidates, timeoutLadder } from '../../../../src/core/healing/infra/timeout';
-import type { TimeoutRunner } from '../../../../src/core/healing/infra/detect';
+import type { TimeoutRunner } from '../../../../src/core/analysis/environment';
 import { fingerprint, makeProject } from '../../../helpers/repo';
 import { infraHarness } from './harness';
 

@@ -7,6 +7,7 @@ import { runLlmEngine, type LlmEngineInput } from '../../../../src/core/healing/
 import { createOpenAiLlm } from '../../../../src/core/healing/llm/openaiLlm';
 import { Failure, SelfHealError, type Candidate, type HealRecord } from '../../../../src/core/model';
 import { silentLog } from '../../../../src/core/ports';
+import type { Found } from '../../../../src/core/verify/search';
 import { git, makeProject } from '../../../helpers/repo';
 import { reply, startScriptedServer, type Scripted, type ScriptedServer } from './scriptedServer';
 
@@ -98,7 +99,8 @@ async function runEngine(dir: string, script: Scripted[], overrides: Partial<Llm
       verify: async (candidate) => {
         run.verified.push(candidate);
         const ok = candidate.edits.some((e) => e.newText.includes('amount * 100)'));
-        return { verified: ok, reason: ok ? 'all targeted tests pass' : '1 of 1 targeted test(s) still fail', output: ok ? '' : 'not ok 1 - charges in cents\n  actual: 1234.5\n  expected: 1234\n' };
+        // A fake of the verifier: a verified attempt carries the candidate; the engine reads nothing else of it.
+        return { found: ok ? ({ candidate } as unknown as Found) : undefined, reason: ok ? 'all targeted tests pass' : '1 of 1 targeted test(s) still fail', output: ok ? '' : 'not ok 1 - charges in cents\n  actual: 1234.5\n  expected: 1234\n' };
       },
       ...overrides,
     });

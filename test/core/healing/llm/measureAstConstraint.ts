@@ -121,10 +121,7 @@ async function main(): Promise<void> {
           const search = new Search({ sandbox, runner, command, baseline, targeted: failures.map((f) => f.id), testFiles: [c.test], timeoutMs: 30_000, log: silentLog });
           const result = await runLlmEngine({
             failures, diagnosis: { failures, class: 'code-bug', evidence: [], locations }, files, root: sandbox.cwd, llm, maxAttempts: 1, pastHeals: [], log: silentLog, astConstraint: mode === 'with',
-            verify: async (candidate) => {
-              const v = await search.verifyWithOutput(candidate);
-              return { verified: !!v.found, reason: v.reason, output: v.output };
-            },
+            verify: (candidate) => search.verifyWithOutput(candidate),
           });
           t.replies++;
           t.refused += result.invalid;

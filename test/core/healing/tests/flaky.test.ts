@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { quarantineCandidate, rerunFailures } from '../../../../src/core/healing/tests/flaky';
+import { quarantineCandidate } from '../../../../src/core/healing/tests/flaky';
+import { rerunFailures } from '../../../../src/core/analysis/reruns';
 import { applyEdits } from '../../../../src/core/edits';
 import { Failure } from '../../../../src/core/model';
 import { ProcessTestRunner } from '../../../../src/core/verify/testRunner';

@@ -8,7 +8,8 @@ import { classificationSources, classify } from '../../../../src/core/analysis/c
 import { isTestFile } from '../../../../src/core/analysis/localize';
 import { initTreeSitter } from '../../../../src/core/analysis/treeSitter';
 import { Search } from '../../../../src/core/verify/search';
-import { healTestProblem, rerunFailures, type TestHealResult } from '../../../../src/core/healing/tests';
+import { healTestProblem, type TestHealResult } from '../../../../src/core/healing/tests';
+import { rerunFailures } from '../../../../src/core/analysis/reruns';
 import type { Diagnosis, TestRun } from '../../../../src/core/model';
 import { silentLog } from '../../../../src/core/ports';
 import { createSandbox } from '../../../../src/core/verify/sandbox';

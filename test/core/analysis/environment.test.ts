@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { detectInfraProblem, packageOf } from '../../../../src/core/healing/infra/detect';
-import { Failure } from '../../../../src/core/model';
+import { detectInfraProblem, packageOf } from '../../../src/core/analysis/environment';
+import { Failure } from '../../../src/core/model';
 
 const failure = (message: string, file = 'test/a.test.js'): Failure => Failure.parse({ id: `${file} > t`, name: 't', file, message });
 

@@ -10,7 +10,7 @@
  */
 import { builtinModules } from 'node:module';
 import * as path from 'node:path';
-import type { Failure } from '../../model';
+import type { Failure } from '../model';
 
 export type TimeoutRunner = 'node' | 'mocha' | 'jest' | 'vitest';
 
