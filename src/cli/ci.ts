@@ -14,7 +14,8 @@ import { parseArgs } from 'node:util';
 import type { HealOptions, HealOutcome } from '../core/api';
 import { healWorkspace } from '../core/heal';
 import { SelfHealError } from '../core/model';
-import { decide, readWorkspacePolicy } from '../core/policy';
+import { decide } from '../core/policy';
+import { readWorkspaceSettings, type SettingsResult } from '../core/settings';
 import type { Log } from '../core/ports';
 import { hostPlatform } from '../core/verify/platform';
 import { SANDBOX_PREFIX } from '../core/verify/sandbox';
@@ -54,6 +55,8 @@ export interface CiOptions {
   heal?: Omit<HealOptions, 'files'>;
   /** The engines in words, for the report. */
   engine?: string;
+  /** Every setting, when the caller has read them (src/core/settings.ts); else read here. */
+  settings?: SettingsResult;
   /** For GITHUB_SERVER_URL / GITHUB_REPOSITORY (links to pushed branches). */
   env?: Record<string, string | undefined>;
   log?: Log;
@@ -185,8 +188,9 @@ export async function runCi(options: CiOptions): Promise<CiResult> {
   const probe = await git(root, ['check-ref-format', '--branch', `${prefix}x`]).then(() => true, () => false);
   if (!probe) throw new UsageError(`--branch-prefix "${prefix}" does not make valid branch names.`);
   const uncommitted = (await git(root, ['status', '--porcelain', '--untracked-files=all', '--', '.'])).split('\n').filter(Boolean).length;
-  const policy = await readWorkspacePolicy(root);
-  for (const p of policy.problems) log.warn(p);
+  const read = options.settings ?? (await readWorkspaceSettings(root));
+  if (!options.settings) for (const p of read.problems) log.warn(p);
+  const policy = { policy: read.settings.policy, source: read.policySource, problems: read.problems };
 
   const checkout = await checkoutHead(repo, root);
   let report;
@@ -290,6 +294,7 @@ export async function ciCommand(argv: string[], signal: AbortSignal, out: { writ
       push: values.push,
       remote: values.remote,
       engine: flags.engine.replace(/^engine: /, ''),
+      settings: flags.settings,
       log,
       heal: {
         ...flags.options,

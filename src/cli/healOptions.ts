@@ -3,10 +3,9 @@
  * (`.vscode/settings.json`) and its ledger, so that the two commands heal alike.
  */
 import type { HealOptions } from '../core/api';
-import { readWorkspaceLlmSettings } from '../core/healing/llm/settings';
 import type { Log } from '../core/ports';
 import { JsonlLedger, workspaceLedgerPath } from '../core/record/ledger';
-import { readWorkspaceSettings } from '../core/settings';
+import { readWorkspaceSettings, type SettingsResult } from '../core/settings';
 import { LLM_CLI_OPTIONS, llmFromCli, type LlmCliValues } from './llmOptions';
 
 /** A mistake in how the command was called: exit 2, with the usage. */
@@ -35,21 +34,23 @@ export function positiveInt(value: string | undefined, flag: string): number | u
 
 export interface FlagOptions {
   options: Omit<HealOptions, 'files' | 'signal' | 'progress' | 'log'>;
+  /** Every setting, read once: the policy is among them. */
+  settings: SettingsResult;
   /** "engine: offline" and the like, for the log and reports. */
   engine: string;
 }
 
 export async function healOptionsFromFlags(values: HealFlags, root: string, log: Log): Promise<FlagOptions> {
-  const { settings, problems } = await readWorkspaceSettings(root);
+  // One reader for every setting (src/core/settings.ts); each problem is told once.
+  const { settings, problems, policyNamesDefault, policySource } = await readWorkspaceSettings(root);
   for (const p of problems) log.warn(p);
-  const llmSettings = await readWorkspaceLlmSettings(root);
-  for (const p of llmSettings.problems) log.warn(p);
-  const engine = llmFromCli(values, process.env, llmSettings.settings, log);
+  const engine = llmFromCli(values, process.env, settings.llm, log);
   if (typeof engine === 'string') throw new UsageError(engine);
   log.info(engine.describe);
   // Past heals: the LLM is shown similar ones, and decisions on them order the offline candidates.
   const past = await new JsonlLedger(workspaceLedgerPath(root), log).read();
   return {
+    settings: { settings, problems, policyNamesDefault, policySource },
     engine: engine.describe,
     options: {
       testCommand: values.test ?? (settings.testCommand || undefined),

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyFix, healWorkspace, revertHeal } from '../core/heal';
 import type { HealOutcome, HealReport } from '../core/api';
-import { offeredUnderPolicy, readWorkspacePolicy, triage, type FixTriage } from '../core/policy';
+import { offeredUnderPolicy, triage, type FixTriage } from '../core/policy';
 import { SelfHealError } from '../core/model';
 import { JsonlLedger, workspaceLedgerPath } from '../core/record/ledger';
 import { ensureSelfHealFolder } from '../core/record/ledgerLocation';
@@ -64,7 +64,7 @@ async function heal(argv: string[], signal: AbortSignal): Promise<number> {
   if (positionals.length > 1) throw new UsageError(`heal takes one folder, got ${positionals.length}.`);
   const root = workspaceRoot(positionals[0]);
   const log = stderrLog(values.verbose);
-  const { options } = await healOptionsFromFlags(values, root, log);
+  const { options, settings } = await healOptionsFromFlags(values, root, log);
   const files = new DiskFiles(root);
   await recoverInterrupted(files, log);
   const found: HealReport = await healWorkspace({
@@ -78,8 +78,7 @@ async function heal(argv: string[], signal: AbortSignal): Promise<number> {
   });
   // The same policy decision as the extension's and `ci`'s: a class that is off shows no fix, and a
   // bulk apply writes only what the policy and the flags let it write unseen.
-  const { policy, problems } = await readWorkspacePolicy(root);
-  for (const problem of problems) log.warn(problem);
+  const policy = settings.settings.policy;
   const triageOf = (outcome: HealOutcome): FixTriage => triage({ policy, namesDefault: true }, 'suggest', outcome, { testWeakening: values['accept-test-weakening'], ambiguous: values['accept-ambiguous'] });
   const report = offeredUnderPolicy(found, triageOf, (line) => log.debug(line)).report;
   const applied = new Map<string, string>();

@@ -6,12 +6,12 @@
  * Free of 'vscode' imports so that the unit tests (test/extension) run it under plain Node;
  * activate.ts passes in how to read the configuration.
  */
-import { Settings as SettingsSchema, validateSettings, type Settings } from '../core/settings';
+import { PLAIN_SETTING_KEYS, validateSettings, type Settings } from '../core/settings';
 
 export type { Settings };
 export type Mode = Settings['mode'];
-export type SettingKey = keyof Settings;
-export const settingKeys = Object.keys(SettingsSchema.shape) as SettingKey[];
+export type SettingKey = (typeof PLAIN_SETTING_KEYS)[number];
+export const settingKeys: readonly SettingKey[] = PLAIN_SETTING_KEYS;
 
 export function describeProblem(problem: string): string {
   return `Self-Heal: invalid setting ${problem} Fix it in Settings (search "selfHeal").`;

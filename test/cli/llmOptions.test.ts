@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { parseArgs } from 'node:util';
 import { after, describe, it } from 'node:test';
 import { LLM_CLI_OPTIONS, llmFromCli } from '../../src/cli/llmOptions';
-import { readWorkspaceLlmSettings } from '../../src/core/healing/llm/settings';
+import { readWorkspaceSettings } from '../../src/core/settings';
 import { makeProject } from '../helpers/repo';
 import { startScriptedServer, type ScriptedServer } from '../core/healing/llm/scriptedServer';
 
@@ -41,7 +41,8 @@ describe('llmFromCli', () => {
 
   it('reads selfHeal.llm.* from .vscode/settings.json, reporting invalid values', async () => {
     const dir = makeProject({ '.vscode/settings.json': '{\n  // comments are fine\n  "selfHeal.llm.enabled": true,\n  "selfHeal.llm.model": "llama3.1",\n  "selfHeal.llm.maxAttempts": 0,\n  "selfHeal.llm.exclude": ["secrets/**"],\n}\n' }, { commit: false });
-    const { settings, problems } = await readWorkspaceLlmSettings(dir);
+    const { settings: all, problems } = await readWorkspaceSettings(dir);
+    const settings = all.llm;
     assert.deepEqual([settings.enabled, settings.model, settings.maxAttempts, settings.exclude], [true, 'llama3.1', 3, ['secrets/**']]);
     assert.equal(problems.length, 1);
     assert.match(problems[0], /^selfHeal\.llm\.maxAttempts: .* \(got 0\); using the default\.$/);

@@ -1,47 +1,13 @@
 /**
- * `selfHeal.llm.*`, one zod schema for both hosts: the extension reads it from the VS Code
- * configuration (the key from SecretStorage), the CLI from `.vscode/settings.json` and its flags
- * (the key from SELF_HEAL_API_KEY or OPENAI_API_KEY). The LLM stays off unless enabled.
+ * The LLM as `selfHeal.llm.*` configures it (the schema is the core's one settings schema,
+ * src/core/settings.ts): the key comes from SecretStorage in the extension, from
+ * SELF_HEAL_API_KEY or OPENAI_API_KEY in the CLI. The LLM stays off unless enabled.
  */
-import * as path from 'node:path';
-import { readJsoncObject, withPrefix } from '../../jsoncFile';
-import { z } from 'zod';
 import type { Llm, Log } from '../../ports';
+import type { LlmSettings } from '../../settings';
 import { createOpenAiLlm, endpointProblem } from './openaiLlm';
 
-export const LlmSettings = z.object({
-  enabled: z.boolean().default(false),
-  baseUrl: z.string().min(1).default('https://api.openai.com/v1'),
-  model: z.string().default(''),
-  maxAttempts: z.number().int().min(1).max(10).default(3),
-  localOnly: z.boolean().default(false),
-  /** gitignore-style globs of files never sent to the model nor edited by it. */
-  exclude: z.array(z.string()).default([]),
-  timeoutSeconds: z.number().int().min(1).max(3600).default(60),
-});
-export type LlmSettings = z.infer<typeof LlmSettings>;
-
-/** Validate `selfHeal.llm.*` values (keys without the prefix); each invalid one is reported and replaced by its default. */
-export function validateLlmSettings(raw: Record<string, unknown>): { settings: LlmSettings; problems: string[] } {
-  const problems: string[] = [];
-  const clean: Record<string, unknown> = {};
-  const shape = LlmSettings.shape;
-  for (const [key, value] of Object.entries(raw)) {
-    if (!(key in shape)) continue;
-    const parsed = shape[key as keyof typeof shape].safeParse(value);
-    if (parsed.success) clean[key] = parsed.data;
-    else problems.push(`selfHeal.llm.${key}: ${parsed.error.issues[0]?.message ?? 'invalid value'} (got ${JSON.stringify(value)}); using the default.`);
-  }
-  return { settings: LlmSettings.parse(clean), problems };
-}
-
-/** `selfHeal.llm.*` from `<root>/.vscode/settings.json`, as the CLI reads it. */
-export async function readWorkspaceLlmSettings(root: string): Promise<{ settings: LlmSettings; problems: string[] }> {
-  const { json } = await readJsoncObject(path.join(root, '.vscode', 'settings.json'));
-  // An unreadable settings file is already reported by readWorkspaceSettings.
-  if (!json) return { settings: LlmSettings.parse({}), problems: [] };
-  return validateLlmSettings(withPrefix(json, 'selfHeal.llm.'));
-}
+export { LlmSettings, validateLlmSettings } from '../../settings';
 
 export interface LlmChoice {
   llm: Llm;
