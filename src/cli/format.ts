@@ -1,8 +1,7 @@
 /** What the CLI prints: human text with diffs and evidence, or the documented JSON shape. */
 import type { HealOutcome, HealReport } from '../core/api';
 import type { Evidence, HealRecord } from '../core/model';
-import { suspectsOf, suspectText } from '../core/analysis/suspects';
-import { confidenceText } from '../core/labels';
+import { suspectsOf, suspectText, confidenceText } from '../core/api';
 
 export function evidenceLine(e: Evidence): string {
   const suite = `${e.suite.passed}/${e.suite.total} suite`;

@@ -4,8 +4,8 @@
  */
 import type { HealOptions } from '../core/api';
 import type { Log } from '../core/ports';
-import { JsonlLedger, workspaceLedgerPath } from '../core/record/ledger';
-import { readWorkspaceSettings, type SettingsResult } from '../core/settings';
+import { JsonlLedger, workspaceLedgerPath } from '../core/pipeline';
+import { readWorkspaceSettings, type SettingsResult } from '../core/api';
 import { LLM_CLI_OPTIONS, llmFromCli, type LlmCliValues } from './llmOptions';
 
 /** A mistake in how the command was called: exit 2, with the usage. */

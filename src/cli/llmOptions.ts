@@ -4,7 +4,8 @@
  * comes only from the environment (SELF_HEAL_API_KEY, else OPENAI_API_KEY), never from a flag,
  * so it does not end up in shell history.
  */
-import { LlmSettings, llmFromSettings } from '../core/healing/llm/settings';
+import { LlmSettings } from '../core/api';
+import { llmFromSettings } from '../core/pipeline';
 import type { Llm, Log } from '../core/ports';
 
 /** Spread into `parseArgs({ options })` of `self-heal heal`. */

@@ -2,8 +2,7 @@
 import * as fs from 'node:fs';
 import { SelfHealError } from '../core/model';
 import type { Log } from '../core/ports';
-import { recoverInterruptedChange } from '../core/record/apply';
-import { JsonlLedger, workspaceLedgerPath } from '../core/record/ledger';
+import { recoverInterruptedChange, JsonlLedger, workspaceLedgerPath } from '../core/pipeline';
 import type { DiskFiles } from './adapters/files';
 
 /**

@@ -3,8 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { SelfHealError } from '../../core/model';
-import { ensureSelfHealFolder } from '../../core/record/ledgerLocation';
-import { isAlive } from '../../core/verify/processAlive';
+import { ensureSelfHealFolder, isAlive } from '../../core/pipeline';
 import type { WorkspaceFiles } from '../../core/ports';
 
 export class DiskFiles implements WorkspaceFiles {

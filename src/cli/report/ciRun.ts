@@ -3,8 +3,7 @@
  * SARIF for code-scanning UIs) need it. Plain data: the writers are pure functions of it, which
  * is what lets their output be checked against fixture files.
  */
-import type { HealOutcome } from '../../core/api';
-import type { Decision } from '../../core/policy';
+import type { HealOutcome, Decision } from '../../core/api';
 
 export interface CiHeal {
   outcome: HealOutcome;

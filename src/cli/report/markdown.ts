@@ -6,7 +6,7 @@
  */
 import type { HealOutcome } from '../../core/api';
 import type { Evidence } from '../../core/model';
-import { confidenceText } from '../../core/labels';
+import { confidenceText } from '../../core/api';
 import { healName, isHealed, type CiHeal, type CiRun } from './ciRun';
 
 /** The first line of every report, so a workflow can find and update its earlier comment. */

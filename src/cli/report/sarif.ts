@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { HealOutcome } from '../../core/api';
 import type { FailureClass } from '../../core/model';
 import { healName, isHealed, lineOf, type CiHeal, type CiRun } from './ciRun';
-import { AMBIGUOUS, confidenceText } from '../../core/labels';
+import { AMBIGUOUS, confidenceText } from '../../core/api';
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 

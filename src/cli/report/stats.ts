@@ -1,5 +1,5 @@
 /** `self-heal history --stats`: what people did with the heals, and what the next search learns from it. */
-import type { DecisionStats, Tally } from '../../core/record/decisions';
+import type { DecisionStats, Tally } from '../../core/api';
 
 const percent = (t: Tally): string => (t.rate === undefined ? '–' : `${Math.round(t.rate * 100)}%`);
 
