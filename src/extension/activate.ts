@@ -77,8 +77,9 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
     void vscode.window.showWarningMessage(message);
   };
   const settings = new SettingsReader((key) => vscode.workspace.getConfiguration('selfHeal').get(key), warn);
-  const llmSettings = new LlmSettingsReader(() => vscode.workspace.getConfiguration('selfHeal').get('llm'), loadLlm, warn);
-  const policy = new PolicyReader(() => vscode.workspace.getConfiguration('selfHeal').get('policy'), warn);
+  // One reader of every setting (src/core/settings.ts); the policy and the LLM section are views of it.
+  const llmSettings = new LlmSettingsReader(settings);
+  const policy = new PolicyReader(settings);
   const cache = new FixCache();
   own(
     vscode.workspace.onDidChangeConfiguration((event) => {

@@ -10,29 +10,24 @@
  * A fix labelled 'weakens tests' is never applied automatically and needs a modal confirmation.
  * Free of 'vscode' imports, so the unit tests (test/extension) run it under plain Node.
  */
-import { validatePolicy, type PolicySetting } from '../core/policy';
-import { describeProblem, ValidatedReader } from './settings';
-import { WEAKENS } from '../core/labels';
+import { WEAKENS, type PolicySetting } from '../core/api';
+import type { SettingsReader } from './settings';
 
-/** Reads `selfHeal.policy` through `read`. */
-export class PolicyReader extends ValidatedReader<PolicySetting> {
-  constructor(
-    private readonly read: () => unknown,
-    warn: (message: string) => void,
-  ) {
-    super(warn);
+/** `selfHeal.policy`, as the one settings reader validated it with the rest. */
+export class PolicyReader {
+  constructor(private readonly settings: SettingsReader) {}
+
+  get(): PolicySetting {
+    return this.settings.policy();
   }
 
-  protected validate(): PolicySetting {
-    const raw = this.read() ?? undefined;
-    const { policy, problems } = validatePolicy(raw);
-    for (const problem of problems) this.warn(describeProblem(problem));
-    const namesDefault = typeof raw === 'object' && raw !== null && 'default' in raw && policy.default === (raw as { default: unknown }).default;
-    return { policy, namesDefault };
+  /** Call when the configuration changed. */
+  invalidate(): void {
+    this.settings.invalidate();
   }
 }
 
 // The decision itself is the core's, shared with the CLI's `heal --apply` and `ci`.
-export { fixLabels, NEEDS_REVIEW, offeredUnderPolicy, TEST_EDIT, triage, type FixTriage, type PolicySetting } from '../core/policy';
+export { fixLabels, NEEDS_REVIEW, offeredUnderPolicy, TEST_EDIT, triage, type FixTriage, type PolicySetting } from '../core/api';
 // From core/labels, which imports nothing: reading it costs activation nothing.
 export { WEAKENS };

@@ -1,17 +1,19 @@
 /**
- * `selfHeal.*` as the extension sees it: read from the workspace configuration and validated with
- * the core's zod schema (src/core/settings.ts, shared with the CLI; STYLE §5). An invalid value
- * never crashes anything: it falls back to its default, and the user is warned once, with the
- * setting's name and what to do.
+ * `selfHeal.*` as the extension sees it: one reader of the workspace configuration, validated with
+ * the core's one zod schema (src/core/settings.ts, shared with the CLI; STYLE §5): the plain
+ * settings, `selfHeal.policy` and `selfHeal.llm.*`. An invalid value never crashes anything: it
+ * falls back to its default, and the user is warned once, with the setting's name and what to do.
  * Free of 'vscode' imports so that the unit tests (test/extension) run it under plain Node;
  * activate.ts passes in how to read the configuration.
  */
-import { PLAIN_SETTING_KEYS, validateSettings, type Settings } from '../core/settings';
+import { PLAIN_SETTING_KEYS, validateSettings, type PolicySetting, type Settings } from '../core/api';
 
 export type { Settings };
 export type Mode = Settings['mode'];
 export type SettingKey = (typeof PLAIN_SETTING_KEYS)[number];
 export const settingKeys: readonly SettingKey[] = PLAIN_SETTING_KEYS;
+/** The sections read whole: `selfHeal.policy` (one object) and `selfHeal.llm` (its keys without the prefix). */
+export type SectionKey = 'policy' | 'llm';
 
 export function describeProblem(problem: string): string {
   return `Self-Heal: invalid setting ${problem} Fix it in Settings (search "selfHeal").`;
@@ -56,10 +58,12 @@ export abstract class ValidatedReader<T> {
   protected abstract validate(): T;
 }
 
-/** Reads the live `selfHeal.*` configuration through `read` (one raw value per key). */
+/** Reads the live `selfHeal.*` configuration through `read` (one raw value per key or section). */
 export class SettingsReader extends ValidatedReader<Settings> {
+  private namesDefault = false;
+
   constructor(
-    private readonly read: (key: SettingKey) => unknown,
+    private readonly read: (key: SettingKey | SectionKey) => unknown,
     warn: (message: string) => void,
   ) {
     super(warn);
@@ -67,12 +71,19 @@ export class SettingsReader extends ValidatedReader<Settings> {
 
   protected validate(): Settings {
     const raw: Record<string, unknown> = {};
-    for (const key of settingKeys) {
+    for (const key of [...settingKeys, 'policy', 'llm'] as const) {
       const value = this.read(key);
       if (value !== undefined && value !== null) raw[key] = value;
     }
-    const { settings, problems } = validateSettings(raw);
-    for (const problem of problems) this.warn(describeProblem(problem));
-    return settings;
+    const result = validateSettings(raw);
+    for (const problem of result.problems) this.warn(describeProblem(problem));
+    this.namesDefault = result.policyNamesDefault;
+    return result.settings;
+  }
+
+  /** `selfHeal.policy`, and whether it names its own default (selfHeal.mode = autoApply raises it otherwise). */
+  policy(): PolicySetting {
+    const { policy } = this.get();
+    return { policy, namesDefault: this.namesDefault };
   }
 }

@@ -3,9 +3,11 @@ import { describe, it } from 'node:test';
 import type { GuardReport } from '../../src/core/model';
 import { WEAKLY_TESTED } from '../../src/core/labels';
 import { fixLabels, NEEDS_REVIEW, PolicyReader, type PolicySetting, TEST_EDIT, triage, WEAKENS } from '../../src/extension/policy';
+import { SettingsReader } from '../../src/extension/settings';
 import { outcome } from '../helpers/outcome';
 
-const reader = (raw: unknown, warnings: string[] = []): PolicyReader => new PolicyReader(() => raw, (message) => warnings.push(message));
+/** selfHeal.policy set to `raw`, read through the one settings reader as the extension does. */
+const reader = (raw: unknown, warnings: string[] = []): PolicyReader => new PolicyReader(new SettingsReader((key) => (key === 'policy' ? raw : undefined), (message) => warnings.push(message)));
 const setting = (raw: unknown): PolicySetting => {
   const warnings: string[] = [];
   const result = reader(raw, warnings).get();

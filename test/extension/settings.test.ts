@@ -5,7 +5,7 @@ import { settingKeys, SettingsReader } from '../../src/extension/settings';
 const reader = (values: Record<string, unknown>, warnings: string[] = []): SettingsReader => new SettingsReader((key) => values[key], (message) => warnings.push(message));
 
 describe('extension settings', () => {
-  it('reads the settings the issues name (selfHeal.policy and selfHeal.llm.* have readers of their own)', () => {
+  it('reads the plain settings by name (selfHeal.policy and selfHeal.llm.* are read whole, as sections of the same schema)', () => {
     assert.deepEqual([...settingKeys].sort(), ['flakyReruns', 'maxCandidates', 'mode', 'testCommand', 'testTimeoutSeconds']);
   });
 
@@ -38,4 +38,18 @@ describe('extension settings', () => {
     settings.invalidate();
     assert.equal(settings.get().maxCandidates, 7);
   });
+
+  it('reads the policy and the LLM section with the rest, in one pass, warning about each invalid part once', () => {
+    const warnings: string[] = [];
+    const settings = reader({ mode: 'autoApply', policy: { default: 'review', classes: { 'code-bug': 'never' } }, llm: { model: 'm', maxAttempts: 0 } }, warnings);
+    const read = settings.get();
+    assert.equal(read.mode, 'autoApply');
+    assert.equal(read.policy.default, 'review');
+    assert.equal(read.llm.model, 'm');
+    assert.deepEqual(settings.policy(), { policy: read.policy, namesDefault: true });
+    assert.equal(warnings.length, 2, warnings.join('\n'));
+    assert.match(warnings.join('\n'), /selfHeal\.policy\.classes\.code-bug/);
+    assert.match(warnings.join('\n'), /selfHeal\.llm\.maxAttempts/);
+  });
 });
+

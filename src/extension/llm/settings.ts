@@ -1,40 +1,29 @@
 /**
- * `selfHeal.llm.*` as the extension sees it, validated with the core's zod schema (shared with the
- * CLI; STYLE §5). Invalid values fall back to their defaults with one warning each, like the other
- * settings (../settings.ts).
- * The schema's module brings the `openai` client with it, whose load alone costs more than the
- * 100 ms activation budget, so it is loaded on first use (a heal, a key command, or a change to
- * these settings), never during activation. Free of 'vscode' imports for the unit tests.
+ * `selfHeal.llm.*` as the extension sees it: the `llm` section of the one settings schema, read
+ * and validated with the rest (../settings.ts), so an invalid value falls back to its default with
+ * one warning, like any other setting. Validating it loads nothing heavy: the `openai` client
+ * (whose load alone costs more than the activation budget) comes only with llmFromSettings, on
+ * first use.
  */
-import type { LlmSettings } from '../../core/healing/llm/settings';
-import { describeProblem, ValidatedReader } from '../settings';
+import type { LlmSettings } from '../../core/api';
+import type { SettingsReader } from '../settings';
 
 export type { LlmSettings };
 
-export interface LlmSettingsModule {
-  validateLlmSettings(raw: Record<string, unknown>): { settings: LlmSettings; problems: string[] };
-}
+export class LlmSettingsReader {
+  constructor(private readonly settings: SettingsReader) {}
 
-export class LlmSettingsReader extends ValidatedReader<Promise<LlmSettings>> {
-  constructor(
-    /** The raw `selfHeal.llm` section: keys without the prefix. */
-    private readonly read: () => Record<string, unknown> | undefined,
-    private readonly load: () => Promise<LlmSettingsModule>,
-    warn: (message: string) => void,
-  ) {
-    super(warn);
+  /** A promise, as hosts awaited it when validating meant loading the client; it resolves at once. */
+  get(): Promise<LlmSettings> {
+    try {
+      return Promise.resolve(this.settings.get().llm);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
-  protected validate(): Promise<LlmSettings> {
-    const settings = this.load().then(({ validateLlmSettings }) => {
-      const raw: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(this.read() ?? {})) if (value !== undefined && value !== null) raw[key] = value;
-      const result = validateLlmSettings(raw);
-      for (const problem of result.problems) this.warn(describeProblem(problem));
-      return result.settings;
-    });
-    // A failed load is not remembered: the next call tries again.
-    void settings.catch(() => this.forget(settings));
-    return settings;
+  /** Call when the configuration changed. */
+  invalidate(): void {
+    this.settings.invalidate();
   }
 }
