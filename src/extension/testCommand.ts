@@ -49,10 +49,11 @@ const packageScript = /^(npm|pnpm|yarn|bun)\s+(?:run-script\s+|run\s+)?(test|t)(
 /**
  * Two command lines that run the same tests: the same words, with a package manager's `test`
  * spelled any of its ways (the npm task provider runs `npm run test` where a person types
- * `npm test`), so one run seen by a terminal and a task is recognised as one (issue 15 §8).
+ * `npm test`), and without the line VS Code echoes before a task, so one run seen by a terminal and a task is recognised as one (issue 15 §8).
  */
 export function sameTestCommand(a: string, b: string): boolean {
-  const normal = (line: string): string => line.trim().replace(/\s+/g, ' ').replace(packageScript, '$1 test');
+  // A task's terminal may report the line VS Code echoes before the task (" *  Executing task: …") as its command.
+  const normal = (line: string): string => line.trim().replace(/^\*\s+Executing task:\s*/, '').replace(/\s+/g, ' ').replace(packageScript, '$1 test');
   return normal(a) === normal(b);
 }
 

@@ -43,7 +43,7 @@ describe('test command', () => {
   });
 
   it('knows one test command in its different spellings, so a task read by its terminal is one run', () => {
-    for (const [a, b] of [['npm test', 'npm run test'], ['npm t', 'npm test'], ['npm run-script test', 'npm test'], ['npm  test -- --x', 'npm run test -- --x'], ['node --test', ' node --test ']]) {
+    for (const [a, b] of [['npm test', 'npm run test'], ['npm t', 'npm test'], ['npm run-script test', 'npm test'], ['npm  test -- --x', 'npm run test -- --x'], ['node --test', ' node --test '], [' *  Executing task: node --test ', 'node --test']]) {
       assert.ok(sameTestCommand(a!, b!), `${a} = ${b}`);
     }
     for (const [a, b] of [['npm test', 'npm run test:unit'], ['npm test', 'yarn test'], ['node --test', 'node --test test/']]) {
