@@ -26,6 +26,8 @@ import { describe, Healer, type HealerDeps } from './healer';
 import { ApiKeys } from './llm/apiKeys';
 import { planEngines } from './llm/engines';
 import { LlmSettingsReader } from './llm/settings';
+import { Notifier } from './notify';
+import { OutsideChanges } from './outsideChanges';
 import { PolicyReader, triage, type FixTriage } from './policy';
 import { HealCodeActions, type CodeActionDeps } from './providers/codeActions';
 import { SCHEME, SelfHealContent } from './providers/content';
@@ -56,6 +58,9 @@ export interface SelfHealApi {
   resolveTestCommand: typeof resolveTestCommand;
   /** Resolves when the background tree-sitter load finished. */
   treeSitterReady: () => Promise<void>;
+  /** Every toast and progress message, as users read it; a listener can press a toast's button. */
+  notify: Notifier;
+  taskRuns: TaskTestRuns;
 }
 
 const SCRIPT_SELECTOR: vscode.DocumentSelector = ['javascript', 'typescript', 'javascriptreact', 'typescriptreact'].map((language) => ({ scheme: 'file', language }));
@@ -71,10 +76,11 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
     return disposable;
   };
   own(channel);
+  const notify = own(new Notifier());
 
   const warn = (message: string): void => {
     log.warn(message);
-    void vscode.window.showWarningMessage(message);
+    void notify.warn(message);
   };
   const settings = new SettingsReader((key) => vscode.workspace.getConfiguration('selfHeal').get(key), warn);
   // One reader of every setting (src/core/settings.ts); the policy and the LLM section are views of it.
@@ -101,7 +107,7 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
   if (!folder) {
     // Activated by a command with no folder open: say what is needed instead of failing later.
     for (const id of (context.extension.packageJSON as { contributes: { commands: Array<{ command: string }> } }).contributes.commands.map((command) => command.command)) {
-      own(vscode.commands.registerCommand(id, () => vscode.window.showWarningMessage('Self-Heal works on a folder with a package.json. Open one first (File → Open Folder).')));
+      own(vscode.commands.registerCommand(id, () => notify.warn('Self-Heal works on a folder with a package.json. Open one first (File → Open Folder).')));
     }
     return undefined;
   }
@@ -143,7 +149,7 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
   const compileErrors = own(new DiagnosticFailures(files, () => guard.listening));
   const apiKeys = new ApiKeys(context.secrets);
   const engines = (): ReturnType<typeof planEngines> => planEngines({ settings: () => llmSettings.get(), apiKey: (baseUrl) => apiKeys.get(baseUrl), records, load: loadLlm, log });
-  const healerDeps: HealerDeps = { files, ledger, log, settings: () => settings.get(), testCommand: (setting) => testCommand.resolve(setting), guard, cache, diagnostics: testFailures, treeSitter, promptsDir: path.join(context.extensionPath, 'prompts'), engines, triage: triageFix, confirm: confirmInModal };
+  const healerDeps: HealerDeps = { files, ledger, log, settings: () => settings.get(), testCommand: (setting) => testCommand.resolve(setting), guard, cache, diagnostics: testFailures, treeSitter, promptsDir: path.join(context.extensionPath, 'prompts'), engines, triage: triageFix, confirm: confirmInModal, notify };
   const healer = own(new Healer(healerDeps));
 
   const parse = async (output: string, command: string): Promise<Failure[]> => {
@@ -158,13 +164,13 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
   const sink = (signal: Parameters<Healer['onTestRun']>[0]): void => healer.onTestRun(signal);
   const recent = new RecentTerminalRuns();
   own(new TerminalTestRuns(() => guard.listening, parse, sink, recent, log));
-  own(new TaskTestRuns(() => guard.listening, () => guard.mayRunTests().allowed, rerun, sink, recent, log));
+  const taskRuns = own(new TaskTestRuns(() => guard.listening, () => guard.mayRunTests().allowed, rerun, sink, recent, log));
 
   const codeActionDeps: CodeActionDeps = { files, cache, testFailures, compileErrors, guard, triage: triageFix };
   const codeActions = new HealCodeActions(codeActionDeps);
   own(vscode.languages.registerCodeActionsProvider(SCRIPT_SELECTOR, codeActions, HealCodeActions.metadata));
   own(vscode.workspace.registerTextDocumentContentProvider(SCHEME, new SelfHealContent(cache, records)));
-  const preview = new FixPreview(files, cache, (id) => healer.apply(id), (id) => healer.discard(id), triageFix);
+  const preview = new FixPreview(files, cache, (id) => healer.apply(id), (id) => healer.discard(id), triageFix, notify);
 
   const history = own(new HistoryView(records));
   own(vscode.window.createTreeView('selfHeal.history', { treeDataProvider: history }));
@@ -172,9 +178,21 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
   // The CLI (or another window) appends to the same ledger: show its heals as they are recorded.
   const ledgerFile = own(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '.self-heal/ledger.jsonl')));
   for (const event of [ledgerFile.onDidCreate, ledgerFile.onDidChange, ledgerFile.onDidDelete]) own(event(() => history.refresh()));
+  own(
+    new OutsideChanges({
+      files,
+      folder,
+      records,
+      notice: () => healer.noticeOutsideChanges(),
+      // The CLI's heals count too: a change to the ledger may add files to watch.
+      historyChanged: (listener) => vscode.Disposable.from(healer.onDidChangeHistory(listener), ledgerFile.onDidChange(() => listener()), ledgerFile.onDidCreate(() => listener())),
+      busyChanged: healer.onDidChangeBusy,
+      log,
+    }),
+  );
 
-  const commands = commandTable({ healer, preview, history, triage: triageFix, cache, files, testFailures, compileErrors, records, log, showLog: () => channel.show(), apiKeys, llmSettings });
-  for (const spec of commands) own(register(spec, log));
+  const commands = commandTable({ healer, preview, history, triage: triageFix, cache, files, testFailures, compileErrors, records, log, showLog: () => channel.show(), apiKeys, llmSettings, notify });
+  for (const spec of commands) own(register(spec, log, notify));
   const statusBar = own(
     new SelfHealStatusBar({
       healing: () => healer.busy,
@@ -187,7 +205,7 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
 
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms for ${folder.uri.fsPath}`);
-  return { activationMs, commands, healer, healerDeps, codeActions, codeActionDeps, history, statusBar, cache, settings, policy, triage: triageFix, llmSettings, apiKeys, records, resolveTestCommand, treeSitterReady: treeSitter };
+  return { activationMs, commands, healer, healerDeps, codeActions, codeActionDeps, history, statusBar, cache, settings, policy, triage: triageFix, llmSettings, apiKeys, records, resolveTestCommand, treeSitterReady: treeSitter, notify, taskRuns };
 }
 
 export function deactivate(): void {

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { HealOutcome, HealReport } from '../core/api';
 import { type Failure, type HealRecord, SelfHealError } from '../core/model';
+import { UNDONE_OUTSIDE } from '../core/labels';
 import type { Log } from '../core/ports';
 import type { DocumentWorkspaceFiles } from './adapters/workspaceFiles';
 import type { DiagnosticFailures } from './collectors/diagnostics';
@@ -16,7 +17,8 @@ import { clearApiKey, setApiKey } from './llm/apiKeyCommands';
 import type { ApiKeys } from './llm/apiKeys';
 import type { LlmSettingsReader } from './llm/settings';
 import type { FixTriage } from './policy';
-import { fixBadge } from './presentation';
+import type { Notifier } from './notify';
+import { fixBadge, fixSummary, plain } from './presentation';
 import type { FixPreview } from './providers/preview';
 import { failureFromTestMessage, type TestMessageMenuArgs } from './testingView';
 import { type HealItem, type HistoryView, showRecordDiff } from './views/history';
@@ -43,6 +45,7 @@ export interface CommandServices {
   showLog: () => void;
   apiKeys: ApiKeys;
   llmSettings: LlmSettingsReader;
+  notify: Notifier;
 }
 
 export function commandTable(s: CommandServices): CommandSpec[] {
@@ -53,7 +56,7 @@ export function commandTable(s: CommandServices): CommandSpec[] {
     return found;
   };
   return [
-    { id: 'selfHeal.healFailingTests', title: 'Heal Failing Tests', handler: () => healFailingTests(s.healer, s.preview, s.triage, s.log) },
+    { id: 'selfHeal.healFailingTests', title: 'Heal Failing Tests', handler: () => healFailingTests(s.healer, s.preview, s.triage, s.log, s.notify) },
     { id: 'selfHeal.findFix', title: 'Find a Verified Fix', handler: (failures?: Failure[]) => findFix(s, failures) },
     // From the Testing view: a failure any test extension reported, healed like the lightbulb's "find a verified fix".
     { id: 'selfHeal.healTestFailure', title: 'Heal This Failure', handler: async (args?: TestMessageMenuArgs) => findFix(s, [failureFromTestMessage(args, s.files)]) },
@@ -61,22 +64,29 @@ export function commandTable(s: CommandServices): CommandSpec[] {
     {
       id: 'selfHeal.applyFix',
       title: 'Apply Verified Fix',
-      handler: async (outcomeId: string) => {
-        const applied = await s.healer.apply(outcomeId);
-        void vscode.window.showInformationMessage(`Self-Heal applied "${applied.summary}" to ${applied.file}. Undo with Ctrl+Z, or revert it from the history.`);
-        return applied;
-      },
+      handler: async (outcomeId: string) => s.notify.applied(await s.healer.apply(outcomeId)),
     },
     { id: 'selfHeal.previewFix', title: 'Preview Fix', handler: (outcomeId: string) => s.preview.open(outcomeId) },
-    { id: 'selfHeal.applyPreviewedFix', title: 'Apply Previewed Fix', handler: (uri?: vscode.Uri) => s.preview.applyAndClose(previewed(s, uri)) },
+    // The preview's ✓ confirms like the lightbulb does (issue 15 §8: it used to apply in silence).
+    { id: 'selfHeal.applyPreviewedFix', title: 'Apply Previewed Fix', handler: async (uri?: vscode.Uri) => s.notify.applied(await s.preview.applyAndClose(previewed(s, uri))) },
     { id: 'selfHeal.discardPreviewedFix', title: 'Discard Previewed Fix', handler: (uri?: vscode.Uri) => s.preview.discardAndClose(previewed(s, uri)) },
     { id: 'selfHeal.showDiff', title: 'Show Diff', handler: async (item?: HealItem | string) => showRecordDiff(await record(item)) },
     {
       id: 'selfHeal.revertHeal',
       title: 'Revert Heal',
       handler: async (item?: HealItem | string) => {
-        const reverted = await s.healer.revert((await record(item)).id);
-        void vscode.window.showInformationMessage(`Self-Heal reverted "${reverted.summary}" in ${reverted.file}.`);
+        // An undo the debounce has not recorded yet is recorded first, so a revert never races it.
+        await s.healer.noticeOutsideChanges();
+        const target = await record(item);
+        const earlier = (await s.records()).find((r) => r.kind === 'revert' && r.reverts === target.id);
+        if (earlier) {
+          s.history.refresh();
+          const how = earlier.summary.endsWith(UNDONE_OUTSIDE) ? ' (it was undone in the editor or outside VS Code)' : '';
+          void s.notify.info(`Self-Heal: "${target.summary}" is already reverted${how}; ${target.file} holds the text from before it.`);
+          return undefined;
+        }
+        const reverted = await s.healer.revert(target.id);
+        void s.notify.info(`Self-Heal reverted "${reverted.summary}" in ${reverted.file}.`);
         return reverted;
       },
     },
@@ -86,7 +96,7 @@ export function commandTable(s: CommandServices): CommandSpec[] {
       handler: async (item?: HealItem | string) => {
         const found = await record(item);
         await vscode.env.clipboard.writeText(found.diff);
-        void vscode.window.showInformationMessage(`Copied the patch of "${found.summary}".`);
+        void s.notify.info(`Self-Heal: copied the patch of "${found.summary}".`);
         return found.diff;
       },
     },
@@ -101,10 +111,10 @@ export function commandTable(s: CommandServices): CommandSpec[] {
 async function reviewFixes(s: CommandServices): Promise<void> {
   const fixes = s.cache.verified();
   if (!fixes.length) {
-    void vscode.window.showInformationMessage('Self-Heal has no verified fix waiting. Run "Self-Heal: Heal Failing Tests" to look for some.');
+    void s.notify.info('Self-Heal has no verified fix waiting. Run "Self-Heal: Heal Failing Tests" to look for some.');
     return;
   }
-  await pickFix(fixes, s.healer, s.preview, s.triage);
+  await pickFix(fixes, s.healer, s.preview, s.triage, s.notify);
 }
 
 function previewed(s: CommandServices, uri?: vscode.Uri): string {
@@ -128,7 +138,7 @@ async function findFix(s: CommandServices, given?: Failure[]): Promise<HealRepor
     failures = [...ours, ...s.compileErrors.failuresAt(rel, editor.selection)];
   }
   if (!failures.length) {
-    void vscode.window.showInformationMessage('No failure at the cursor. Run "Self-Heal: Heal Failing Tests" to heal the whole test suite.');
+    void s.notify.info('Self-Heal: no failure at the cursor. Run "Self-Heal: Heal Failing Tests" to heal the whole test suite.');
     return undefined;
   }
   const report = await s.healer.search(failures, { interactive: true });
@@ -136,27 +146,45 @@ async function findFix(s: CommandServices, given?: Failure[]): Promise<HealRepor
   if (report && fix?.fix) {
     // The command resolves with the report now; the choice is acted on when the user makes it.
     const outcomeId = fix.id;
-    void vscode.window
-      .showInformationMessage(`Self-Heal: verified "${fix.fix.candidate.summary}" (${fixBadge(fix.fix.evidence, s.triage(fix).notes)}).`, 'Apply', 'Preview')
+    const summary = fixSummary(fix.fix.candidate.summary, Object.keys(fix.fix.after), activeFile(s));
+    void s.notify
+      .info(`Self-Heal: verified "${summary}" (${fixBadge(fix.fix.evidence, s.triage(fix).notes)}).`, 'Apply', 'Preview')
       .then(async (choice) => {
         if (choice === 'Apply') await vscode.commands.executeCommand('selfHeal.applyFix', outcomeId);
         if (choice === 'Preview') await vscode.commands.executeCommand('selfHeal.previewFix', outcomeId);
       });
   } else if (report) {
-    void vscode.window.showWarningMessage(`Self-Heal found no verified fix: ${report.heals[0]?.reason ?? 'the failure did not reproduce in the sandbox'}.`);
+    void s.notify.warn(`Self-Heal found no verified fix: ${report.heals[0]?.reason ?? 'the failure did not reproduce in the sandbox'}.`);
   }
   return report;
 }
 
-/** Commands report errors to the user here, once, in words they can act on. */
-export function register(spec: CommandSpec, log: Log): vscode.Disposable {
+/** The workspace file in the active editor, if any: the file a toast's words are read next to. */
+function activeFile(s: Pick<CommandServices, 'files'>): string | undefined {
+  const editor = vscode.window.activeTextEditor;
+  return editor && s.files.relative(editor.document.uri);
+}
+
+/**
+ * Commands report errors to the user here, once, in words they can act on. A SelfHealError is
+ * such a message (a stale fix, a heal already reverted): a warning, logged without a stack. Anything
+ * else is a bug of ours: an error, with its stack in the log.
+ */
+export function register(spec: CommandSpec, log: Log, notify: Notifier): vscode.Disposable {
   return vscode.commands.registerCommand(spec.id, async (...args: never[]) => {
     try {
       return await spec.handler(...args);
     } catch (error) {
       if (isCancellation(error)) return undefined;
-      log.error(`${spec.id}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      void vscode.window.showErrorMessage(describe(error));
+      const message = describe(error);
+      const shown = message.startsWith('Self-Heal') ? message : `Self-Heal: ${message}`;
+      if (error instanceof SelfHealError) {
+        log.warn(`${spec.id}: ${plain(message)}`);
+        void notify.warn(shown);
+      } else {
+        log.error(`${spec.id}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        void notify.error(shown);
+      }
       return undefined;
     }
   });

@@ -14,3 +14,5 @@ export const loadProcess = () => import('../core/verify/process');
 export const loadLlm = () => import('../core/healing/llm/settings');
 /** recordDecision and the rest of the feedback loop (paper §5.2). */
 export const loadDecisions = () => import('../core/record/decisions');
+/** Applying, reverting, and recording heals undone or redone outside Self-Heal. */
+export const loadApply = () => import('../core/record/apply');

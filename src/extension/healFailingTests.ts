@@ -9,7 +9,8 @@ import type { HealOutcome, HealReport } from '../core/api';
 import type { Log } from '../core/ports';
 import { describe, type Healer, isCancellation } from './healer';
 import type { FixTriage } from './policy';
-import { engineBadge, fixBadge, fixDetail, healSummary, verifiedFixes } from './presentation';
+import type { Notifier } from './notify';
+import { engineBadge, fixBadge, fixDetail, healSummary, plain, verifiedFixes } from './presentation';
 import type { FixPreview } from './providers/preview';
 
 export interface HealFailingTestsResult {
@@ -20,7 +21,7 @@ export interface HealFailingTestsResult {
 
 export type Triage = (outcome: HealOutcome) => FixTriage;
 
-export async function healFailingTests(healer: Healer, preview: FixPreview, triage: Triage, log: Log): Promise<HealFailingTestsResult | undefined> {
+export async function healFailingTests(healer: Healer, preview: FixPreview, triage: Triage, log: Log, notify: Notifier): Promise<HealFailingTestsResult | undefined> {
   const report = await healer.search(undefined, { interactive: true });
   if (!report) return undefined;
   const applied = await healer.autoApply(report);
@@ -28,9 +29,9 @@ export async function healFailingTests(healer: Healer, preview: FixPreview, tria
   log.info(summary);
   const pending = verifiedFixes(report.heals).filter((heal) => !applied.includes(heal.id));
   const actions = [...(pending.length ? ['Review Fixes'] : []), ...(applied.length ? ['Show History'] : [])];
-  const show = report.heals.length && !pending.length && !applied.length ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const show = report.heals.length && !pending.length && !applied.length ? notify.warn.bind(notify) : notify.info.bind(notify);
   void show(summary, ...actions).then(async (choice) => {
-    if (choice === 'Review Fixes') await pickFix(pending, healer, preview, triage);
+    if (choice === 'Review Fixes') await pickFix(pending, healer, preview, triage, notify);
     if (choice === 'Show History') await vscode.commands.executeCommand('selfHeal.history.focus');
   });
   return { report, applied, summary };
@@ -46,14 +47,14 @@ export function fixItem(outcome: HealOutcome, triage: FixTriage): FixItem {
   const fix = outcome.fix!;
   return {
     outcome,
-    label: fix.candidate.summary,
+    label: plain(fix.candidate.summary),
     description: `${Object.keys(fix.after).join(', ')} · ${engineBadge(fix.candidate.engine, fix.candidate.tokens)} · ${fixBadge(fix.evidence, triage.notes)}`,
     detail: `${outcome.failures.map((failure) => failure.name).join(', ')} — ${fixDetail(fix, triage).join(' · ')}`,
     buttons: [applyButton],
   };
 }
 
-export async function pickFix(outcomes: HealOutcome[], healer: Healer, preview: FixPreview, triage: Triage): Promise<void> {
+export async function pickFix(outcomes: HealOutcome[], healer: Healer, preview: FixPreview, triage: Triage, notify: Notifier): Promise<void> {
   const pick = vscode.window.createQuickPick<FixItem>();
   pick.title = 'Self-Heal: verified fixes';
   pick.placeholder = 'Select a fix to preview it; the ✓ button applies it';
@@ -62,9 +63,9 @@ export async function pickFix(outcomes: HealOutcome[], healer: Healer, preview: 
     pick.onDidTriggerItemButton(async ({ item }) => {
       pick.hide();
       try {
-        await healer.apply(item.outcome.id);
+        notify.applied(await healer.apply(item.outcome.id));
       } catch (error) {
-        if (!isCancellation(error)) void vscode.window.showErrorMessage(describe(error));
+        if (!isCancellation(error)) void notify.warn(`Self-Heal: ${describe(error)}`);
       }
     });
     pick.onDidAccept(async () => {

@@ -9,19 +9,20 @@
  * with fixes goes back into the ledger (paper §5.2): an apply record means accepted, a revert
  * record reverted, and Discard adds a "rejected" decision; the next heal reads them all.
  */
+import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { HealOutcome, HealReport } from '../core/api';
 import { SelfHealError, type Failure, type HealRecord } from '../core/model';
 import type { Ledger, Log } from '../core/ports';
-import { withCancellableProgress } from './adapters/progress';
 import type { DocumentWorkspaceFiles } from './adapters/workspaceFiles';
 import type { TestFailureDiagnostics } from './collectors/failureDiagnostics';
 import type { TestRunSignal } from './collectors/testRuns';
 import type { Confirm } from './confirm';
-import { loadDecisions, loadHeal } from './core';
-import type { FixCache } from './fixCache';
+import { loadApply, loadDecisions, loadHeal } from './core';
+import { GONE, type FixCache } from './fixCache';
 import type { Guard } from './guard';
 import { OFFLINE_RETRY, type EnginePlan } from './llm/engines';
+import type { Notifier } from './notify';
 import { offeredUnderPolicy, type FixTriage } from './policy';
 import { engineBadge, spentTokens, tokenLog, weakeningPrompt, type Tokens } from './presentation';
 import type { Settings } from './settings';
@@ -46,6 +47,7 @@ export interface HealerDeps {
   triage: (outcome: HealOutcome) => FixTriage;
   /** Asks a person before a fix that weakens tests is applied: a modal in VS Code, a stand-in in tests. */
   confirm: Confirm;
+  notify: Notifier;
 }
 
 export interface SearchOptions {
@@ -70,6 +72,11 @@ export class Healer implements vscode.Disposable {
   private readonly llmWarned = new Set<string>();
   /** Failures the LLM was asked about since the tests last passed. */
   private readonly llmAsked = new Set<string>();
+  /** The outcome behind each heal applied in this session, to offer again if the heal is undone or reverted. */
+  private readonly appliedOutcomes = new Map<string, HealOutcome>();
+  private readonly signalled = new vscode.EventEmitter<TestRunSignal>();
+  /** Every test-run signal from the terminal and task collectors (the real-VS-Code suite counts them). */
+  readonly onDidSignal = this.signalled.event;
 
   constructor(private readonly deps: HealerDeps) {}
 
@@ -81,7 +88,7 @@ export class Healer implements vscode.Disposable {
     const gate = this.deps.guard.mayRunTests();
     if (!gate.allowed) {
       this.deps.log.info(`heal refused: ${gate.reason}`);
-      if (options.interactive) void vscode.window.showWarningMessage(gate.reason);
+      if (options.interactive) void this.deps.notify.warn(gate.reason);
       return undefined;
     }
     const ids = failures?.map((failure) => failure.id) ?? [];
@@ -103,9 +110,10 @@ export class Healer implements vscode.Disposable {
       const [{ healWorkspace }, plan, decisions] = await Promise.all([loadHeal(), options.llm === false ? OFFLINE_RETRY : this.deps.engines(), this.pastDecisions(), this.deps.treeSitter()]);
       if (plan.unusable) this.llmUnusable(plan.unusable, options.interactive);
       log.info(`heal: ${failures ? `${failures.length} failure(s)` : 'all failing tests'} with "${choice.command}" (from ${choice.from}); engines: ${plan.describe}`);
-      const title = failures?.length === 1 ? `Self-Heal: healing ${failures[0]!.name}` : 'Self-Heal: healing failing tests';
+      // The core's progress messages say what is healed ("Healing add sums two numbers (1/1)"); a
+      // title that said it too read "healing failing tests: Healing …" (issue 15 §8).
       const location = options.interactive ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window;
-      const found = await withCancellableProgress<HealReport>({ title, location }, (progress, signal) =>
+      const found = await this.deps.notify.progress<HealReport>({ title: 'Self-Heal', location }, (progress, signal) =>
         healWorkspace({
           files,
           lockOwner: 'the VS Code extension',
@@ -171,7 +179,7 @@ export class Healer implements vscode.Disposable {
     if (first) this.deps.log.warn(message);
     if (!interactive && !first) return;
     const action = /API key/.test(reason) ? 'Set API Key' : 'Open Settings';
-    void vscode.window.showWarningMessage(message, action).then(async (choice) => {
+    void this.deps.notify.warn(message, action).then(async (choice) => {
       if (choice === 'Set API Key') await vscode.commands.executeCommand('selfHeal.setApiKey');
       if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'selfHeal.llm');
     });
@@ -179,10 +187,7 @@ export class Healer implements vscode.Disposable {
 
   /** A person applies a fix (lightbulb, quick pick, preview). A fix that weakens tests is applied only once they confirm it. */
   async apply(outcomeId: string): Promise<HealRecord> {
-    const outcome = this.deps.cache.outcome(outcomeId);
-    if (!outcome?.fix) {
-      throw new SelfHealError('NOT_FOUND', 'This fix is no longer available (applied, discarded, or replaced by a newer run). Run Self-Heal again.');
-    }
+    const outcome = this.offered(outcomeId);
     if (this.deps.triage(outcome).confirm && !(await this.deps.confirm(weakeningPrompt(outcome)))) {
       this.deps.log.info(`not applied: "${outcome.fix.candidate.summary}" weakens tests and was not confirmed`);
       throw new SelfHealError('CANCELLED', 'Not applied: the fix weakens tests and was not confirmed.');
@@ -195,7 +200,7 @@ export class Healer implements vscode.Disposable {
       // longer holds: verify again on the current files, in the background, and let the lightbulb
       // offer the fix again only if it still holds. (A changed fixed file keeps its cached fix:
       // undoing the change makes it valid again.)
-      this.deps.cache.remove(outcome.id);
+      this.deps.cache.remove(outcome.id, GONE.reverifying);
       this.search(outcome.failures, { interactive: false, llm: false }).catch((e: unknown) => this.deps.log.warn(`re-verification failed: ${describe(e)}`));
       throw new SelfHealError('STALE', `${error.message.replace(/ Run (the heal|Self-Heal) again[^.]*\.$/, '')} Self-Heal is verifying it again on the current files and will offer it again if it still holds.`);
     }
@@ -222,34 +227,80 @@ export class Healer implements vscode.Disposable {
     const { applyFix } = await loadHeal();
     const record = await applyFix(outcome, this.deps.files, await this.deps.ledger());
     this.deps.log.info(`applied ${record.id}: ${record.summary} in ${record.file} (${engineBadge(record.engine, record.tokens)})`);
-    this.deps.cache.remove(outcome.id);
-    this.deps.diagnostics.remove(outcome.failures.map((failure) => failure.id));
+    this.appliedOutcomes.set(record.id, outcome);
+    this.deps.cache.remove(outcome.id, GONE.applied);
+    this.deps.diagnostics.remove(outcome.failures);
     this.historyChanged.fire();
     return record;
   }
 
   /** A person threw a fix away ("Discard" in the preview): it is recorded as rejected, so the next heals learn from it. */
   async discard(outcomeId: string): Promise<void> {
-    const outcome = this.deps.cache.outcome(outcomeId);
-    this.deps.cache.remove(outcomeId);
-    if (!outcome?.fix) return;
+    const outcome = this.offered(outcomeId);
+    // The same change found by another search is the same fix: discarded with it.
+    const same = JSON.stringify(outcome.fix.after);
+    for (const other of this.deps.cache.verified()) if (other.id !== outcomeId && JSON.stringify(other.fix?.after) === same) this.deps.cache.remove(other.id, GONE.discarded);
+    this.deps.cache.remove(outcomeId, GONE.discarded);
     const { recordDecision } = await loadDecisions();
     const record = await recordDecision(await this.deps.ledger(), outcome, 'rejected', this.deps.files.root, 'discarded in the preview');
     this.deps.log.info(`discarded ${outcomeId}: "${outcome.fix.candidate.summary}", recorded as rejected (${record.id})`);
+  }
+
+  /** The cached outcome with a fix, or why a notification or preview that offers it is out of date. */
+  private offered(outcomeId: string): HealOutcome & { fix: NonNullable<HealOutcome['fix']> } {
+    const outcome = this.deps.cache.outcome(outcomeId);
+    if (outcome?.fix) return { ...outcome, fix: outcome.fix };
+    throw new SelfHealError('NOT_FOUND', `This fix is no longer on offer: ${this.deps.cache.whyGone(outcomeId) ?? GONE.replaced}.`);
   }
 
   async revert(recordId: string): Promise<HealRecord> {
     const { revertHeal } = await loadHeal();
     const record = await revertHeal(recordId, this.deps.files, await this.deps.ledger());
     this.deps.log.info(`reverted ${recordId} in ${record.file}`);
+    this.offerAgain(recordId);
     this.historyChanged.fire();
     return record;
+  }
+
+  /**
+   * Heals undone or redone outside Self-Heal (Ctrl+Z, Ctrl+Y, another tool): the ledger records
+   * them, the history shows it, and an undone heal of this session shows its failure and offers
+   * its fix again, since the bug is back (issue 15 §8). Returns the records added.
+   */
+  async noticeOutsideChanges(): Promise<HealRecord[]> {
+    const { recordOutsideChanges } = await loadApply();
+    const changes = await recordOutsideChanges(this.deps.files, await this.deps.ledger());
+    for (const { record, of } of changes) {
+      this.deps.log.info(`${record.kind === 'revert' ? 'undone' : 'applied again'} outside Self-Heal: ${of.id} (${of.summary}) in ${of.file}; recorded as ${record.id}`);
+      if (record.kind === 'revert') {
+        this.offerAgain(of.id);
+      } else {
+        const outcome = this.appliedOutcomes.get(of.id);
+        if (outcome) {
+          this.appliedOutcomes.set(record.id, outcome);
+          this.deps.cache.remove(outcome.id, GONE.applied);
+          this.deps.diagnostics.remove(outcome.failures);
+        }
+      }
+    }
+    if (changes.length) this.historyChanged.fire();
+    return changes.map((change) => change.record);
+  }
+
+  /** The heal `applyId` no longer holds: its failure shows again, and its fix is on offer again. */
+  private offerAgain(applyId: string): void {
+    const outcome = this.appliedOutcomes.get(applyId);
+    if (!outcome) return;
+    // A new id: an outcome's id becomes its apply record's, and the first apply keeps that one.
+    this.deps.cache.restore({ ...outcome, id: `h-${randomBytes(4).toString('hex')}` });
+    this.deps.diagnostics.add(outcome.failures);
   }
 
   /** A test run the collectors saw: show its failures, and look for fixes in the background. */
   onTestRun(signal: TestRunSignal): void {
     const { guard, cache, diagnostics, log } = this.deps;
     if (!guard.listening) return;
+    this.signalled.fire(signal);
     if (signal.exitCode === 0) {
       diagnostics.clear();
       cache.clear();
@@ -281,6 +332,7 @@ export class Healer implements vscode.Disposable {
   dispose(): void {
     this.historyChanged.dispose();
     this.busyChanged.dispose();
+    this.signalled.dispose();
   }
 }
 

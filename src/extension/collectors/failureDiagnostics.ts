@@ -3,7 +3,9 @@
  * the test's line, so the Problems panel lists them and the editor offers the lightbulb. The
  * diagnostic's code is the failure id, which is how the code action provider finds the failure.
  * After a heal, the hover also lists the diagnosis's top suspects as links (related information),
- * so a failure Self-Heal could not fix still says where it looked (issue 13 item 6).
+ * so a failure Self-Heal could not fix still says where it looked (issue 13 item 6), and the top
+ * suspect's line in the source gets a warning of its own with the same code: the bug is usually
+ * there, not on the assertion, and that is where a person looks for the lightbulb (issue 15 §8).
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -11,6 +13,7 @@ import type { HealOutcome } from '../../core/api';
 import { suspectsOf, type Suspect } from '../../core/analysis/suspects';
 import type { Failure } from '../../core/model';
 import type { DocumentWorkspaceFiles } from '../adapters/workspaceFiles';
+import { plain } from '../presentation';
 
 export const OUR_SOURCE = 'Self-Heal';
 /** Enough to point the way in a hover without burying the failure message. */
@@ -19,14 +22,22 @@ const SUSPECTS_SHOWN = 3;
 export class TestFailureDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection(OUR_SOURCE);
   private readonly failures = new Map<string, Failure>();
+  /** By the test's file and name (sameTest), which a terminal's, a task's and the sandbox's runs share. */
   private readonly suspects = new Map<string, Suspect[]>();
 
   constructor(private readonly files: DocumentWorkspaceFiles) {}
 
-  /** Replace the shown failures with the ones of the latest run. */
+  /** Replace the shown failures with the ones of the latest run; a failure still failing keeps its suspects. */
   publish(failures: Failure[]): void {
-    this.suspects.clear();
+    const keys = new Set(failures.map(testKey));
+    for (const key of this.suspects.keys()) if (!keys.has(key)) this.suspects.delete(key);
     this.show(failures);
+  }
+
+  /** Show these failures again beside the shown ones (a heal that fixed them was undone). */
+  add(failures: Failure[]): void {
+    const shown = [...this.failures.values()];
+    this.show([...shown, ...failures.filter((failure) => !shown.some((s) => sameTest(s, failure)))]);
   }
 
   /**
@@ -36,9 +47,8 @@ export class TestFailureDiagnostics implements vscode.Disposable {
    */
   explain(heals: HealOutcome[]): void {
     for (const shown of this.failures.values()) {
-      const same = (f: Failure): boolean => f.id === shown.id || (f.file === shown.file && f.name === shown.name);
-      const heal = heals.find((h) => h.failures.some(same));
-      if (heal) this.suspects.set(shown.id, suspectsOf(heal.diagnosis.locations, SUSPECTS_SHOWN));
+      const heal = heals.find((h) => h.failures.some((f) => sameTest(f, shown)));
+      if (heal) this.suspects.set(testKey(shown), suspectsOf(heal.diagnosis.locations, SUSPECTS_SHOWN));
     }
     this.show([...this.failures.values()]);
   }
@@ -55,18 +65,35 @@ export class TestFailureDiagnostics implements vscode.Disposable {
       const diagnostic = new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), message(failure), vscode.DiagnosticSeverity.Error);
       diagnostic.source = OUR_SOURCE;
       diagnostic.code = failure.id;
-      diagnostic.relatedInformation = this.suspects.get(failure.id)?.map((s, i) => new vscode.DiagnosticRelatedInformation(new vscode.Location(this.files.uri(s.file), new vscode.Position(s.line - 1, 0)), `suspect ${i + 1}: ${s.function ?? 'module code'} (${s.why})`));
-      const key = this.files.uri(where.rel).toString();
-      byFile.set(key, [...(byFile.get(key) ?? []), diagnostic]);
+      const suspects = this.suspects.get(testKey(failure));
+      diagnostic.relatedInformation = suspects?.map((s, i) => new vscode.DiagnosticRelatedInformation(new vscode.Location(this.files.uri(s.file), new vscode.Position(s.line - 1, 0)), plain(`suspect ${i + 1}: ${s.function ?? 'module code'} (${s.why})`)));
+      const add = (rel: string, shown: vscode.Diagnostic): void => {
+        const key = this.files.uri(rel).toString();
+        byFile.set(key, [...(byFile.get(key) ?? []), shown]);
+      };
+      add(where.rel, diagnostic);
+      const top = suspects?.[0];
+      if (top && !(top.file === where.rel && top.line === where.line)) add(top.file, this.suspectDiagnostic(failure, top, where));
     }
     for (const [key, diagnostics] of byFile) this.collection.set(vscode.Uri.parse(key), diagnostics);
   }
 
-  /** Forget failures a heal resolved. */
-  remove(ids: Iterable<string>): void {
-    const gone = new Set(ids);
-    if (![...gone].some((id) => this.failures.has(id))) return;
-    this.show([...this.failures.values()].filter((failure) => !gone.has(failure.id)));
+  /** A warning on the top suspect's line, pointing back at the failing test; the lightbulb finds the failure by its code. */
+  private suspectDiagnostic(failure: Failure, suspect: Suspect, test: { rel: string; line: number }): vscode.Diagnostic {
+    const line = Math.max(0, suspect.line - 1);
+    const text = plain(`Likely cause of the failing test "${failure.name}": ${suspect.function ?? 'module code'} (${suspect.why})`);
+    const diagnostic = new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), text, vscode.DiagnosticSeverity.Warning);
+    diagnostic.source = OUR_SOURCE;
+    diagnostic.code = failure.id;
+    diagnostic.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(this.files.uri(test.rel), new vscode.Position(Math.max(0, test.line - 1), 0)), `the failing test: ${failure.name}`)];
+    return diagnostic;
+  }
+
+  /** Forget failures a heal resolved, as shown under any run's id for the same test. */
+  remove(resolved: Failure[]): void {
+    const shown = [...this.failures.values()];
+    const kept = shown.filter((failure) => !resolved.some((r) => sameTest(r, failure)));
+    if (kept.length !== shown.length) this.show(kept);
   }
 
   clear(): void {
@@ -95,6 +122,18 @@ export class TestFailureDiagnostics implements vscode.Disposable {
   dispose(): void {
     this.collection.dispose();
   }
+}
+
+/**
+ * One test, whichever run reported it: a failure parsed from a terminal or a task may carry another
+ * id than the sandbox run's, so the test's file and name match it too.
+ */
+function sameTest(a: Failure, b: Failure): boolean {
+  return a.id === b.id || (!!a.file && a.file === b.file && a.name === b.name);
+}
+
+function testKey(failure: Failure): string {
+  return failure.file ? `${failure.file}\0${failure.name}` : failure.id;
 }
 
 function message(failure: Failure): string {

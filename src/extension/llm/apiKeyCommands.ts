@@ -7,12 +7,14 @@ import * as vscode from 'vscode';
 import { SelfHealError } from '../../core/model';
 import type { Log } from '../../core/ports';
 import { endpointOrigin, type ApiKeys } from './apiKeys';
+import type { Notifier } from '../notify';
 import type { LlmSettingsReader } from './settings';
 
 export interface KeyServices {
   apiKeys: ApiKeys;
   llmSettings: LlmSettingsReader;
   log: Log;
+  notify: Notifier;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function setApiKey(s: KeyServices, given?: unknown): Promise<string
   await s.apiKeys.set(baseUrl, key.trim());
   s.log.info(`API key stored for ${origin}`);
   const hint = enabled ? '' : ' Turn on selfHeal.llm.enabled to use the LLM.';
-  void vscode.window.showInformationMessage(`Self-Heal: API key stored for ${origin}; it is sent only there.${hint}`);
+  void s.notify.info(`Self-Heal: API key stored for ${origin}; it is sent only there.${hint}`);
   return origin;
 }
 
@@ -50,7 +52,7 @@ interface OriginItem extends vscode.QuickPickItem {
 export async function clearApiKey(s: KeyServices): Promise<string[]> {
   const origins = await s.apiKeys.origins();
   if (!origins.length) {
-    void vscode.window.showInformationMessage('Self-Heal: no API key is stored.');
+    void s.notify.info('Self-Heal: no API key is stored.');
     return [];
   }
   let chosen = origins;
@@ -66,6 +68,6 @@ export async function clearApiKey(s: KeyServices): Promise<string[]> {
   }
   for (const origin of chosen) await s.apiKeys.clear(origin);
   s.log.info(`API key deleted for ${chosen.join(', ')}`);
-  void vscode.window.showInformationMessage(`Self-Heal: API key deleted for ${chosen.join(', ')}.`);
+  void s.notify.info(`Self-Heal: API key deleted for ${chosen.join(', ')}.`);
   return chosen;
 }

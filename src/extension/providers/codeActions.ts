@@ -15,7 +15,7 @@ import { OUR_SOURCE, type TestFailureDiagnostics } from '../collectors/failureDi
 import type { FixCache } from '../fixCache';
 import type { Guard } from '../guard';
 import type { FixTriage } from '../policy';
-import { fixDetail, fixTitle } from '../presentation';
+import { fixDetail, fixSummary, fixTitle } from '../presentation';
 
 export const FIND_FIX_TITLE = 'Self-Heal: find a verified fix';
 export const PREVIEW_TITLE = 'Self-Heal: Preview fix…';
@@ -59,7 +59,7 @@ export class HealCodeActions implements vscode.CodeActionProvider {
       const triage = this.deps.triage(outcome);
       if (triage.mode === 'off') return;
       offered.add(outcome.id);
-      actions.push(...fixActions(outcome, triage, diagnostics, offered.size === 1));
+      actions.push(...fixActions(outcome, triage, diagnostics, offered.size === 1, rel));
     };
     const toFind: Failure[] = [];
     let searching = false;
@@ -115,9 +115,10 @@ export class HealCodeActions implements vscode.CodeActionProvider {
   }
 }
 
-function fixActions(outcome: HealOutcome, triage: FixTriage, diagnostics: vscode.Diagnostic[], first: boolean): vscode.CodeAction[] {
+/** `rel`: the document the lightbulb is in; a fix of another file says which (its "on line 5" is that file's). */
+function fixActions(outcome: HealOutcome, triage: FixTriage, diagnostics: vscode.Diagnostic[], first: boolean, rel: string): vscode.CodeAction[] {
   const fix = outcome.fix!;
-  const apply = new vscode.CodeAction(fixTitle(fix.candidate.summary, fix.evidence, triage.notes), vscode.CodeActionKind.QuickFix);
+  const apply = new vscode.CodeAction(fixTitle(fixSummary(fix.candidate.summary, Object.keys(fix.after), rel), fix.evidence, triage.notes), vscode.CodeActionKind.QuickFix);
   apply.isPreferred = first && triage.mode !== 'review' && !triage.confirm;
   apply.diagnostics = diagnostics;
   const tooltip = fixDetail(fix, triage).join('\n');

@@ -7,38 +7,41 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HealOutcome } from '../../core/api';
-import { SelfHealError } from '../../core/model';
+import { SelfHealError, type HealRecord } from '../../core/model';
 import type { DocumentWorkspaceFiles } from '../adapters/workspaceFiles';
-import type { FixCache } from '../fixCache';
+import { GONE, type FixCache } from '../fixCache';
 import type { FixTriage } from '../policy';
-import { fixBadge } from '../presentation';
+import type { Notifier } from '../notify';
+import { fixBadge, fixSummary, plain } from '../presentation';
 import { fixUri, parseSelfHealUri } from './content';
 
 export class FixPreview {
   constructor(
     private readonly files: DocumentWorkspaceFiles,
     private readonly cache: FixCache,
-    private readonly apply: (outcomeId: string) => Promise<unknown>,
+    private readonly apply: (outcomeId: string) => Promise<HealRecord>,
     private readonly discard: (outcomeId: string) => Promise<void>,
     private readonly triage: (outcome: HealOutcome) => FixTriage,
+    private readonly notify: Notifier,
   ) {}
 
   async open(outcomeId: string): Promise<void> {
     const outcome = this.cache.outcome(outcomeId);
     const fix = outcome?.fix;
-    if (!outcome || !fix) throw new SelfHealError('NOT_FOUND', 'This fix is no longer available (applied or discarded). Run Self-Heal again.');
+    if (!outcome || !fix) throw new SelfHealError('NOT_FOUND', `This fix is no longer on offer: ${this.cache.whyGone(outcomeId) ?? GONE.replaced}.`);
     const badge = fixBadge(fix.evidence, this.triage(outcome).notes);
     for (const file of Object.keys(fix.after)) {
       const title = previewTitle(file, fix.candidate.summary, badge);
       await vscode.commands.executeCommand('vscode.diff', this.files.uri(file), fixUri(outcomeId, file), title, { preview: true });
     }
-    void vscode.window
-      .showInformationMessage(`Self-Heal: ${fix.candidate.summary} (${badge}). Apply this fix?`, 'Apply', 'Discard')
+    void this.notify
+      .info(`Self-Heal: ${fixSummary(fix.candidate.summary, Object.keys(fix.after))} (${badge}). Apply this fix?`, 'Apply', 'Discard')
       .then(async (choice) => {
-        // Through the commands, so that a failure, or a declined confirmation, is reported like any other.
+        // Through the commands, so that a failure, or a declined confirmation, is reported like any
+        // other, and a toast answered after the fix was applied, discarded or replaced says so.
         const previewed = fixUri(outcomeId, Object.keys(fix.after)[0]!);
-        if (choice === 'Apply' && this.cache.outcome(outcomeId)) await vscode.commands.executeCommand('selfHeal.applyPreviewedFix', previewed);
-        if (choice === 'Discard' && this.cache.outcome(outcomeId)) await vscode.commands.executeCommand('selfHeal.discardPreviewedFix', previewed);
+        if (choice === 'Apply') await vscode.commands.executeCommand('selfHeal.applyPreviewedFix', previewed);
+        if (choice === 'Discard') await vscode.commands.executeCommand('selfHeal.discardPreviewedFix', previewed);
       });
   }
 
@@ -52,7 +55,7 @@ export class FixPreview {
     return undefined;
   }
 
-  async applyAndClose(outcomeId: string): Promise<unknown> {
+  async applyAndClose(outcomeId: string): Promise<HealRecord> {
     const result = await this.apply(outcomeId);
     await closePreviews(outcomeId);
     return result;
@@ -68,7 +71,7 @@ export class FixPreview {
 }
 
 export function previewTitle(file: string, summary: string, badge: string): string {
-  return `${path.basename(file)} ↔ Self-Heal: ${summary} (${badge})`;
+  return `${path.basename(file)} ↔ Self-Heal: ${plain(summary)} (${badge})`;
 }
 
 function activeDiffModified(): vscode.Uri | undefined {

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HealRecord } from '../../core/model';
-import { evidenceDetail, historyDescription, tokenDetail } from '../presentation';
+import { evidenceDetail, historyDescription, plain, tokenDetail } from '../presentation';
 import { recordUri } from '../providers/content';
 import { confidenceText } from '../../core/labels';
 
@@ -16,7 +16,7 @@ export class HealItem extends vscode.TreeItem {
     readonly reverted: boolean,
     now: number,
   ) {
-    super(record.summary, vscode.TreeItemCollapsibleState.None);
+    super(plain(record.summary), vscode.TreeItemCollapsibleState.None);
     this.id = record.id;
     this.description = historyDescription(record, reverted, now);
     this.contextValue = reverted ? 'heal.reverted' : 'heal.applied';
@@ -69,7 +69,7 @@ export class HistoryView implements vscode.TreeDataProvider<HealItem>, vscode.Di
 
 export async function showRecordDiff(record: HealRecord): Promise<void> {
   for (const file of Object.keys(record.after)) {
-    const title = `${path.basename(file)}: ${record.summary} (heal ${record.id.slice(0, 8)})`;
+    const title = `${path.basename(file)}: ${plain(record.summary)} (heal ${record.id.slice(0, 8)})`;
     await vscode.commands.executeCommand('vscode.diff', recordUri(record.id, 'before', file), recordUri(record.id, 'after', file), title);
   }
 }
