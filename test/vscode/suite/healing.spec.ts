@@ -185,7 +185,9 @@ describe('healing a failing test', () => {
   it('lists the heal in the history view, newest first, with file, engine and evidence', async () => {
     const items = await api.history.getChildren();
     assert.strictEqual(items[0]?.record.id, applied.id);
-    assert.strictEqual(items[0].label, applied.summary);
+    // A tree row is plain text: the summary's code spans show in quotes, not backticks (issue 15 §8).
+    assert.strictEqual(items[0].label, applied.summary.replace(/`([^`]+)`/g, "'$1'"));
+    assert.doesNotMatch(String(items[0].label), /`/);
     assert.match(String(items[0].description), /^src\/math\.js · mutation · ✓ 2\/2 tests · just now$/);
     assert.strictEqual(items[0].contextValue, 'heal.applied');
     assert.strictEqual(await vscode.commands.executeCommand('selfHeal.copyPatch', items[0]), applied.diff);
