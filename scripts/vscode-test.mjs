@@ -7,16 +7,20 @@
 //      host, its result through codeAutomationExit and its report through a file;
 //   4. the browser E2E on a second server without that flag (it hides notifications), with the
 //      extension installed from the VSIX `vsce package` makes (--install-extension): F1 →
-//      "Self-Heal: Heal Failing Tests", the summary toast, the history view, a screenshot.
+//      "Self-Heal: Heal Failing Tests", the summary toast, the history view (distinct icons), its
+//      Revert, the lightbulb on the faulty line, the preview and Apply in its toast, with
+//      screenshots in test-results/ (and, with --update-screenshots, in media/screenshots/).
 // Every server runs in its own process group, and every group is killed at the end.
 // The last line is always `vscode: N passed, N failed`.
 //
-// usage: node scripts/vscode-test.mjs [--host-only | --e2e-only] [--keep]
+// usage: node scripts/vscode-test.mjs [--host-only | --e2e-only] [--keep] [--update-screenshots]
 //        node scripts/vscode-test.mjs --build-only [--prepare-workspace]   (for F5 and .vscode-test.mjs:
 //        builds, and with --prepare-workspace copies the fixture to .vscode-test/workspace/calc)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { browser, build, cleanup, consoleTo, installVsix, keepLogs, lap, packageVsix, RESULTS, ROOT, runDir, setup, startServer, SUITE_OUT, workspace } from './vscode-harness.mjs';
+
+const SCREENSHOTS = path.join(ROOT, 'media', 'screenshots');
 
 const args = new Set(process.argv.slice(2));
 const HOST_TIMEOUT_MS = 20 * 60_000;
@@ -107,6 +111,24 @@ async function runFromPalette(page, title) {
   await page.keyboard.press('Enter');
 }
 
+/** The codicon a view-title action shows, e.g. "codicon-refresh". */
+async function codiconOf(page, label) {
+  const action = page.locator(`.part.sidebar .action-label[aria-label^="${label}"]`).first();
+  await action.waitFor({ timeout: 30_000 });
+  return /codicon-[\w-]+/.exec((await action.getAttribute('class')) ?? '')?.[0];
+}
+
+/** Saves a screenshot in test-results/, and with --update-screenshots also in media/screenshots/ (committed, for the README). */
+async function screenshot(page, name, options = {}) {
+  const file = path.join(RESULTS, `vscode-e2e-${name}.png`);
+  await page.screenshot({ path: file, ...options });
+  if (args.has('--update-screenshots')) {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    fs.copyFileSync(file, path.join(SCREENSHOTS, `${name}.png`));
+  }
+  lap(`E2E: screenshot ${path.relative(ROOT, file)}${args.has('--update-screenshots') ? ` and ${path.relative(ROOT, path.join(SCREENSHOTS, `${name}.png`))}` : ''}`);
+}
+
 async function e2e(env) {
   const t0 = Date.now();
   const dir = runDir('e2e');
@@ -121,30 +143,92 @@ async function e2e(env) {
   lap('E2E: installed it with --install-extension');
   const { port } = await startServer(env, dir, ws, { smokeDriver: false, extensionsDir });
   lap(`browser E2E: code-server on port ${port}`);
-  const page = await (await browser(env)).newPage({ viewport: { width: 1400, height: 900 } });
+  // A modest window: the screenshots go into the README.
+  const page = await (await browser(env)).newPage({ viewport: { width: 1200, height: 720 } });
   consoleTo(page, path.join(RESULTS, 'vscode-e2e-browser.log'));
-  const shot = path.join(RESULTS, 'vscode-e2e.png');
+  const step = (name) => lap(`E2E: ${name}`);
+  const toastWith = (text) => page.locator('.notification-toast', { hasText: text });
   try {
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`, { timeout: PAGE_LOAD_TIMEOUT_MS });
     await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
     await page.locator('.part.activitybar .action-label[aria-label^="Self-Heal"]').first().waitFor({ timeout: 90_000 });
-    lap('E2E: workbench rendered with the Self-Heal activity-bar entry');
+    step('workbench rendered with the Self-Heal activity-bar entry');
     await runFromPalette(page, 'Self-Heal: Heal Failing Tests');
-    const toast = page.locator('.notification-toast', { hasText: /Self-Heal: applied 1 of 1 verified fix/ });
+    const toast = toastWith(/Self-Heal: applied 1 of 1 verified fix/);
     await toast.waitFor({ timeout: E2E_HEAL_TIMEOUT_MS });
-    lap(`E2E: summary notification: "${(await toast.locator('.notification-list-item-message').innerText()).replace(/\s+/g, ' ')}"`);
+    step(`summary notification: "${(await toast.locator('.notification-list-item-message').innerText()).replace(/\s+/g, ' ')}"`);
     await page.locator('.part.activitybar .action-label[aria-label^="Self-Heal"]').first().click();
     const row = page.locator('.part.sidebar .monaco-list-row', { hasText: /src\/math\.js · mutation · ✓ 2\/2 tests/ });
     await row.first().waitFor({ timeout: 30_000 });
-    lap('E2E: the history view lists the heal');
+    step('the history view lists the heal');
+    // Issue 15 §8: Heal and Refresh were two look-alike circular arrows.
+    const [heal, refresh] = [await codiconOf(page, 'Heal Failing Tests'), await codiconOf(page, 'Refresh History')];
+    if (!heal || !refresh || heal === refresh) throw new Error(`the history's Heal and Refresh show the same icon (${heal}, ${refresh})`);
+    step(`the history's title shows distinct icons: Heal ${heal}, Refresh ${refresh}`);
     await row.first().click(); // Show Diff of the applied heal
     await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 30_000 });
-    lap('E2E: clicking the heal opens its diff');
+    step('clicking the heal opens its diff');
+
+    // Revert from the row's inline action: the bug is back, and with it the failure and its fix.
+    await row.first().hover();
+    await row.first().locator('.action-label[aria-label^="Revert Heal"]').click();
+    await toastWith(/Self-Heal reverted /).waitFor({ timeout: 30_000 });
+    step('reverted from the history row');
+    await page.keyboard.press('Escape');
+    await runFromPalette(page, 'View: Close All Editors');
+    await page.locator('.monaco-diff-editor').first().waitFor({ state: 'detached', timeout: 30_000 });
+    await runQuickInput(page, 'Control+P', 'src/math.js', 'math.js');
+    const faulty = page.locator('.monaco-editor .view-line', { hasText: 'return a - b;' }).first();
+    await faulty.waitFor({ timeout: 30_000 });
+    // The faulty line (the top suspect, with a diagnostic of its own): its lightbulb offers the verified fix.
+    const menu = page.locator('.action-widget', { hasText: /Self-Heal: replace '-' with '\+' on line 4 \(✓ 2\/2 tests/ });
+    // Ctrl+. asks the providers once; the first answer can come before the editor knows the diagnostic, so ask again.
+    for (let attempt = 1; ; attempt++) {
+      await faulty.click();
+      if (attempt === 1) await page.keyboard.press('Control+Period');
+      else await runFromPalette(page, 'Quick Fix...');
+      try {
+        await menu.waitFor({ timeout: 10_000 });
+        break;
+      } catch (error) {
+        const shown = await page.evaluate(() => [...document.querySelectorAll('.context-view, .action-widget')].map((e) => e.textContent).join(' | '));
+        lap(`E2E: no Self-Heal quick fix yet (attempt ${attempt}); shown: ${shown.slice(0, 300) || 'nothing'}`);
+        if (attempt === 3) throw error;
+        await page.keyboard.press('Escape');
+      }
+    }
+    step(`the quick-fix menu on the faulty line: "${(await menu.innerText()).replace(/\s+/g, ' ').slice(0, 160)}"`);
+    await page.waitForTimeout(400); // the menu fades in
+    await screenshot(page, 'lightbulb');
+
+    await menu.locator('.monaco-list-row', { hasText: 'Preview fix' }).first().click();
+    await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 30_000 });
+    const question = toastWith(/Apply this fix\?/);
+    await question.waitFor({ timeout: 30_000 });
+    if (/`/.test(await question.innerText())) throw new Error(`the preview's toast shows backticks: ${await question.innerText()}`);
+    step('Preview fix… opens the diff with Apply and Discard');
     await page.waitForTimeout(800); // the toast fades in: too early and it is half transparent
-    await page.screenshot({ path: shot });
-    lap(`E2E: screenshot ${path.relative(ROOT, shot)}`);
+    await screenshot(page, 'preview');
+
+    await question.getByRole('button', { name: 'Apply', exact: true }).click();
+    await toastWith(/Self-Heal applied "replace '-' with '\+' on line 4" to src\/math\.js/).waitFor({ timeout: 30_000 });
+    step('Apply in the preview’s toast applies it and says so');
+    const rows = page.locator('.part.sidebar .monaco-list-row', { hasText: /src\/math\.js · mutation · ✓ 2\/2 tests/ });
+    await rows.nth(1).waitFor({ timeout: 30_000 });
+    const texts = await rows.allInnerTexts();
+    if (texts.filter((text) => /reverted/.test(text)).length !== 1) throw new Error(`the history should list one reverted and one applied heal: ${JSON.stringify(texts)}`);
+    step('the history lists the reverted heal and the heal applied again');
+    // Widen the side bar by its sash, so that a row shows its file, engine and evidence.
+    const sidebar = await page.locator('.part.sidebar').boundingBox();
+    await page.mouse.move(sidebar.x + sidebar.width + 1, sidebar.y + 300);
+    await page.mouse.down();
+    await page.mouse.move(sidebar.x + 620, sidebar.y + 300, { steps: 8 });
+    await page.mouse.up();
+    await page.locator('.part.sidebar .monaco-list-row').first().hover();
+    await page.waitForTimeout(800);
+    await screenshot(page, 'history');
     tally.passed += 1;
-    console.log('  ok    E2E: F1 → Heal Failing Tests → summary → history view (screenshot)');
+    console.log('  ok    E2E: F1 → Heal Failing Tests (auto-applied from the VSIX) → history with distinct icons → Revert → lightbulb on the faulty line → preview → Apply (screenshots)');
   } catch (error) {
     await page.screenshot({ path: path.join(RESULTS, 'vscode-e2e-failure.png') }).catch(() => undefined);
     console.log(`  FAIL  E2E: ${error.message.split('\n')[0]} (screenshot: test-results/vscode-e2e-failure.png)`);
@@ -152,6 +236,15 @@ async function e2e(env) {
   }
   keepLogs(dir, 'e2e');
   timings.push(`browser E2E ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+/** A quick input opened by `keys` (Ctrl+P, Ctrl+G), `text` typed, and Enter once a row with `row` shows (or at once). */
+async function runQuickInput(page, keys, text, row) {
+  await page.keyboard.press(keys);
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 15_000 });
+  await page.keyboard.type(text);
+  if (row) await page.locator('.quick-input-list .monaco-list-row', { hasText: row }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
 }
 
 // ---- main ------------------------------------------------------------------------------------

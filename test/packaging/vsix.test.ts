@@ -17,7 +17,7 @@ describe('the VSIX', () => {
     for (const name of ['extension.js', 'screenWorker.js', 'instrumenter.mjs', 'tree-sitter.wasm', 'tree-sitter-typescript.wasm']) assert.ok(files.includes(`dist/${name}`), name);
     for (const name of fs.readdirSync(path.join(REPO_ROOT, 'prompts'))) assert.ok(files.includes(`prompts/${name}`), name);
     for (const name of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'media/icon.png', 'media/self-heal.svg']) assert.ok(files.includes(name), name);
-    const unwanted = files.filter((file) => /\.map$|^dist\/cli\.js$|^(src|test|bench|examples|scripts|node_modules|out)\//.test(file));
+    const unwanted = files.filter((file) => /\.map$|^dist\/cli\.js$|^(src|test|bench|examples|scripts|node_modules|out|media\/screenshots)\//.test(file));
     assert.deepEqual(unwanted, []);
   });
 });
