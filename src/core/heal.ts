@@ -264,7 +264,7 @@ async function diagnoseAndHeal(failures: Failure[], search: Search, ctx: GroupCo
     // A fix is only as good as the tests that verified it: mutate its lines and see them fail.
     const guard = await mutationGuard({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, before: fix.before, after: fix.after, fixRun: found.run, testFiles, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log });
     outcome.fix = attachGuard(fix, guard);
-    outcome.fix.evidence.confidence = confidenceOf(result.choice, guard.label === WEAKLY_TESTED);
+    outcome.fix.evidence.confidence = confidenceOf(result.choice, guard.label === WEAKLY_TESTED, result.samePlace);
     const ranked = result.choice?.ranked ?? [];
     if (ranked.length > 1) outcome.fix.alternatives = ranked.slice(1).map((p) => ({ summary: p.found.candidate.summary, diff: unifiedDiff(p.before, p.after) }));
     return finish();

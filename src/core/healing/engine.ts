@@ -54,6 +54,8 @@ export interface EngineResult {
   reclassified?: Pick<Diagnosis, 'class' | 'evidence'>;
   /** How the verified code fixes ranked (the mutation engine's alternatives). */
   choice?: Choice;
+  /** Other edits of exactly the code the fix changes that pass the tests too: the tests do not pin it down. */
+  samePlace?: number;
   tokens?: { input: number; output: number };
   /** Test runs made outside the verifier (installs, snapshot updates). */
   testRuns?: number;

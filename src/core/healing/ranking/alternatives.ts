@@ -119,8 +119,12 @@ export class Alternatives {
     return this.verified;
   }
 
-  /** Rank the verified fixes; `behaviour` holds one entry per plausible fix after the original, when measured. */
-  choose(behaviour?: Behaviour): Choice | undefined {
+  /**
+   * Rank the verified fixes; `behaviour` holds one entry per plausible fix after the original, when
+   * measured. `keep` stays first whatever the ranking says: the choice already made, when more
+   * fixes were verified only to judge it.
+   */
+  choose(behaviour?: Behaviour, keep?: Candidate): Choice | undefined {
     if (this.verified.length === 0) return undefined;
     const measured = behaviour?.measured ? behaviour : undefined;
     const all = this.verified.map((p, i) => ({ ...p, ...(measured ? { changed: measured.changed[i + 1], results: measured.results[i + 1] } : {}) }));
@@ -128,6 +132,8 @@ export class Alternatives {
       .map((p, order) => ({ p, order }))
       .sort((a, b) => a.p.antiPatterns.length - b.p.antiPatterns.length || (a.p.changed ?? 0) - (b.p.changed ?? 0) || a.p.size - b.p.size || a.order - b.order)
       .map((x) => x.p);
+    const kept = keep ? ranked.findIndex((p) => p.found.candidate === keep) : -1;
+    if (kept > 0) ranked.unshift(...ranked.splice(kept, 1));
     const best = ranked[0];
     // Behaviour orders the fixes but does not single one out: the tests pass either way. Only an
     // alternative that behaves exactly like the best on every probe is the same fix in other words.
@@ -136,11 +142,16 @@ export class Alternatives {
   }
 }
 
-/** The confidence of the chosen fix: ambiguous when the ranking cannot single it out, or its lines are weakly tested. */
-export function confidenceOf(choice: Pick<Choice, 'indistinct'> | undefined, weaklyTested: boolean): Confidence {
+/**
+ * The confidence of the chosen fix: ambiguous when the ranking cannot single it out, when other
+ * edits at the very place it changes pass the tests too (the tests do not pin down what belongs
+ * there), or when its lines are weakly tested.
+ */
+export function confidenceOf(choice: Pick<Choice, 'indistinct'> | undefined, weaklyTested: boolean, samePlace = 0): Confidence {
   const reasons: string[] = [];
   const others = choice?.indistinct.length ?? 0;
   if (others > 0) reasons.push(`${others} other verified fix${others === 1 ? ' passes' : 'es pass'} the tests too`);
+  if (samePlace > 0) reasons.push(`${samePlace} other edit${samePlace === 1 ? '' : 's'} of the same code pass${samePlace === 1 ? 'es' : ''} the tests too`);
   if (weaklyTested) reasons.push('its lines are weakly tested');
   return { level: reasons.length > 0 ? 'ambiguous' : 'verified', alternatives: others, reasons };
 }

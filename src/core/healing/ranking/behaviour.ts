@@ -79,7 +79,8 @@ export async function measureBehaviour(input: BehaviourInput): Promise<Behaviour
   const request: ProbeRequest = { target: path.join(input.cwd, input.target), variants: input.variants, probes, callMs: 1000, maxInputs: 200 };
   const reply = await runWorker(input.cwd, request, input.budgetMs, input.signal);
   if (!reply.ok) return { measured: false, reason: reply.reason };
-  const outside = reply.failing.map((failing) => !failing);
+  // The ranking counts changes on the tests' calls and their neighbours; the code's boundaries only tell fixes apart.
+  const outside = reply.failing.map((failing, i) => !failing && !reply.boundary[i]);
   const changed = reply.outputs.map((row) => row.filter((out, i) => outside[i] && out !== reply.outputs[0][i]).length);
   return { measured: true, changed, results: reply.outputs.map((row) => row.join('\u0000')), inputs: reply.failing.length };
 }

@@ -11,7 +11,7 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import { inspect } from 'node:util';
 import * as vm from 'node:vm';
-import { neighbours, type Probe } from './probes';
+import { atBoundaries, codeNumbers, neighbours, type Probe } from './probes';
 
 export interface ProbeRequest {
   /** Absolute path of the source file the variants are versions of. */
@@ -23,13 +23,18 @@ export interface ProbeRequest {
   maxInputs: number;
 }
 
-export type ProbeReply = { ok: true; failing: boolean[]; outputs: string[][] } | { ok: false; reason: string };
+/**
+ * `failing`: the input is a failing test's own call. `boundary`: it was made from the code's own
+ * numbers; it tells equivalent fixes from different ones, but does not count in the ranking.
+ */
+export type ProbeReply = { ok: true; failing: boolean[]; boundary: boolean[]; outputs: string[][] } | { ok: false; reason: string };
 
 type Fn = (...args: unknown[]) => unknown;
 interface Input {
   fn: string;
   args: unknown[];
   failing: boolean;
+  boundary?: boolean;
 }
 
 function load(target: string, text: string): unknown {
@@ -49,8 +54,8 @@ function resolve(exports: unknown, name: string): Fn | undefined {
   return typeof value === 'function' ? (value as Fn) : undefined;
 }
 
-/** The tests' literal calls that reach this module's functions, then their neighbours, without repeats. */
-function inputsOf(exports: unknown, probes: Probe[], max: number): Input[] {
+/** The tests' literal calls that reach this module's functions, then their neighbours, then the code's own boundaries, without repeats. */
+function inputsOf(exports: unknown, probes: Probe[], max: number, numbers: number[] = []): Input[] {
   const seen = new Set<string>();
   const out: Input[] = [];
   const add = (input: Input): void => {
@@ -70,6 +75,7 @@ function inputsOf(exports: unknown, probes: Probe[], max: number): Input[] {
   }
   base.forEach(add);
   for (const input of base) for (const args of neighbours(input.args)) add({ fn: input.fn, args, failing: false });
+  for (const input of base) for (const args of atBoundaries(input.args, numbers)) add({ fn: input.fn, args, failing: false, boundary: true });
   return out;
 }
 
@@ -98,7 +104,7 @@ export async function probe(request: ProbeRequest): Promise<ProbeReply> {
   } catch (error) {
     return { ok: false, reason: `the code does not load as CommonJS here (${error instanceof Error ? error.message.split('\n')[0] : String(error)})` };
   }
-  const inputs = inputsOf(original, request.probes, request.maxInputs);
+  const inputs = inputsOf(original, request.probes, request.maxInputs, codeNumbers(request.variants[0]));
   if (inputs.length === 0) return { ok: false, reason: 'the tests call no function of this file with literal arguments' };
   const outputs: string[][] = [];
   for (const text of request.variants) {
@@ -117,7 +123,7 @@ export async function probe(request: ProbeRequest): Promise<ProbeReply> {
     }
     outputs.push(row);
   }
-  return { ok: true, failing: inputs.map((i) => i.failing), outputs };
+  return { ok: true, failing: inputs.map((i) => i.failing), boundary: inputs.map((i) => !!i.boundary), outputs };
 }
 
 if (require.main === module && process.send) {

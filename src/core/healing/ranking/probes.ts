@@ -77,3 +77,29 @@ export function neighbours(args: unknown[]): unknown[][] {
   });
   return out;
 }
+
+/**
+ * The numbers the code itself compares and computes with (`amount > 100`), at most `max`: a fix
+ * that moves a boundary behaves like another only until an input reaches that boundary, which
+ * the tests' own inputs and their ±1 neighbours often do not.
+ */
+export function codeNumbers(source: string, max = 6): number[] {
+  const code = source.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, '""');
+  const out: number[] = [];
+  for (const m of code.matchAll(/(?<![\w$.])(\d+(?:\.\d+)?)(?![\w$.])/g)) {
+    const n = Number(m[1]);
+    if (Number.isFinite(n) && !out.includes(n)) out.push(n);
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+/** Each numeric argument set, one at a time, to each of `numbers` and its ±1: inputs at the code's own boundaries. */
+export function atBoundaries(args: unknown[], numbers: number[]): unknown[][] {
+  const out: unknown[][] = [];
+  args.forEach((a, i) => {
+    if (typeof a !== 'number') return;
+    for (const n of numbers) for (const v of [n - 1, n, n + 1]) if (v !== a) out.push(args.map((b, j) => (j === i ? v : b)));
+  });
+  return out;
+}

@@ -45,7 +45,12 @@ describe('choosing among plausible fixes', () => {
     // `latest === latest` passes both tests too, and changes fewer probe results than the right fix;
     // once a fix without anti-patterns is at hand it is not even run.
     assert.ok(!heal.fix.alternatives?.some((a) => a.summary.startsWith('use `latest` instead of `version`')));
-    assert.equal(heal.fix.evidence.confidence?.level, 'verified', '`!=` and `!==` behave alike on every probe; the self-comparison is an anti-pattern');
+    // `!=` behaves like `!==` on every probe: the same fix in other words. But `<` passes both tests
+    // too, and answers otherwise for a local version newer than the latest: the tests do not pin
+    // the comparison down, so the fix is offered as a guess to check.
+    const confidence = heal.fix.evidence.confidence!;
+    assert.equal(confidence.level, 'ambiguous');
+    assert.match(confidence.reasons.join('; '), /\d+ other edits? of the same code pass(es)? the tests too/);
   });
 
   it('says "verified, ambiguous" with the count when the tests cannot tell two fixes apart, and the policy never auto-applies it', async () => {
@@ -114,5 +119,30 @@ describe('confidence', () => {
 
   it('is ambiguous when the mutation guard finds the lines weakly tested, even without alternatives', () => {
     assert.deepEqual(confidenceOf({ indistinct: [] }, true), { level: 'ambiguous', alternatives: 0, reasons: ['its lines are weakly tested'] });
+  });
+});
+
+describe('whether the tests pin down the code a fix changes', () => {
+  it('labels a fix ambiguous when another value in the same place passes the tests too', async () => {
+    const heal = await healOne({
+      'src/fee.js': 'function fee(amount) {\n  return amount > 100 ? 5 : 0;\n}\nmodule.exports = { fee };\n',
+      'test/fee.test.js': tests('fee', 'fee', "test('small orders pay the fee', () => {\n  assert.strictEqual(fee(50), 5);\n});\ntest('large orders do not', () => {\n  assert.strictEqual(fee(500), 0);\n});\n"),
+    });
+    assert.ok(heal.fix, heal.reason);
+    // `>` → `<` and `>` → `<=` both pass: nothing says what an order of exactly 100 pays. The
+    // probes see it because they include the code's own numbers (100 and its neighbours).
+    assert.equal(heal.fix.evidence.confidence?.level, 'ambiguous');
+    assert.match(heal.fix.evidence.confidence!.reasons.join('; '), /other verified fix(es)? pass|other edits? of the same code pass/);
+    assert.ok(heal.fix.alternatives?.some((a) => /replace `>` with `<=?`/.test(a.summary)), 'the other comparison is shown');
+  });
+
+  it('keeps a fix "verified" when every other edit of that code fails a test', async () => {
+    const heal = await healOne({
+      'src/fee.js': 'function fee(amount) {\n  return amount > 100 ? 5 : 0;\n}\nmodule.exports = { fee };\n',
+      'test/fee.test.js': tests('fee', 'fee', "test('small orders pay the fee', () => {\n  assert.strictEqual(fee(50), 5);\n});\ntest('an order of exactly 100 pays it', () => {\n  assert.strictEqual(fee(100), 5);\n});\ntest('large orders do not', () => {\n  assert.strictEqual(fee(500), 0);\n});\n"),
+    });
+    assert.ok(heal.fix, heal.reason);
+    assert.match(heal.fix.after['src/fee.js'], /amount <= 100 \? 5 : 0/);
+    assert.doesNotMatch(heal.fix.evidence.confidence!.reasons.join('; '), /same code/);
   });
 });

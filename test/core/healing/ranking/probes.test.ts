@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { neighbours, probesIn } from '../../../../src/core/healing/ranking/probes';
+import { atBoundaries, codeNumbers, neighbours, probesIn } from '../../../../src/core/healing/ranking/probes';
 
 const TESTS = `const test = require('node:test');
 const assert = require('node:assert');
@@ -42,3 +42,15 @@ describe('probe inputs', () => {
     assert.deepEqual(neighbours([[], '']), [[[0], ''], [[], 'a']]);
   });
 });
+
+describe("probe inputs at the code's own boundaries", () => {
+  it('reads the numbers the code uses, not those in its comments or strings', () => {
+    assert.deepEqual(codeNumbers("// up to 3 items\nconst fee = (amount) => (amount > 100 ? 5 : 0);\nconst label = 'over 42';\n"), [100, 5, 0]);
+  });
+
+  it('sets each numeric argument to each boundary and its neighbours, leaving the others alone', () => {
+    assert.deepEqual(atBoundaries([50, 'x'], [100]), [[99, 'x'], [100, 'x'], [101, 'x']]);
+    assert.deepEqual(atBoundaries(['x'], [100]), []);
+  });
+});
+
