@@ -59,4 +59,14 @@ export default tseslint.config(
     files: ['src/extension/**/*.ts'],
     rules: { 'no-console': 'error' },
   },
+  {
+    // Hosts reach the core through its public surface only, so the core's rooms can move freely.
+    files: ['src/extension/**/*.ts', 'src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)core/(?!(api|pipeline|model|ports)$)', message: 'Hosts import the core only through src/core/api.ts, pipeline.ts, model.ts and ports.ts.' }] },
+      ],
+    },
+  },
 );

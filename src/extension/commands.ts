@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { HealOutcome, HealReport } from '../core/api';
 import { type Failure, type HealRecord, SelfHealError } from '../core/model';
-import { UNDONE_OUTSIDE } from '../core/labels';
+import { UNDONE_OUTSIDE } from '../core/api';
 import type { Log } from '../core/ports';
 import type { DocumentWorkspaceFiles } from './adapters/workspaceFiles';
 import type { DiagnosticFailures } from './collectors/diagnostics';

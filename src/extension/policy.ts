@@ -29,5 +29,5 @@ export class PolicyReader {
 
 // The decision itself is the core's, shared with the CLI's `heal --apply` and `ci`.
 export { fixLabels, NEEDS_REVIEW, offeredUnderPolicy, TEST_EDIT, triage, type FixTriage, type PolicySetting } from '../core/api';
-// From core/labels, which imports nothing: reading it costs activation nothing.
+// From the core's light half: reading it costs activation nothing.
 export { WEAKENS };

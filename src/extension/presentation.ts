@@ -11,7 +11,7 @@ import type { HealOutcome, HealReport, VerifiedFix } from '../core/api';
 import type { Evidence, HealRecord } from '../core/model';
 import type { Prompt } from './confirm';
 import type { FixTriage } from './policy';
-import { AMBIGUOUS, confidenceText } from '../core/labels';
+import { AMBIGUOUS, confidenceText } from '../core/api';
 
 export interface Tokens {
   input: number;

@@ -35,6 +35,12 @@ describe('lint rules for the layout', () => {
     assert.ok(found.some((m) => m.startsWith('import-x/no-cycle')), found.join('\n'));
   });
 
+  it("refuse a host's import of the core's insides, and allow its public surface", async () => {
+    const found = await violations('src/cli/recover.ts', "export { localize } from '../core/analysis/localize';");
+    assert.ok(found.some((m) => m.startsWith('no-restricted-imports') && /public surface|api\.ts/.test(m)), found.join('\n'));
+    assert.deepEqual(await violations('src/cli/recover.ts', "export { suspectsOf } from '../core/api';"), []);
+  });
+
   it("refuse 'vscode' in the core", async () => {
     const found = await violations('src/core/analysis/scope.ts', "export { window } from 'vscode';");
     assert.ok(found.some((m) => m.startsWith('no-restricted-imports') && /host-free/.test(m)), found.join('\n'));

@@ -10,7 +10,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HealOutcome } from '../../core/api';
-import { suspectsOf, type Suspect } from '../../core/analysis/suspects';
+import { suspectsOf, type Suspect } from '../../core/api';
 import type { Failure } from '../../core/model';
 import type { DocumentWorkspaceFiles } from '../adapters/workspaceFiles';
 import { plain } from '../presentation';

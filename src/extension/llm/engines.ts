@@ -6,7 +6,8 @@
  * Free of 'vscode' imports for the unit tests.
  */
 import type { HealOptions } from '../../core/api';
-import type { LlmChoice, LlmSettings } from '../../core/healing/llm/settings';
+import type { LlmSettings } from '../../core/api';
+import type { LlmChoice } from '../../core/pipeline';
 import type { HealRecord } from '../../core/model';
 import type { Log } from '../../core/ports';
 

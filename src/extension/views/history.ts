@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { HealRecord } from '../../core/model';
 import { evidenceDetail, historyDescription, plain, tokenDetail } from '../presentation';
 import { recordUri } from '../providers/content';
-import { confidenceText } from '../../core/labels';
+import { confidenceText } from '../../core/api';
 
 export class HealItem extends vscode.TreeItem {
   constructor(
