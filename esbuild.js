@@ -44,7 +44,8 @@ function copyWasm() {
 function copyReporters() {
   const to = path.join(dist, 'reporters');
   fs.mkdirSync(to, { recursive: true });
-  for (const name of fs.readdirSync(path.join(__dirname, 'src', 'reporters'))) fs.copyFileSync(path.join(__dirname, 'src', 'reporters', name), path.join(to, name));
+  for (const name of fs.readdirSync(path.join(__dirname, 'src', 'reporters')))
+    fs.copyFileSync(path.join(__dirname, 'src', 'reporters', name), path.join(to, name));
 }
 
 function removeSourceMaps() {

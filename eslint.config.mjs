@@ -6,18 +6,13 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 
 // The core's layers, top to bottom (README "Architecture"): a room may import from its own layer
 // and the ones below, never from above. heal.ts and api/ sit on top of all of them.
-const CORE_LAYERS = [
-  ['record'],
-  ['healing'],
-  ['guards'],
-  ['analysis'],
-  ['verify'],
-  ['signals', 'runners'],
-];
+const CORE_LAYERS = [['record'], ['healing'], ['guards'], ['analysis'], ['verify'], ['signals', 'runners']];
 const coreZones = CORE_LAYERS.slice(1).flatMap((rooms, index) =>
   rooms.map((room, _, __, depth = index + 1) => ({
     target: `./src/core/${room}`,
-    from: CORE_LAYERS.slice(0, depth).flat().map((above) => `./src/core/${above}`),
+    from: CORE_LAYERS.slice(0, depth)
+      .flat()
+      .map((above) => `./src/core/${above}`),
     message: `src/core/${room} sits below ${CORE_LAYERS.slice(0, depth).flat().join(', ')}: move the shared piece down, or pass it in.`,
   })),
 );
@@ -30,7 +25,14 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       // node:test's describe/it return promises that the runner itself awaits.
-      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] },
+          ],
+        },
+      ],
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
     },
   },
@@ -65,7 +67,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '(^|/)core/(?!(api|pipeline|model|ports)$)', message: 'Hosts import the core only through src/core/api.ts, pipeline.ts, model.ts and ports.ts.' }] },
+        {
+          patterns: [
+            {
+              regex: '(^|/)core/(?!(api|pipeline|model|ports)$)',
+              message: 'Hosts import the core only through src/core/api.ts, pipeline.ts, model.ts and ports.ts.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -36,14 +36,22 @@ export function chartSvg(title: string, rows: Summary[], host: Machine): string 
     const bold = s.label === 'overall' ? ' font-weight="bold"' : '';
     parts.push(`<text x="${left - 8}" y="${y + 16}" text-anchor="end"${bold}>${escape(s.label)}</text>`);
     parts.push(`<text x="${left - 8}" y="${y + 30}" text-anchor="end" fill="#737373">${s.tasks} task(s)</text>`);
-    parts.push(`<rect x="${left}" y="${y + 4}" width="${Math.max(0, x(s.plausiblePct) - left)}" height="15" fill="${COLOURS.plausible}"><title>plausible ${s.plausible}/${s.tasks}</title></rect>`);
-    parts.push(`<rect x="${left}" y="${y + 21}" width="${Math.max(0, x(s.correctPct) - left)}" height="15" fill="${COLOURS.correct}"><title>correct ${s.correct}/${s.tasks}</title></rect>`);
+    parts.push(
+      `<rect x="${left}" y="${y + 4}" width="${Math.max(0, x(s.plausiblePct) - left)}" height="15" fill="${COLOURS.plausible}"><title>plausible ${s.plausible}/${s.tasks}</title></rect>`,
+    );
+    parts.push(
+      `<rect x="${left}" y="${y + 21}" width="${Math.max(0, x(s.correctPct) - left)}" height="15" fill="${COLOURS.correct}"><title>correct ${s.correct}/${s.tasks}</title></rect>`,
+    );
     parts.push(`<text x="${left + barWidth + 8}" y="${y + 16}">${s.plausible}/${s.tasks} (${s.plausiblePct}%)</text>`);
-    parts.push(`<text x="${left + barWidth + 8}" y="${y + 33}"${bold}>${s.correct}/${s.tasks} (${s.correctPct}%)${s.overfit ? `, ${s.overfit} overfit` : ''}</text>`);
+    parts.push(
+      `<text x="${left + barWidth + 8}" y="${y + 33}"${bold}>${s.correct}/${s.tasks} (${s.correctPct}%)${s.overfit ? `, ${s.overfit} overfit` : ''}</text>`,
+    );
   });
   const overall = rows.find((r) => r.label === 'overall');
   const seconds = (ms: number | null): string => (ms === null ? '–' : `${(ms / 1000).toFixed(1)} s`);
-  const footer = overall ? `Time to a verified fix: median ${seconds(overall.timeToFixMs.median)}, p95 ${seconds(overall.timeToFixMs.p95)}. Dashed line: 60% target.` : '';
+  const footer = overall
+    ? `Time to a verified fix: median ${seconds(overall.timeToFixMs.median)}, p95 ${seconds(overall.timeToFixMs.p95)}. Dashed line: 60% target.`
+    : '';
   parts.push(`<text x="12" y="${height - 28}" fill="#525252">${escape(footer)}</text>`);
   parts.push(`<text x="12" y="${height - 12}" fill="#525252">${escape(`${host.cores} cores, ${host.cpu}, Node ${host.node}`)}</text>`);
   return svgDocument({ width, height, fontSize: 12, fill: COLOURS.text }, parts);

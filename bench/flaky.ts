@@ -22,7 +22,8 @@ const FIXTURE = path.join(__dirname, '..', 'test', 'fixtures', 'test-problems', 
 function project(): string {
   const files: Record<string, string> = {};
   for (const entry of fs.readdirSync(FIXTURE, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) files[path.relative(FIXTURE, path.join(entry.parentPath, entry.name))] = fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8');
+    if (entry.isFile())
+      files[path.relative(FIXTURE, path.join(entry.parentPath, entry.name))] = fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8');
   }
   return makeProject(files);
 }
@@ -70,11 +71,17 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, reruns: { type: 'string', default: `3,${DEFAULT_RERUNS}` } } });
   const heals = Number(values.runs);
   const budgets = values.reruns.split(',').map(Number);
-  if (!Number.isInteger(heals) || heals < 1 || budgets.some((b) => !Number.isInteger(b) || b < 0)) throw new Error('Usage: node --import tsx bench/flaky.ts [--runs N] [--reruns N,…]');
-  const rows: string[] = ['| reruns (most) | heals | labelled code bug | labelled flaky | other | expected false-label rate (0.5^n) | mean reruns used | median heal time |', '|---|---|---|---|---|---|---|---|'];
+  if (!Number.isInteger(heals) || heals < 1 || budgets.some((b) => !Number.isInteger(b) || b < 0))
+    throw new Error('Usage: node --import tsx bench/flaky.ts [--runs N] [--reruns N,…]');
+  const rows: string[] = [
+    '| reruns (most) | heals | labelled code bug | labelled flaky | other | expected false-label rate (0.5^n) | mean reruns used | median heal time |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
   for (const reruns of budgets) {
     const t = await measure(reruns, heals);
-    rows.push(`| ${reruns} | ${t.heals} | ${t.codeBug} (${((100 * t.codeBug) / t.heals).toFixed(1)}%) | ${t.flaky} | ${t.other} | ${(100 * 0.5 ** reruns).toFixed(1)}% | ${mean(t.rerunsUsed).toFixed(1)} | ${(median(t.ms) / 1000).toFixed(1)} s |`);
+    rows.push(
+      `| ${reruns} | ${t.heals} | ${t.codeBug} (${((100 * t.codeBug) / t.heals).toFixed(1)}%) | ${t.flaky} | ${t.other} | ${(100 * 0.5 ** reruns).toFixed(1)}% | ${mean(t.rerunsUsed).toFixed(1)} | ${(median(t.ms) / 1000).toFixed(1)} s |`,
+    );
   }
   process.stdout.write(`${rows.join('\n')}\n`);
 }

@@ -14,7 +14,8 @@ import { createWorkspace } from './workspace';
 const PROBE_FILES = {
   'package.json': JSON.stringify({ name: 'llm-probe', private: true, scripts: { test: 'node --test' } }),
   'src/add.js': 'const add = (a, b) => a - b;\nmodule.exports = { add };\n',
-  'test/add.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { add } = require('../src/add');\ntest('add', () => assert.strictEqual(add(2, 3), 5));\n",
+  'test/add.test.js':
+    "const test = require('node:test');\nconst assert = require('node:assert');\nconst { add } = require('../src/add');\ntest('add', () => assert.strictEqual(add(2, 3), 5));\n",
 };
 
 /** Undefined when the core consults the LLM on a failing test; otherwise why it is not available. */

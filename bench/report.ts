@@ -43,7 +43,13 @@ export interface Machine {
 }
 
 export function machine(): Machine {
-  return { cores: os.cpus().length, cpu: os.cpus()[0]?.model.trim() ?? 'unknown', node: process.version, platform: `${os.platform()} ${os.release()}`, memoryGb: Math.round(os.totalmem() / 2 ** 30) };
+  return {
+    cores: os.cpus().length,
+    cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+  };
 }
 
 /** Nearest-rank percentile: a value that actually occurred, never an interpolation. */
@@ -79,9 +85,24 @@ export function summarize(label: string, results: CaseResult[]): Summary {
     correctAmbiguous: results.filter((r) => r.correct && r.fix?.confidence === 'ambiguous').length,
     timeToFixMs: { median: percentile(fixTimes, 50), p95: percentile(fixTimes, 95) },
     perTaskMs: { median: percentile(allTimes, 50), p95: percentile(allTimes, 95) },
-    guardMs: { median: percentile(plausible.map((r) => r.guardMs ?? 0), 50), p95: percentile(plausible.map((r) => r.guardMs ?? 0), 95) },
-    candidatesMedian: percentile(results.map((r) => r.candidatesTried), 50),
-    testRunsMedian: percentile(results.map((r) => r.testRuns), 50),
+    guardMs: {
+      median: percentile(
+        plausible.map((r) => r.guardMs ?? 0),
+        50,
+      ),
+      p95: percentile(
+        plausible.map((r) => r.guardMs ?? 0),
+        95,
+      ),
+    },
+    candidatesMedian: percentile(
+      results.map((r) => r.candidatesTried),
+      50,
+    ),
+    testRunsMedian: percentile(
+      results.map((r) => r.testRuns),
+      50,
+    ),
     testRunsTotal: results.reduce((n, r) => n + r.testRuns, 0),
   };
 }
@@ -97,7 +118,26 @@ export function summarizeByClass(results: CaseResult[]): { byClass: Summary[]; o
 const seconds = (ms: number | null): string => (ms === null ? '–' : `${(ms / 1000).toFixed(1)}s`);
 
 export function formatTable(title: string, rows: Summary[]): string {
-  const header = ['class', 'tasks', 'plausible', 'correct', 'overfit', 'fix med', 'fix p95', 'guard med', 'task med', 'task p95', 'cand med', 'runs med', 'recheck✗', 'unknown', 'wrong⚠', 'right⚠', 'errors', 'regress'];
+  const header = [
+    'class',
+    'tasks',
+    'plausible',
+    'correct',
+    'overfit',
+    'fix med',
+    'fix p95',
+    'guard med',
+    'task med',
+    'task p95',
+    'cand med',
+    'runs med',
+    'recheck✗',
+    'unknown',
+    'wrong⚠',
+    'right⚠',
+    'errors',
+    'regress',
+  ];
   const cells = rows.map((s) => [
     s.label,
     String(s.tasks),
@@ -139,7 +179,11 @@ export const PEERS = [
 ];
 
 export function formatBaseline(ours: Summary, engine: string): string {
-  const rows = [[`Self-Heal (${engine}), correct`, `${ours.correctPct}%`], [`Self-Heal (${engine}), plausible`, `${ours.plausiblePct}%`], ...PEERS.map((p) => [`${p.name} pass@1`, `${p.pass1}%`])];
+  const rows = [
+    [`Self-Heal (${engine}), correct`, `${ours.correctPct}%`],
+    [`Self-Heal (${engine}), plausible`, `${ours.plausiblePct}%`],
+    ...PEERS.map((p) => [`${p.name} pass@1`, `${p.pass1}%`]),
+  ];
   const width = Math.max(...rows.map((r) => r[0].length));
   return [
     'Against published HumanEvalFix-JS pass@1:',

@@ -25,7 +25,8 @@ import { foldOf } from './cv/folds';
 import { DEFAULT_PRIORS, type MutationPriors } from '../src/core/healing/mutation/priors';
 
 const BENCH = __dirname;
-const USAGE = 'Usage: npm run bench -- [--suite humanevalfix|examples|synthetic|all] [--engine offline|llm|all] [--tasks PATH] [--limit N] [--only ID,...] [--jobs N] [--json OUT] [--baseline] [--base-url URL --model NAME] [--task-timeout SECONDS] [--cv K] [--fit]\n       npm run bench -- --suite bugsjs --project PATH_OR_GIT_DIR [--only N,...] [--limit N] [--task-timeout SECONDS]';
+const USAGE =
+  'Usage: npm run bench -- [--suite humanevalfix|examples|synthetic|all] [--engine offline|llm|all] [--tasks PATH] [--limit N] [--only ID,...] [--jobs N] [--json OUT] [--baseline] [--base-url URL --model NAME] [--task-timeout SECONDS] [--cv K] [--fit]\n       npm run bench -- --suite bugsjs --project PATH_OR_GIT_DIR [--only N,...] [--limit N] [--task-timeout SECONDS]';
 
 class UsageError extends Error {}
 
@@ -86,9 +87,13 @@ function parseOptions(argv: string[]): Options {
   });
   if (values.help) throw new UsageError('');
   const suite = oneOf(values.suite, ['humanevalfix', 'examples', 'synthetic', 'all', 'scale', 'bugsjs'], '--suite');
-  if (suite === 'bugsjs' && !values.project) throw new UsageError('--suite bugsjs needs --project PATH (a BugsJS repository: its git dir or a checkout with Bug-N-test / Bug-N-full tags).');
+  if (suite === 'bugsjs' && !values.project)
+    throw new UsageError('--suite bugsjs needs --project PATH (a BugsJS repository: its git dir or a checkout with Bug-N-test / Bug-N-full tags).');
   const engine = oneOf(values.engine, ['offline', 'llm', 'all'], '--engine');
-  if (engine !== 'offline' && !values.model) throw new UsageError(`--engine ${engine} needs --model NAME and usually --base-url URL (an OpenAI-compatible endpoint; the key, if any, from SELF_HEAL_API_KEY or OPENAI_API_KEY).`);
+  if (engine !== 'offline' && !values.model)
+    throw new UsageError(
+      `--engine ${engine} needs --model NAME and usually --base-url URL (an OpenAI-compatible endpoint; the key, if any, from SELF_HEAL_API_KEY or OPENAI_API_KEY).`,
+    );
   return {
     suites: suite === 'all' ? [...SUITES] : suite === 'scale' || suite === 'bugsjs' ? [] : [suite],
     scale: suite === 'scale',
@@ -96,7 +101,10 @@ function parseOptions(argv: string[]): Options {
     engine,
     tasks: path.resolve(values.tasks),
     limit: values.limit === undefined ? undefined : positiveInt(values.limit, '--limit', 1),
-    only: values.only?.split(',').map((s) => s.trim()).filter(Boolean),
+    only: values.only
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     jobs: positiveInt(values.jobs, '--jobs', 2),
     json: path.resolve(values.json),
     baseline: values.baseline,
@@ -116,7 +124,14 @@ function select(cases: BenchCase[], options: Options): BenchCase[] {
 }
 
 function describe(r: CaseResult): string {
-  const verdict = r.status === 'error' ? `error: ${r.error}` : r.status === 'not-fixed' ? `not fixed (diagnosed ${r.diagnosis})` : r.correct ? 'fixed, correct' : `fixed, OVERFIT${r.grade?.error ? ` (${r.grade.error.split('\n')[0]})` : ''}`;
+  const verdict =
+    r.status === 'error'
+      ? `error: ${r.error}`
+      : r.status === 'not-fixed'
+        ? `not fixed (diagnosed ${r.diagnosis})`
+        : r.correct
+          ? 'fixed, correct'
+          : `fixed, OVERFIT${r.grade?.error ? ` (${r.grade.error.split('\n')[0]})` : ''}`;
   const how = r.fix ? ` — ${r.fix.operator}: ${r.fix.summary}` : '';
   return `${verdict} in ${(r.ms / 1000).toFixed(1)}s, ${r.candidatesTried} candidate(s), ${r.testRuns} test run(s)${how}`;
 }
@@ -143,7 +158,22 @@ async function runSuite(suite: SuiteName, engine: EngineChoice, options: Options
       r = await runCase(c, engine, options.taskTimeoutMs);
     } catch (error) {
       // The harness itself failed on this case (workspace, git): record it and go on.
-      r = { id: c.id, title: c.title, suite, bugType: c.bugType, engine: engine.name, status: 'error', plausible: false, correct: false, overfit: false, regressions: [], ms: 0, candidatesTried: 0, testRuns: 0, error: `harness: ${(error as Error).message}` };
+      r = {
+        id: c.id,
+        title: c.title,
+        suite,
+        bugType: c.bugType,
+        engine: engine.name,
+        status: 'error',
+        plausible: false,
+        correct: false,
+        overfit: false,
+        regressions: [],
+        ms: 0,
+        candidatesTried: 0,
+        testRuns: 0,
+        error: `harness: ${(error as Error).message}`,
+      };
     }
     process.stderr.write(`[${++done}/${cases.length}] ${c.id} (${c.title ?? c.bugType}): ${describe(r)}\n`);
     return r;
@@ -165,7 +195,21 @@ async function runCrossValidated(engine: EngineChoice, options: Options, k: numb
   const started = Date.now();
   let done = 0;
   const folds = await crossValidate(cases, k, counts, options.jobs, async (c, priors) => {
-    const r = await runCase(c, engine, options.taskTimeoutMs, priors).catch((error: unknown): CaseResult => ({ id: c.id, suite: c.suite, bugType: c.bugType, engine: engine.name, status: 'error', plausible: false, correct: false, overfit: false, regressions: [], ms: 0, candidatesTried: 0, testRuns: 0, error: `harness: ${(error as Error).message}` }));
+    const r = await runCase(c, engine, options.taskTimeoutMs, priors).catch((error: unknown): CaseResult => ({
+      id: c.id,
+      suite: c.suite,
+      bugType: c.bugType,
+      engine: engine.name,
+      status: 'error',
+      plausible: false,
+      correct: false,
+      overfit: false,
+      regressions: [],
+      ms: 0,
+      candidatesTried: 0,
+      testRuns: 0,
+      error: `harness: ${(error as Error).message}`,
+    }));
     process.stderr.write(`[${++done}/${cases.length}] fold ${foldOf(c.id, k)} ${c.id} (${c.bugType}): ${describe(r)}\n`);
     return r;
   });
@@ -174,8 +218,23 @@ async function runCrossValidated(engine: EngineChoice, options: Options, k: numb
   const title = `humanevalfix — ${engine.name} engine — ${k}-fold cross-validation, held-out figures — ${results.length} case(s), ${((Date.now() - started) / 1000).toFixed(0)} s wall with ${options.jobs} job(s)`;
   const chart = path.join(path.dirname(options.json), 'humanevalfix-cv.svg');
   await writeChart(chart, title, summary.byClass.concat(summary.overall), host);
-  const tables = [formatFolds(title, folds), formatTable('The same held-out heals by class', [...summary.byClass, summary.overall]), formatPriors(folds, DEFAULT_PRIORS)];
-  return { run: { suite: 'humanevalfix', engine: engine.name, wallMs: Date.now() - started, summary, chart, results, folds: folds.map((f) => ({ fold: f.fold, priors: f.priors, ids: f.results.map((r) => r.id) })) }, tables };
+  const tables = [
+    formatFolds(title, folds),
+    formatTable('The same held-out heals by class', [...summary.byClass, summary.overall]),
+    formatPriors(folds, DEFAULT_PRIORS),
+  ];
+  return {
+    run: {
+      suite: 'humanevalfix',
+      engine: engine.name,
+      wallMs: Date.now() - started,
+      summary,
+      chart,
+      results,
+      folds: folds.map((f) => ({ fold: f.fold, priors: f.priors, ids: f.results.map((r) => r.id) })),
+    },
+    tables,
+  };
 }
 
 /** `--fit`: the priors fitted on every HumanEvalFix case, with the counts behind them. */
@@ -198,7 +257,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (options.bugsjs) {
-    const report = await runBugsJsSuite({ project: options.bugsjs, only: options.only, limit: options.limit, outDir: path.dirname(options.json), healTimeoutMs: options.taskTimeoutMs });
+    const report = await runBugsJsSuite({
+      project: options.bugsjs,
+      only: options.only,
+      limit: options.limit,
+      outDir: path.dirname(options.json),
+      healTimeoutMs: options.taskTimeoutMs,
+    });
     process.stdout.write(`${report.markdown}JSON: ${path.relative(process.cwd(), report.json)}\n`);
     return 0;
   }
@@ -214,7 +279,8 @@ async function main(argv: string[]): Promise<number> {
   const runs: SuiteRun[] = [];
   const tables: string[] = [];
   for (const suite of options.suites) {
-    const done = options.cv && suite === 'humanevalfix' ? await runCrossValidated(engine, options, options.cv, host) : await runSuite(suite, engine, options, host);
+    const done =
+      options.cv && suite === 'humanevalfix' ? await runCrossValidated(engine, options, options.cv, host) : await runSuite(suite, engine, options, host);
     runs.push(done.run);
     tables.push(...done.tables);
   }

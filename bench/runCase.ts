@@ -93,7 +93,21 @@ function succeeds(cmd: string, args: string[], cwd: string, timeout: number): Pr
 
 /** `priors`: the mutation engine's costs for this case (cross-validation fits them per fold); default: the shipped ones. */
 export async function runCase(c: BenchCase, engine: EngineChoice, taskTimeoutMs: number, priors?: MutationPriors): Promise<CaseResult> {
-  const result: CaseResult = { id: c.id, title: c.title, suite: c.suite, bugType: c.bugType, engine: engine.name, status: 'error', plausible: false, correct: false, overfit: false, regressions: [], ms: 0, candidatesTried: 0, testRuns: 0 };
+  const result: CaseResult = {
+    id: c.id,
+    title: c.title,
+    suite: c.suite,
+    bugType: c.bugType,
+    engine: engine.name,
+    status: 'error',
+    plausible: false,
+    correct: false,
+    overfit: false,
+    regressions: [],
+    ms: 0,
+    candidatesTried: 0,
+    testRuns: 0,
+  };
   const workspace = await createWorkspace(c.id, c.files, c.packages);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), taskTimeoutMs);
@@ -112,14 +126,19 @@ export async function runCase(c: BenchCase, engine: EngineChoice, taskTimeoutMs:
       });
     } catch (error) {
       result.ms = Date.now() - started;
-      result.error = controller.signal.aborted ? `gave up after the ${Math.round(taskTimeoutMs / 1000)} s task limit` : `${(error as Error).name}: ${(error as Error).message}`;
+      result.error = controller.signal.aborted
+        ? `gave up after the ${Math.round(taskTimeoutMs / 1000)} s task limit`
+        : `${(error as Error).name}: ${(error as Error).message}`;
       return result;
     }
     result.ms = Date.now() - started;
     result.baseline = { passed: report.baseline.passed, failed: report.baseline.failed };
     result.candidatesTried = report.heals.reduce((n, h) => n + h.candidatesTried, 0);
     result.testRuns = report.heals.reduce((n, h) => n + h.testRuns, 0);
-    const tokens = report.heals.reduce((t, h) => ({ input: t.input + (h.tokens?.input ?? 0), output: t.output + (h.tokens?.output ?? 0) }), { input: 0, output: 0 });
+    const tokens = report.heals.reduce((t, h) => ({ input: t.input + (h.tokens?.input ?? 0), output: t.output + (h.tokens?.output ?? 0) }), {
+      input: 0,
+      output: 0,
+    });
     if (tokens.input + tokens.output > 0) result.tokens = tokens;
     result.regressions = report.heals.flatMap((h) => h.fix?.evidence.suite.newlyFailing ?? []);
     if (report.heals.length === 0) {
@@ -130,7 +149,10 @@ export async function runCase(c: BenchCase, engine: EngineChoice, taskTimeoutMs:
     const healed = report.heals.find((h) => h.fix?.after[c.target] !== undefined) ?? report.heals.find((h) => h.fix);
     result.status = healed ? 'fixed' : 'not-fixed';
     if (!healed?.fix) {
-      result.reason = report.heals.map((h) => h.reason).filter(Boolean).join(' / ');
+      result.reason = report.heals
+        .map((h) => h.reason)
+        .filter(Boolean)
+        .join(' / ');
       return result;
     }
     const fix = healed.fix;
@@ -138,7 +160,13 @@ export async function runCase(c: BenchCase, engine: EngineChoice, taskTimeoutMs:
     result.healMs = healed.ms;
     // The mutation guard runs after the fix is verified, to label it; it is reported on its own.
     result.guardMs = healed.ms - (healed.verifiedMs ?? healed.ms);
-    result.fix = { engine: fix.candidate.engine, operator: fix.candidate.operator, summary: fix.candidate.summary, diff: fix.diff, confidence: fix.evidence.confidence?.level };
+    result.fix = {
+      engine: fix.candidate.engine,
+      operator: fix.candidate.operator,
+      summary: fix.candidate.summary,
+      diff: fix.diff,
+      confidence: fix.evidence.confidence?.level,
+    };
     // Apply the verified text to the workspace (our own temp copy) and run its tests ourselves.
     for (const [file, text] of Object.entries(fix.after)) await fs.writeFile(path.join(workspace.dir, file), text);
     result.rechecked = await succeeds('npm', ['test', '--silent'], workspace.dir, 20_000);
@@ -160,7 +188,8 @@ async function grade(c: BenchCase, after: Record<string, string>, workspaceDir: 
   const edited = Object.keys(after);
   if (c.fixIn === 'test') return { correct: edited.length > 0 && edited.every(isTestFile) };
   const patched = after[c.target] ?? c.files[c.target];
-  if (c.references.some((r) => normalized(r) === normalized(patched))) return { correct: true, grade: { recorded: 0, compared: 0, skipped: 0, mismatches: 0, truncated: false, unknown: false } };
+  if (c.references.some((r) => normalized(r) === normalized(patched)))
+    return { correct: true, grade: { recorded: 0, compared: 0, skipped: 0, mismatches: 0, truncated: false, unknown: false } };
   let last: Grade | undefined;
   for (const reference of c.references) {
     last = await compareBehaviour({ reference, candidate: patched, entries: c.entries, driver: c.driver, requireFrom: workspaceDir });

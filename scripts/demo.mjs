@@ -11,7 +11,13 @@ const cli = path.join(repo, 'dist', 'cli.js');
 const examples = path.join(repo, 'examples');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'self-heal-demo-'));
 
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'demo', GIT_AUTHOR_EMAIL: 'demo@example.invalid', GIT_COMMITTER_NAME: 'demo', GIT_COMMITTER_EMAIL: 'demo@example.invalid' };
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'demo',
+  GIT_AUTHOR_EMAIL: 'demo@example.invalid',
+  GIT_COMMITTER_NAME: 'demo',
+  GIT_COMMITTER_EMAIL: 'demo@example.invalid',
+};
 
 function prepare(name) {
   const dir = path.join(work, name);
@@ -19,14 +25,22 @@ function prepare(name) {
   // jest-based examples use the repo's own devDependencies instead of an install of their own.
   fs.symlinkSync(path.join(repo, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   fs.writeFileSync(path.join(dir, '.gitignore'), 'node_modules\n');
-  for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-qm', 'example']]) execFileSync('git', args, { cwd: dir, env: gitEnv });
+  for (const args of [
+    ['init', '-q'],
+    ['add', '-A'],
+    ['commit', '-qm', 'example'],
+  ])
+    execFileSync('git', args, { cwd: dir, env: gitEnv });
   return dir;
 }
 
 // "Bug class: …" examples are code bugs; "Test problem: …" ones are wrong tests.
 const kindOf = (pkg) => (pkg.description.startsWith('Bug class') ? 'code bug' : 'test problem');
 const rows = [];
-for (const name of fs.readdirSync(examples).filter((n) => fs.statSync(path.join(examples, n)).isDirectory() && n !== 'ci').sort()) {
+for (const name of fs
+  .readdirSync(examples)
+  .filter((n) => fs.statSync(path.join(examples, n)).isDirectory() && n !== 'ci')
+  .sort()) {
   const pkg = JSON.parse(fs.readFileSync(path.join(examples, name, 'package.json'), 'utf8'));
   const dir = prepare(name);
   const started = Date.now();
@@ -48,7 +62,11 @@ for (const name of fs.readdirSync(examples).filter((n) => fs.statSync(path.join(
     healed: heal ? 'healed' : 'not healed',
     ms,
     candidates: heal?.candidatesTried ?? '',
-    evidence: heal ? `✓ ${heal.evidence.targeted.passed}/${heal.evidence.targeted.total} failing now pass, ${heal.evidence.suite.passed}/${heal.evidence.suite.total} suite — ${heal.summary}` : unhealed ? unhealed.reason : '',
+    evidence: heal
+      ? `✓ ${heal.evidence.targeted.passed}/${heal.evidence.targeted.total} failing now pass, ${heal.evidence.suite.passed}/${heal.evidence.suite.total} suite — ${heal.summary}`
+      : unhealed
+        ? unhealed.reason
+        : '',
     diff: heal?.diff,
   });
 }

@@ -7,7 +7,12 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 // ts-parser.js hands these to Babel as require.resolve(...) paths; Babel takes the modules as well.
-const BABEL_PRESETS = ['@babel/preset-typescript', '@babel/preset-react', '@babel/plugin-proposal-decorators', '@babel/plugin-transform-explicit-resource-management'];
+const BABEL_PRESETS = [
+  '@babel/preset-typescript',
+  '@babel/preset-react',
+  '@babel/plugin-proposal-decorators',
+  '@babel/plugin-transform-explicit-resource-management',
+];
 const SCHEMA_READ = /JSON\.parse\(readFileSync\(new URL\('([^']+\.json)', import\.meta\.url\), 'utf-8'\)\)/g;
 
 const inlineLookups = {
@@ -52,7 +57,12 @@ const onePerVersion = {
     const first = new Map();
     build.onResolve({ filter: /^[^./]/ }, async (args) => {
       if (args.pluginData?.deduping) return undefined;
-      const resolved = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: { deduping: true } });
+      const resolved = await build.resolve(args.path, {
+        resolveDir: args.resolveDir,
+        kind: args.kind,
+        importer: args.importer,
+        pluginData: { deduping: true },
+      });
       if (resolved.errors.length > 0 || resolved.external || !path.isAbsolute(resolved.path)) return undefined;
       const owner = packageJsonOf(resolved.path);
       if (!owner) return resolved;

@@ -1,6 +1,6 @@
 // `npm test`: every layer, in order, with one total at the end.
 //   1. build (the CLI tests, the screen worker and the VS Code layer use the bundles)
-//   2. type check and lint
+//   2. type check, lint and format (prettier --check)
 //   3. unit + integration tests (node:test through tsx; real git, real runners)
 //   4. the extension in a real VS Code (code-server) and one browser E2E
 // The last line is `N passed, N failed`, summed over all layers.
@@ -55,6 +55,19 @@ const vscodeCounts = (text) => {
 step('build', process.execPath, ['esbuild.js']);
 step('typecheck', process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.']);
 step('lint', process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), 'src', 'test', 'scripts', 'bench']);
+step('format', process.execPath, [
+  path.join(root, 'node_modules/prettier/bin/prettier.cjs'),
+  '--check',
+  'src/**/*.{ts,cjs,mjs}',
+  'test/**/*.ts',
+  'bench/**/*.ts',
+  'scripts/**/*.{mjs,js}',
+  'esbuild.js',
+  'eslint.config.mjs',
+  '!test/fixtures/**',
+  '!bench/data/**',
+  '!bench/out/**',
+]);
 step('unit', process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=900000', ...testFiles('test')], nodeCounts);
 if (fs.existsSync(path.join(root, 'scripts/vscode-test.mjs'))) step('vscode', process.execPath, ['scripts/vscode-test.mjs'], vscodeCounts);
 

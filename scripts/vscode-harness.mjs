@@ -13,7 +13,15 @@ export const RESULTS = path.join(ROOT, 'test-results');
 export const SUITE_OUT = path.join(ROOT, 'out', 'vscode-test');
 const FIXTURE = path.join(ROOT, 'test', 'vscode', 'fixtures', 'calc');
 const require = createRequire(import.meta.url);
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 /** Run in reverse order by the caller. */
 export const cleanups = [];
@@ -54,7 +62,10 @@ function newestMtime(dir, filter) {
 
 export async function build() {
   const bundle = path.join(ROOT, 'dist', 'extension.js');
-  const sources = Math.max(newestMtime(path.join(ROOT, 'src'), (file) => file.endsWith('.ts')), fs.statSync(path.join(ROOT, 'package.json')).mtimeMs);
+  const sources = Math.max(
+    newestMtime(path.join(ROOT, 'src'), (file) => file.endsWith('.ts')),
+    fs.statSync(path.join(ROOT, 'package.json')).mtimeMs,
+  );
   if (!fs.existsSync(bundle) || fs.statSync(bundle).mtimeMs < sources) {
     lap('building dist/ (node esbuild.js)');
     const result = spawnSync(process.execPath, ['esbuild.js'], { cwd: ROOT, stdio: 'inherit' });
@@ -62,7 +73,13 @@ export async function build() {
   }
   const esbuild = require('esbuild');
   const suiteDir = path.join(ROOT, 'test', 'vscode', 'suite');
-  const entryPoints = [path.join(ROOT, 'test', 'vscode', 'index.ts'), ...fs.readdirSync(suiteDir).filter((f) => f.endsWith('.spec.ts')).map((f) => path.join(suiteDir, f))];
+  const entryPoints = [
+    path.join(ROOT, 'test', 'vscode', 'index.ts'),
+    ...fs
+      .readdirSync(suiteDir)
+      .filter((f) => f.endsWith('.spec.ts'))
+      .map((f) => path.join(suiteDir, f)),
+  ];
   fs.rmSync(SUITE_OUT, { recursive: true, force: true });
   await esbuild.build({
     entryPoints,
@@ -87,7 +104,10 @@ export async function build() {
 /** The VSIX users get: `vsce package` runs vscode:prepublish (the production build) and packs what .vscodeignore allows. */
 export function packageVsix(dir) {
   const vsix = path.join(dir, 'self-heal.vsix');
-  const result = spawnSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', vsix], { cwd: ROOT, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', vsix], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`vsce package failed:\n${result.stdout}${result.stderr}`);
   return vsix;
 }
@@ -96,10 +116,14 @@ export function packageVsix(dir) {
 export function installVsix(env, dir, extensionsDir, vsix) {
   const xdg = path.join(dir, 'xdg');
   fs.mkdirSync(xdg, { recursive: true });
-  const result = spawnSync(env.node, [env.codeServer, '--extensions-dir', extensionsDir, '--user-data-dir', path.join(dir, 'user'), '--install-extension', vsix], {
-    encoding: 'utf8',
-    env: { ...process.env, XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg, XDG_CACHE_HOME: xdg },
-  });
+  const result = spawnSync(
+    env.node,
+    [env.codeServer, '--extensions-dir', extensionsDir, '--user-data-dir', path.join(dir, 'user'), '--install-extension', vsix],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg, XDG_CACHE_HOME: xdg },
+    },
+  );
   if (result.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed:\n${result.stdout}${result.stderr}`);
 }
 
@@ -112,7 +136,10 @@ export function runDir(label) {
 }
 
 function git(cwd, ...argv) {
-  const result = spawnSync('git', ['-c', 'user.name=Self-Heal Test', '-c', 'user.email=test@self-heal.invalid', '-c', 'commit.gpgsign=false', ...argv], { cwd, encoding: 'utf8' });
+  const result = spawnSync('git', ['-c', 'user.name=Self-Heal Test', '-c', 'user.email=test@self-heal.invalid', '-c', 'commit.gpgsign=false', ...argv], {
+    cwd,
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`git ${argv.join(' ')} failed: ${result.stderr}`);
 }
 
@@ -151,7 +178,23 @@ export async function startServer(env, dir, ws, { smokeDriver, extensionsDir, ex
   fs.writeFileSync(path.join(dir, 'config.yaml'), '');
   const log = path.join(dir, 'server.log');
   const out = fs.openSync(log, 'w');
-  const flags = ['--config', path.join(dir, 'config.yaml'), '--bind-addr', '127.0.0.1:0', '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--reconnection-grace-time', '5', '--user-data-dir', user, '--extensions-dir', extensionsDir];
+  const flags = [
+    '--config',
+    path.join(dir, 'config.yaml'),
+    '--bind-addr',
+    '127.0.0.1:0',
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--reconnection-grace-time',
+    '5',
+    '--user-data-dir',
+    user,
+    '--extensions-dir',
+    extensionsDir,
+  ];
   if (smokeDriver) flags.push('--vscode-option', 'enable-smoke-test-driver');
   const child = spawn(env.node, [env.codeServer, ...flags, ws], {
     detached: true, // its own process group: killed whole at the end
@@ -173,7 +216,14 @@ export async function startServer(env, dir, ws, { smokeDriver, extensionsDir, ex
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const port = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(fs.readFileSync(log, 'utf8'))?.[1];
-    if (port && (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false))) return { port, log };
+    if (
+      port &&
+      (await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    )
+      return { port, log };
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -18,7 +18,23 @@
 //        builds, and with --prepare-workspace copies the fixture to .vscode-test/workspace/calc)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { browser, build, cleanup, consoleTo, installVsix, keepLogs, lap, packageVsix, RESULTS, ROOT, runDir, setup, startServer, SUITE_OUT, workspace } from './vscode-harness.mjs';
+import {
+  browser,
+  build,
+  cleanup,
+  consoleTo,
+  installVsix,
+  keepLogs,
+  lap,
+  packageVsix,
+  RESULTS,
+  ROOT,
+  runDir,
+  setup,
+  startServer,
+  SUITE_OUT,
+  workspace,
+} from './vscode-harness.mjs';
 
 const SCREENSHOTS = path.join(ROOT, 'media', 'screenshots');
 
@@ -55,7 +71,11 @@ async function hostSuite(env) {
   fs.rmSync(metrics, { force: true });
   const extensionsDir = path.join(dir, 'extensions');
   fs.mkdirSync(extensionsDir);
-  const { port } = await startServer(env, dir, ws, { smokeDriver: true, extensionsDir, extraEnv: { SELF_HEAL_MOCHA_REPORT: report, SELF_HEAL_METRICS: metrics } });
+  const { port } = await startServer(env, dir, ws, {
+    smokeDriver: true,
+    extensionsDir,
+    extraEnv: { SELF_HEAL_MOCHA_REPORT: report, SELF_HEAL_METRICS: metrics },
+  });
   lap(`extension-host suite: code-server on port ${port}, workspace ${ws}`);
   const authority = `127.0.0.1:${port}`; // must equal the host the browser uses (code-server's remote authority)
   const payload = [
@@ -67,9 +87,13 @@ async function hostSuite(env) {
   let exit;
   const exited = new Promise((resolve) => (exit = resolve));
   await page.exposeFunction('codeAutomationExit', (code) => exit(code));
-  await page.goto(`http://${authority}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(JSON.stringify(payload))}`, { timeout: PAGE_LOAD_TIMEOUT_MS });
+  await page.goto(`http://${authority}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(JSON.stringify(payload))}`, {
+    timeout: PAGE_LOAD_TIMEOUT_MS,
+  });
   const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('timeout'), HOST_TIMEOUT_MS))]);
-  const text = fs.existsSync(report) ? fs.readFileSync(report, 'utf8') : '(no mocha report was written: the suite did not start; see test-results/vscode-host-browser.log)\n';
+  const text = fs.existsSync(report)
+    ? fs.readFileSync(report, 'utf8')
+    : '(no mocha report was written: the suite did not start; see test-results/vscode-host-browser.log)\n';
   process.stdout.write(text);
   if (fs.existsSync(metrics)) process.stdout.write(fs.readFileSync(metrics, 'utf8'));
   const counts = /(\d+) passed, (\d+) failed\s*$/.exec(text);
@@ -126,7 +150,9 @@ async function screenshot(page, name, options = {}) {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     fs.copyFileSync(file, path.join(SCREENSHOTS, `${name}.png`));
   }
-  lap(`E2E: screenshot ${path.relative(ROOT, file)}${args.has('--update-screenshots') ? ` and ${path.relative(ROOT, path.join(SCREENSHOTS, `${name}.png`))}` : ''}`);
+  lap(
+    `E2E: screenshot ${path.relative(ROOT, file)}${args.has('--update-screenshots') ? ` and ${path.relative(ROOT, path.join(SCREENSHOTS, `${name}.png`))}` : ''}`,
+  );
 }
 
 async function e2e(env) {
@@ -216,7 +242,8 @@ async function e2e(env) {
     const rows = page.locator('.part.sidebar .monaco-list-row', { hasText: /src\/math\.js · mutation · ✓ 2\/2 tests/ });
     await rows.nth(1).waitFor({ timeout: 30_000 });
     const texts = await rows.allInnerTexts();
-    if (texts.filter((text) => /reverted/.test(text)).length !== 1) throw new Error(`the history should list one reverted and one applied heal: ${JSON.stringify(texts)}`);
+    if (texts.filter((text) => /reverted/.test(text)).length !== 1)
+      throw new Error(`the history should list one reverted and one applied heal: ${JSON.stringify(texts)}`);
     step('the history lists the reverted heal and the heal applied again');
     // Widen the side bar by its sash, so that a row shows its file, engine and evidence.
     const sidebar = await page.locator('.part.sidebar').boundingBox();
@@ -228,7 +255,9 @@ async function e2e(env) {
     await page.waitForTimeout(800);
     await screenshot(page, 'history');
     tally.passed += 1;
-    console.log('  ok    E2E: F1 → Heal Failing Tests (auto-applied from the VSIX) → history with distinct icons → Revert → lightbulb on the faulty line → preview → Apply (screenshots)');
+    console.log(
+      '  ok    E2E: F1 → Heal Failing Tests (auto-applied from the VSIX) → history with distinct icons → Revert → lightbulb on the faulty line → preview → Apply (screenshots)',
+    );
   } catch (error) {
     await page.screenshot({ path: path.join(RESULTS, 'vscode-e2e-failure.png') }).catch(() => undefined);
     console.log(`  FAIL  E2E: ${error.message.split('\n')[0]} (screenshot: test-results/vscode-e2e-failure.png)`);

@@ -68,7 +68,8 @@ export function hunksOf(buggy: string, fixed: string): Hunk[] {
   const merged: Hunk[] = [];
   for (const h of widened) {
     const last = merged[merged.length - 1];
-    if (last && h.from <= last.to) merged[merged.length - 1] = { from: last.from, to: Math.max(last.to, h.to), lines: [...last.lines, ...a.slice(last.to, h.from), ...h.lines] };
+    if (last && h.from <= last.to)
+      merged[merged.length - 1] = { from: last.from, to: Math.max(last.to, h.to), lines: [...last.lines, ...a.slice(last.to, h.from), ...h.lines] };
     else merged.push(h);
   }
   return merged;
@@ -123,7 +124,12 @@ export function oracleReply(fix: ReferenceFix, prompt: string): LlmReply {
     f.hunks.map((h) => {
       const range = { startLine: h.from + 1, endLine: h.to };
       const inside = shown.some((s) => s.file === f.file && s.startLine <= range.startLine && range.endLine <= s.endLine);
-      return { file: f.file, range, newText: h.lines.join('\n'), ...(inside ? {} : { outOfScopeReason: 'The reference fix changes these lines too; they are outside the functions shown.' }) };
+      return {
+        file: f.file,
+        range,
+        newText: h.lines.join('\n'),
+        ...(inside ? {} : { outOfScopeReason: 'The reference fix changes these lines too; they are outside the functions shown.' }),
+      };
     }),
   );
   return { explanation: 'The reference fix of this bug (pipeline ceiling, oracle model).', edits };

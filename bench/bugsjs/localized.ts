@@ -41,7 +41,16 @@ export async function promptFor(outcome: HealOutcome, root: string): Promise<str
     const text = await readText(file);
     if (text !== undefined) files.push({ file, text });
   }
-  const context = await gatherContext({ failures: outcome.failures, diagnosis: outcome.diagnosis, files, root, pastHeals: [], privacy: Privacy.create(root), readText, log: silentLog });
+  const context = await gatherContext({
+    failures: outcome.failures,
+    diagnosis: outcome.diagnosis,
+    files,
+    root,
+    pastHeals: [],
+    privacy: Privacy.create(root),
+    readText,
+    log: silentLog,
+  });
   return buildPrompt(await loadPrompts(), context, undefined, DEFAULT_TOKEN_BUDGET * CHARS_PER_TOKEN).user;
 }
 

@@ -6,7 +6,8 @@
 import type { TestRun } from '../../src/core/model';
 
 const BROWSER = /\b(karma|phantomjs|puppeteer|playwright|selenium|webdriver|wdio|zuul|testem|nightwatch|cypress)\b/;
-const UNREACHABLE = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|getaddrinfo|MongoNetworkError|MongoServerSelectionError|Redis connection|connect ETIMEDOUT)\b/;
+const UNREACHABLE =
+  /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|getaddrinfo|MongoNetworkError|MongoServerSelectionError|Redis connection|connect ETIMEDOUT)\b/;
 
 /** Why the project's test script cannot run here, or undefined. */
 export function browserNeeded(testScript: string | undefined): string | undefined {

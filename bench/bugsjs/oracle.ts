@@ -29,7 +29,10 @@ export async function startOracleServer(answer: (prompt: string) => string): Pro
         return;
       }
       const body = JSON.parse(raw) as { model: string; messages: Array<{ role: string; content: string }> };
-      const prompt = body.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+      const prompt = body.messages
+        .filter((m) => m.role === 'user')
+        .map((m) => m.content)
+        .join('\n');
       prompts.push(prompt);
       const content = answer(prompt);
       res.writeHead(200, { 'content-type': 'application/json' }).end(
@@ -39,7 +42,11 @@ export async function startOracleServer(answer: (prompt: string) => string): Pro
           created: Math.floor(Date.now() / 1000),
           model: body.model,
           choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }],
-          usage: { prompt_tokens: Math.ceil(prompt.length / 4), completion_tokens: Math.ceil(content.length / 4), total_tokens: Math.ceil((prompt.length + content.length) / 4) },
+          usage: {
+            prompt_tokens: Math.ceil(prompt.length / 4),
+            completion_tokens: Math.ceil(content.length / 4),
+            total_tokens: Math.ceil((prompt.length + content.length) / 4),
+          },
         }),
       );
     });

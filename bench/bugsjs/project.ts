@@ -37,7 +37,10 @@ export interface Materialized {
 }
 
 async function git(args: string[], cwd?: string): Promise<string> {
-  const { stdout } = await exec('git', ['-c', 'user.name=self-heal-bench', '-c', 'user.email=bench@self-heal.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await exec('git', ['-c', 'user.name=self-heal-bench', '-c', 'user.email=bench@self-heal.invalid', '-c', 'commit.gpgsign=false', ...args], {
+    cwd,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return stdout;
 }
 
@@ -53,7 +56,13 @@ export async function openProject(where: string): Promise<BugsJsProject> {
   // `.git` and a generic `repo` folder say nothing; the mirror's `BugsJS+name` prefix is noise.
   let named = gitDir;
   while (['.git', 'repo'].includes(path.basename(named)) && path.dirname(named) !== named) named = path.dirname(named);
-  return { name: path.basename(named).replace(/\.git$/, '').replace(/^BugsJS\+/, ''), gitDir };
+  return {
+    name: path
+      .basename(named)
+      .replace(/\.git$/, '')
+      .replace(/^BugsJS\+/, ''),
+    gitDir,
+  };
 }
 
 /** Every N with both `Bug-N-test` and `Bug-N-full` tags, in order. */
@@ -61,7 +70,10 @@ export async function discoverBugs(project: BugsJsProject): Promise<Bug[]> {
   const tags = new Set((await git(['--git-dir', project.gitDir, 'tag', '--list', 'Bug-*'])).split('\n').map((t) => t.trim()));
   const numbers = [...tags].map((t) => /^Bug-(\d+)-test$/.exec(t)?.[1]).filter((n): n is string => n !== undefined && tags.has(`Bug-${n}-full`));
   if (numbers.length === 0) throw new Error(`${project.gitDir} has no Bug-N-test / Bug-N-full tag pairs; is it a BugsJS project?`);
-  return numbers.map(Number).sort((a, b) => a - b).map((number) => ({ number, buggyTag: `Bug-${number}-test`, fixedTag: `Bug-${number}-full` }));
+  return numbers
+    .map(Number)
+    .sort((a, b) => a - b)
+    .map((number) => ({ number, buggyTag: `Bug-${number}-test`, fixedTag: `Bug-${number}-full` }));
 }
 
 /** Text of `file` at `tag`, or undefined when the file does not exist there. */
@@ -159,11 +171,25 @@ export async function installDependencies(dir: string, cacheRoot: string, timeou
     await fs.mkdir(installDir, { recursive: true });
     await fs.writeFile(path.join(installDir, 'package.json'), manifest);
     for (const [lock, text] of locks) await fs.writeFile(path.join(installDir, lock), text);
-    const args = ['install', '--no-audit', '--no-fund', '--no-save', '--legacy-peer-deps', '--prefer-offline', '--loglevel=error', '--cache', path.join(cacheRoot, 'npm-cache')];
+    const args = [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--no-save',
+      '--legacy-peer-deps',
+      '--prefer-offline',
+      '--loglevel=error',
+      '--cache',
+      path.join(cacheRoot, 'npm-cache'),
+    ];
     try {
       await exec('npm', args, { cwd: installDir, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 });
     } catch (error) {
-      const stderr = String((error as { stderr?: string }).stderr ?? '').trim().split('\n').slice(-5).join('\n');
+      const stderr = String((error as { stderr?: string }).stderr ?? '')
+        .trim()
+        .split('\n')
+        .slice(-5)
+        .join('\n');
       throw new Error(`npm install failed: ${stderr || (error as Error).message}`);
     }
     await fs.writeFile(done, new Date().toISOString());

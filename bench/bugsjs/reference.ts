@@ -41,7 +41,15 @@ function always(runs: TestRun[], id: string, status: 'passed' | 'failed'): boole
   return runs.length > 0 && runs.every((r) => statuses(r).get(id) === status);
 }
 
-export async function referenceOutcomes(input: { runner: TestRunner; command: string; buggyDir: string; fixedDir: string; runs: number; timeoutMs: number; signal?: AbortSignal }): Promise<ReferenceOutcomes> {
+export async function referenceOutcomes(input: {
+  runner: TestRunner;
+  command: string;
+  buggyDir: string;
+  fixedDir: string;
+  runs: number;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}): Promise<ReferenceOutcomes> {
   const runAll = async (cwd: string): Promise<TestRun[]> => {
     const runs: TestRun[] = [];
     for (let i = 0; i < input.runs; i++) runs.push(await input.runner.run({ cwd, command: input.command, timeoutMs: input.timeoutMs, signal: input.signal }));

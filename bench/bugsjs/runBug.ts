@@ -78,7 +78,14 @@ export function timeToFix(report: HealReport, healed: HealOutcome): number | und
   return report.ms - after - (healed.ms - healed.verifiedMs);
 }
 
-async function gradeFix(dir: string, command: string, reference: ReferenceOutcomes, after: Record<string, string>, runner: TestRunner, timeoutMs: number): Promise<boolean> {
+async function gradeFix(
+  dir: string,
+  command: string,
+  reference: ReferenceOutcomes,
+  after: Record<string, string>,
+  runner: TestRunner,
+  timeoutMs: number,
+): Promise<boolean> {
   const before: Record<string, string> = {};
   for (const [file, text] of Object.entries(after)) {
     before[file] = await fs.readFile(path.join(dir, file), 'utf8');
@@ -97,12 +104,24 @@ interface HealRun {
   healed?: HealOutcome;
 }
 
-async function heal(dir: string, options: Partial<HealOptions>, limitMs: number, ctx: { reference: ReferenceOutcomes; command: string; runner: TestRunner; bug: BugOptions; testTimeoutMs: number; log: Log }): Promise<HealRun> {
+async function heal(
+  dir: string,
+  options: Partial<HealOptions>,
+  limitMs: number,
+  ctx: { reference: ReferenceOutcomes; command: string; runner: TestRunner; bug: BugOptions; testTimeoutMs: number; log: Log },
+): Promise<HealRun> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), limitMs);
   const started = Date.now();
   try {
-    const report = await healWorkspace({ files: new DiskFiles(dir), failures: ctx.reference.revealingFailures, testTimeoutMs: ctx.testTimeoutMs, signal: controller.signal, log: ctx.log, ...options });
+    const report = await healWorkspace({
+      files: new DiskFiles(dir),
+      failures: ctx.reference.revealingFailures,
+      testTimeoutMs: ctx.testTimeoutMs,
+      signal: controller.signal,
+      log: ctx.log,
+      ...options,
+    });
     const healed = report.heals.find((h) => h.fix);
     const grade: HealGrade = {
       plausible: !!healed,
@@ -111,11 +130,18 @@ async function heal(dir: string, options: Partial<HealOptions>, limitMs: number,
       ms: Date.now() - started,
       candidates: report.heals.reduce((n, h) => n + h.candidatesTried, 0),
       summary: healed?.fix?.candidate.summary,
-      reason: healed ? undefined : report.heals.map((h) => h.reason).filter(Boolean).join(' / ') || 'no failure to heal in the baseline',
+      reason: healed
+        ? undefined
+        : report.heals
+            .map((h) => h.reason)
+            .filter(Boolean)
+            .join(' / ') || 'no failure to heal in the baseline',
     };
     return { report, grade, healed };
   } catch (error) {
-    const message = controller.signal.aborted ? `gave up after the ${Math.round(limitMs / 1000)} s heal limit` : `${(error as Error).name}: ${(error as Error).message}`;
+    const message = controller.signal.aborted
+      ? `gave up after the ${Math.round(limitMs / 1000)} s heal limit`
+      : `${(error as Error).name}: ${(error as Error).message}`;
     return { grade: { plausible: false, repaired: false, ms: Date.now() - started, candidates: 0, error: message } };
   } finally {
     clearTimeout(timer);
@@ -140,7 +166,10 @@ async function oracleHeal(dir: string, fix: ReferenceFix, ctx: Parameters<typeof
     const run = await heal(dir, { engines: ['llm'], llm, llmMaxAttempts: 1 }, ctx.bug.oracleTimeoutMs ?? 600_000, ctx);
     const tried = run.report?.heals.flatMap((h) => h.tried) ?? [];
     const invalid = tried.filter((v) => v.status === 'invalid');
-    const exact = !!run.healed?.fix && Object.entries(run.healed.fix.after).every(([file, text]) => fix.files.find((f) => f.file === file)?.fixed === text) && Object.keys(run.healed.fix.after).length === fix.files.length;
+    const exact =
+      !!run.healed?.fix &&
+      Object.entries(run.healed.fix.after).every(([file, text]) => fix.files.find((f) => f.file === file)?.fixed === text) &&
+      Object.keys(run.healed.fix.after).length === fix.files.length;
     const accepted = server.prompts.length > 0 && invalid.length < server.prompts.length;
     // The verdicts say why the reference fix was refused or failed verification (a flaky test, a narrowed run).
     const verdicts = tried.filter((v) => v.status !== 'verified').map((v) => `${v.status}: ${v.reason}`);
@@ -157,7 +186,8 @@ export function suiteDoesNotRun(reference: ReferenceOutcomes): string | undefine
   const output = reference.buggyRuns[0]?.output ?? '';
   // The thrown error's own line (`ReferenceError: …`), not the echoed command that mentions it.
   const lines = output.split('\n').map((line) => line.trim());
-  const error = lines.find((line) => /^\w*Error\b:/.test(line)) ?? lines.find((line) => /Cannot find module|not found/.test(line)) ?? lines.filter(Boolean).pop() ?? '';
+  const error =
+    lines.find((line) => /^\w*Error\b:/.test(line)) ?? lines.find((line) => /Cannot find module|not found/.test(line)) ?? lines.filter(Boolean).pop() ?? '';
   return `the test command runs no test on either version here (${error.slice(0, 160)})`;
 }
 
@@ -180,14 +210,20 @@ export async function runBug(project: BugsJsProject, bug: Bug, options: BugOptio
     const browser = browserNeeded(await readTestScript(buggy.dir));
     if (browser) return { ...result, status: 'skipped', skipReason: browser };
     say(`  installing`);
-    result.install = { buggy: await installDependencies(buggy.dir, options.cacheDir, options.installTimeoutMs), fixed: await installDependencies(fixed.dir, options.cacheDir, options.installTimeoutMs) };
+    result.install = {
+      buggy: await installDependencies(buggy.dir, options.cacheDir, options.installTimeoutMs),
+      fixed: await installDependencies(fixed.dir, options.cacheDir, options.installTimeoutMs),
+    };
     const command = await defaultTestCommand(buggy.dir);
     say(`  reference: ${options.referenceRuns} run(s) each of \`${command}\` on buggy and fixed`);
     const reference = await referenceOutcomes({ runner, command, buggyDir: buggy.dir, fixedDir: fixed.dir, runs: options.referenceRuns, timeoutMs: 300_000 });
     const suiteMs = median(reference.suiteMs) ?? 0;
     result.reference = { revealing: reference.revealing, excused: reference.excused.length, stablePassing: reference.stablePassing.length, suiteMs };
     if (reference.revealing.length === 0) {
-      const why = serverNeeded([...reference.buggyRuns, ...reference.fixedRuns]) ?? suiteDoesNotRun(reference) ?? `no test fails on every buggy run and passes on every fixed run (${reference.excused.length} excused)`;
+      const why =
+        serverNeeded([...reference.buggyRuns, ...reference.fixedRuns]) ??
+        suiteDoesNotRun(reference) ??
+        `no test fails on every buggy run and passes on every fixed run (${reference.excused.length} excused)`;
       return { ...result, status: 'skipped', skipReason: why };
     }
     const fix = await referenceFix(project, bug);

@@ -27,7 +27,8 @@ const yes = (b: boolean | undefined): string => (b === undefined ? '—' : b ? '
 const secs = (ms: number | undefined): string => (ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
 
 function row(r: BugResult): string {
-  if (r.status !== 'ran') return `| ${r.bug} | ${r.status}: ${(r.skipReason ?? r.error ?? '').replace(/\|/g, '/').replace(/\s+/g, ' ').slice(0, 140)} | | | | | | |`;
+  if (r.status !== 'ran')
+    return `| ${r.bug} | ${r.status}: ${(r.skipReason ?? r.error ?? '').replace(/\|/g, '/').replace(/\s+/g, ' ').slice(0, 140)} | | | | | | |`;
   const loc = r.localization;
   const where = loc?.rank ? `#${loc.rank} ${loc.found}${loc.inPrompt ? '' : ' (not in prompt)'}` : 'no';
   const off = r.offline ? `${yes(r.offline.plausible)} / ${yes(r.offline.repaired)}` : '—';
@@ -54,17 +55,29 @@ export function formatBugsJs(project: string, commit: string, results: BugResult
     ...results.map(row),
     '',
     `Bugs: ${results.length} (${n} judged, ${skipped.length} skipped, ${results.length - n - skipped.length} harness error).`,
-    `- ran: ${count((r) => r.ran)}/${n} = ${pct(count((r) => r.ran), n)} (goal 100%)`,
-    `- localized: ${count((r) => r.localization?.localized)}/${n} = ${pct(count((r) => r.localization?.localized), n)} (goal ≥ 90%)`,
+    `- ran: ${count((r) => r.ran)}/${n} = ${pct(
+      count((r) => r.ran),
+      n,
+    )} (goal 100%)`,
+    `- localized: ${count((r) => r.localization?.localized)}/${n} = ${pct(
+      count((r) => r.localization?.localized),
+      n,
+    )} (goal ≥ 90%)`,
     `- offline: plausible ${count((r) => r.offline?.plausible)}/${n}, repaired ${count((r) => r.offline?.repaired)}/${n}`,
-    `- pipeline ceiling (oracle model): accepted ${count((r) => r.oracle?.accepted)}/${n}, verified and offered ${count((r) => r.oracle?.plausible)}/${n} = ${pct(count((r) => r.oracle?.plausible), n)} (goal ≥ 95%), repaired ${count((r) => r.oracle?.repaired)}/${n}`,
+    `- pipeline ceiling (oracle model): accepted ${count((r) => r.oracle?.accepted)}/${n}, verified and offered ${count((r) => r.oracle?.plausible)}/${n} = ${pct(
+      count((r) => r.oracle?.plausible),
+      n,
+    )} (goal ≥ 95%), repaired ${count((r) => r.oracle?.repaired)}/${n}`,
     `- time to a verified fix, pipeline ceiling (oracle model): median ${secs(medianFix)} (median ratio to the suite time ${medianRatio === undefined ? '—' : `${medianRatio.toFixed(1)}×`}) against a median suite time of ${secs(suite)}; goal ≤ 3 × suite + 5 s = ${secs(3 * suite + 5000)}: ${medianFix === undefined ? 'no fix to time' : medianFix <= 3 * suite + 5000 ? 'met' : 'not met'}`,
   ];
   if (skipped.length) lines.push('', 'Skipped:', ...skipped.map((r) => `- Bug-${r.bug}: ${r.skipReason}`));
   const notes = ran.filter((r) => !r.oracle?.plausible || !r.ran);
   if (notes.length) {
     lines.push('', 'Why (ran = no, or no verified fix from the oracle model):');
-    for (const r of notes) lines.push(`- Bug-${r.bug}: ${[r.ranProblem, r.oracle?.reason ?? r.oracle?.error, r.notExpressible?.length ? `fix also changes ${r.notExpressible.join(', ')}` : ''].filter(Boolean).join('; ')}`);
+    for (const r of notes)
+      lines.push(
+        `- Bug-${r.bug}: ${[r.ranProblem, r.oracle?.reason ?? r.oracle?.error, r.notExpressible?.length ? `fix also changes ${r.notExpressible.join(', ')}` : ''].filter(Boolean).join('; ')}`,
+      );
   }
   return lines.join('\n');
 }
@@ -104,7 +117,14 @@ export async function runBugsJsSuite(options: BugsJsSuiteOptions): Promise<{ mar
     process.stderr.write(`${row(result)}\n`);
     // Written after every bug, so a long run that is stopped still leaves its results.
     await fs.mkdir(options.outDir, { recursive: true });
-    await fs.writeFile(jsonFile, JSON.stringify({ version: 1, project: project.name, gitDir: project.gitDir, selfHeal: commit, machine: host, wallMs: Date.now() - started, results }, null, 2) + '\n');
+    await fs.writeFile(
+      jsonFile,
+      JSON.stringify(
+        { version: 1, project: project.name, gitDir: project.gitDir, selfHeal: commit, machine: host, wallMs: Date.now() - started, results },
+        null,
+        2,
+      ) + '\n',
+    );
   }
   const markdown = `${formatBugsJs(project.name, commit, results)}\n\nMachine: ${host.cores} cores, ${host.cpu}, Node ${host.node}. Wall ${((Date.now() - started) / 1000).toFixed(0)} s.\n`;
   await fs.writeFile(markdownFile, markdown);

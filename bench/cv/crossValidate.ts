@@ -25,7 +25,8 @@ export async function countsFor(cases: BenchCase[], cacheFile: string, log: (lin
   const engine = createHash('sha256').update(JSON.stringify(PRIOR_KEYS));
   for (const file of (await fs.readdir(MUTATION_SOURCES)).sort()) if (file !== 'priors.ts') engine.update(await fs.readFile(path.join(MUTATION_SOURCES, file)));
   const engineHash = engine.digest('hex');
-  const keyOf = (c: BenchCase): string => createHash('sha256').update(engineHash).update(c.files[c.target]).update(JSON.stringify(c.references)).update(c.driver).digest('hex');
+  const keyOf = (c: BenchCase): string =>
+    createHash('sha256').update(engineHash).update(c.files[c.target]).update(JSON.stringify(c.references)).update(c.driver).digest('hex');
   let cache: Record<string, KindCounts> = {};
   try {
     cache = JSON.parse(await fs.readFile(cacheFile, 'utf8')) as Record<string, KindCounts>;
@@ -51,7 +52,13 @@ export interface FoldRun {
   results: CaseResult[];
 }
 
-export async function crossValidate(cases: BenchCase[], k: number, counts: Map<string, KindCounts>, jobs: number, heal: (c: BenchCase, priors: MutationPriors) => Promise<CaseResult>): Promise<FoldRun[]> {
+export async function crossValidate(
+  cases: BenchCase[],
+  k: number,
+  counts: Map<string, KindCounts>,
+  jobs: number,
+  heal: (c: BenchCase, priors: MutationPriors) => Promise<CaseResult>,
+): Promise<FoldRun[]> {
   const held = folds(cases, (c) => c.id, k);
   const priors = held.map((fold) => {
     const heldIds = new Set(fold.map((c) => c.id));
@@ -64,7 +71,13 @@ export async function crossValidate(cases: BenchCase[], k: number, counts: Map<s
 
 /** One row per held-out fold, then the pooled row: the headline figures. */
 export function foldSummaries(runs: FoldRun[]): Summary[] {
-  return [...runs.map((r) => summarize(`fold ${r.fold} of ${runs.length}`, r.results)), summarize('pooled (held out)', runs.flatMap((r) => r.results))];
+  return [
+    ...runs.map((r) => summarize(`fold ${r.fold} of ${runs.length}`, r.results)),
+    summarize(
+      'pooled (held out)',
+      runs.flatMap((r) => r.results),
+    ),
+  ];
 }
 
 export function formatFolds(title: string, runs: FoldRun[]): string {

@@ -130,6 +130,16 @@ export function fitPriors(counts: KindCounts, fit = FIT): MutationPriors {
 /** The counts and the costs fitted from them, as a table and as the object literal for priors.ts. */
 export function formatFit(counts: KindCounts, fit = FIT): string {
   const priors = fitPriors(counts, fit);
-  const rows = PRIOR_KEYS.map((k) => `${k.padEnd(18)} ${String(counts.hits[k]).padStart(5)} ${String(counts.lookalikes[k]).padStart(10)} ${String(counts.proposals[k]).padStart(9)} ${priors[k].toFixed(2).padStart(6)}`);
-  return [`${'kind'.padEnd(18)} ${'hits'.padStart(5)} ${'lookalikes'.padStart(10)} ${'proposals'.padStart(9)} ${'cost'.padStart(6)}`, ...rows, '', 'export const DEFAULT_PRIORS: MutationPriors = {', ...PRIOR_KEYS.map((k) => `  ${k}: ${priors[k]},`), '};'].join('\n');
+  const rows = PRIOR_KEYS.map(
+    (k) =>
+      `${k.padEnd(18)} ${String(counts.hits[k]).padStart(5)} ${String(counts.lookalikes[k]).padStart(10)} ${String(counts.proposals[k]).padStart(9)} ${priors[k].toFixed(2).padStart(6)}`,
+  );
+  return [
+    `${'kind'.padEnd(18)} ${'hits'.padStart(5)} ${'lookalikes'.padStart(10)} ${'proposals'.padStart(9)} ${'cost'.padStart(6)}`,
+    ...rows,
+    '',
+    'export const DEFAULT_PRIORS: MutationPriors = {',
+    ...PRIOR_KEYS.map((k) => `  ${k}: ${priors[k]},`),
+    '};',
+  ].join('\n');
 }

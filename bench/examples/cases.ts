@@ -27,10 +27,21 @@ const EXPECTED: Record<string, Expectation> = {
     bugType: 'code: wrong type handling',
     target: 'src/cart.js',
     // The spec says "strings like 1.50": Number, parseFloat and unary + all meet it (they differ on "").
-    fixes: [['sum + item.price', 'sum + Number(item.price)'], ['sum + item.price', 'sum + parseFloat(item.price)'], ['sum + item.price', 'sum + +item.price']],
+    fixes: [
+      ['sum + item.price', 'sum + Number(item.price)'],
+      ['sum + item.price', 'sum + parseFloat(item.price)'],
+      ['sum + item.price', 'sum + +item.price'],
+    ],
   },
   // Async results cannot be compared by the behaviour grader, so this one is graded on its text.
-  'missing-await': { bugType: 'code: async misconfiguration', target: 'src/profile.js', fixes: [['const user = store.get(id)', 'const user = await store.get(id)'], ['name: user.name', 'name: (await user).name']] },
+  'missing-await': {
+    bugType: 'code: async misconfiguration',
+    target: 'src/profile.js',
+    fixes: [
+      ['const user = store.get(id)', 'const user = await store.get(id)'],
+      ['name: user.name', 'name: (await user).name'],
+    ],
+  },
   'outdated-snapshot': { bugType: 'test: outdated snapshot', target: 'test/__snapshots__/format.test.js.snap', fixIn: 'test', packages: ['jest'] },
   'brittle-assertion': { bugType: 'test: brittle assertion', target: 'test/stats.test.js', fixIn: 'test' },
   'unhandled-async-test': { bugType: 'test: unhandled async test', target: 'test/store.test.js', fixIn: 'test' },
@@ -47,7 +58,8 @@ export async function exampleCases(): Promise<BenchCase[]> {
     if (source === undefined) throw new Error(`examples/${entry.name}/${expected.target} is missing: update bench/examples/cases.ts.`);
     const testFile = Object.keys(files).find((f) => /\.test\.js$/.test(f)) ?? '';
     const references = (expected.fixes ?? []).map(([from, to]) => {
-      if (!source.includes(from)) throw new Error(`examples/${entry.name}/${expected.target} no longer contains \`${from}\`: update its reference in bench/examples/cases.ts.`);
+      if (!source.includes(from))
+        throw new Error(`examples/${entry.name}/${expected.target} no longer contains \`${from}\`: update its reference in bench/examples/cases.ts.`);
       return source.replace(from, to);
     });
     const exported = /module\.exports\s*=\s*\{([^}]*)\}/.exec(source)?.[1] ?? '';
@@ -61,7 +73,10 @@ export async function exampleCases(): Promise<BenchCase[]> {
       references,
       fixIn: expected.fixIn,
       driver: files[testFile] ?? '',
-      entries: exported.split(',').map((s) => s.trim()).filter(Boolean),
+      entries: exported
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
     });
   }
   return cases;

@@ -28,10 +28,16 @@ export class Implementation {
   readonly context: vm.Context;
   readonly exports: Record<string, unknown>;
 
-  constructor(source: string, private readonly timeoutMs: number, realRequire: NodeJS.Require) {
+  constructor(
+    source: string,
+    private readonly timeoutMs: number,
+    realRequire: NodeJS.Require,
+  ) {
     this.context = vm.createContext({ console: quietConsole });
     this.context.__decode = vm.runInContext(DECODE_SOURCE, this.context);
-    this.context.__wrapper = vm.runInContext(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, this.context, { filename: 'module.js' });
+    this.context.__wrapper = vm.runInContext(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, this.context, {
+      filename: 'module.js',
+    });
     this.context.__module = vm.runInContext('({ exports: {} })', this.context);
     this.context.__require = realRequire;
     vm.runInContext('__wrapper.call(__module.exports, __module.exports, __require, __module, "module.js", ".")', this.context, { timeout: timeoutMs * 4 });
@@ -51,7 +57,10 @@ export class Implementation {
 }
 
 /** Run the driver against the reference, recording each top-level call's arguments. */
-export function record(request: Pick<BehaviourRequest, 'reference' | 'entries' | 'driver' | 'callTimeoutMs' | 'budgetMs'>, realRequire: NodeJS.Require): Map<string, Encoded[][]> {
+export function record(
+  request: Pick<BehaviourRequest, 'reference' | 'entries' | 'driver' | 'callTimeoutMs' | 'budgetMs'>,
+  realRequire: NodeJS.Require,
+): Map<string, Encoded[][]> {
   const reference = new Implementation(request.reference, request.callTimeoutMs, realRequire);
   const calls = new Map<string, Encoded[][]>(request.entries.map((e) => [e, []]));
   const spied: Record<string, unknown> = { ...reference.exports };

@@ -120,7 +120,8 @@ export function neighbours(value: unknown, depth = 0): unknown[] {
     if (!Number.isFinite(value)) return [0];
     return [value + 1, value - 1, 0, -value, ...(Number.isInteger(value) ? [] : [Math.round(value), value + 0.5])];
   }
-  if (typeof value === 'string') return value.length === 0 ? ['a', ' ', 'A1'] : ['', oneCharChanged(value), flipCase(value), value + value.slice(-1), value + value, value.slice(1)];
+  if (typeof value === 'string')
+    return value.length === 0 ? ['a', ' ', 'A1'] : ['', oneCharChanged(value), flipCase(value), value + value.slice(-1), value + value, value.slice(1)];
   if (typeof value === 'boolean') return [!value];
   if (Array.isArray(value)) {
     if (value.length === 0) return [];

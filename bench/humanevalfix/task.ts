@@ -30,7 +30,8 @@ export async function loadTasks(file: string): Promise<Task[]> {
       throw new Error(`${file}:${index + 1} is not JSON (${(error as Error).message}).`);
     }
     const parsed = Task.safeParse(json);
-    if (!parsed.success) throw new Error(`${file}:${index + 1} is not a task: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new Error(`${file}:${index + 1} is not a task: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     tasks.push(parsed.data);
   }
   return tasks;
@@ -48,7 +49,10 @@ export function sourceOf(task: Task, body: string): string {
  */
 export function testOf(task: Task): string {
   const body = task.test.replaceAll('console.assert(', 'assert.ok(').replace(/\n+$/, '');
-  const indented = body.split('\n').map((l) => (l ? `  ${l}` : l)).join('\n');
+  const indented = body
+    .split('\n')
+    .map((l) => (l ? `  ${l}` : l))
+    .join('\n');
   return [
     "const test = require('node:test');",
     "const assert = require('node:assert');",

@@ -22,7 +22,13 @@ export interface GeneratedRepo {
   ms: number;
 }
 
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.invalid', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.invalid' };
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.invalid',
+  GIT_COMMITTER_NAME: 'bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.invalid',
+};
 
 /** One source file, ~100 lines: eight small functions whose constants depend on the file's index. */
 export function sourceFile(index: number, buggy: boolean): string {
@@ -48,9 +54,25 @@ export function sourceFile(index: number, buggy: boolean): string {
     ['shift', 'x', ['  const y = x + OFFSET;', '  if (y < 0) {', '    return 0;', '  }', '  return y;']],
     ['scale', 'x', ['  const y = x * SCALE;', '  if (Number.isNaN(y)) {', "    throw new TypeError('not a number');", '  }', '  return y;']],
     ['clamp', 'x', ['  const low = -OFFSET;', '  const high = OFFSET * SCALE;', '  if (x < low) return low;', '  if (x > high) return high;', '  return x;']],
-    ['digits', 'x', ['  const out = [];', '  let n = Math.abs(Math.trunc(x));', '  do {', '    out.unshift(n % 10);', '    n = Math.floor(n / 10);', '  } while (n > 0);', '  return out;']],
+    [
+      'digits',
+      'x',
+      [
+        '  const out = [];',
+        '  let n = Math.abs(Math.trunc(x));',
+        '  do {',
+        '    out.unshift(n % 10);',
+        '    n = Math.floor(n / 10);',
+        '  } while (n > 0);',
+        '  return out;',
+      ],
+    ],
     ['label', 'x', [`  const names = ['zero', 'one', 'two', 'three'];`, '  const i = Math.abs(x) % names.length;', `  return \`\${names[i]}-${k}\`;`]],
-    ['average', 'xs', ['  if (xs.length === 0) {', '    return 0;', '  }', '  let sum = 0;', '  for (const x of xs) {', '    sum += x;', '  }', '  return sum / xs.length;']],
+    [
+      'average',
+      'xs',
+      ['  if (xs.length === 0) {', '    return 0;', '  }', '  let sum = 0;', '  for (const x of xs) {', '    sum += x;', '  }', '  return sum / xs.length;'],
+    ],
     ['evens', 'xs', ['  const out = [];', '  for (const x of xs) {', '    if (x % 2 === 0) {', '      out.push(x);', '    }', '  }', '  return out;']],
   ] as const;
   for (const [name, param, body] of bodies) {
@@ -68,7 +90,8 @@ function testFile(folder: number, first: number, count: number): string {
   // Ten tests per file, each checking ten modules: the failing one names the buggy module.
   for (let group = 0; group < count; group += 10) {
     lines.push(`test('folder ${folder}: modules ${first + group}–${first + Math.min(group + 10, count) - 1} sum ranges', () => {`);
-    for (let i = group; i < Math.min(group + 10, count); i++) lines.push(`  assert.strictEqual(m${first + i}.sumRange(1, 4), 10);`, `  assert.deepStrictEqual(m${first + i}.evens([1, 2, 3, 4]), [2, 4]);`);
+    for (let i = group; i < Math.min(group + 10, count); i++)
+      lines.push(`  assert.strictEqual(m${first + i}.sumRange(1, 4), 10);`, `  assert.deepStrictEqual(m${first + i}.evens([1, 2, 3, 4]), [2, 4]);`);
     lines.push('});', '');
   }
   return lines.join('\n');

@@ -50,7 +50,18 @@ const time = async <T>(work: () => Promise<T>): Promise<[number, T]> => {
 };
 
 function git(cwd: string, args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.invalid', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.invalid' } });
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'bench',
+      GIT_AUTHOR_EMAIL: 'bench@example.invalid',
+      GIT_COMMITTER_NAME: 'bench',
+      GIT_COMMITTER_EMAIL: 'bench@example.invalid',
+    },
+  });
 }
 
 async function sandboxParts(repo: string, bugFile: string): Promise<PartsResult['sandbox']> {
@@ -137,7 +148,9 @@ async function diagnosisParts(repo: string, testFile: string): Promise<Pick<Part
     const files: SourceFile[] = [];
     for (const file of new Set(code.map((l) => l.file))) files.push({ file, text: (await readText(file))! });
     const diagnosis = { failures, class: classification.class, evidence: classification.evidence, locations: code };
-    const [cms, context] = await time(() => gatherContext({ failures, diagnosis, files, root: repo, pastHeals: [], privacy: Privacy.create(repo), readText, log: silentLog }));
+    const [cms, context] = await time(() =>
+      gatherContext({ failures, diagnosis, files, root: repo, pastHeals: [], privacy: Privacy.create(repo), readText, log: silentLog }),
+    );
     ms.push(performance.now() - started);
     localizeMs.push(lms);
     contextMs.push(cms);
@@ -190,7 +203,12 @@ async function main(): Promise<void> {
     result = await heal(repo);
   } else {
     const [treeSitterInitMs] = await time(() => initTreeSitter());
-    result = { treeSitterInitMs, sandbox: await sandboxParts(repo, bugFile), git: await gitParts(repo), ...(await diagnosisParts(repo, testFile)) } satisfies PartsResult;
+    result = {
+      treeSitterInitMs,
+      sandbox: await sandboxParts(repo, bugFile),
+      git: await gitParts(repo),
+      ...(await diagnosisParts(repo, testFile)),
+    } satisfies PartsResult;
   }
   fs.writeFileSync(out, JSON.stringify(result, null, 2));
 }

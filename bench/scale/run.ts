@@ -40,9 +40,26 @@ export interface ScaleRow {
   lines: number;
   megabytes: number;
   generateMs: number;
-  sandbox: { coldCreateMs: number; createMs: number; createBestMs: number; dirtyCreateMs: number; dirtyFiles: number; disposeMs: number; candidateWriteResetMs: number };
+  sandbox: {
+    coldCreateMs: number;
+    createMs: number;
+    createBestMs: number;
+    dirtyCreateMs: number;
+    dirtyFiles: number;
+    disposeMs: number;
+    candidateWriteResetMs: number;
+  };
   git: PartsResult['git'];
-  diagnosis: { coldMs: number; warmMs: number; warmBestMs: number; localizeMs: number; contextMs: number; filesParsed: number; locations: number; contextChars: number };
+  diagnosis: {
+    coldMs: number;
+    warmMs: number;
+    warmBestMs: number;
+    localizeMs: number;
+    contextMs: number;
+    filesParsed: number;
+    locations: number;
+    contextChars: number;
+  };
   candidates: PartsResult['candidates'];
   treeSitterInitMs: number;
   heal?: HealResult;
@@ -68,7 +85,10 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 function measure<T>(args: string[]): Promise<T> {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'self-heal-scale-')), 'result.json');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MEASURE, args[0], args[1], out, ...args.slice(2)], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', MEASURE, args[0], args[1], out, ...args.slice(2)], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     child.on('close', (code) => {
@@ -98,8 +118,18 @@ const growth = (rows: ScaleRow[], pick: (r: ScaleRow) => number | undefined): st
 
 export function formatTable(report: Omit<ScaleReport, 'files' | 'markdown'>): string {
   const { rows, machine, vscode } = report;
-  const header = ['figure', ...rows.map((r) => `${r.files / 1000}k files (${(r.lines / 1e6).toFixed(2)}M lines)`), `growth ${rows[0]?.files / 1000}k→${rows[rows.length - 1]?.files / 1000}k`, 'goal'];
-  const line = (label: string, pick: (r: ScaleRow) => number | undefined, goal = '', show: (v: number | undefined) => string = ms): string[] => [label, ...rows.map((r) => show(pick(r))), growth(rows, pick), goal];
+  const header = [
+    'figure',
+    ...rows.map((r) => `${r.files / 1000}k files (${(r.lines / 1e6).toFixed(2)}M lines)`),
+    `growth ${rows[0]?.files / 1000}k→${rows[rows.length - 1]?.files / 1000}k`,
+    'goal',
+  ];
+  const line = (label: string, pick: (r: ScaleRow) => number | undefined, goal = '', show: (v: number | undefined) => string = ms): string[] => [
+    label,
+    ...rows.map((r) => show(pick(r))),
+    growth(rows, pick),
+    goal,
+  ];
   const mb = (v: number | undefined): string => (v === undefined ? '–' : `${Math.round(v)} MB`);
   const count = (v: number | undefined): string => (v === undefined ? '–' : String(v));
   const body = [
@@ -127,7 +157,12 @@ export function formatTable(report: Omit<ScaleReport, 'files' | 'markdown'>): st
     line('  of which the baseline test run', (r) => r.heal?.baselineMs),
     line('whole heal: memory peak of the healing process (RSS)', (r) => r.heal?.peakRssMb, '', mb),
     line('whole heal: JS heap peak', (r) => r.heal?.peakHeapMb, '', mb),
-    line('machine load (1-minute average) when measured', (r) => r.load, '', (v) => (v === undefined ? '–' : v.toFixed(1))),
+    line(
+      'machine load (1-minute average) when measured',
+      (r) => r.load,
+      '',
+      (v) => (v === undefined ? '–' : v.toFixed(1)),
+    ),
   ];
   const table = [header, header.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
   const host = `Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, Node ${machine.node}, ${machine.platform}; load average at the start ${machine.loadAverage.map((l) => l.toFixed(1)).join(' / ')}.`;
@@ -140,28 +175,54 @@ export function formatTable(report: Omit<ScaleReport, 'files' | 'markdown'>): st
 function chart(report: Omit<ScaleReport, 'files' | 'markdown'>): string {
   const { rows, machine } = report;
   const sizes = rows.map((r) => r.files);
-  const series = (label: string, colour: string, pick: (r: ScaleRow) => number | undefined) => ({ label, colour, points: rows.flatMap((r) => (pick(r) === undefined ? [] : [[r.files, pick(r)!] as [number, number]])) });
+  const series = (label: string, colour: string, pick: (r: ScaleRow) => number | undefined) => ({
+    label,
+    colour,
+    points: rows.flatMap((r) => (pick(r) === undefined ? [] : [[r.files, pick(r)!] as [number, number]])),
+  });
   const panels: Panel[] = [
     {
       title: 'Sandbox',
       unit: 'ms',
       goal: { value: 500, label: 'goal 0.5 s' },
-      series: [series('create (clone + overlay), median', '#2171b5', (r) => r.sandbox.createMs), series('create, best of 5', '#6baed6', (r) => r.sandbox.createBestMs), series('worktree add into tmpfs (git only)', '#fd8d3c', (r) => r.git.worktreeAddTmpfsMs), series('warm re-sync (git only)', '#41ab5d', (r) => r.git.warmResyncMs), series('per candidate: write + reset', '#9e9ac8', (r) => r.sandbox.candidateWriteResetMs)],
+      series: [
+        series('create (clone + overlay), median', '#2171b5', (r) => r.sandbox.createMs),
+        series('create, best of 5', '#6baed6', (r) => r.sandbox.createBestMs),
+        series('worktree add into tmpfs (git only)', '#fd8d3c', (r) => r.git.worktreeAddTmpfsMs),
+        series('warm re-sync (git only)', '#41ab5d', (r) => r.git.warmResyncMs),
+        series('per candidate: write + reset', '#9e9ac8', (r) => r.sandbox.candidateWriteResetMs),
+      ],
     },
     {
       title: 'Diagnosis for one failure',
       unit: 'ms',
       goal: { value: 3000, label: 'goal 3 s' },
-      series: [series('localize + context (warm)', '#2171b5', (r) => r.diagnosis.warmMs), series('localize + context (cold)', '#6baed6', (r) => r.diagnosis.coldMs)],
+      series: [
+        series('localize + context (warm)', '#2171b5', (r) => r.diagnosis.warmMs),
+        series('localize + context (cold)', '#6baed6', (r) => r.diagnosis.coldMs),
+      ],
     },
     {
       title: 'Offline search for one failure',
       unit: 's',
-      series: [series('whole heal', '#2171b5', (r) => (r.heal ? r.heal.ms / 1000 : undefined)), series('candidate generation', '#d94801', (r) => r.candidates.ms / 1000), series('baseline test run', '#41ab5d', (r) => (r.heal ? r.heal.baselineMs / 1000 : undefined))],
+      series: [
+        series('whole heal', '#2171b5', (r) => (r.heal ? r.heal.ms / 1000 : undefined)),
+        series('candidate generation', '#d94801', (r) => r.candidates.ms / 1000),
+        series('baseline test run', '#41ab5d', (r) => (r.heal ? r.heal.baselineMs / 1000 : undefined)),
+      ],
     },
-    { title: 'Memory peak during a heal', unit: 'MB', series: [series('RSS', '#2171b5', (r) => r.heal?.peakRssMb), series('JS heap', '#6baed6', (r) => r.heal?.peakHeapMb)] },
+    {
+      title: 'Memory peak during a heal',
+      unit: 'MB',
+      series: [series('RSS', '#2171b5', (r) => r.heal?.peakRssMb), series('JS heap', '#6baed6', (r) => r.heal?.peakHeapMb)],
+    },
   ];
-  return scaleChartSvg('Self-Heal at scale: synthetic repositories, 100 lines per file', panels, sizes, `${machine.cores} cores, ${machine.memoryGb} GB, ${machine.cpu}, Node ${machine.node}`);
+  return scaleChartSvg(
+    'Self-Heal at scale: synthetic repositories, 100 lines per file',
+    panels,
+    sizes,
+    `${machine.cores} cores, ${machine.memoryGb} GB, ${machine.cpu}, Node ${machine.node}`,
+  );
 }
 
 export async function runScaleSuite(options: ScaleOptions = {}): Promise<ScaleReport> {
@@ -169,7 +230,14 @@ export async function runScaleSuite(options: ScaleOptions = {}): Promise<ScaleRe
   const out = path.resolve(options.out ?? path.join(BENCH, 'out', 'scale'));
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const cpus = os.cpus();
-  const machine = { cores: cpus.length, cpu: cpus[0]?.model.trim() ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage: os.loadavg() };
+  const machine = {
+    cores: cpus.length,
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    loadAverage: os.loadavg(),
+  };
   const rows: ScaleRow[] = [];
   for (const files of sizes) {
     const dir = fs.mkdtempSync(path.join(options.workDir ?? os.tmpdir(), `self-heal-scale-${files}-`));
@@ -191,14 +259,33 @@ export async function runScaleSuite(options: ScaleOptions = {}): Promise<ScaleRe
         lines: repo.lines,
         megabytes: repo.bytes / 2 ** 20,
         generateMs: repo.ms,
-        sandbox: { coldCreateMs: parts.sandbox.coldCreateMs, createMs: median(parts.sandbox.createMs), createBestMs: Math.min(...parts.sandbox.createMs), dirtyCreateMs: parts.sandbox.dirtyCreateMs, dirtyFiles: parts.sandbox.dirtyFiles, disposeMs: median(parts.sandbox.disposeMs), candidateWriteResetMs: median(parts.sandbox.candidateWriteResetMs) },
+        sandbox: {
+          coldCreateMs: parts.sandbox.coldCreateMs,
+          createMs: median(parts.sandbox.createMs),
+          createBestMs: Math.min(...parts.sandbox.createMs),
+          dirtyCreateMs: parts.sandbox.dirtyCreateMs,
+          dirtyFiles: parts.sandbox.dirtyFiles,
+          disposeMs: median(parts.sandbox.disposeMs),
+          candidateWriteResetMs: median(parts.sandbox.candidateWriteResetMs),
+        },
         git: parts.git,
-        diagnosis: { coldMs: parts.diagnosis.ms[0], warmMs: median(warm), warmBestMs: Math.min(...warm), localizeMs: median(parts.diagnosis.localizeMs.slice(1)), contextMs: median(parts.diagnosis.contextMs.slice(1)), filesParsed: parts.diagnosis.filesParsed, locations: parts.diagnosis.locations, contextChars: parts.diagnosis.contextChars },
+        diagnosis: {
+          coldMs: parts.diagnosis.ms[0],
+          warmMs: median(warm),
+          warmBestMs: Math.min(...warm),
+          localizeMs: median(parts.diagnosis.localizeMs.slice(1)),
+          contextMs: median(parts.diagnosis.contextMs.slice(1)),
+          filesParsed: parts.diagnosis.filesParsed,
+          locations: parts.diagnosis.locations,
+          contextChars: parts.diagnosis.contextChars,
+        },
         candidates: parts.candidates,
         treeSitterInitMs: parts.treeSitterInitMs,
         heal,
       });
-      log(`scale: ${files} files: sandbox ${ms(rows[rows.length - 1].sandbox.createMs)}, diagnosis ${ms(rows[rows.length - 1].diagnosis.warmMs)}${heal ? `, heal ${ms(heal.ms)}, peak ${Math.round(heal.peakRssMb)} MB` : ''}`);
+      log(
+        `scale: ${files} files: sandbox ${ms(rows[rows.length - 1].sandbox.createMs)}, diagnosis ${ms(rows[rows.length - 1].diagnosis.warmMs)}${heal ? `, heal ${ms(heal.ms)}, peak ${Math.round(heal.peakRssMb)} MB` : ''}`,
+      );
     } finally {
       if (!options.keep) fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -215,7 +302,14 @@ export async function runScaleSuite(options: ScaleOptions = {}): Promise<ScaleRe
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { sizes: { type: 'string' }, out: { type: 'string' }, 'work-dir': { type: 'string' }, 'no-heal': { type: 'boolean', default: false }, keep: { type: 'boolean', default: false }, suite: { type: 'string' } },
+    options: {
+      sizes: { type: 'string' },
+      out: { type: 'string' },
+      'work-dir': { type: 'string' },
+      'no-heal': { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      suite: { type: 'string' },
+    },
   });
   const sizes = values.sizes?.split(',').map((s) => Number(s.trim()));
   if (sizes?.some((n) => !Number.isInteger(n) || n < 100)) throw new Error(`--sizes needs whole numbers of files, at least 100 each, got "${values.sizes}".`);

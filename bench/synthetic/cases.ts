@@ -13,7 +13,10 @@ const CAP = 40;
 export async function syntheticCases(cacheDir: string): Promise<BenchCase[]> {
   const files = await readTree(LIB);
   const exported = /module\.exports\s*=\s*\{([^}]*)\}/.exec(files[TARGET])?.[1] ?? '';
-  const entries = exported.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = exported
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const mutants = await detectedMutants(LIB, TARGET, CAP, path.join(cacheDir, 'synthetic-mutants.json'));
   return mutants.map((m) => ({
     id: `synthetic/${m.id}`,

@@ -21,7 +21,20 @@ export interface Mutant {
 }
 
 const quiet = (): void => undefined;
-const logger = { isTraceEnabled: () => false, isDebugEnabled: () => false, isInfoEnabled: () => false, isWarnEnabled: () => false, isErrorEnabled: () => false, isFatalEnabled: () => false, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet, fatal: quiet };
+const logger = {
+  isTraceEnabled: () => false,
+  isDebugEnabled: () => false,
+  isInfoEnabled: () => false,
+  isWarnEnabled: () => false,
+  isErrorEnabled: () => false,
+  isFatalEnabled: () => false,
+  trace: quiet,
+  debug: quiet,
+  info: quiet,
+  warn: quiet,
+  error: quiet,
+  fatal: quiet,
+};
 
 function offsetOf(text: string, position: { line: number; column: number }): number {
   const lines = text.split('\n');
@@ -33,11 +46,22 @@ function offsetOf(text: string, position: { line: number; column: number }): num
 /** Every mutant Stryker generates for `text` (its positions are 0-based lines and columns). */
 export async function strykerMutants(file: string, text: string): Promise<Mutant[]> {
   const { Instrumenter } = await import('@stryker-mutator/instrumenter');
-  const result = await new Instrumenter(logger).instrument([{ name: file, content: text, mutate: true }], { plugins: null, excludedMutations: [], ignorers: [], noHeader: true } as never);
+  const result = await new Instrumenter(logger).instrument([{ name: file, content: text, mutate: true }], {
+    plugins: null,
+    excludedMutations: [],
+    ignorers: [],
+    noHeader: true,
+  } as never);
   return result.mutants.map((m) => {
     const start = offsetOf(text, m.location.start);
     const end = offsetOf(text, m.location.end);
-    return { id: m.id, mutator: m.mutatorName, line: m.location.start.line + 1, replacement: m.replacement, text: text.slice(0, start) + m.replacement + text.slice(end) };
+    return {
+      id: m.id,
+      mutator: m.mutatorName,
+      line: m.location.start.line + 1,
+      replacement: m.replacement,
+      text: text.slice(0, start) + m.replacement + text.slice(end),
+    };
   });
 }
 
@@ -70,7 +94,10 @@ function stratified(mutants: Mutant[], cap: number): Mutant[] {
 export async function detectedMutants(libDir: string, target: string, cap: number, cacheFile: string): Promise<Mutant[]> {
   const files = await readTree(libDir);
   const key = createHash('sha256').update(JSON.stringify(files)).update(String(cap)).digest('hex');
-  const cached = await fs.readFile(cacheFile, 'utf8').then((t) => JSON.parse(t) as { key: string; mutants: Mutant[] }, () => undefined);
+  const cached = await fs.readFile(cacheFile, 'utf8').then(
+    (t) => JSON.parse(t) as { key: string; mutants: Mutant[] },
+    () => undefined,
+  );
   if (cached?.key === key) return cached.mutants;
   const all = await strykerMutants(target, files[target]);
   const workspace = await createWorkspace('synthetic-screen', files);
@@ -84,8 +111,18 @@ export async function detectedMutants(libDir: string, target: string, cap: numbe
   } finally {
     await workspace.dispose();
   }
-  const mutants = stratified(all.filter((_, i) => verdicts[i] === 'fail'), cap);
+  const mutants = stratified(
+    all.filter((_, i) => verdicts[i] === 'fail'),
+    cap,
+  );
   await fs.mkdir(path.dirname(cacheFile), { recursive: true });
-  await fs.writeFile(cacheFile, JSON.stringify({ key, total: all.length, survived: verdicts.filter((v) => v === 'pass').length, hung: verdicts.filter((v) => v === 'hang').length, mutants }, null, 2));
+  await fs.writeFile(
+    cacheFile,
+    JSON.stringify(
+      { key, total: all.length, survived: verdicts.filter((v) => v === 'pass').length, hung: verdicts.filter((v) => v === 'hang').length, mutants },
+      null,
+      2,
+    ),
+  );
   return mutants;
 }

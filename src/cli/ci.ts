@@ -26,15 +26,24 @@ import { renderSarif } from './report/sarif';
 export const VERSION = '0.1.0';
 export const CI_USAGE = `  self-heal ci [DIR] [--branch-prefix self-heal/] [--report report.md] [--sarif out.sarif] [--push] [--remote origin]
                [--test "<command>"] [--timeout SECONDS] [--max-candidates N] [--verbose] [LLM options]`;
-const NO_IDENTITY = { GIT_AUTHOR_NAME: 'Self-Heal', GIT_AUTHOR_EMAIL: 'self-heal@noreply.invalid', GIT_COMMITTER_NAME: 'Self-Heal', GIT_COMMITTER_EMAIL: 'self-heal@noreply.invalid' };
-
+const NO_IDENTITY = {
+  GIT_AUTHOR_NAME: 'Self-Heal',
+  GIT_AUTHOR_EMAIL: 'self-heal@noreply.invalid',
+  GIT_COMMITTER_NAME: 'Self-Heal',
+  GIT_COMMITTER_EMAIL: 'self-heal@noreply.invalid',
+};
 
 function git(cwd: string, args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile('git', args, { cwd, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', ...options.env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`git ${args[0]} failed: ${stderr.trim() || error.message}`));
-      else resolve(stdout);
-    });
+    const child = execFile(
+      'git',
+      args,
+      { cwd, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', ...options.env }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`git ${args[0]} failed: ${stderr.trim() || error.message}`));
+        else resolve(stdout);
+      },
+    );
     // git may exit before reading stdin (a failed rev-parse); that EPIPE is not the error to report.
     child.stdin?.on('error', () => undefined);
     child.stdin?.end(options.input);
@@ -74,10 +83,25 @@ interface Repo {
 }
 
 async function openRepo(root: string): Promise<Repo> {
-  const top = await git(root, ['rev-parse', '--show-toplevel']).then((s) => s.trim(), () => undefined);
-  const head = top && (await git(root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).then((s) => s.trim(), () => undefined));
-  if (!top || !head) throw new SelfHealError('NO_PROJECT', `${root} is not a git repository with a commit. \`self-heal ci\` puts each fix on a new branch, so it needs one; use \`self-heal heal\` elsewhere.`);
-  const branch = await git(root, ['symbolic-ref', '--quiet', '--short', 'HEAD']).then((s) => s.trim() || undefined, () => undefined);
+  const top = await git(root, ['rev-parse', '--show-toplevel']).then(
+    (s) => s.trim(),
+    () => undefined,
+  );
+  const head =
+    top &&
+    (await git(root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).then(
+      (s) => s.trim(),
+      () => undefined,
+    ));
+  if (!top || !head)
+    throw new SelfHealError(
+      'NO_PROJECT',
+      `${root} is not a git repository with a commit. \`self-heal ci\` puts each fix on a new branch, so it needs one; use \`self-heal heal\` elsewhere.`,
+    );
+  const branch = await git(root, ['symbolic-ref', '--quiet', '--short', 'HEAD']).then(
+    (s) => s.trim() || undefined,
+    () => undefined,
+  );
   return { top, head, branch, prefix: path.relative(top, root).split(path.sep).join('/') };
 }
 
@@ -103,8 +127,14 @@ async function checkoutHead(repo: Repo, root: string): Promise<{ dir: string; di
     if (repo.prefix) links.push([path.join(repo.top, 'node_modules'), path.join(worktree, 'node_modules')]);
     for (const name of await fs.readdir(root)) if (/^\.env(\..+)?$/.test(name)) links.push([path.join(root, name), path.join(dir, name)]);
     for (const [from, to] of links) {
-      const exists = await fs.lstat(from).then(() => true, () => false);
-      const taken = await fs.lstat(to).then(() => true, () => false);
+      const exists = await fs.lstat(from).then(
+        () => true,
+        () => false,
+      );
+      const taken = await fs.lstat(to).then(
+        () => true,
+        () => false,
+      );
       if (exists && !taken) await hostPlatform.link(from, to);
     }
   } catch (error) {
@@ -136,7 +166,14 @@ function commitMessage(outcome: HealOutcome, mode: string): string {
 
 /** Who commits: the repository's configured identity, else a clearly synthetic one (CI runners often have none). */
 async function identity(top: string): Promise<Record<string, string>> {
-  const known = await Promise.all(['GIT_AUTHOR_IDENT', 'GIT_COMMITTER_IDENT'].map((v) => git(top, ['var', v]).then(() => true, () => false)));
+  const known = await Promise.all(
+    ['GIT_AUTHOR_IDENT', 'GIT_COMMITTER_IDENT'].map((v) =>
+      git(top, ['var', v]).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
   return known.every(Boolean) ? {} : NO_IDENTITY;
 }
 
@@ -145,7 +182,10 @@ async function commitToBranch(repo: Repo, outcome: HealOutcome, branch: string, 
   const fix = outcome.fix!;
   const repoPath = (file: string): string => (repo.prefix ? path.posix.join(repo.prefix, file) : file);
   for (const [file, text] of Object.entries(fix.before)) {
-    const atHead = await git(repo.top, ['rev-parse', '--verify', '--quiet', `${repo.head}:${repoPath(file)}`]).then((s) => s.trim(), () => '');
+    const atHead = await git(repo.top, ['rev-parse', '--verify', '--quiet', `${repo.head}:${repoPath(file)}`]).then(
+      (s) => s.trim(),
+      () => '',
+    );
     const verified = await git(repo.top, ['hash-object', '--stdin', `--path=${repoPath(file)}`], { input: text }).then((s) => s.trim());
     if (atHead !== verified) throw new Error(`${file} at HEAD is not the text the fix was verified on`);
   }
@@ -172,7 +212,13 @@ async function commitToBranch(repo: Repo, outcome: HealOutcome, branch: string, 
 
 function branchName(prefix: string, outcome: HealOutcome): string {
   const file = Object.keys(outcome.fix?.after ?? {})[0] ?? outcome.failures[0].file ?? 'fix';
-  const slug = path.posix.basename(file).replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+|[.-]+$/g, '').toLowerCase() || 'fix';
+  const slug =
+    path.posix
+      .basename(file)
+      .replace(/\.[^.]+$/, '')
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[.-]+|[.-]+$/g, '')
+      .toLowerCase() || 'fix';
   return `${prefix}${slug}-${outcome.id}`;
 }
 
@@ -182,7 +228,10 @@ export async function runCi(options: CiOptions): Promise<CiResult> {
   const root = await fs.realpath(options.root);
   const repo = await openRepo(root);
   const prefix = options.branchPrefix ?? 'self-heal/';
-  const probe = await git(root, ['check-ref-format', '--branch', `${prefix}x`]).then(() => true, () => false);
+  const probe = await git(root, ['check-ref-format', '--branch', `${prefix}x`]).then(
+    () => true,
+    () => false,
+  );
   if (!probe) throw new UsageError(`--branch-prefix "${prefix}" does not make valid branch names.`);
   const uncommitted = (await git(root, ['status', '--porcelain', '--untracked-files=all', '--', '.'])).split('\n').filter(Boolean).length;
   const read = options.settings ?? (await readWorkspaceSettings(root));
@@ -260,7 +309,6 @@ async function writeOut(file: string, text: string): Promise<void> {
   await fs.writeFile(file, text);
 }
 
-
 /** The `ci` subcommand: parse flags, run, print. `out` is where the report or the summary goes. */
 export async function ciCommand(argv: string[], signal: AbortSignal, out: { write(text: string): unknown } = process.stdout): Promise<number> {
   let reportPath: string | undefined;
@@ -280,7 +328,13 @@ export async function ciCommand(argv: string[], signal: AbortSignal, out: { writ
     reportPath = values.report;
     if (positionals.length > 1) throw new UsageError(`ci takes one folder, got ${positionals.length}.`);
     const root = path.resolve(positionals[0] ?? '.');
-    if (!(await fs.stat(root).then((s) => s.isDirectory(), () => false))) throw new UsageError(`${root} is not a folder.`);
+    if (
+      !(await fs.stat(root).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ))
+    )
+      throw new UsageError(`${root} is not a folder.`);
     const log = stderrLog(values.verbose);
     const flags = await healOptionsFromFlags(values, root, log);
     const result = await runCi({
@@ -317,7 +371,11 @@ export async function ciCommand(argv: string[], signal: AbortSignal, out: { writ
 }
 
 function summary(result: CiResult): string {
-  const lines = result.run.heals.map((h) => (h.branch ? `✓ ${h.outcome.failures[0].name} → ${h.branch.name}${h.branch.pushed ? ' (pushed)' : ''}` : `✗ ${h.outcome.failures[0].name}: ${h.skipped ?? h.outcome.reason ?? 'not healed'}`));
+  const lines = result.run.heals.map((h) =>
+    h.branch
+      ? `✓ ${h.outcome.failures[0].name} → ${h.branch.name}${h.branch.pushed ? ' (pushed)' : ''}`
+      : `✗ ${h.outcome.failures[0].name}: ${h.skipped ?? h.outcome.reason ?? 'not healed'}`,
+  );
   if (lines.length === 0) lines.push(`All ${result.run.baseline.passed} test(s) pass; nothing to heal.`);
   return lines.join('\n') + '\n';
 }

@@ -11,8 +11,11 @@ export function evidenceLine(e: Evidence): string {
 export function formatHeal(h: HealOutcome, applied?: string): string {
   const name = h.failures.length === 1 ? h.failures[0].name : `${h.failures.length} failing tests in ${h.failures[0].file ?? h.failures[0].name}`;
   // Where it looked, so a user can take over where Self-Heal stopped.
-  const looked = suspectsOf(h.diagnosis.locations, 3).map((s) => `\n  suspect: ${suspectText(s)}`).join('');
-  if (!h.fix) return `✗ ${name}\n  ${h.reason ?? 'not healed'}\n  (${h.candidatesTried} candidate(s), ${h.testRuns} test run(s), ${(h.ms / 1000).toFixed(1)} s)${looked}\n`;
+  const looked = suspectsOf(h.diagnosis.locations, 3)
+    .map((s) => `\n  suspect: ${suspectText(s)}`)
+    .join('');
+  if (!h.fix)
+    return `✗ ${name}\n  ${h.reason ?? 'not healed'}\n  (${h.candidatesTried} candidate(s), ${h.testRuns} test run(s), ${(h.ms / 1000).toFixed(1)} s)${looked}\n`;
   const status = applied ? `  ${applied}\n` : '  (not applied: rerun with --apply to write it)\n';
   const labels = h.fix.candidate.labels?.length ? `  labels: ${h.fix.candidate.labels.join(', ')}\n` : '';
   // Only fixes ranked among alternatives carry a confidence (not test edits, not old records).
@@ -46,7 +49,11 @@ export function healJson(report: HealReport, applied: Map<string, string>): unkn
         applied: applied.get(h.id) === 'applied',
         ms: h.ms,
       })),
-    unhealed: report.heals.filter((h) => !h.fix).flatMap((h) => h.failures.map((f) => ({ test: f.id, reason: h.reason ?? 'not healed', class: h.diagnosis.class, suspects: suspectsOf(h.diagnosis.locations) }))),
+    unhealed: report.heals
+      .filter((h) => !h.fix)
+      .flatMap((h) =>
+        h.failures.map((f) => ({ test: f.id, reason: h.reason ?? 'not healed', class: h.diagnosis.class, suspects: suspectsOf(h.diagnosis.locations) })),
+      ),
     sandboxMs: report.sandboxMs,
     ms: report.ms,
   };
@@ -59,7 +66,10 @@ export function formatHistory(records: HealRecord[]): string {
     records
       .filter((r) => r.kind === 'apply')
       .reverse()
-      .map((r) => `${r.id}  ${r.at.slice(0, 19).replace('T', ' ')}  ${r.file}  ${r.summary}  [${r.engine}${r.tokens ? `, ${r.tokens.input + r.tokens.output} tokens` : ''}] ${evidenceLine(r.evidence)}${r.evidence.confidence?.level === 'ambiguous' ? `  (${confidenceText(r.evidence.confidence)})` : ''}${reverted.has(r.id) ? '  (reverted)' : ''}`)
+      .map(
+        (r) =>
+          `${r.id}  ${r.at.slice(0, 19).replace('T', ' ')}  ${r.file}  ${r.summary}  [${r.engine}${r.tokens ? `, ${r.tokens.input + r.tokens.output} tokens` : ''}] ${evidenceLine(r.evidence)}${r.evidence.confidence?.level === 'ambiguous' ? `  (${confidenceText(r.evidence.confidence)})` : ''}${reverted.has(r.id) ? '  (reverted)' : ''}`,
+      )
       .join('\n') + '\n'
   );
 }

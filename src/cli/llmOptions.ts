@@ -54,7 +54,12 @@ function positiveInt(value: string | undefined, flag: string): number | string |
 }
 
 /** The engines and LLM for `self-heal heal`, or a message saying what to change. */
-export function llmFromCli(values: LlmCliValues, env: Record<string, string | undefined>, settings: Partial<LlmSettings> = {}, log?: Log): LlmCliChoice | string {
+export function llmFromCli(
+  values: LlmCliValues,
+  env: Record<string, string | undefined>,
+  settings: Partial<LlmSettings> = {},
+  log?: Log,
+): LlmCliChoice | string {
   const base = LlmSettings.parse(settings);
   const engine = values.engine ?? (base.enabled ? 'all' : 'offline');
   if (!(engine in ENGINES)) return `--engine must be offline, llm or all, got "${engine}".`;

@@ -45,7 +45,6 @@ function workspaceRoot(dir: string | undefined): string {
   return fs.realpathSync(root);
 }
 
-
 async function heal(argv: string[], signal: AbortSignal): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -76,7 +75,8 @@ async function heal(argv: string[], signal: AbortSignal): Promise<number> {
   // The same policy decision as the extension's and `ci`'s: a class that is off shows no fix, and a
   // bulk apply writes only what the policy and the flags let it write unseen.
   const policy = settings.settings.policy;
-  const triageOf = (outcome: HealOutcome): FixTriage => triage({ policy, namesDefault: true }, 'suggest', outcome, { testWeakening: values['accept-test-weakening'], ambiguous: values['accept-ambiguous'] });
+  const triageOf = (outcome: HealOutcome): FixTriage =>
+    triage({ policy, namesDefault: true }, 'suggest', outcome, { testWeakening: values['accept-test-weakening'], ambiguous: values['accept-ambiguous'] });
   const report = offeredUnderPolicy(found, triageOf, (line) => log.debug(line)).report;
   const applied = new Map<string, string>();
   if (values.apply) {
@@ -97,14 +97,23 @@ async function heal(argv: string[], signal: AbortSignal): Promise<number> {
     }
   }
   if (values.json) process.stdout.write(JSON.stringify(healJson(report, applied), null, 2) + '\n');
-  else process.stdout.write(report.heals.length === 0 ? `All ${report.baseline.passed} test(s) pass; nothing to heal.\n` : report.heals.map((h) => formatHeal(h, applied.get(h.id))).join('\n') + '\n');
+  else
+    process.stdout.write(
+      report.heals.length === 0
+        ? `All ${report.baseline.passed} test(s) pass; nothing to heal.\n`
+        : report.heals.map((h) => formatHeal(h, applied.get(h.id))).join('\n') + '\n',
+    );
   // With --apply, success means the user's tree is healed: a fix that was not applied leaves a failure.
   const remaining = report.heals.filter((h) => !h.fix || (values.apply && applied.get(h.id) !== 'applied')).length;
   return remaining === 0 ? 0 : 1;
 }
 
 async function history(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, stats: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, stats: { type: 'boolean', default: false } },
+  });
   const root = workspaceRoot(positionals[0]);
   await recoverInterrupted(new DiskFiles(root), stderrLog(false));
   const records = await new JsonlLedger(workspaceLedgerPath(root), stderrLog(false)).read();
@@ -160,7 +169,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw new UsageError(`Unknown command "${command}".`);
   } catch (error) {
-    if (error instanceof UsageError || (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (
+      error instanceof UsageError ||
+      (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ||
+      (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+    ) {
       process.stderr.write(`self-heal: ${(error as Error).message}\n\n${USAGE}\n`);
       return 2;
     }

@@ -16,5 +16,8 @@ export async function recoverInterrupted(files: DiskFiles, log: Log): Promise<vo
     if (error instanceof SelfHealError && error.code === 'BUSY') return undefined;
     throw error;
   });
-  if (settled) log.info(`The last change in the heal history (${settled.file}) was not on disk (a run stopped before writing it, or it was undone by hand), so the history now records it as undone.`);
+  if (settled)
+    log.info(
+      `The last change in the heal history (${settled.file}) was not on disk (a run stopped before writing it, or it was undone by hand), so the history now records it as undone.`,
+    );
 }

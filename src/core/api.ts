@@ -82,7 +82,20 @@ export interface HealReport {
 // The light half of the public surface: safe to load while the editor activates. The heal
 // itself is in pipeline.ts, loaded on first use.
 export * from './labels';
-export { decide, fixLabels, NEEDS_REVIEW, offeredUnderPolicy, TEST_EDIT, triage, validatePolicy, type Decision, type FixTriage, type Policy, type PolicyMode, type PolicySetting } from './policy';
+export {
+  decide,
+  fixLabels,
+  NEEDS_REVIEW,
+  offeredUnderPolicy,
+  TEST_EDIT,
+  triage,
+  validatePolicy,
+  type Decision,
+  type FixTriage,
+  type Policy,
+  type PolicyMode,
+  type PolicySetting,
+} from './policy';
 export { LlmSettings, PLAIN_SETTING_KEYS, readWorkspaceSettings, Settings, validateLlmSettings, validateSettings, type SettingsResult } from './settings';
 export { suspectsOf, suspectText, type Suspect } from './analysis/suspects';
 export type { DecisionStats, Tally } from './record/decisions';

@@ -80,18 +80,29 @@ async function healLocked(options: HealOptions): Promise<HealReport> {
     const whole = await runner.run({ cwd: sandbox.cwd, command: fullCommand, timeoutMs, signal: options.signal });
     throwIfAborted(options.signal);
     // A suite that does not finish: heal the test files that do, and report the ones that hang.
-    const split = whole.timedOut ? await withoutHangingFiles({ runner, cwd: sandbox.cwd, command: fullCommand, timeoutMs, signal: options.signal, log }) : undefined;
+    const split = whole.timedOut
+      ? await withoutHangingFiles({ runner, cwd: sandbox.cwd, command: fullCommand, timeoutMs, signal: options.signal, log })
+      : undefined;
     throwIfAborted(options.signal);
     if (whole.timedOut && !split) {
-      throw new SelfHealError('TIMEOUT', `The tests did not finish within ${Math.round(timeoutMs / 1000)} s, so Self-Heal stopped them. If they are just slow, raise the limit (--timeout SECONDS or selfHeal.testTimeoutSeconds); if they hang, that is the first thing to fix.`);
+      throw new SelfHealError(
+        'TIMEOUT',
+        `The tests did not finish within ${Math.round(timeoutMs / 1000)} s, so Self-Heal stopped them. If they are just slow, raise the limit (--timeout SECONDS or selfHeal.testTimeoutSeconds); if they hang, that is the first thing to fix.`,
+      );
     }
     const baseline = split?.baseline ?? whole;
     const command = split?.command ?? fullCommand;
     if (baseline.exitCode === null && baseline.signal) {
-      throw new SelfHealError('NO_TEST_COMMAND', `The test command \`${command}\` was killed by ${baseline.signal} (not by Self-Heal), so its results cannot be judged. Run it in a terminal to see why.`);
+      throw new SelfHealError(
+        'NO_TEST_COMMAND',
+        `The test command \`${command}\` was killed by ${baseline.signal} (not by Self-Heal), so its results cannot be judged. Run it in a terminal to see why.`,
+      );
     }
     if (/(^|\n)(sh: \d+: |\/bin\/sh: )?.*(command not found|: not found)/.test(baseline.output) && baseline.exitCode === 127) {
-      throw new SelfHealError('NO_TEST_COMMAND', `The test command \`${command}\` could not start: ${baseline.output.trim().split('\n').pop()}. Install the project's dependencies (npm install) or set the test command.`);
+      throw new SelfHealError(
+        'NO_TEST_COMMAND',
+        `The test command \`${command}\` could not start: ${baseline.output.trim().split('\n').pop()}. Install the project's dependencies (npm install) or set the test command.`,
+      );
     }
     const failed = baseline.outcomes.filter((o) => o.status === 'failed').length;
     const report: HealReport = {
@@ -118,7 +129,10 @@ async function healLocked(options: HealOptions): Promise<HealReport> {
       report.heals.push(outcome);
     }
     report.ms = Date.now() - started;
-    const spent = report.heals.reduce((t, h) => ({ input: t.input + (h.tokens?.input ?? 0), output: t.output + (h.tokens?.output ?? 0) }), { input: 0, output: 0 });
+    const spent = report.heals.reduce((t, h) => ({ input: t.input + (h.tokens?.input ?? 0), output: t.output + (h.tokens?.output ?? 0) }), {
+      input: 0,
+      output: 0,
+    });
     if (spent.input + spent.output > 0) log.info(`LLM tokens for this heal run: ${spent.input} in / ${spent.output} out`);
     return report;
   } finally {
@@ -146,7 +160,6 @@ function notReproducedOutcome({ failure, passed }: NotReproduced, command: strin
 const alsoFixed = new WeakMap<HealOutcome, string[]>();
 const alsoFixedOf = (o: HealOutcome): string[] => alsoFixed.get(o) ?? [];
 
-
 interface GroupContext extends HealOptions {
   command: string;
   timeoutMs: number;
@@ -158,7 +171,17 @@ interface GroupContext extends HealOptions {
 
 /** A search that verifies candidates for `failures` in the group's sandbox, with the group's time limit. */
 function searchFor(failures: Failure[], ctx: GroupContext): Search {
-  return new Search({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, baseline: ctx.baseline, targeted: failures.map((f) => f.id), testFiles: testFilesOf(failures), timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log });
+  return new Search({
+    sandbox: ctx.sandbox,
+    runner: ctx.runner,
+    command: ctx.command,
+    baseline: ctx.baseline,
+    targeted: failures.map((f) => f.id),
+    testFiles: testFilesOf(failures),
+    timeoutMs: ctx.timeoutMs,
+    signal: ctx.signal,
+    log: ctx.log,
+  });
 }
 
 async function healGroup(failures: Failure[], groupCtx: GroupContext): Promise<HealOutcome> {
@@ -176,7 +199,19 @@ async function healGroup(failures: Failure[], groupCtx: GroupContext): Promise<H
 async function diagnoseAndHeal(failures: Failure[], search: Search, ctx: GroupContext, testFiles: string[]): Promise<HealOutcome> {
   const started = Date.now();
   const readText = (rel: string): Promise<string | undefined> => ctx.sandbox.read(rel);
-  const { diagnosis, environment } = await diagnose({ failures, baseline: ctx.baseline, cwd: ctx.sandbox.cwd, readText, runner: ctx.runner, command: ctx.command, timeoutMs: ctx.timeoutMs, flakyReruns: ctx.flakyReruns, rerunInProcess: (times) => search.rerunTargeted(times), signal: ctx.signal, log: ctx.log });
+  const { diagnosis, environment } = await diagnose({
+    failures,
+    baseline: ctx.baseline,
+    cwd: ctx.sandbox.cwd,
+    readText,
+    runner: ctx.runner,
+    command: ctx.command,
+    timeoutMs: ctx.timeoutMs,
+    flakyReruns: ctx.flakyReruns,
+    rerunInProcess: (times) => search.rerunTargeted(times),
+    signal: ctx.signal,
+    log: ctx.log,
+  });
   const outcome: HealOutcome = { id: newId(), failures, diagnosis, tried: [], candidatesTried: 0, testRuns: 0, ms: 0 };
   const finish = (reason?: string): HealOutcome => {
     outcome.tried.push(...search.tally.tried);
@@ -225,21 +260,29 @@ async function diagnoseAndHeal(failures: Failure[], search: Search, ctx: GroupCo
     if (result.final) return finish(result.reason);
   }
   const route = healingRoute(diagnosis.class);
-  if (route === 'environment') return finish(`This looks like an environment problem, not a code bug (${diagnosis.evidence[0]}). Self-Heal does not change code for it.`);
+  if (route === 'environment')
+    return finish(`This looks like an environment problem, not a code bug (${diagnosis.evidence[0]}). Self-Heal does not change code for it.`);
   if (route === 'tests') {
     const result = await run(testEditEngine, engineCtx([], new Alternatives({}, new Map())));
     return result.found ? settle(testEditEngine, result.found, result) : finish(result.reason);
   }
-  if (diagnosis.locations.length === 0) return finish('Could not find the code under test: no stack frame points into the project and the test imports no local module.');
+  if (diagnosis.locations.length === 0)
+    return finish('Could not find the code under test: no stack frame points into the project and the test imports no local module.');
   const { files, skipped } = await editableSources(diagnosis.locations, ctx.sandbox, ctx.log);
   if (files.length === 0 && skipped.length > 0) return finish(`Self-Heal does not edit the suspicious code: ${skipped.join('; ')}.`);
-  if (files.length === 0) return finish(`The suspicious code is in ${[...new Set(diagnosis.locations.map((l) => l.file))].join(', ')}, which is binary, larger than 1 MB or unreadable; Self-Heal does not edit such files.`);
+  if (files.length === 0)
+    return finish(
+      `The suspicious code is in ${[...new Set(diagnosis.locations.map((l) => l.file))].join(', ')}, which is binary, larger than 1 MB or unreadable; Self-Heal does not edit such files.`,
+    );
   // Verified code fixes are collected, not taken first-come: the tests often accept a wrong fix
   // too, so the alternatives are ranked (healing/ranking) and discarded fixes skipped.
   const alternatives = new Alternatives(Object.fromEntries(files.map((f) => [f.file, f.text])), discardedChanges(ctx.decisions ?? []), diagnosis.locations);
   const context = engineCtx(files, alternatives);
   // Offline first: it is fast and free; the LLM is asked only when it finds nothing.
-  const engines = [...(!ctx.engines || ctx.engines.includes('mutation') ? [mutationEngine] : []), ...(ctx.engines?.includes('llm') && ctx.llm ? [llmEngine] : [])];
+  const engines = [
+    ...(!ctx.engines || ctx.engines.includes('mutation') ? [mutationEngine] : []),
+    ...(ctx.engines?.includes('llm') && ctx.llm ? [llmEngine] : []),
+  ];
   let stopped: string | undefined;
   for (const engine of engines) {
     const result = await run(engine, context);
@@ -247,9 +290,16 @@ async function diagnoseAndHeal(failures: Failure[], search: Search, ctx: GroupCo
     stopped = result.reason ?? stopped;
   }
   const refused = search.tally.tried.filter((v) => v.status === 'invalid');
-  if (outcome.candidatesTried === 0 && refused.length > 0) return finish(`The LLM's ${refused.length} repl${refused.length === 1 ? 'y was' : 'ies were'} refused (last: ${refused[refused.length - 1].reason}), so no fix was verified.`);
-  const discarded = alternatives.skipped.length ? ` The verified fix ${alternatives.skipped.map((s) => `"${s}"`).join(', ')} was discarded earlier, so it is not offered again.` : '';
-  return finish(stopped ?? `No verified fix among ${outcome.candidatesTried} candidate(s): none made the failing test(s) pass without breaking another.${discarded}`);
+  if (outcome.candidatesTried === 0 && refused.length > 0)
+    return finish(
+      `The LLM's ${refused.length} repl${refused.length === 1 ? 'y was' : 'ies were'} refused (last: ${refused[refused.length - 1].reason}), so no fix was verified.`,
+    );
+  const discarded = alternatives.skipped.length
+    ? ` The verified fix ${alternatives.skipped.map((s) => `"${s}"`).join(', ')} was discarded earlier, so it is not offered again.`
+    : '';
+  return finish(
+    stopped ?? `No verified fix among ${outcome.candidatesTried} candidate(s): none made the failing test(s) pass without breaking another.${discarded}`,
+  );
 
   /** The verified fix, with what a person needs to trust it; a code fix also gets the mutation guard and its confidence. */
   async function settle(engine: Engine, found: Found, result: EngineResult, alternatives?: Alternatives): Promise<HealOutcome> {
@@ -262,11 +312,23 @@ async function diagnoseAndHeal(failures: Failure[], search: Search, ctx: GroupCo
     // The first verified candidate is what a person waits for; the alternatives come after it.
     outcome.verifiedMs = (alternatives?.firstVerifiedAt ?? Date.now()) - started;
     // A fix is only as good as the tests that verified it: mutate its lines and see them fail.
-    const guard = await mutationGuard({ sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, before: fix.before, after: fix.after, fixRun: found.run, testFiles, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log });
+    const guard = await mutationGuard({
+      sandbox: ctx.sandbox,
+      runner: ctx.runner,
+      command: ctx.command,
+      before: fix.before,
+      after: fix.after,
+      fixRun: found.run,
+      testFiles,
+      timeoutMs: ctx.timeoutMs,
+      signal: ctx.signal,
+      log: ctx.log,
+    });
     outcome.fix = attachGuard(fix, guard);
     outcome.fix.evidence.confidence = confidenceOf(result.choice, guard.label === WEAKLY_TESTED, result.samePlace);
     const ranked = result.choice?.ranked ?? [];
-    if (ranked.length > 1) outcome.fix.alternatives = ranked.slice(1).map((p) => ({ summary: p.found.candidate.summary, diff: unifiedDiff(p.before, p.after) }));
+    if (ranked.length > 1)
+      outcome.fix.alternatives = ranked.slice(1).map((p) => ({ summary: p.found.candidate.summary, diff: unifiedDiff(p.before, p.after) }));
     return finish();
   }
 }
@@ -282,7 +344,6 @@ function toFix(found: Found, files: SourceFile[]): VerifiedFix {
   }
   return { candidate: found.candidate, evidence: found.comparison.evidence, diff: unifiedDiff(before, after), before, after };
 }
-
 
 // Apply and revert live in record/apply.ts; re-exported so every host imports the pipeline from here.
 export { applyFix, firstDifference, newId, revertHeal, unifiedDiff } from './record/apply';

@@ -53,15 +53,7 @@ export const TestRun = z.object({
 });
 export type TestRun = z.infer<typeof TestRun>;
 
-export const FailureClass = z.enum([
-  'code-bug',
-  'syntax-error',
-  'outdated-snapshot',
-  'brittle-assertion',
-  'async-test',
-  'flaky',
-  'infrastructure',
-]);
+export const FailureClass = z.enum(['code-bug', 'syntax-error', 'outdated-snapshot', 'brittle-assertion', 'async-test', 'flaky', 'infrastructure']);
 export type FailureClass = z.infer<typeof FailureClass>;
 
 /** Classes where the test, not the code, is wrong: only test edits may heal them. */

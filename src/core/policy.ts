@@ -58,7 +58,12 @@ const shown = (value: unknown): string => JSON.stringify(value)?.slice(0, 80) ??
 export function validatePolicy(raw: unknown, where = 'selfHeal.policy'): { policy: Policy; problems: string[] } {
   if (raw === undefined) return { policy: DEFAULT_POLICY, problems: [] };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { policy: DEFAULT_POLICY, problems: [`${where} must be an object like {"classes": {"code-bug": "suggest"}} (got ${shown(raw)}); using the conservative defaults: suggest everything, auto-apply nothing.`] };
+    return {
+      policy: DEFAULT_POLICY,
+      problems: [
+        `${where} must be an object like {"classes": {"code-bug": "suggest"}} (got ${shown(raw)}); using the conservative defaults: suggest everything, auto-apply nothing.`,
+      ],
+    };
   }
   const problems: string[] = [];
   const clean: Record<string, unknown> = {};
@@ -71,7 +76,10 @@ export function validatePolicy(raw: unknown, where = 'selfHeal.policy'): { polic
     } else if (key === 'neverEdit') {
       const parsed = shape.neverEdit.safeParse(value);
       if (parsed.success) clean.neverEdit = parsed.data;
-      else problems.push(`${where}.neverEdit must be a list of path patterns such as ["migrations/**", "*.lock"] (got ${shown(value)}); nothing is protected by it until it is fixed.`);
+      else
+        problems.push(
+          `${where}.neverEdit must be a list of path patterns such as ["migrations/**", "*.lock"] (got ${shown(value)}); nothing is protected by it until it is fixed.`,
+        );
     } else if (key === 'default') {
       const parsed = PolicyMode.safeParse(value);
       if (parsed.success) clean.default = parsed.data;
@@ -178,21 +186,31 @@ export function decide(policy: Policy, outcome: HealOutcome): Decision {
     return hit.ignored ? [`${file} matches neverEdit "${hit.rule?.pattern ?? '?'}"`] : [];
   });
   const labels = fix.candidate.labels ?? [];
-  const needsReview = [...protectedFiles, ...(fix.candidate.editsTests ? ['the fix edits a test file'] : []), ...labels.filter((l) => l === WEAKENS).map(() => 'the test-weakening guard says it weakens tests')];
+  const needsReview = [
+    ...protectedFiles,
+    ...(fix.candidate.editsTests ? ['the fix edits a test file'] : []),
+    ...labels.filter((l) => l === WEAKENS).map(() => 'the test-weakening guard says it weakens tests'),
+  ];
   if (needsReview.length > 0) return { mode: 'review', reasons: [...reasons, ...needsReview.map((r) => `${r}: a person reviews it first`)], protectedFiles };
   if (mode !== 'autoApply') return { mode, reasons };
   // Whatever the floor says: when other verified fixes pass the tests just as well, the tests did
   // not choose this one, so a person must.
   const confidence = fix.evidence.confidence;
-  if (confidence?.level === AMBIGUOUS) return { mode: 'suggest', reasons: [...reasons, `not auto-applied: it is ambiguous (${confidence.reasons.join('; ')})`] };
+  if (confidence?.level === AMBIGUOUS)
+    return { mode: 'suggest', reasons: [...reasons, `not auto-applied: it is ambiguous (${confidence.reasons.join('; ')})`] };
 
   const floor = policy.autoApplyFloor;
   const short: string[] = [];
   const guard = mutationGuard(outcome);
   if (floor.requireMutationGuard && guard !== 'passed') {
-    short.push(guard === 'not run' ? 'no mutation guard ran on the changed lines (autoApplyFloor.requireMutationGuard)' : 'the mutation guard found the changed lines weakly tested');
+    short.push(
+      guard === 'not run'
+        ? 'no mutation guard ran on the changed lines (autoApplyFloor.requireMutationGuard)'
+        : 'the mutation guard found the changed lines weakly tested',
+    );
   }
-  if (fix.evidence.suite.passed < floor.minSuiteTests) short.push(`only ${fix.evidence.suite.passed} passing test(s) verified it (autoApplyFloor.minSuiteTests is ${floor.minSuiteTests})`);
+  if (fix.evidence.suite.passed < floor.minSuiteTests)
+    short.push(`only ${fix.evidence.suite.passed} passing test(s) verified it (autoApplyFloor.minSuiteTests is ${floor.minSuiteTests})`);
   const lines = changedLines(fix.diff);
   if (lines > floor.maxChangedLines) short.push(`it changes ${lines} lines (autoApplyFloor.maxChangedLines is ${floor.maxChangedLines})`);
   if (short.length > 0) return { mode: 'suggest', reasons: [...reasons, ...short.map((r) => `not auto-applied: ${r}`)] };
@@ -242,7 +260,12 @@ export function fixLabels(outcome: HealOutcome): string[] {
   const fix = outcome.fix;
   if (!fix) return [];
   const ambiguous = fix.evidence.confidence?.level === AMBIGUOUS ? [confidenceText(fix.evidence.confidence)] : [];
-  const labels = [...ambiguous, ...(fix.candidate.editsTests ? [TEST_EDIT] : []), ...(fix.candidate.labels ?? []), ...(fix.evidence.guards ?? []).flatMap((g) => (g.label ? [g.label] : []))];
+  const labels = [
+    ...ambiguous,
+    ...(fix.candidate.editsTests ? [TEST_EDIT] : []),
+    ...(fix.candidate.labels ?? []),
+    ...(fix.evidence.guards ?? []).flatMap((g) => (g.label ? [g.label] : [])),
+  ];
   return [...new Set(labels)];
 }
 
@@ -293,7 +316,11 @@ function bulkRefusal(decision: Decision, outcome: HealOutcome, found: { weakens:
 }
 
 /** The report as the policy lets people see it: the verified fix of a class that is `off` is dropped, with the reason. */
-export function offeredUnderPolicy(report: HealReport, triageOf: (outcome: HealOutcome) => FixTriage, log?: (line: string) => void): { report: HealReport; off: string[] } {
+export function offeredUnderPolicy(
+  report: HealReport,
+  triageOf: (outcome: HealOutcome) => FixTriage,
+  log?: (line: string) => void,
+): { report: HealReport; off: string[] } {
   const off: string[] = [];
   const heals = report.heals.map((heal) => {
     if (!heal.fix) return heal;

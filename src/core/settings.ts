@@ -83,7 +83,8 @@ export function validateSettings(raw: Record<string, unknown>): SettingsResult {
   const policy = validatePolicy(rawPolicy);
   const llmSection = typeof raw.llm === 'object' && raw.llm !== null && !Array.isArray(raw.llm) ? (raw.llm as Record<string, unknown>) : {};
   const llm = validateLlmSettings(Object.fromEntries(Object.entries(llmSection).filter(([, v]) => v !== undefined && v !== null)));
-  const policyNamesDefault = typeof rawPolicy === 'object' && rawPolicy !== null && 'default' in rawPolicy && policy.policy.default === (rawPolicy as { default: unknown }).default;
+  const policyNamesDefault =
+    typeof rawPolicy === 'object' && rawPolicy !== null && 'default' in rawPolicy && policy.policy.default === (rawPolicy as { default: unknown }).default;
   return {
     settings: Settings.parse({ ...clean, policy: policy.policy, llm: llm.settings }),
     problems: [...problems, ...policy.problems, ...llm.problems],

@@ -63,7 +63,10 @@ export interface SelfHealApi {
   taskRuns: TaskTestRuns;
 }
 
-const SCRIPT_SELECTOR: vscode.DocumentSelector = ['javascript', 'typescript', 'javascriptreact', 'typescriptreact'].map((language) => ({ scheme: 'file', language }));
+const SCRIPT_SELECTOR: vscode.DocumentSelector = ['javascript', 'typescript', 'javascriptreact', 'typescriptreact'].map((language) => ({
+  scheme: 'file',
+  language,
+}));
 /** Long enough for the workbench to finish starting; tree-sitter's load is 5× slower during startup. */
 const WARM_UP_DELAY_MS = 1500;
 
@@ -106,7 +109,9 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) {
     // Activated by a command with no folder open: say what is needed instead of failing later.
-    for (const id of (context.extension.packageJSON as { contributes: { commands: Array<{ command: string }> } }).contributes.commands.map((command) => command.command)) {
+    for (const id of (context.extension.packageJSON as { contributes: { commands: Array<{ command: string }> } }).contributes.commands.map(
+      (command) => command.command,
+    )) {
       own(vscode.commands.registerCommand(id, () => notify.warn('Self-Heal works on a folder with a package.json. Open one first (File → Open Folder).')));
     }
     return undefined;
@@ -148,8 +153,24 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
   const testFailures = own(new TestFailureDiagnostics(files));
   const compileErrors = own(new DiagnosticFailures(files, () => guard.listening));
   const apiKeys = new ApiKeys(context.secrets);
-  const engines = (): ReturnType<typeof planEngines> => planEngines({ settings: () => llmSettings.get(), apiKey: (baseUrl) => apiKeys.get(baseUrl), records, load: loadPipeline, log });
-  const healerDeps: HealerDeps = { files, ledger, log, settings: () => settings.get(), testCommand: (setting) => testCommand.resolve(setting), guard, cache, diagnostics: testFailures, treeSitter, promptsDir: path.join(context.extensionPath, 'prompts'), engines, triage: triageFix, confirm: confirmInModal, notify };
+  const engines = (): ReturnType<typeof planEngines> =>
+    planEngines({ settings: () => llmSettings.get(), apiKey: (baseUrl) => apiKeys.get(baseUrl), records, load: loadPipeline, log });
+  const healerDeps: HealerDeps = {
+    files,
+    ledger,
+    log,
+    settings: () => settings.get(),
+    testCommand: (setting) => testCommand.resolve(setting),
+    guard,
+    cache,
+    diagnostics: testFailures,
+    treeSitter,
+    promptsDir: path.join(context.extensionPath, 'prompts'),
+    engines,
+    triage: triageFix,
+    confirm: confirmInModal,
+    notify,
+  };
   const healer = own(new Healer(healerDeps));
 
   const parse = async (output: string, command: string): Promise<Failure[]> => {
@@ -164,13 +185,29 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
   const sink = (signal: Parameters<Healer['onTestRun']>[0]): void => healer.onTestRun(signal);
   const recent = new RecentTerminalRuns();
   own(new TerminalTestRuns(() => guard.listening, parse, sink, recent, log));
-  const taskRuns = own(new TaskTestRuns(() => guard.listening, () => guard.mayRunTests().allowed, rerun, sink, recent, log));
+  const taskRuns = own(
+    new TaskTestRuns(
+      () => guard.listening,
+      () => guard.mayRunTests().allowed,
+      rerun,
+      sink,
+      recent,
+      log,
+    ),
+  );
 
   const codeActionDeps: CodeActionDeps = { files, cache, testFailures, compileErrors, guard, triage: triageFix };
   const codeActions = new HealCodeActions(codeActionDeps);
   own(vscode.languages.registerCodeActionsProvider(SCRIPT_SELECTOR, codeActions, HealCodeActions.metadata));
   own(vscode.workspace.registerTextDocumentContentProvider(SCHEME, new SelfHealContent(cache, records)));
-  const preview = new FixPreview(files, cache, (id) => healer.apply(id), (id) => healer.discard(id), triageFix, notify);
+  const preview = new FixPreview(
+    files,
+    cache,
+    (id) => healer.apply(id),
+    (id) => healer.discard(id),
+    triageFix,
+    notify,
+  );
 
   const history = own(new HistoryView(records));
   own(vscode.window.createTreeView('selfHeal.history', { treeDataProvider: history }));
@@ -185,13 +222,33 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
       records,
       notice: () => healer.noticeOutsideChanges(),
       // The CLI's heals count too: a change to the ledger may add files to watch.
-      historyChanged: (listener) => vscode.Disposable.from(healer.onDidChangeHistory(listener), ledgerFile.onDidChange(() => listener()), ledgerFile.onDidCreate(() => listener())),
+      historyChanged: (listener) =>
+        vscode.Disposable.from(
+          healer.onDidChangeHistory(listener),
+          ledgerFile.onDidChange(() => listener()),
+          ledgerFile.onDidCreate(() => listener()),
+        ),
       busyChanged: healer.onDidChangeBusy,
       log,
     }),
   );
 
-  const commands = commandTable({ healer, preview, history, triage: triageFix, cache, files, testFailures, compileErrors, records, log, showLog: () => channel.show(), apiKeys, llmSettings, notify });
+  const commands = commandTable({
+    healer,
+    preview,
+    history,
+    triage: triageFix,
+    cache,
+    files,
+    testFailures,
+    compileErrors,
+    records,
+    log,
+    showLog: () => channel.show(),
+    apiKeys,
+    llmSettings,
+    notify,
+  });
   for (const spec of commands) own(register(spec, log, notify));
   const statusBar = own(
     new SelfHealStatusBar({
@@ -199,13 +256,38 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
       fixes: () => cache.verified().length,
       mode: () => settings.get().mode,
       trusted: () => vscode.workspace.isTrusted,
-      changes: [healer.onDidChangeBusy, (listener) => cache.onDidChange(listener), vscode.workspace.onDidChangeConfiguration, vscode.workspace.onDidGrantWorkspaceTrust],
+      changes: [
+        healer.onDidChangeBusy,
+        (listener) => cache.onDidChange(listener),
+        vscode.workspace.onDidChangeConfiguration,
+        vscode.workspace.onDidGrantWorkspaceTrust,
+      ],
     }),
   );
 
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms for ${folder.uri.fsPath}`);
-  return { activationMs, commands, healer, healerDeps, codeActions, codeActionDeps, history, statusBar, cache, settings, policy, triage: triageFix, llmSettings, apiKeys, records, resolveTestCommand, treeSitterReady: treeSitter, notify, taskRuns };
+  return {
+    activationMs,
+    commands,
+    healer,
+    healerDeps,
+    codeActions,
+    codeActionDeps,
+    history,
+    statusBar,
+    cache,
+    settings,
+    policy,
+    triage: triageFix,
+    llmSettings,
+    apiKeys,
+    records,
+    resolveTestCommand,
+    treeSitterReady: treeSitter,
+    notify,
+    taskRuns,
+  };
 }
 
 export function deactivate(): void {

@@ -59,7 +59,11 @@ export function commandTable(s: CommandServices): CommandSpec[] {
     { id: 'selfHeal.healFailingTests', title: 'Heal Failing Tests', handler: () => healFailingTests(s.healer, s.preview, s.triage, s.log, s.notify) },
     { id: 'selfHeal.findFix', title: 'Find a Verified Fix', handler: (failures?: Failure[]) => findFix(s, failures) },
     // From the Testing view: a failure any test extension reported, healed like the lightbulb's "find a verified fix".
-    { id: 'selfHeal.healTestFailure', title: 'Heal This Failure', handler: async (args?: TestMessageMenuArgs) => findFix(s, [failureFromTestMessage(args, s.files)]) },
+    {
+      id: 'selfHeal.healTestFailure',
+      title: 'Heal This Failure',
+      handler: async (args?: TestMessageMenuArgs) => findFix(s, [failureFromTestMessage(args, s.files)]),
+    },
     { id: 'selfHeal.reviewFixes', title: 'Review Verified Fixes', handler: () => reviewFixes(s) },
     {
       id: 'selfHeal.applyFix',
@@ -68,7 +72,11 @@ export function commandTable(s: CommandServices): CommandSpec[] {
     },
     { id: 'selfHeal.previewFix', title: 'Preview Fix', handler: (outcomeId: string) => s.preview.open(outcomeId) },
     // The preview's ✓ confirms like the lightbulb does (issue 15 §8: it used to apply in silence).
-    { id: 'selfHeal.applyPreviewedFix', title: 'Apply Previewed Fix', handler: async (uri?: vscode.Uri) => s.notify.applied(await s.preview.applyAndClose(previewed(s, uri))) },
+    {
+      id: 'selfHeal.applyPreviewedFix',
+      title: 'Apply Previewed Fix',
+      handler: async (uri?: vscode.Uri) => s.notify.applied(await s.preview.applyAndClose(previewed(s, uri))),
+    },
     { id: 'selfHeal.discardPreviewedFix', title: 'Discard Previewed Fix', handler: (uri?: vscode.Uri) => s.preview.discardAndClose(previewed(s, uri)) },
     { id: 'selfHeal.showDiff', title: 'Show Diff', handler: async (item?: HealItem | string) => showRecordDiff(await record(item)) },
     {
@@ -147,12 +155,10 @@ async function findFix(s: CommandServices, given?: Failure[]): Promise<HealRepor
     // The command resolves with the report now; the choice is acted on when the user makes it.
     const outcomeId = fix.id;
     const summary = fixSummary(fix.fix.candidate.summary, Object.keys(fix.fix.after), activeFile(s));
-    void s.notify
-      .info(`Self-Heal: verified "${summary}" (${fixBadge(fix.fix.evidence, s.triage(fix).notes)}).`, 'Apply', 'Preview')
-      .then(async (choice) => {
-        if (choice === 'Apply') await vscode.commands.executeCommand('selfHeal.applyFix', outcomeId);
-        if (choice === 'Preview') await vscode.commands.executeCommand('selfHeal.previewFix', outcomeId);
-      });
+    void s.notify.info(`Self-Heal: verified "${summary}" (${fixBadge(fix.fix.evidence, s.triage(fix).notes)}).`, 'Apply', 'Preview').then(async (choice) => {
+      if (choice === 'Apply') await vscode.commands.executeCommand('selfHeal.applyFix', outcomeId);
+      if (choice === 'Preview') await vscode.commands.executeCommand('selfHeal.previewFix', outcomeId);
+    });
   } else if (report) {
     void s.notify.warn(`Self-Heal found no verified fix: ${report.heals[0]?.reason ?? 'the failure did not reproduce in the sandbox'}.`);
   }

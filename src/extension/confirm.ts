@@ -14,4 +14,5 @@ export interface Prompt {
 
 export type Confirm = (prompt: Prompt) => Promise<boolean>;
 
-export const confirmInModal: Confirm = async (prompt) => (await vscode.window.showWarningMessage(prompt.message, { modal: true, detail: prompt.detail }, prompt.confirm)) === prompt.confirm;
+export const confirmInModal: Confirm = async (prompt) =>
+  (await vscode.window.showWarningMessage(prompt.message, { modal: true, detail: prompt.detail }, prompt.confirm)) === prompt.confirm;

@@ -8,10 +8,7 @@
 import type { HealOutcome } from '../core/api';
 
 export type FailureState =
-  | { state: 'searching' }
-  | { state: 'verified'; outcomeIds: string[] }
-  | { state: 'unfixed'; reason: string }
-  | { state: 'off'; reason: string };
+  { state: 'searching' } | { state: 'verified'; outcomeIds: string[] } | { state: 'unfixed'; reason: string } | { state: 'off'; reason: string };
 
 /** Why an outcome left the cache, in words that finish "This fix is no longer on offer: …". */
 export const GONE = {

@@ -30,7 +30,8 @@ export class Guard {
     if (!trusted) {
       return {
         allowed: false,
-        reason: "Self-Heal verifies fixes by running this workspace's tests, so it needs a trusted workspace. Trust it with \"Workspaces: Manage Workspace Trust\".",
+        reason:
+          'Self-Heal verifies fixes by running this workspace\'s tests, so it needs a trusted workspace. Trust it with "Workspaces: Manage Workspace Trust".',
       };
     }
     return { allowed: true };

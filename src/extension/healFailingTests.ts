@@ -21,7 +21,13 @@ export interface HealFailingTestsResult {
 
 export type Triage = (outcome: HealOutcome) => FixTriage;
 
-export async function healFailingTests(healer: Healer, preview: FixPreview, triage: Triage, log: Log, notify: Notifier): Promise<HealFailingTestsResult | undefined> {
+export async function healFailingTests(
+  healer: Healer,
+  preview: FixPreview,
+  triage: Triage,
+  log: Log,
+  notify: Notifier,
+): Promise<HealFailingTestsResult | undefined> {
   const report = await healer.search(undefined, { interactive: true });
   if (!report) return undefined;
   const applied = await healer.autoApply(report);

@@ -107,9 +107,16 @@ export class Healer implements vscode.Disposable {
       const settings = this.deps.settings();
       const choice = await this.deps.testCommand(settings.testCommand);
       if (choice.command === undefined) throw new SelfHealError('NO_TEST_COMMAND', choice.message);
-      const [{ healWorkspace }, plan, decisions] = await Promise.all([loadPipeline(), options.llm === false ? OFFLINE_RETRY : this.deps.engines(), this.pastDecisions(), this.deps.treeSitter()]);
+      const [{ healWorkspace }, plan, decisions] = await Promise.all([
+        loadPipeline(),
+        options.llm === false ? OFFLINE_RETRY : this.deps.engines(),
+        this.pastDecisions(),
+        this.deps.treeSitter(),
+      ]);
       if (plan.unusable) this.llmUnusable(plan.unusable, options.interactive);
-      log.info(`heal: ${failures ? `${failures.length} failure(s)` : 'all failing tests'} with "${choice.command}" (from ${choice.from}); engines: ${plan.describe}`);
+      log.info(
+        `heal: ${failures ? `${failures.length} failure(s)` : 'all failing tests'} with "${choice.command}" (from ${choice.from}); engines: ${plan.describe}`,
+      );
       // The core's progress messages say what is healed ("Healing add sums two numbers (1/1)"); a
       // title that said it too read "healing failing tests: Healing …" (issue 15 §8).
       const location = options.interactive ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window;
@@ -195,14 +202,18 @@ export class Healer implements vscode.Disposable {
     try {
       return await this.write(outcome);
     } catch (error) {
-      if (!(error instanceof SelfHealError && error.code === 'STALE') || (await (await loadPipeline()).firstDifference(this.deps.files, outcome.fix.before))) throw error;
+      if (!(error instanceof SelfHealError && error.code === 'STALE') || (await (await loadPipeline()).firstDifference(this.deps.files, outcome.fix.before)))
+        throw error;
       // The fixed file is as verified but other files the tests read changed, so the evidence no
       // longer holds: verify again on the current files, in the background, and let the lightbulb
       // offer the fix again only if it still holds. (A changed fixed file keeps its cached fix:
       // undoing the change makes it valid again.)
       this.deps.cache.remove(outcome.id, GONE.reverifying);
       this.search(outcome.failures, { interactive: false, llm: false }).catch((e: unknown) => this.deps.log.warn(`re-verification failed: ${describe(e)}`));
-      throw new SelfHealError('STALE', `${error.message.replace(/ Run (the heal|Self-Heal) again[^.]*\.$/, '')} Self-Heal is verifying it again on the current files and will offer it again if it still holds.`);
+      throw new SelfHealError(
+        'STALE',
+        `${error.message.replace(/ Run (the heal|Self-Heal) again[^.]*\.$/, '')} Self-Heal is verifying it again on the current files and will offer it again if it still holds.`,
+      );
     }
   }
 
@@ -239,7 +250,8 @@ export class Healer implements vscode.Disposable {
     const outcome = this.offered(outcomeId);
     // The same change found by another search is the same fix: discarded with it.
     const same = JSON.stringify(outcome.fix.after);
-    for (const other of this.deps.cache.verified()) if (other.id !== outcomeId && JSON.stringify(other.fix?.after) === same) this.deps.cache.remove(other.id, GONE.discarded);
+    for (const other of this.deps.cache.verified())
+      if (other.id !== outcomeId && JSON.stringify(other.fix?.after) === same) this.deps.cache.remove(other.id, GONE.discarded);
     this.deps.cache.remove(outcomeId, GONE.discarded);
     const { recordDecision } = await loadPipeline();
     const record = await recordDecision(await this.deps.ledger(), outcome, 'rejected', this.deps.files.root, 'discarded in the preview');
@@ -271,7 +283,9 @@ export class Healer implements vscode.Disposable {
     const { recordOutsideChanges } = await loadPipeline();
     const changes = await recordOutsideChanges(this.deps.files, await this.deps.ledger());
     for (const { record, of } of changes) {
-      this.deps.log.info(`${record.kind === 'revert' ? 'undone' : 'applied again'} outside Self-Heal: ${of.id} (${of.summary}) in ${of.file}; recorded as ${record.id}`);
+      this.deps.log.info(
+        `${record.kind === 'revert' ? 'undone' : 'applied again'} outside Self-Heal: ${of.id} (${of.summary}) in ${of.file}; recorded as ${record.id}`,
+      );
       if (record.kind === 'revert') {
         this.offerAgain(of.id);
       } else {

@@ -71,7 +71,12 @@ export class Notifier implements vscode.Disposable {
     let answer: (action: string | undefined) => void = () => undefined;
     const answered = new Promise<string | undefined>((resolve) => (answer = resolve));
     this.emitter.fire({ severity, message: text, actions, answer });
-    const shown = severity === 'info' ? vscode.window.showInformationMessage(text, ...actions) : severity === 'warning' ? vscode.window.showWarningMessage(text, ...actions) : vscode.window.showErrorMessage(text, ...actions);
+    const shown =
+      severity === 'info'
+        ? vscode.window.showInformationMessage(text, ...actions)
+        : severity === 'warning'
+          ? vscode.window.showWarningMessage(text, ...actions)
+          : vscode.window.showErrorMessage(text, ...actions);
     // The first button pressed, on screen or by a test. A toast closed without a choice (the
     // smoke-test driver closes them at once) is no answer: a test may still press a button.
     return new Promise((resolve) => {

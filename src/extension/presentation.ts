@@ -75,7 +75,12 @@ export function plainFinding(finding: string): string {
 
 /** The longer story of a fix, for tooltips and quick-pick details: evidence and engine, each guard, the policy's decision. */
 export function fixDetail(fix: VerifiedFix, triage: Pick<FixTriage, 'mode' | 'reasons'>): string[] {
-  return [`${evidenceDetail(fix.evidence)} (${engineBadge(fix.candidate.engine, fix.candidate.tokens)})`, ...guardDetail(fix.evidence), ...alternativesDetail(fix), `policy: ${triage.mode} (${triage.reasons.join('; ')})`].map(plain);
+  return [
+    `${evidenceDetail(fix.evidence)} (${engineBadge(fix.candidate.engine, fix.candidate.tokens)})`,
+    ...guardDetail(fix.evidence),
+    ...alternativesDetail(fix),
+    `policy: ${triage.mode} (${triage.reasons.join('; ')})`,
+  ].map(plain);
 }
 
 /** "also verified, ranked below: drop `- 1` on line 2; …": what else passed the tests, so a reviewer can weigh the choice. */
@@ -123,9 +128,7 @@ export function healSummary(report: Pick<HealReport, 'baseline' | 'heals' | 'ms'
     return `Self-Heal: no verified fix for ${tests} (${seconds}s)${reason ? `: ${reason}` : '.'}`;
   }
   const fixes = `${verified} verified fix${verified === 1 ? '' : 'es'}`;
-  return applied > 0
-    ? `Self-Heal: applied ${applied} of ${fixes} for ${tests} (${seconds}s).`
-    : `Self-Heal: ${fixes} for ${tests} (${seconds}s).`;
+  return applied > 0 ? `Self-Heal: applied ${applied} of ${fixes} for ${tests} (${seconds}s).` : `Self-Heal: ${fixes} for ${tests} (${seconds}s).`;
 }
 
 /** How long ago, in the coarse words a history list needs. */
@@ -163,7 +166,10 @@ export function engineBadge(engine: string, tokens: Tokens | undefined): string 
 
 /** Tokens spent by a heal session, fixed or not: an attempt the tests rejected was paid for too. */
 export function spentTokens(heals: Array<{ tokens?: Tokens }>): Tokens {
-  return heals.reduce<Tokens>((sum, heal) => ({ input: sum.input + (heal.tokens?.input ?? 0), output: sum.output + (heal.tokens?.output ?? 0) }), { input: 0, output: 0 });
+  return heals.reduce<Tokens>((sum, heal) => ({ input: sum.input + (heal.tokens?.input ?? 0), output: sum.output + (heal.tokens?.output ?? 0) }), {
+    input: 0,
+    output: 0,
+  });
 }
 
 /** The log line after a heal that used the LLM: this heal and the running total of the VS Code session. */
@@ -172,7 +178,13 @@ export function tokenLog(heal: Tokens, session: Tokens): string {
 }
 
 export function historyDescription(record: Pick<HealRecord, 'file' | 'engine' | 'tokens' | 'evidence' | 'at'>, reverted: boolean, now: number): string {
-  const parts = [record.file, engineBadge(record.engine, record.tokens), evidenceBadge(record.evidence), ...(record.evidence.confidence?.level === AMBIGUOUS ? [confidenceText(record.evidence.confidence)] : []), ago(record.at, now)];
+  const parts = [
+    record.file,
+    engineBadge(record.engine, record.tokens),
+    evidenceBadge(record.evidence),
+    ...(record.evidence.confidence?.level === AMBIGUOUS ? [confidenceText(record.evidence.confidence)] : []),
+    ago(record.at, now),
+  ];
   if (reverted) parts.push('reverted');
   return parts.join(' · ');
 }

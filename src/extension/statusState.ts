@@ -24,8 +24,18 @@ export interface StatusShown {
 /** Codicons: `sync~spin` is the spinning arrows VS Code itself shows for work in progress. */
 export function statusOf({ healing, fixes, mode, trusted }: StatusInputs): StatusShown | undefined {
   // A heal in progress is news even if the mode changed meanwhile: it will still end with a result.
-  if (healing > 0) return { text: '$(sync~spin) Self-Heal: healing…', tooltip: 'Self-Heal is verifying fixes in a sandbox. Click to see the log.', command: { id: 'selfHeal.showLog' } };
-  if (mode === 'off') return { text: '$(circle-slash) Self-Heal: off', tooltip: 'Self-Heal is off (selfHeal.mode). Click to change the setting.', command: { id: 'workbench.action.openSettings', args: ['selfHeal.mode'] } };
+  if (healing > 0)
+    return {
+      text: '$(sync~spin) Self-Heal: healing…',
+      tooltip: 'Self-Heal is verifying fixes in a sandbox. Click to see the log.',
+      command: { id: 'selfHeal.showLog' },
+    };
+  if (mode === 'off')
+    return {
+      text: '$(circle-slash) Self-Heal: off',
+      tooltip: 'Self-Heal is off (selfHeal.mode). Click to change the setting.',
+      command: { id: 'workbench.action.openSettings', args: ['selfHeal.mode'] },
+    };
   if (!trusted) {
     return {
       text: '$(circle-slash) Self-Heal: off',
@@ -35,7 +45,11 @@ export function statusOf({ healing, fixes, mode, trusted }: StatusInputs): Statu
   }
   if (fixes > 0) {
     const what = fixes === 1 ? '1 verified fix' : `${fixes} verified fixes`;
-    return { text: `$(lightbulb-autofix) ${what} ready`, tooltip: `Self-Heal: ${what} ready to review. Click to pick one to preview or apply.`, command: { id: 'selfHeal.reviewFixes' } };
+    return {
+      text: `$(lightbulb-autofix) ${what} ready`,
+      tooltip: `Self-Heal: ${what} ready to review. Click to pick one to preview or apply.`,
+      command: { id: 'selfHeal.reviewFixes' },
+    };
   }
   return undefined;
 }

@@ -38,7 +38,10 @@ export function chooseTestCommand(inputs: TestCommandInputs): TestCommandChoice 
   const task = testTasks[0];
   if (task) return { command: commandOfTask(task)!, from: 'task' };
   if (inputs.hasTestScript) return { command: 'npm test', from: 'npm' };
-  return { command: undefined, message: 'No test command found. Set `selfHeal.testCommand`, add a task in the Test group, or add a `test` script to package.json.' };
+  return {
+    command: undefined,
+    message: 'No test command found. Set `selfHeal.testCommand`, add a task in the Test group, or add a `test` script to package.json.',
+  };
 }
 
 const testRunners = /(^|[\s/;&|(])(node\s+(?:[^|;&]*\s)?--test|mocha|jest|vitest|ava|tap)(\s|$)/;
@@ -53,7 +56,12 @@ const packageScript = /^(npm|pnpm|yarn|bun)\s+(?:run-script\s+|run\s+)?(test|t)(
  */
 export function sameTestCommand(a: string, b: string): boolean {
   // A task's terminal may report the line VS Code echoes before the task (" *  Executing task: …") as its command.
-  const normal = (line: string): string => line.trim().replace(/^\*\s+Executing task:\s*/, '').replace(/\s+/g, ' ').replace(packageScript, '$1 test');
+  const normal = (line: string): string =>
+    line
+      .trim()
+      .replace(/^\*\s+Executing task:\s*/, '')
+      .replace(/\s+/g, ' ')
+      .replace(packageScript, '$1 test');
   return normal(a) === normal(b);
 }
 

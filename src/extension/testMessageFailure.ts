@@ -26,7 +26,11 @@ export interface FailedTestMessage {
 }
 
 export function failureOf(failed: FailedTestMessage): Failure {
-  if (!failed.label.trim()) throw new SelfHealError('BAD_INPUT', 'This test message names no test, so Self-Heal cannot tell which failure to heal. Run "Self-Heal: Heal Failing Tests" instead.');
+  if (!failed.label.trim())
+    throw new SelfHealError(
+      'BAD_INPUT',
+      'This test message names no test, so Self-Heal cannot tell which failure to heal. Run "Self-Heal: Heal Failing Tests" instead.',
+    );
   const id = [...(failed.file ? [failed.file] : []), ...failed.suites, failed.label].join(' > ');
   return Failure.parse({
     id,

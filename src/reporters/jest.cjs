@@ -23,7 +23,8 @@ function safeJson(value) {
 }
 
 // Only the matcher's compared values: the rest of a failure detail is the error object itself.
-const matcherOf = (detail) => (detail && detail.matcherResult ? { matcherResult: { expected: detail.matcherResult.expected, actual: detail.matcherResult.actual } } : {});
+const matcherOf = (detail) =>
+  detail && detail.matcherResult ? { matcherResult: { expected: detail.matcherResult.expected, actual: detail.matcherResult.actual } } : {};
 
 class SelfHealReporter {
   constructor(globalConfig, options) {

@@ -11,7 +11,8 @@ const STATUS = { pass: 'passed', fail: 'failed', skip: 'skipped', todo: 'skipped
 // A suite whose hook failed has errors of its own and leaves its tests unrun: those tests are
 // failures (as jest reports them), not skips, or the hook's failure would be lost.
 function testsOf(task, ancestors, out, suiteErrors) {
-  const errors = task.type === 'suite' && task.result && task.result.state === 'fail' && task.result.errors && task.result.errors.length ? task.result.errors : suiteErrors;
+  const errors =
+    task.type === 'suite' && task.result && task.result.state === 'fail' && task.result.errors && task.result.errors.length ? task.result.errors : suiteErrors;
   for (const child of task.tasks || []) {
     if (child.type === 'suite') testsOf(child, [...ancestors, child.name], out, errors);
     else out.push({ task: child, ancestors, suiteErrors: errors });

@@ -90,7 +90,11 @@ describe('BugsJS harness', () => {
       assert.strictEqual(await fs.readFile(path.join(buggy.dir, 'lib/math.js'), 'utf8'), BUGGY);
       assert.strictEqual(await git(buggy.dir, 'rev-list', '--count', 'HEAD'), '1');
       assert.strictEqual(await reachable(buggy.dir, await tagCommit(project, 'Bug-1-full')), false, 'the fix commit is in the materialized repository');
-      assert.strictEqual(await reachable(buggy.dir, await tagCommit(project, 'Bug-1-test')), false, 'the tag commit (and its history) is in the materialized repository');
+      assert.strictEqual(
+        await reachable(buggy.dir, await tagCommit(project, 'Bug-1-test')),
+        false,
+        'the tag commit (and its history) is in the materialized repository',
+      );
       assert.strictEqual(await git(buggy.dir, 'status', '--porcelain'), '');
       assert.strictEqual(await installDependencies(buggy.dir, path.join(root, 'cache'), 60_000), undefined, 'a project without dependencies needs no install');
     } finally {
@@ -106,7 +110,10 @@ describe('BugsJS harness', () => {
       const reference = await referenceOutcomes({ runner, command: 'node --test', buggyDir: buggy.dir, fixedDir: fixed.dir, runs: 2, timeoutMs: 60_000 });
       assert.strictEqual(reference.revealing.length, 1, JSON.stringify(reference.revealing));
       assert.match(reference.revealing[0], /add sums two numbers/);
-      assert.ok(reference.stablePassing.some((id) => /mul multiplies/.test(id)), JSON.stringify(reference.stablePassing));
+      assert.ok(
+        reference.stablePassing.some((id) => /mul multiplies/.test(id)),
+        JSON.stringify(reference.stablePassing),
+      );
       assert.deepStrictEqual(reference.excused, []);
       assert.strictEqual(reference.revealingFailures.length, 1);
       assert.strictEqual(reference.suiteMs.length, 2);
@@ -123,15 +130,32 @@ describe('BugsJS harness', () => {
   it('says why a bug is skipped when its suite runs no test on either version (old tooling on this Node)', async () => {
     const dir = path.join(root, 'no-run');
     await write(dir, { 'package.json': JSON.stringify({ scripts: { test: 'node -e "throw new ReferenceError(\'primordials is not defined\')"' } }) });
-    const reference = await referenceOutcomes({ runner: new ProcessTestRunner(), command: 'npm test', buggyDir: dir, fixedDir: dir, runs: 1, timeoutMs: 60_000 });
+    const reference = await referenceOutcomes({
+      runner: new ProcessTestRunner(),
+      command: 'npm test',
+      buggyDir: dir,
+      fixedDir: dir,
+      runs: 1,
+      timeoutMs: 60_000,
+    });
     assert.deepStrictEqual(reference.revealing, []);
     assert.match(suiteDoesNotRun(reference) ?? '', /runs no test on either version here \(.*ReferenceError: primordials is not defined/);
   });
 
   it('counts test ids that carry stderr noise (node and npm warnings, escapes) as unclean', () => {
-    const run = (ids: string[]): TestRun => ({ outcomes: ids.map((id) => ({ id, status: 'passed' as const })), failures: [], exitCode: 0, timedOut: false, ms: 1, output: '' });
+    const run = (ids: string[]): TestRun => ({
+      outcomes: ids.map((id) => ({ id, status: 'passed' as const })),
+      failures: [],
+      exitCode: 0,
+      timedOut: false,
+      ms: 1,
+      output: '',
+    });
     assert.deepStrictEqual(uncleanIds(run(['map.test.js > should read java.util.HashMap', 'Hexo Helpers toc > default'])), []);
-    const noisy = ['npm warn install-scripts Run `npm install-scripts ls` to review. test/decode.test.js > v1 decode()', '(node:123) [DEP0005] DeprecationWarning: Buffer() is deprecated req .protocol'];
+    const noisy = [
+      'npm warn install-scripts Run `npm install-scripts ls` to review. test/decode.test.js > v1 decode()',
+      '(node:123) [DEP0005] DeprecationWarning: Buffer() is deprecated req .protocol',
+    ];
     assert.deepStrictEqual(uncleanIds(run(noisy)), noisy);
   });
 
@@ -156,24 +180,35 @@ describe('BugsJS harness', () => {
     const buggy = 'a\nb\nc\nd\n';
     for (const fixed of ['x\na\nb\nc\nd\n', 'a\nb\nc\nd\ne\n', 'a\nc\nd\n', 'b\nc\nd\n', 'a\nB\nc\nd\nnew\n']) {
       assert.strictEqual(rebuild(buggy, fixed), fixed);
-      assert.ok(hunksOf(buggy, fixed).every((h) => h.to > h.from && h.lines.length > 0), `an empty side in ${JSON.stringify(fixed)}`);
+      assert.ok(
+        hunksOf(buggy, fixed).every((h) => h.to > h.from && h.lines.length > 0),
+        `an empty side in ${JSON.stringify(fixed)}`,
+      );
     }
   });
 
-  it('runs a bug end to end: ran, localized, healed offline, and the oracle model fix accepted, verified, offered and exact', { timeout: 600_000 }, async () => {
-    const result = await runBug(project, { number: 1, buggyTag: 'Bug-1-test', fixedTag: 'Bug-1-full' }, { cacheDir: path.join(root, 'cache'), referenceRuns: 2, healTimeoutMs: 240_000, installTimeoutMs: 60_000 });
-    assert.strictEqual(result.status, 'ran', result.error ?? result.skipReason);
-    assert.strictEqual(result.ran, true, result.ranProblem);
-    assert.strictEqual(result.localization?.localized, true, JSON.stringify(result.localization));
-    assert.strictEqual(result.localization?.found, 'lib/math.js:add');
-    assert.strictEqual(result.offline?.plausible, true, result.offline?.reason ?? result.offline?.error);
-    assert.strictEqual(result.offline?.repaired, true);
-    const oracle = result.oracle!;
-    assert.strictEqual(oracle.requests, 1);
-    assert.deepStrictEqual([oracle.accepted, oracle.plausible, oracle.exact, oracle.repaired], [true, true, true, true], oracle.reason ?? oracle.error);
-    assert.ok(oracle.verifiedMs !== undefined && oracle.verifiedMs <= oracle.ms, 'the time to the verified fix is part of the heal');
-    const table = formatBugsJs('tiny-project', 'test', [result]);
-    assert.match(table, /pipeline ceiling \(oracle model\): accepted 1\/1, verified and offered 1\/1 = 100%/);
-    assert.match(table, /localized: 1\/1 = 100%/);
-  });
+  it(
+    'runs a bug end to end: ran, localized, healed offline, and the oracle model fix accepted, verified, offered and exact',
+    { timeout: 600_000 },
+    async () => {
+      const result = await runBug(
+        project,
+        { number: 1, buggyTag: 'Bug-1-test', fixedTag: 'Bug-1-full' },
+        { cacheDir: path.join(root, 'cache'), referenceRuns: 2, healTimeoutMs: 240_000, installTimeoutMs: 60_000 },
+      );
+      assert.strictEqual(result.status, 'ran', result.error ?? result.skipReason);
+      assert.strictEqual(result.ran, true, result.ranProblem);
+      assert.strictEqual(result.localization?.localized, true, JSON.stringify(result.localization));
+      assert.strictEqual(result.localization?.found, 'lib/math.js:add');
+      assert.strictEqual(result.offline?.plausible, true, result.offline?.reason ?? result.offline?.error);
+      assert.strictEqual(result.offline?.repaired, true);
+      const oracle = result.oracle!;
+      assert.strictEqual(oracle.requests, 1);
+      assert.deepStrictEqual([oracle.accepted, oracle.plausible, oracle.exact, oracle.repaired], [true, true, true, true], oracle.reason ?? oracle.error);
+      assert.ok(oracle.verifiedMs !== undefined && oracle.verifiedMs <= oracle.ms, 'the time to the verified fix is part of the heal');
+      const table = formatBugsJs('tiny-project', 'test', [result]);
+      assert.match(table, /pipeline ceiling \(oracle model\): accepted 1\/1, verified and offered 1\/1 = 100%/);
+      assert.match(table, /localized: 1\/1 = 100%/);
+    },
+  );
 });

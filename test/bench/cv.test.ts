@@ -18,7 +18,17 @@ const counts = (entries: Partial<Record<PriorKey, [hits: number, proposals: numb
 
 function moduleCase(buggy: string, reference: string, driver: string): BenchCase {
   const wrap = (body: string): string => `function f(a, b) {\n${body}\n}\nmodule.exports = { f };\n`;
-  return { id: 'T/1', suite: 'test', bugType: 'operator misuse', files: { 'src/f.js': wrap(buggy) }, packages: [], target: 'src/f.js', references: [wrap(reference)], driver, entries: ['f'] };
+  return {
+    id: 'T/1',
+    suite: 'test',
+    bugType: 'operator misuse',
+    files: { 'src/f.js': wrap(buggy) },
+    packages: [],
+    target: 'src/f.js',
+    references: [wrap(reference)],
+    driver,
+    entries: ['f'],
+  };
 }
 
 describe('cross-validation folds', () => {

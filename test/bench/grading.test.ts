@@ -73,7 +73,13 @@ describe('grading verdict', () => {
   const driver = 'for (const x of [5, 10]) f(x);';
 
   it('finds a wrong fix that differs only two steps away from the tested inputs', async () => {
-    const grade = await compareBehaviour({ reference: moduleOf('return a;'), candidate: moduleOf('return a === 7 ? 0 : a;'), entries: ['f'], driver, requireFrom: ROOT });
+    const grade = await compareBehaviour({
+      reference: moduleOf('return a;'),
+      candidate: moduleOf('return a === 7 ? 0 : a;'),
+      entries: ['f'],
+      driver,
+      requireFrom: ROOT,
+    });
     assert.strictEqual(grade.correct, false);
     assert.strictEqual(grade.mismatches > 0, true);
     assert.deepStrictEqual(grade.firstMismatch?.args, [7]);
@@ -90,7 +96,13 @@ describe('grading verdict', () => {
   });
 
   it('counts an identical fix that was fully compared as correct and known', async () => {
-    const grade = await compareBehaviour({ reference: moduleOf('return a + 1;'), candidate: moduleOf('return 1 + a;'), entries: ['f'], driver, requireFrom: ROOT });
+    const grade = await compareBehaviour({
+      reference: moduleOf('return a + 1;'),
+      candidate: moduleOf('return 1 + a;'),
+      entries: ['f'],
+      driver,
+      requireFrom: ROOT,
+    });
     assert.strictEqual(grade.correct, true);
     assert.strictEqual(grade.unknown, false);
     assert.ok(grade.compared > 2);

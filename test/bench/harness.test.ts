@@ -28,7 +28,9 @@ function childEnv(): NodeJS.ProcessEnv {
 
 function run(command: string, args: string[], cwd: string, timeout: number): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) =>
-    execFile(command, args, { cwd, timeout, killSignal: 'SIGKILL', env: childEnv(), maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr })),
+    execFile(command, args, { cwd, timeout, killSignal: 'SIGKILL', env: childEnv(), maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    ),
   );
 }
 
@@ -61,7 +63,13 @@ describe('benchmark harness', () => {
     const wrong = await compareBehaviour({ reference: c.references[0], candidate: overfit, entries: c.entries, driver: c.driver, requireFrom: ROOT });
     assert.strictEqual(wrong.correct, false);
     assert.ok(wrong.mismatches > 0 && wrong.firstMismatch, 'a mismatch is reported with its input');
-    const same = await compareBehaviour({ reference: c.references[0], candidate: sourceOf(belowZero, belowZero.canonical_solution), entries: c.entries, driver: c.driver, requireFrom: ROOT });
+    const same = await compareBehaviour({
+      reference: c.references[0],
+      candidate: sourceOf(belowZero, belowZero.canonical_solution),
+      entries: c.entries,
+      driver: c.driver,
+      requireFrom: ROOT,
+    });
     assert.strictEqual(same.correct, true);
     assert.ok(same.compared > same.recorded, 'neighbours of the recorded inputs are compared too');
   });
@@ -70,20 +78,31 @@ describe('benchmark harness', () => {
     const out = await fs.mkdtemp(path.join(os.tmpdir(), 'self-heal-bench-smoke-'));
     try {
       const json = path.join(out, 'results.json');
-      const result = await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--limit', '2', '--jobs', '1', '--baseline', '--json', json], ROOT, 280_000);
+      const result = await run(
+        process.execPath,
+        ['--import', 'tsx', 'bench/run.ts', '--limit', '2', '--jobs', '1', '--baseline', '--json', json],
+        ROOT,
+        280_000,
+      );
       assert.strictEqual(result.code, 0, result.stderr);
       assert.match(result.stdout, /overall/);
       assert.match(result.stdout, /OctoCoder pass@1/);
       const report = JSON.parse(await fs.readFile(json, 'utf8')) as {
         machine: { cores: number; node: string };
-        runs: Array<{ suite: string; engine: string; summary: { overall: Record<string, unknown>; byClass: unknown[] }; results: Array<Record<string, unknown>> }>;
+        runs: Array<{
+          suite: string;
+          engine: string;
+          summary: { overall: Record<string, unknown>; byClass: unknown[] };
+          results: Array<Record<string, unknown>>;
+        }>;
       };
       assert.ok(report.machine.cores >= 1 && report.machine.node.startsWith('v'));
       const [bench] = report.runs;
       assert.strictEqual(bench.suite, 'humanevalfix');
       assert.strictEqual(bench.engine, 'offline');
       assert.strictEqual(bench.results.length, 2);
-      for (const key of ['tasks', 'plausiblePct', 'correctPct', 'overfitPct', 'timeToFixMs', 'perTaskMs', 'candidatesMedian', 'testRunsMedian', 'regressions']) assert.ok(key in bench.summary.overall, `summary has ${key}`);
+      for (const key of ['tasks', 'plausiblePct', 'correctPct', 'overfitPct', 'timeToFixMs', 'perTaskMs', 'candidatesMedian', 'testRunsMedian', 'regressions'])
+        assert.ok(key in bench.summary.overall, `summary has ${key}`);
       assert.strictEqual(bench.summary.overall.tasks, 2);
       for (const r of bench.results) {
         assert.ok(['fixed', 'not-fixed', 'error'].includes(r.status as string), `status of ${String(r.id)}`);

@@ -17,10 +17,15 @@ interface Ran {
 async function ci(dir: string, ...flags: string[]): Promise<Ran> {
   const out = tempDir();
   let stdout = '';
-  const code = await ciCommand([dir, '--report', path.join(out, 'report.md'), '--sarif', path.join(out, 'out.sarif'), ...flags], new AbortController().signal, { write: (s: string) => (stdout += s) });
+  const code = await ciCommand([dir, '--report', path.join(out, 'report.md'), '--sarif', path.join(out, 'out.sarif'), ...flags], new AbortController().signal, {
+    write: (s: string) => (stdout += s),
+  });
   const read = (f: string): string | undefined => (fs.existsSync(path.join(out, f)) ? fs.readFileSync(path.join(out, f), 'utf8') : undefined);
   const sarif = read('out.sarif');
-  const branches = fs.existsSync(path.join(dir, '.git')) || fs.existsSync(path.join(dir, '..', '..', '.git')) ? git(dir, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/self-heal/').split('\n').filter(Boolean) : [];
+  const branches =
+    fs.existsSync(path.join(dir, '.git')) || fs.existsSync(path.join(dir, '..', '..', '.git'))
+      ? git(dir, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/self-heal/').split('\n').filter(Boolean)
+      : [];
   return { code, stdout, report: read('report.md') ?? '', sarif: sarif ? (JSON.parse(sarif) as Ran['sarif']) : undefined, branches };
 }
 
@@ -45,11 +50,19 @@ describe('self-heal ci', () => {
     assert.equal(git(dir, 'rev-list', '--count', `HEAD..${branch}`).trim(), '1', 'it holds exactly one commit');
     assert.equal(git(dir, 'diff', '--name-only', 'HEAD', branch).trim(), 'src/range.js');
     assert.match(git(dir, 'show', `${branch}:src/range.js`), /i <= end/);
-    assert.match(git(dir, 'log', '-1', '--format=%B', branch), /^self-heal: replace `<` with `<=` on line 4\n\nHeals the failing test\(s\):\n- range includes both ends\n[\s\S]*\nSelf-Heal-Id: h-[0-9a-f]{8}\n/);
+    assert.match(
+      git(dir, 'log', '-1', '--format=%B', branch),
+      /^self-heal: replace `<` with `<=` on line 4\n\nHeals the failing test\(s\):\n- range includes both ends\n[\s\S]*\nSelf-Heal-Id: h-[0-9a-f]{8}\n/,
+    );
     assert.equal(git(dir, 'rev-parse', 'HEAD').trim(), head, 'HEAD did not move');
     assert.equal(git(dir, 'symbolic-ref', 'HEAD').trim(), current, 'still on the same branch');
     assert.ok(ran.report.startsWith(REPORT_MARKER));
-    assert.match(ran.report, new RegExp(`## Self-Heal: 1 of 1 failing test healed[\\s\\S]*\\*\\*Branch:\\*\\* \`${branch}\`: commit \`[0-9a-f]{7}\` on top of \`${head.slice(0, 7)}\`, not pushed`));
+    assert.match(
+      ran.report,
+      new RegExp(
+        `## Self-Heal: 1 of 1 failing test healed[\\s\\S]*\\*\\*Branch:\\*\\* \`${branch}\`: commit \`[0-9a-f]{7}\` on top of \`${head.slice(0, 7)}\`, not pushed`,
+      ),
+    );
     assert.equal(ran.sarif?.runs[0].results.length, 1);
     assert.equal(ran.stdout, `✓ range includes both ends → ${branch}\n`);
     assert.equal(withoutBranches(dir, ran.branches), before, 'working tree, index, HEAD and stash are as they were');
@@ -123,14 +136,20 @@ describe('self-heal ci', () => {
     const before = fingerprint(dir);
     const ran = await ci(dir);
     assert.equal(ran.code, 2);
-    assert.match(ran.report, /## Self-Heal could not run\n\n.* is not a git repository with a commit\. `self-heal ci` puts each fix on a new branch, so it needs one; use `self-heal heal` elsewhere\./);
+    assert.match(
+      ran.report,
+      /## Self-Heal could not run\n\n.* is not a git repository with a commit\. `self-heal ci` puts each fix on a new branch, so it needs one; use `self-heal heal` elsewhere\./,
+    );
     assert.equal(fingerprint(dir), before);
   });
 
   it('refuses a branch prefix that makes no valid branch name, before running anything', async () => {
     // The test command leaves a mark outside the sandbox when it runs.
     const mark = path.join(tempDir(), 'tests-ran');
-    const dir = makeProject({ 'package.json': '{"scripts":{"test":"node mark.js"}}', 'mark.js': `require('fs').writeFileSync(${JSON.stringify(mark)}, 'ran');\nprocess.exit(1);\n` });
+    const dir = makeProject({
+      'package.json': '{"scripts":{"test":"node mark.js"}}',
+      'mark.js': `require('fs').writeFileSync(${JSON.stringify(mark)}, 'ran');\nprocess.exit(1);\n`,
+    });
     const ran = await ci(dir, '--branch-prefix', 'bad..name/');
     assert.equal(ran.code, 2);
     assert.deepEqual(ran.branches, []);

@@ -88,7 +88,8 @@ describe('self-heal CLI', () => {
     const dir = makeProject({
       'package.json': '{"scripts":{"test":"node --test"}}',
       'src/greet.js': "exports.greet = (name) => 'Hello';\n",
-      'test/greet.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { greet } = require('../src/greet');\ntest('greets by name', () => assert.equal(greet('Ann'), 'Hello, Ann!'));\n",
+      'test/greet.test.js':
+        "const test = require('node:test');\nconst assert = require('node:assert');\nconst { greet } = require('../src/greet');\ntest('greets by name', () => assert.equal(greet('Ann'), 'Hello, Ann!'));\n",
     });
     const run = cli('heal', dir, '--json');
     assert.equal(run.code, 1);
@@ -112,7 +113,8 @@ describe('self-heal CLI', () => {
     const dir = makeProject({
       'package.json': '{"scripts":{"test":"node --test"}}',
       'src/sum.js': 'exports.sum = (a, b) => {\n  return a + b;\n;\n',
-      'test/sum.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { sum } = require('../src/sum');\ntest('sum', () => assert.equal(sum(1, 2), 3));\n",
+      'test/sum.test.js':
+        "const test = require('node:test');\nconst assert = require('node:assert');\nconst { sum } = require('../src/sum');\ntest('sum', () => assert.equal(sum(1, 2), 3));\n",
     });
     const run = cli('heal', dir, '--json');
     assert.equal(run.code, 0, run.stderr);
@@ -127,7 +129,8 @@ describe('self-heal CLI', () => {
     const dir = makeProject({
       'package.json': '{"scripts":{"test":"node --test"}}',
       'src/half.js': big,
-      'test/half.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { half } = require('../src/half');\ntest('half', () => assert.equal(half(4), 2));\n",
+      'test/half.test.js':
+        "const test = require('node:test');\nconst assert = require('node:assert');\nconst { half } = require('../src/half');\ntest('half', () => assert.equal(half(4), 2));\n",
     });
     const run = cli('heal', dir, '--json');
     assert.equal(run.code, 1);

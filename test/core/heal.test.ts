@@ -54,13 +54,19 @@ describe('healWorkspace', () => {
     const report = await healWorkspace({ files });
     fs.appendFileSync(path.join(dir, 'src/range.js'), '// edited meanwhile\n');
     const edited = fs.readFileSync(path.join(dir, 'src/range.js'), 'utf8');
-    await assert.rejects(applyFix(report.heals[0], files, new JsonlLedger(path.join(tempDir(), 'l.jsonl'))), (e: unknown) => e instanceof SelfHealError && e.code === 'STALE');
+    await assert.rejects(
+      applyFix(report.heals[0], files, new JsonlLedger(path.join(tempDir(), 'l.jsonl'))),
+      (e: unknown) => e instanceof SelfHealError && e.code === 'STALE',
+    );
     assert.equal(fs.readFileSync(path.join(dir, 'src/range.js'), 'utf8'), edited, 'the user edit survives');
   });
 
   it('heals the uncommitted state of a dirty working tree and leaves it dirty', async () => {
     const dir = exampleProject('off-by-one');
-    fs.writeFileSync(path.join(dir, 'src/range.js'), fs.readFileSync(path.join(dir, 'src/range.js'), 'utf8').replace('const out = [];', 'const out = []; // uncommitted note'));
+    fs.writeFileSync(
+      path.join(dir, 'src/range.js'),
+      fs.readFileSync(path.join(dir, 'src/range.js'), 'utf8').replace('const out = [];', 'const out = []; // uncommitted note'),
+    );
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'untracked\n');
     const before = fingerprint(dir);
     const report = await healWorkspace({ files: new DiskFiles(dir) });
@@ -105,11 +111,18 @@ describe('healWorkspace', () => {
     assert.equal(heal.diagnosis.class, 'flaky');
     assert.match(heal.diagnosis.evidence[0], /passed \d of \d reruns? of the unchanged code/);
     assert.ok(!heal.fix || heal.fix.candidate.labels?.includes('weakens tests'), 'at most a quarantine, which is labelled as weakening the tests');
-    assert.equal(Object.keys(heal.fix?.after ?? {}).some((f) => f.startsWith('src/')), false, 'no source file is changed');
+    assert.equal(
+      Object.keys(heal.fix?.after ?? {}).some((f) => f.startsWith('src/')),
+      false,
+      'no source file is changed',
+    );
   });
 
   it('explains a folder that is not a project', async () => {
-    await assert.rejects(healWorkspace({ files: new DiskFiles(tempDir()) }), (e: unknown) => e instanceof SelfHealError && e.code === 'NO_PROJECT' && /package\.json/.test(e.message));
+    await assert.rejects(
+      healWorkspace({ files: new DiskFiles(tempDir()) }),
+      (e: unknown) => e instanceof SelfHealError && e.code === 'NO_PROJECT' && /package\.json/.test(e.message),
+    );
   });
 
   it('explains a project without a test script', async () => {
@@ -124,7 +137,10 @@ describe('healWorkspace', () => {
       'package.json': '{"scripts":{"test":"node hang.js"}}',
       'hang.js': `const fs = require('fs');\nconst child = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'inherit' });\nfs.appendFileSync(${JSON.stringify(pids)}, process.pid + '\\n' + child.pid + '\\n');\nsetInterval(() => {}, 1000);\n`,
     });
-    await assert.rejects(healWorkspace({ files: new DiskFiles(dir), testTimeoutMs: 1500 }), (e: unknown) => e instanceof SelfHealError && e.code === 'TIMEOUT' && /--timeout/.test(e.message));
+    await assert.rejects(
+      healWorkspace({ files: new DiskFiles(dir), testTimeoutMs: 1500 }),
+      (e: unknown) => e instanceof SelfHealError && e.code === 'TIMEOUT' && /--timeout/.test(e.message),
+    );
     const started = fs.readFileSync(pids, 'utf8').trim().split('\n').map(Number);
     assert.equal(started.length, 2, 'the command and its child ran');
     // A killed process is gone once its parent (or init) has reaped it; poll for that, briefly.
@@ -145,7 +161,10 @@ describe('healWorkspace', () => {
     const dir = exampleProject('off-by-one');
     const controller = new AbortController();
     controller.abort();
-    await assert.rejects(healWorkspace({ files: new DiskFiles(dir), signal: controller.signal }), (e: unknown) => e instanceof SelfHealError && e.code === 'CANCELLED');
+    await assert.rejects(
+      healWorkspace({ files: new DiskFiles(dir), signal: controller.signal }),
+      (e: unknown) => e instanceof SelfHealError && e.code === 'CANCELLED',
+    );
     assert.deepEqual(ourSandboxes(), []);
   });
 
@@ -168,7 +187,10 @@ describe('healWorkspace', () => {
 
     it('heals that failure alone, not the other failures of its file', async () => {
       const report = await healWorkspace({ files: new DiskFiles(twoBugs()), failures: [asked('halves')] });
-      assert.deepEqual(report.heals.map((h) => h.failures.map((f) => f.name)), [['halves']]);
+      assert.deepEqual(
+        report.heals.map((h) => h.failures.map((f) => f.name)),
+        [['halves']],
+      );
       assert.match(report.heals[0].fix?.after['src/math.js'] ?? '', /n \/ 2/, report.heals[0].reason);
       assert.doesNotMatch(report.heals[0].fix?.after['src/math.js'] ?? '', /a \+ b/, 'the other bug is not in this fix');
     });

@@ -34,7 +34,12 @@ describe('policy', () => {
   });
 
   it('replaces only the invalid parts, and names the class and the modes it accepts', () => {
-    const result = validatePolicy({ classes: { 'code-bug': 'yes', flaky: 'off', 'not-a-class': 'off' }, neverEdit: 'src', autoApplyFloor: { maxChangedLines: 0, colour: 'red' }, mood: 1 });
+    const result = validatePolicy({
+      classes: { 'code-bug': 'yes', flaky: 'off', 'not-a-class': 'off' },
+      neverEdit: 'src',
+      autoApplyFloor: { maxChangedLines: 0, colour: 'red' },
+      mood: 1,
+    });
     assert.deepEqual(result.policy.classes, { flaky: 'off' });
     assert.deepEqual(result.policy.neverEdit, []);
     assert.equal(result.policy.autoApplyFloor.maxChangedLines, DEFAULT_POLICY.autoApplyFloor.maxChangedLines);
@@ -101,7 +106,10 @@ describe('policy', () => {
   });
 
   it('counts changed lines without the file headers', () => {
-    assert.equal(changedLines('--- a/x.js\n+++ b/x.js\n@@ -1,2 +1,2 @@\n-a\n+b\n c\n--- a/y.js\n+++ b/y.js\n@@ -1 +1 @@\n--- old comment\n+++ new comment\n'), 4);
+    assert.equal(
+      changedLines('--- a/x.js\n+++ b/x.js\n@@ -1,2 +1,2 @@\n-a\n+b\n c\n--- a/y.js\n+++ b/y.js\n@@ -1 +1 @@\n--- old comment\n+++ new comment\n'),
+      4,
+    );
   });
 });
 
@@ -118,7 +126,9 @@ describe('readWorkspacePolicy', () => {
   it('never auto-applies a fix the tests cannot single out, even one that clears every floor', () => {
     const autoApply = policy({ default: 'autoApply', autoApplyFloor: { requireMutationGuard: false, minSuiteTests: 0 } });
     const guards = guarded.fix!.evidence.guards;
-    const ambiguous = outcome({ evidence: { guards, confidence: { level: 'ambiguous', alternatives: 2, reasons: ['2 other verified fixes pass the tests too'] } } });
+    const ambiguous = outcome({
+      evidence: { guards, confidence: { level: 'ambiguous', alternatives: 2, reasons: ['2 other verified fixes pass the tests too'] } },
+    });
     const decision = decide(autoApply, ambiguous);
     assert.equal(decision.mode, 'suggest');
     assert.equal(decision.reasons.at(-1), 'not auto-applied: it is ambiguous (2 other verified fixes pass the tests too)');
@@ -170,7 +180,10 @@ describe('one policy decision for every host', () => {
   });
 
   it('keeps a bulk apply off a neverEdit path, naming the file and the pattern', () => {
-    assert.match(triage(setting({ neverEdit: ['src/**'] }), 'suggest', guarded).notInBulk ?? '', /^src\/range\.js matches neverEdit "src\/\*\*", so a person applies it after review$/);
+    assert.match(
+      triage(setting({ neverEdit: ['src/**'] }), 'suggest', guarded).notInBulk ?? '',
+      /^src\/range\.js matches neverEdit "src\/\*\*", so a person applies it after review$/,
+    );
   });
 
   it('keeps a bulk apply off a class that is off', () => {
@@ -187,7 +200,12 @@ describe('one policy decision for every host', () => {
   });
 
   it('drops the fix of a class that is off from what is offered, with the reason, and lists it', () => {
-    const report = { baseline: { passed: 3, failed: 1, run: { outcomes: [], failures: [], exitCode: 1, timedOut: false, ms: 1, output: '' } }, heals: [guarded], sandboxMs: 0, ms: 0 };
+    const report = {
+      baseline: { passed: 3, failed: 1, run: { outcomes: [], failures: [], exitCode: 1, timedOut: false, ms: 1, output: '' } },
+      heals: [guarded],
+      sandboxMs: 0,
+      ms: 0,
+    };
     const shown = offeredUnderPolicy(report, (o) => triage(setting({ classes: { 'code-bug': 'off' } }), 'suggest', o));
     assert.deepEqual(shown.off, [guarded.id]);
     assert.equal(shown.report.heals[0].fix, undefined);

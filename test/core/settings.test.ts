@@ -15,7 +15,12 @@ describe('settings: one schema for every host', () => {
   });
 
   it('validates every part in one pass, replacing each invalid value by its default and saying which', () => {
-    const { settings, problems, policyNamesDefault } = validateSettings({ mode: 'sometimes', maxCandidates: 50, policy: { default: 'review', classes: { 'code-bug': 'never' } }, llm: { model: 'm', maxAttempts: 0 } });
+    const { settings, problems, policyNamesDefault } = validateSettings({
+      mode: 'sometimes',
+      maxCandidates: 50,
+      policy: { default: 'review', classes: { 'code-bug': 'never' } },
+      llm: { model: 'm', maxAttempts: 0 },
+    });
     assert.equal(settings.mode, 'suggest');
     assert.equal(settings.maxCandidates, 50);
     assert.equal(settings.policy.default, 'review');
@@ -32,7 +37,10 @@ describe('settings: one schema for every host', () => {
   it("reads all of it from a workspace as the CLI does, the team's .self-heal.json policy first", async () => {
     const dir = tempDir();
     fs.mkdirSync(path.join(dir, '.vscode'));
-    fs.writeFileSync(path.join(dir, '.vscode', 'settings.json'), '{\n  "selfHeal.testCommand": "npm run unit", // JSONC\n  "selfHeal.llm.model": "qwen",\n  "selfHeal.policy": { "default": "off" },\n}\n');
+    fs.writeFileSync(
+      path.join(dir, '.vscode', 'settings.json'),
+      '{\n  "selfHeal.testCommand": "npm run unit", // JSONC\n  "selfHeal.llm.model": "qwen",\n  "selfHeal.policy": { "default": "off" },\n}\n',
+    );
     fs.writeFileSync(path.join(dir, '.self-heal.json'), '{ "policy": { "neverEdit": ["migrations/**"] } }\n');
     const { settings, problems, policySource } = await readWorkspaceSettings(dir);
     assert.deepEqual(problems, []);

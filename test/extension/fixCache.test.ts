@@ -11,7 +11,13 @@ const outcome = (id: string, failures: Failure[], fixed: boolean): HealOutcome =
   failures,
   diagnosis: { failures, class: 'code-bug', evidence: [], locations: [] },
   fix: fixed
-    ? { candidate: { id: 'c', engine: 'mutation', operator: 'op', summary: 'fix', edits: [], cost: 1, editsTests: false }, evidence, diff: '', before: {}, after: {} }
+    ? {
+        candidate: { id: 'c', engine: 'mutation', operator: 'op', summary: 'fix', edits: [], cost: 1, editsTests: false },
+        evidence,
+        diff: '',
+        before: {},
+        after: {},
+      }
     : undefined,
   reason: fixed ? undefined : 'no candidate passed',
   tried: [],

@@ -67,10 +67,18 @@ describe('package.json contributions', () => {
       { id: 'selfHeal.llm', prefix: 'selfHeal.llm.', defaults: llm },
     ];
     assert.deepEqual(llm, LlmSettings.parse({}));
-    assert.deepEqual(contributes.configuration.map((category) => category.id), categories.map((category) => category.id));
+    assert.deepEqual(
+      contributes.configuration.map((category) => category.id),
+      categories.map((category) => category.id),
+    );
     for (const [index, { prefix, defaults }] of categories.entries()) {
       const { properties } = contributes.configuration[index]!;
-      assert.deepEqual(Object.keys(properties).sort(), Object.keys(defaults).map((key) => prefix + key).sort());
+      assert.deepEqual(
+        Object.keys(properties).sort(),
+        Object.keys(defaults)
+          .map((key) => prefix + key)
+          .sort(),
+      );
       for (const [key, value] of Object.entries(defaults)) {
         const property = properties[prefix + key]!;
         assert.deepEqual(property.default, value, prefix + key);
@@ -118,9 +126,15 @@ describe('package.json contributions', () => {
   });
 
   it('has the history view with a welcome view, and its media files exist', () => {
-    assert.deepEqual(contributes.views.selfHeal?.map((view) => view.id), ['selfHeal.history']);
+    assert.deepEqual(
+      contributes.views.selfHeal?.map((view) => view.id),
+      ['selfHeal.history'],
+    );
     assert.ok(contributes.viewsWelcome.some((welcome) => welcome.view === 'selfHeal.history'));
-    const media = [...contributes.viewsContainers.activitybar.map((container) => container.icon), ...contributes.walkthroughs.flatMap((walkthrough) => walkthrough.steps.map((step) => step.media.markdown!))];
+    const media = [
+      ...contributes.viewsContainers.activitybar.map((container) => container.icon),
+      ...contributes.walkthroughs.flatMap((walkthrough) => walkthrough.steps.map((step) => step.media.markdown!)),
+    ];
     for (const file of media) assert.ok(fs.existsSync(path.join(root, file)), file);
   });
 
@@ -137,7 +151,28 @@ describe('package.json contributions', () => {
 
   it('describes the extension for the Marketplace: categories, keywords, preview, repository, a 128 px PNG icon, LICENSE and CHANGELOG', () => {
     // The category names VS Code and the Marketplace accept (VS Code's extension manifest schema).
-    const known = ['AI', 'Azure', 'Chat', 'Data Science', 'Debuggers', 'Education', 'Extension Packs', 'Formatters', 'Keymaps', 'Language Packs', 'Linters', 'Machine Learning', 'Notebooks', 'Other', 'Programming Languages', 'SCM Providers', 'Snippets', 'Testing', 'Themes', 'Visualization'];
+    const known = [
+      'AI',
+      'Azure',
+      'Chat',
+      'Data Science',
+      'Debuggers',
+      'Education',
+      'Extension Packs',
+      'Formatters',
+      'Keymaps',
+      'Language Packs',
+      'Linters',
+      'Machine Learning',
+      'Notebooks',
+      'Other',
+      'Programming Languages',
+      'SCM Providers',
+      'Snippets',
+      'Testing',
+      'Themes',
+      'Visualization',
+    ];
     assert.deepEqual(manifest.categories, ['Testing', 'AI']);
     for (const category of manifest.categories) assert.ok(known.includes(category), category);
     assert.ok(manifest.keywords.length > 0 && manifest.keywords.length <= 30, 'the Marketplace takes at most 30 keywords');
@@ -148,6 +183,10 @@ describe('package.json contributions', () => {
     assert.deepEqual([icon.readUInt32BE(16), icon.readUInt32BE(20)], [128, 128], 'width and height from the IHDR chunk');
     assert.equal(manifest.license, 'MIT');
     assert.match(fs.readFileSync(path.join(root, 'LICENSE'), 'utf8'), /^MIT License\n\nCopyright \(c\) \d{4} Self-Heal contributors\n/);
-    assert.match(fs.readFileSync(path.join(root, 'CHANGELOG.md'), 'utf8'), new RegExp(`^## \\[${manifest.version.replace(/\./g, '\\.')}\\]`, 'm'), 'an entry for this version');
+    assert.match(
+      fs.readFileSync(path.join(root, 'CHANGELOG.md'), 'utf8'),
+      new RegExp(`^## \\[${manifest.version.replace(/\./g, '\\.')}\\]`, 'm'),
+      'an entry for this version',
+    );
   });
 });

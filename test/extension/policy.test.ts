@@ -7,7 +7,13 @@ import { SettingsReader } from '../../src/extension/settings';
 import { outcome } from '../helpers/outcome';
 
 /** selfHeal.policy set to `raw`, read through the one settings reader as the extension does. */
-const reader = (raw: unknown, warnings: string[] = []): PolicyReader => new PolicyReader(new SettingsReader((key) => (key === 'policy' ? raw : undefined), (message) => warnings.push(message)));
+const reader = (raw: unknown, warnings: string[] = []): PolicyReader =>
+  new PolicyReader(
+    new SettingsReader(
+      (key) => (key === 'policy' ? raw : undefined),
+      (message) => warnings.push(message),
+    ),
+  );
 const setting = (raw: unknown): PolicySetting => {
   const warnings: string[] = [];
   const result = reader(raw, warnings).get();
@@ -16,7 +22,12 @@ const setting = (raw: unknown): PolicySetting => {
 };
 
 const killed: GuardReport = { guard: 'mutation', findings: [], mutants: { total: 4, ran: 4, killed: 3 } };
-const survived: GuardReport = { guard: 'mutation', label: WEAKLY_TESTED, findings: ['no mutant of the changed lines was killed'], mutants: { total: 2, ran: 2, killed: 0 } };
+const survived: GuardReport = {
+  guard: 'mutation',
+  label: WEAKLY_TESTED,
+  findings: ['no mutant of the changed lines was killed'],
+  mutants: { total: 2, ran: 2, killed: 0 },
+};
 const weakening: GuardReport = { guard: 'test-weakening', label: WEAKENS, findings: ['removed the assertion `assert.strictEqual(add(2, 3), 5)`'] };
 /** The off-by-one heal, with a mutation guard that clears the default floor. */
 const guarded = outcome({ evidence: { guards: [killed] } });
@@ -43,7 +54,10 @@ describe('extension policy', () => {
       policy.invalidate();
       policy.get();
       assert.equal(warnings.length, 2, warnings.join('\n'));
-      assert.match(warnings[0]!, /^Self-Heal: invalid setting selfHeal\.policy\.classes\.code-bug: expected one of off \| suggest \| review \| autoApply \(got "always"\); using the default for code-bug\. Fix it in Settings/);
+      assert.match(
+        warnings[0]!,
+        /^Self-Heal: invalid setting selfHeal\.policy\.classes\.code-bug: expected one of off \| suggest \| review \| autoApply \(got "always"\); using the default for code-bug\. Fix it in Settings/,
+      );
       assert.match(warnings[1]!, /selfHeal\.policy\.autoApplyFloor\.minSuiteTests/);
     });
 
@@ -103,7 +117,9 @@ describe('extension policy', () => {
     });
 
     it('shows "verified, ambiguous" with the count and never auto-applies it, whatever the policy', () => {
-      const ambiguous = outcome({ evidence: { guards: [killed], confidence: { level: 'ambiguous', alternatives: 1, reasons: ['1 other verified fix passes the tests too'] } } });
+      const ambiguous = outcome({
+        evidence: { guards: [killed], confidence: { level: 'ambiguous', alternatives: 1, reasons: ['1 other verified fix passes the tests too'] } },
+      });
       for (const mode of ['suggest', 'autoApply'] as const) {
         const result = triage(setting({ default: 'autoApply', autoApplyFloor: { requireMutationGuard: false, minSuiteTests: 0 } }), mode, ambiguous);
         assert.deepEqual(result.notes, ['verified, ambiguous: 1 other verified fix passes the tests too']);

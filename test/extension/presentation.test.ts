@@ -1,7 +1,24 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WEAKENS } from '../../src/extension/policy';
-import { ago, alternativesDetail, APPLY_ANYWAY, engineBadge, evidenceDetail, fixDetail, fixSummary, fixTitle, guardDetail, healSummary, historyDescription, plain, plainFinding, spentTokens, tokenLog, weakeningPrompt } from '../../src/extension/presentation';
+import {
+  ago,
+  alternativesDetail,
+  APPLY_ANYWAY,
+  engineBadge,
+  evidenceDetail,
+  fixDetail,
+  fixSummary,
+  fixTitle,
+  guardDetail,
+  healSummary,
+  historyDescription,
+  plain,
+  plainFinding,
+  spentTokens,
+  tokenLog,
+  weakeningPrompt,
+} from '../../src/extension/presentation';
 import { outcome } from '../helpers/outcome';
 
 const evidence = { targeted: { passed: 1, total: 1 }, suite: { passed: 12, total: 12, newlyFailing: [] } };
@@ -14,7 +31,10 @@ describe('presentation', () => {
 
   it('adds what a reviewer must know to the title: labels, then "needs review"', () => {
     assert.equal(fixTitle('replace - with +', evidence, ['weakly tested']), 'Self-Heal: replace - with + (✓ 12/12 tests · weakly tested)');
-    assert.equal(fixTitle('drop the assertion', evidence, ['test edit', WEAKENS, 'needs review']), 'Self-Heal: drop the assertion (✓ 12/12 tests · test edit · weakens tests · needs review)');
+    assert.equal(
+      fixTitle('drop the assertion', evidence, ['test edit', WEAKENS, 'needs review']),
+      'Self-Heal: drop the assertion (✓ 12/12 tests · test edit · weakens tests · needs review)',
+    );
   });
 
   it("describes each guard's finding, and the policy's decision, for tooltips and quick-pick details", () => {
@@ -22,7 +42,10 @@ describe('presentation', () => {
       { guard: 'mutation' as const, findings: ['the only mutant of the changed lines undoes the fix'], mutants: { total: 1, ran: 1, killed: 1 } },
       { guard: 'test-weakening' as const, label: WEAKENS, findings: ['removed an assertion'] },
     ];
-    assert.deepEqual(guardDetail({ ...evidence, guards }), ['mutation guard: 1/1 mutant killed; the only mutant of the changed lines undoes the fix', 'test-weakening guard (weakens tests): removed an assertion']);
+    assert.deepEqual(guardDetail({ ...evidence, guards }), [
+      'mutation guard: 1/1 mutant killed; the only mutant of the changed lines undoes the fix',
+      'test-weakening guard (weakens tests): removed an assertion',
+    ]);
     assert.deepEqual(guardDetail(evidence), []);
     const fix = outcome({ evidence: { guards: [guards[0]!] } }).fix!;
     assert.deepEqual(fixDetail(fix, { mode: 'review', reasons: ['selfHeal.policy.classes["code-bug"] is review'] }), [
@@ -35,13 +58,20 @@ describe('presentation', () => {
   it('asks before applying a fix that weakens tests, with what the guard found and what it means', () => {
     const weakens = outcome({
       fix: { summary: 'loosen the range check', editsTests: true, labels: [WEAKENS] },
-      evidence: { guards: [{ guard: 'test-weakening', label: WEAKENS, findings: ['replaced deepStrictEqual with ok', 'note: a sorted comparison is robust, not weaker'] }] },
+      evidence: {
+        guards: [
+          { guard: 'test-weakening', label: WEAKENS, findings: ['replaced deepStrictEqual with ok', 'note: a sorted comparison is robust, not weaker'] },
+        ],
+      },
       files: { 'test/range.test.js': ['a', 'b'] },
     });
     const prompt = weakeningPrompt(weakens);
     assert.equal(prompt.message, 'Self-Heal: "loosen the range check" weakens tests. Apply it anyway?');
     assert.equal(prompt.confirm, APPLY_ANYWAY);
-    assert.match(prompt.detail, /^• replaced deepStrictEqual with ok\nIt edits test\/range\.test\.js\. The tests pass with it partly because they now ask less of the code\./);
+    assert.match(
+      prompt.detail,
+      /^• replaced deepStrictEqual with ok\nIt edits test\/range\.test\.js\. The tests pass with it partly because they now ask less of the code\./,
+    );
     assert.doesNotMatch(prompt.detail, /note:/, 'notes are not findings');
   });
 
@@ -50,7 +80,10 @@ describe('presentation', () => {
     const heal = { fix: {} } as never;
     assert.equal(healSummary({ baseline: { passed: 3, failed: 0, run }, heals: [], ms: 900 }, 0), 'Self-Heal: all 3 tests pass; nothing to heal.');
     assert.equal(healSummary({ baseline: { passed: 1, failed: 1, run }, heals: [heal], ms: 4200 }, 0), 'Self-Heal: 1 verified fix for 1 failing test (4.2s).');
-    assert.equal(healSummary({ baseline: { passed: 1, failed: 2, run }, heals: [heal, heal], ms: 4200 }, 2), 'Self-Heal: applied 2 of 2 verified fixes for 2 failing tests (4.2s).');
+    assert.equal(
+      healSummary({ baseline: { passed: 1, failed: 2, run }, heals: [heal, heal], ms: 4200 }, 2),
+      'Self-Heal: applied 2 of 2 verified fixes for 2 failing tests (4.2s).',
+    );
     assert.equal(
       healSummary({ baseline: { passed: 1, failed: 1, run }, heals: [{ reason: 'No verified fix among 3 candidate(s)' } as never], ms: 1000 }, 0),
       'Self-Heal: no verified fix for 1 failing test (1.0s): No verified fix among 3 candidate(s)',
@@ -74,16 +107,34 @@ describe('presentation', () => {
 
   it('describes a history entry with file, engine, tokens, evidence and age', () => {
     const now = Date.parse('2026-01-01T12:00:00Z');
-    const record: Parameters<typeof historyDescription>[0] = { file: 'src/pricing.js', engine: 'llm', tokens: { input: 1000, output: 234 }, evidence, at: '2026-01-01T11:59:50Z' };
+    const record: Parameters<typeof historyDescription>[0] = {
+      file: 'src/pricing.js',
+      engine: 'llm',
+      tokens: { input: 1000, output: 234 },
+      evidence,
+      at: '2026-01-01T11:59:50Z',
+    };
     assert.equal(historyDescription(record, false, now), 'src/pricing.js · llm · 1,234 tokens · ✓ 12/12 tests · just now');
-    assert.equal(historyDescription({ ...record, engine: 'mutation', tokens: undefined }, true, now), 'src/pricing.js · mutation · ✓ 12/12 tests · just now · reverted');
+    assert.equal(
+      historyDescription({ ...record, engine: 'mutation', tokens: undefined }, true, now),
+      'src/pricing.js · mutation · ✓ 12/12 tests · just now · reverted',
+    );
   });
 
   it('marks an ambiguous heal in the history, and a heal recorded before confidence existed as before', () => {
     const now = Date.parse('2026-01-01T12:00:00Z');
     const ambiguous = { ...evidence, confidence: { level: 'ambiguous' as const, alternatives: 2, reasons: ['2 other verified fixes pass the tests too'] } };
-    const record: Parameters<typeof historyDescription>[0] = { file: 'src/page.js', engine: 'mutation', tokens: undefined, evidence: ambiguous, at: '2026-01-01T11:59:50Z' };
-    assert.equal(historyDescription(record, false, now), 'src/page.js · mutation · ✓ 12/12 tests · verified, ambiguous: 2 other verified fixes pass the tests too · just now');
+    const record: Parameters<typeof historyDescription>[0] = {
+      file: 'src/page.js',
+      engine: 'mutation',
+      tokens: undefined,
+      evidence: ambiguous,
+      at: '2026-01-01T11:59:50Z',
+    };
+    assert.equal(
+      historyDescription(record, false, now),
+      'src/page.js · mutation · ✓ 12/12 tests · verified, ambiguous: 2 other verified fixes pass the tests too · just now',
+    );
     assert.equal(historyDescription({ ...record, evidence }, false, now), 'src/page.js · mutation · ✓ 12/12 tests · just now');
   });
 
@@ -116,12 +167,16 @@ describe('presentation', () => {
     assert.equal(fixSummary('replace `<` with `<=` on line 2', ['lib/a.js'], undefined), "replace '<' with '<=' on line 2 of lib/a.js");
   });
 
-  it('says in plain words that a guard could not run, instead of the package loader\'s error', () => {
-    const missing = 'mutation guard not run: @stryker-mutator/instrumenter could not be loaded or could not parse the fixed file (Cannot find package \'@stryker-mutator/instrumenter\' imported from /x/dist/extension.js)';
+  it("says in plain words that a guard could not run, instead of the package loader's error", () => {
+    const missing =
+      "mutation guard not run: @stryker-mutator/instrumenter could not be loaded or could not parse the fixed file (Cannot find package '@stryker-mutator/instrumenter' imported from /x/dist/extension.js)";
     const [line] = guardDetail({ ...evidence, guards: [{ guard: 'mutation', findings: [missing] }] });
     assert.equal(line, 'mutation guard: not run: a part of Self-Heal it needs is missing from this installation (reinstalling Self-Heal should bring it back)');
     assert.doesNotMatch(line!, /stryker|Cannot find/);
-    assert.match(plainFinding('mutation guard not run: @stryker-mutator/instrumenter could not be loaded or could not parse the fixed file (Unexpected token (3:4))'), /could not read the fixed file/);
+    assert.match(
+      plainFinding('mutation guard not run: @stryker-mutator/instrumenter could not be loaded or could not parse the fixed file (Unexpected token (3:4))'),
+      /could not read the fixed file/,
+    );
     assert.equal(plainFinding('the only mutant undoes `the fix`'), "the only mutant undoes 'the fix'");
   });
 });

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { settingKeys, SettingsReader } from '../../src/extension/settings';
 
-const reader = (values: Record<string, unknown>, warnings: string[] = []): SettingsReader => new SettingsReader((key) => values[key], (message) => warnings.push(message));
+const reader = (values: Record<string, unknown>, warnings: string[] = []): SettingsReader =>
+  new SettingsReader(
+    (key) => values[key],
+    (message) => warnings.push(message),
+  );
 
 describe('extension settings', () => {
   it('reads the plain settings by name (selfHeal.policy and selfHeal.llm.* are read whole, as sections of the same schema)', () => {
@@ -41,7 +45,10 @@ describe('extension settings', () => {
 
   it('reads the policy and the LLM section with the rest, in one pass, warning about each invalid part once', () => {
     const warnings: string[] = [];
-    const settings = reader({ mode: 'autoApply', policy: { default: 'review', classes: { 'code-bug': 'never' } }, llm: { model: 'm', maxAttempts: 0 } }, warnings);
+    const settings = reader(
+      { mode: 'autoApply', policy: { default: 'review', classes: { 'code-bug': 'never' } }, llm: { model: 'm', maxAttempts: 0 } },
+      warnings,
+    );
     const read = settings.get();
     assert.equal(read.mode, 'autoApply');
     assert.equal(read.policy.default, 'review');
@@ -52,4 +59,3 @@ describe('extension settings', () => {
     assert.match(warnings.join('\n'), /selfHeal\.llm\.maxAttempts/);
   });
 });
-

@@ -37,7 +37,12 @@ describe('the status bar item', () => {
   });
 
   it('never shows a raw backtick, which a status bar prints literally', () => {
-    for (const inputs of [{ ...quiet, healing: 1 }, { ...quiet, fixes: 2 }, { ...quiet, mode: 'off' as const }, { ...quiet, trusted: false }]) {
+    for (const inputs of [
+      { ...quiet, healing: 1 },
+      { ...quiet, fixes: 2 },
+      { ...quiet, mode: 'off' as const },
+      { ...quiet, trusted: false },
+    ]) {
       const shown = statusOf(inputs)!;
       assert.doesNotMatch(shown.text + shown.tooltip, /`/);
     }

@@ -6,7 +6,10 @@ const task = (fields: Partial<TaskShape>): TaskShape => ({ name: 't', source: 'W
 
 describe('test command', () => {
   it('prefers selfHeal.testCommand over the Test-group task and npm test', () => {
-    assert.deepEqual(chooseTestCommand({ setting: 'npx vitest run', tasks: [task({ commandLine: 'node --test' })], hasTestScript: true }), { command: 'npx vitest run', from: 'setting' });
+    assert.deepEqual(chooseTestCommand({ setting: 'npx vitest run', tasks: [task({ commandLine: 'node --test' })], hasTestScript: true }), {
+      command: 'npx vitest run',
+      from: 'setting',
+    });
   });
 
   it('uses the default Test-group task, user-defined before auto-detected', () => {
@@ -34,7 +37,20 @@ describe('test command', () => {
   });
 
   it('recognizes the test commands people type', () => {
-    for (const line of ['npm test', 'npm t', 'npm run test', 'yarn test', 'pnpm test -- --watch=false', 'node --test', 'node --experimental-strip-types --test src', 'npx mocha', 'npx jest --ci', 'npx vitest run', './node_modules/.bin/mocha test', 'cd pkg && npm test']) {
+    for (const line of [
+      'npm test',
+      'npm t',
+      'npm run test',
+      'yarn test',
+      'pnpm test -- --watch=false',
+      'node --test',
+      'node --experimental-strip-types --test src',
+      'npx mocha',
+      'npx jest --ci',
+      'npx vitest run',
+      './node_modules/.bin/mocha test',
+      'cd pkg && npm test',
+    ]) {
       assert.ok(isTestCommand(line), line);
     }
     for (const line of ['npm install', 'node index.js', 'git status', 'ls tests', 'npm run build', 'echo mochaccino']) {
@@ -43,10 +59,21 @@ describe('test command', () => {
   });
 
   it('knows one test command in its different spellings, so a task read by its terminal is one run', () => {
-    for (const [a, b] of [['npm test', 'npm run test'], ['npm t', 'npm test'], ['npm run-script test', 'npm test'], ['npm  test -- --x', 'npm run test -- --x'], ['node --test', ' node --test '], [' *  Executing task: node --test ', 'node --test']]) {
+    for (const [a, b] of [
+      ['npm test', 'npm run test'],
+      ['npm t', 'npm test'],
+      ['npm run-script test', 'npm test'],
+      ['npm  test -- --x', 'npm run test -- --x'],
+      ['node --test', ' node --test '],
+      [' *  Executing task: node --test ', 'node --test'],
+    ]) {
       assert.ok(sameTestCommand(a!, b!), `${a} = ${b}`);
     }
-    for (const [a, b] of [['npm test', 'npm run test:unit'], ['npm test', 'yarn test'], ['node --test', 'node --test test/']]) {
+    for (const [a, b] of [
+      ['npm test', 'npm run test:unit'],
+      ['npm test', 'yarn test'],
+      ['node --test', 'node --test test/'],
+    ]) {
       assert.ok(!sameTestCommand(a!, b!), `${a} ≠ ${b}`);
     }
   });

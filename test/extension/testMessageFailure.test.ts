@@ -39,6 +39,9 @@ describe('a failed test message from the Testing view', () => {
   });
 
   it('refuses, in words, a message that names no test', () => {
-    assert.throws(() => failureOf({ ...failed, label: ' ' }), (error: unknown) => error instanceof SelfHealError && error.code === 'BAD_INPUT' && /Heal Failing Tests/.test(error.message));
+    assert.throws(
+      () => failureOf({ ...failed, label: ' ' }),
+      (error: unknown) => error instanceof SelfHealError && error.code === 'BAD_INPUT' && /Heal Failing Tests/.test(error.message),
+    );
   });
 });

@@ -14,7 +14,14 @@ describe('minimal replacement', () => {
   });
 
   it('handles insertions, deletions, identical and empty texts', () => {
-    for (const [a, b] of [['abc', 'abXc'], ['abXc', 'abc'], ['same', 'same'], ['', 'new'], ['old', ''], ['aaa', 'aaaa']] as const) {
+    for (const [a, b] of [
+      ['abc', 'abXc'],
+      ['abXc', 'abc'],
+      ['same', 'same'],
+      ['', 'new'],
+      ['old', ''],
+      ['aaa', 'aaaa'],
+    ] as const) {
       assert.equal(apply(a, minimalReplacement(a, b)), b, `${a} → ${b}`);
     }
   });

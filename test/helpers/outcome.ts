@@ -68,7 +68,8 @@ export function outcome(shape: OutcomeShape = {}): HealOutcome {
       locations: [{ file: 'src/range.js', start: 80, end: 180, line: 1, score: 0.9, why: 'called by the failing test (range)' }],
     },
     fix: shape.fix === false ? undefined : { candidate, evidence, diff: unifiedDiff(before, after), before, after },
-    reason: shape.fix === false ? (shape.reason ?? 'No verified fix among 12 candidate(s): none made the failing test(s) pass without breaking another.') : undefined,
+    reason:
+      shape.fix === false ? (shape.reason ?? 'No verified fix among 12 candidate(s): none made the failing test(s) pass without breaking another.') : undefined,
     tried: [],
     candidatesTried: shape.fix === false ? 12 : 1,
     testRuns: shape.fix === false ? 3 : 1,

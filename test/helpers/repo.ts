@@ -8,7 +8,13 @@ import { SANDBOX_PREFIX, sandboxParents } from '../../src/core/verify/sandbox';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 'test@example.invalid', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 'test@example.invalid' };
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'test',
+  GIT_AUTHOR_EMAIL: 'test@example.invalid',
+  GIT_COMMITTER_NAME: 'test',
+  GIT_COMMITTER_EMAIL: 'test@example.invalid',
+};
 
 export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, env: gitEnv, encoding: 'utf8' });
@@ -74,14 +80,21 @@ export function fingerprint(dir: string): string {
     hash.update(git(dir, 'status', '--porcelain'));
     hash.update(git(dir, 'stash', 'list'));
     hash.update(git(dir, 'branch', '-a'));
-    hash.update(git(dir, 'worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree')).length.toString());
+    hash.update(
+      git(dir, 'worktree', 'list', '--porcelain')
+        .split('\n')
+        .filter((l) => l.startsWith('worktree'))
+        .length.toString(),
+    );
   }
   return hash.digest('hex');
 }
 
 /** Sandboxes made by process `pid`, wherever sandboxes live (memory or the temp dir). */
 export function sandboxesOf(pid: number): string[] {
-  return sandboxParents().flatMap((parent) => (fs.existsSync(parent) ? fs.readdirSync(parent) : []).filter((n) => n.startsWith(`${SANDBOX_PREFIX}${pid}-`)).map((n) => path.join(parent, n)));
+  return sandboxParents().flatMap((parent) =>
+    (fs.existsSync(parent) ? fs.readdirSync(parent) : []).filter((n) => n.startsWith(`${SANDBOX_PREFIX}${pid}-`)).map((n) => path.join(parent, n)),
+  );
 }
 
 /** Sandboxes that belong to this process. */

@@ -29,7 +29,11 @@ describe('the npm package (the CLI)', () => {
   });
 
   it('declares no run-time dependencies: the bundle carries them', () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies?: object; bin: Record<string, string>; scripts: Record<string, string> };
+    const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      dependencies?: object;
+      bin: Record<string, string>;
+      scripts: Record<string, string>;
+    };
     assert.deepEqual(Object.keys(manifest.dependencies ?? {}), []);
     assert.equal(manifest.bin['self-heal'], './dist/cli.js');
     assert.match(manifest.scripts.prepack!, /esbuild\.js --production/, 'a fresh clone packs a built dist/');
@@ -40,8 +44,15 @@ describe('the npm package (the CLI)', () => {
     const [pack] = JSON.parse(npm('pack', '--json', '--pack-destination', out)) as Array<{ filename: string }>;
     execFileSync('tar', ['-xzf', path.join(out, pack!.filename), '-C', out]);
     const cli = path.join(out, 'package', 'dist', 'cli.js');
-    assert.equal(spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8' }).stdout.trim(), `self-heal ${JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version}`);
-    const run = spawnSync(process.execPath, [cli, 'heal', exampleProject('off-by-one'), '--json'], { encoding: 'utf8', timeout: 180_000, env: { ...process.env, NODE_TEST_CONTEXT: undefined } });
+    assert.equal(
+      spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8' }).stdout.trim(),
+      `self-heal ${JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version}`,
+    );
+    const run = spawnSync(process.execPath, [cli, 'heal', exampleProject('off-by-one'), '--json'], {
+      encoding: 'utf8',
+      timeout: 180_000,
+      env: { ...process.env, NODE_TEST_CONTEXT: undefined },
+    });
     assert.equal(run.status, 0, run.stderr);
     const [heal] = JSON.parse(run.stdout).heals;
     const guard = heal.evidence.guards.find((g: { guard: string }) => g.guard === 'mutation');

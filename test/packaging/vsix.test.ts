@@ -14,7 +14,8 @@ describe('the VSIX', () => {
     const files = (await vsce.listFiles({ cwd: REPO_ROOT, packageManager: vsce.PackageManager.None })).sort();
     const runtime = fs.readdirSync(path.join(REPO_ROOT, 'dist')).filter((name) => /\.(js|mjs|wasm)$/.test(name) && name !== 'cli.js');
     for (const name of runtime) assert.ok(files.includes(`dist/${name}`), `dist/${name}`);
-    for (const name of ['extension.js', 'screenWorker.js', 'instrumenter.mjs', 'tree-sitter.wasm', 'tree-sitter-typescript.wasm']) assert.ok(files.includes(`dist/${name}`), name);
+    for (const name of ['extension.js', 'screenWorker.js', 'instrumenter.mjs', 'tree-sitter.wasm', 'tree-sitter-typescript.wasm'])
+      assert.ok(files.includes(`dist/${name}`), name);
     for (const name of fs.readdirSync(path.join(REPO_ROOT, 'prompts'))) assert.ok(files.includes(`prompts/${name}`), name);
     for (const name of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'media/icon.png', 'media/self-heal.svg']) assert.ok(files.includes(name), name);
     const unwanted = files.filter((file) => /\.map$|^dist\/cli\.js$|^(src|test|bench|examples|scripts|node_modules|out|media\/screenshots)\//.test(file));

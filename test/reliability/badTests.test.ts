@@ -31,14 +31,15 @@ async function healUntouched(dir: string, args: string[] = []): Promise<CliRun> 
   killMarked(run.marker);
   assert.deepEqual(left, [], 'processes started by the tests outlived the heal');
   assert.deepEqual(sandboxesOf(run.pid), []);
-  assert.equal(refsState(dir), refs, 'the tests changed the user\'s branches, tags, stash or git config');
+  assert.equal(refsState(dir), refs, "the tests changed the user's branches, tags, stash or git config");
   assert.equal(fingerprint(dir), print);
   return run;
 }
 
 const HEALED = /● range includes both ends\n {2}fix: replace `<` with `<=` on line 4/;
 /** A test that never ends and starts a child that would outlive it. */
-const HANGS = "require('node:test')('waits forever', () => new Promise(() => { require('node:child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'inherit' }); setInterval(() => {}, 1000); }));\n";
+const HANGS =
+  "require('node:test')('waits forever', () => new Promise(() => { require('node:child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'inherit' }); setInterval(() => {}, 1000); }));\n";
 
 describe('misbehaving tests', () => {
   before(async () => {
@@ -49,26 +50,42 @@ describe('misbehaving tests', () => {
     const dir = project(HANGS);
     const run = await healUntouched(dir, ['--timeout', '2']);
     assert.equal(run.code, 1, 'one test file stays unhealed');
-    assert.match(run.stdout, /✗ test\/extra\.test\.js\n {2}test\/extra\.test\.js did not finish within 2 s; Self-Heal stopped it and healed the other test files without it\./);
+    assert.match(
+      run.stdout,
+      /✗ test\/extra\.test\.js\n {2}test\/extra\.test\.js did not finish within 2 s; Self-Heal stopped it and healed the other test files without it\./,
+    );
     assert.match(run.stdout, HEALED);
   });
 
   it('that hang in every file: stopped at the time limit with their children, and told what to do', async () => {
-    const dir = makeProject({ 'package.json': JSON.stringify({ name: 'hangs', scripts: { test: 'node --test' } }), 'test/extra.test.js': HANGS }, { commit: true });
+    const dir = makeProject(
+      { 'package.json': JSON.stringify({ name: 'hangs', scripts: { test: 'node --test' } }), 'test/extra.test.js': HANGS },
+      { commit: true },
+    );
     const run = await healUntouched(dir, ['--timeout', '2']);
     assert.equal(run.code, 2);
-    assert.equal(run.stderr.split('\n').filter((l) => l.startsWith('self-heal: ')).join('\n'), 'self-heal: The tests did not finish within 2 s, so Self-Heal stopped them. If they are just slow, raise the limit (--timeout SECONDS or selfHeal.testTimeoutSeconds); if they hang, that is the first thing to fix.');
+    assert.equal(
+      run.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('self-heal: '))
+        .join('\n'),
+      'self-heal: The tests did not finish within 2 s, so Self-Heal stopped them. If they are just slow, raise the limit (--timeout SECONDS or selfHeal.testTimeoutSeconds); if they hang, that is the first thing to fix.',
+    );
   });
 
   it('that start a background process: it ends with the test run', async () => {
-    const dir = project("require('node:test')('starts a watcher', () => { require('node:child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }).unref(); });\n");
+    const dir = project(
+      "require('node:test')('starts a watcher', () => { require('node:child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }).unref(); });\n",
+    );
     const run = await healUntouched(dir);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, HEALED);
   });
 
   it('that start a daemon in its own session (setsid): it does not outlive the heal', async () => {
-    const dir = project("require('node:test')('starts a server', () => { require('node:child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore' }).unref(); });\n");
+    const dir = project(
+      "require('node:test')('starts a server', () => { require('node:child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore' }).unref(); });\n",
+    );
     const run = await healUntouched(dir);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, HEALED);
@@ -78,7 +95,12 @@ describe('misbehaving tests', () => {
     const name = `escaped-by-tests-${process.pid}.txt`;
     // The workspace sits in a folder of its own, so "next to the project" is not the temp dir.
     const dir = path.join(tempDir(), 'workspace');
-    fs.renameSync(project(`require('node:test')('writes next to the project', () => { require('node:fs').writeFileSync(require('node:path').join(__dirname, '..', '..', ${JSON.stringify(name)}), 'x'); });\n`), dir);
+    fs.renameSync(
+      project(
+        `require('node:test')('writes next to the project', () => { require('node:fs').writeFileSync(require('node:path').join(__dirname, '..', '..', ${JSON.stringify(name)}), 'x'); });\n`,
+      ),
+      dir,
+    );
     const run = await healUntouched(dir);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, HEALED);
@@ -86,14 +108,18 @@ describe('misbehaving tests', () => {
     for (const parent of sandboxParents()) fs.rmSync(path.join(parent, name), { force: true }); // it landed beside the sandbox
   });
 
-  it('that run git in their working folder (tag, branch, config): the user\'s repository is not touched', async () => {
-    const dir = project("require('node:test')('tags a release', () => { require('node:child_process').execSync('git tag -f from-the-tests && git branch -f made-by-the-tests && git config tests.ran yes', { stdio: 'ignore' }); });\n");
+  it("that run git in their working folder (tag, branch, config): the user's repository is not touched", async () => {
+    const dir = project(
+      "require('node:test')('tags a release', () => { require('node:child_process').execSync('git tag -f from-the-tests && git branch -f made-by-the-tests && git config tests.ran yes', { stdio: 'ignore' }); });\n",
+    );
     const run = await healUntouched(dir);
     assert.match(run.stdout, HEALED);
   });
 
   it('that print 10 MB: the heal still works, and prints a few kilobytes', async () => {
-    const dir = project("require('node:test')('prints a lot', () => { const line = 'x'.repeat(1023) + '\\n'; for (let i = 0; i < 10 * 1024; i++) process.stdout.write(line); });\n");
+    const dir = project(
+      "require('node:test')('prints a lot', () => { const line = 'x'.repeat(1023) + '\\n'; for (let i = 0; i < 10 * 1024; i++) process.stdout.write(line); });\n",
+    );
     const run = await healUntouched(dir);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, HEALED);
@@ -116,7 +142,9 @@ describe('misbehaving tests', () => {
   });
 
   it('that need a terminal: reported unhealed without touching the code, the real bug still healed', async () => {
-    const dir = project("require('node:test')('needs a terminal', () => { if (!process.stdout.isTTY) throw new Error('this test must run in a terminal'); });\n");
+    const dir = project(
+      "require('node:test')('needs a terminal', () => { if (!process.stdout.isTTY) throw new Error('this test must run in a terminal'); });\n",
+    );
     const run = await healUntouched(dir);
     assert.equal(run.code, 1);
     assert.match(run.stdout, /✗ needs a terminal\n {2}Could not find the code under test/);

@@ -13,7 +13,8 @@ import { exampleProject, fingerprint } from '../helpers/repo';
 import { ensureCli, extraWorktrees, processesLeft, readLedger, runCli, sandboxesOf, spawnCli } from './harness';
 
 const FILE = 'src/range.js';
-const BUSY = /self-heal: Another Self-Heal run \(.+, pid \d+, since .+\) is working on this workspace\. Wait for it to finish, or stop it; a lock left by a crashed run is cleared automatically\./;
+const BUSY =
+  /self-heal: Another Self-Heal run \(.+, pid \d+, since .+\) is working on this workspace\. Wait for it to finish, or stop it; a lock left by a crashed run is cleared automatically\./;
 
 describe('two heals on one workspace', () => {
   before(async () => {
@@ -27,7 +28,18 @@ describe('two heals on one workspace', () => {
     const runs = await Promise.all([0, 1].map(() => spawnCli(['heal', dir, '--apply'], { crashAt: 'delay:rename=1500' }).done));
     const applied = runs.filter((r) => /\n {2}applied\n/.test(r.stdout));
     const refused = runs.filter((r) => BUSY.test(r.stderr) || /not applied: src\/range\.js changed since the fix was verified/.test(r.stdout));
-    assert.equal(applied.length, 1, runs.map((r) => `${r.stdout.split('\n').find((l) => /^ {2}(not )?applied/.test(l)) ?? ''} ${r.stderr.split('\n').filter((l) => l.startsWith('self-heal:')).join(' ')}`.trim()).join(' / '));
+    assert.equal(
+      applied.length,
+      1,
+      runs
+        .map((r) =>
+          `${r.stdout.split('\n').find((l) => /^ {2}(not )?applied/.test(l)) ?? ''} ${r.stderr
+            .split('\n')
+            .filter((l) => l.startsWith('self-heal:'))
+            .join(' ')}`.trim(),
+        )
+        .join(' / '),
+    );
     assert.equal(refused.length, 1);
     const { records, skipped } = await readLedger(dir);
     assert.equal(skipped, 0);
@@ -77,7 +89,10 @@ describe('two heals on one workspace', () => {
       const history = await runCli(['history', dir, '--json']);
       assert.equal(history.code, 0, history.stderr);
       assert.doesNotMatch(history.stderr, /Another Self-Heal run/);
-      assert.deepEqual(JSON.parse(history.stdout).map((r: { kind: string }) => r.kind), ['apply']);
+      assert.deepEqual(
+        JSON.parse(history.stdout).map((r: { kind: string }) => r.kind),
+        ['apply'],
+      );
     } finally {
       await extension.release();
     }

@@ -31,7 +31,15 @@ function project(): { dir: string; original: string } {
   // exclusive: the same source, but its tests say the end is excluded, so there `<` is right.
   git(dir, 'checkout', '-q', home);
   git(dir, 'checkout', '-qb', 'exclusive');
-  fs.writeFileSync(testPath, fs.readFileSync(testPath, 'utf8').replace("test('range includes both ends', () => {\n  assert.deepStrictEqual(range(1, 3), [1, 2, 3]);\n  assert.deepStrictEqual(range(5, 5), [5]);", "test('range excludes the end', () => {\n  assert.deepStrictEqual(range(1, 3), [1, 2]);\n  assert.deepStrictEqual(range(5, 5), []);"));
+  fs.writeFileSync(
+    testPath,
+    fs
+      .readFileSync(testPath, 'utf8')
+      .replace(
+        "test('range includes both ends', () => {\n  assert.deepStrictEqual(range(1, 3), [1, 2, 3]);\n  assert.deepStrictEqual(range(5, 5), [5]);",
+        "test('range excludes the end', () => {\n  assert.deepStrictEqual(range(1, 3), [1, 2]);\n  assert.deepStrictEqual(range(5, 5), []);",
+      ),
+  );
   git(dir, 'commit', '-qam', 'exclusive ranges');
   git(dir, 'checkout', '-q', home);
   return { dir, original };
@@ -39,7 +47,9 @@ function project(): { dir: string; original: string } {
 
 async function healWhileUser(dir: string, action: string): Promise<CliRun> {
   const counter = path.join(tempDir('self-heal-action-'), 'loads');
-  const run = await runCli(['heal', dir, '--apply'], { env: { RELIABILITY_USER_ACTION: action, RELIABILITY_USER_DIR: dir, RELIABILITY_ACTION_COUNTER: counter } });
+  const run = await runCli(['heal', dir, '--apply'], {
+    env: { RELIABILITY_USER_ACTION: action, RELIABILITY_USER_DIR: dir, RELIABILITY_ACTION_COUNTER: counter },
+  });
   assert.ok(fs.existsSync(`${counter}.done`), `the user action never ran:\n${run.stderr}`);
   assert.deepEqual(sandboxesOf(run.pid), []);
   assert.deepEqual(await processesLeft(run.marker), []);
@@ -56,7 +66,10 @@ describe('apply refuses a fix the user made stale', () => {
   it('when the user edits the file during verification: their edit stays, nothing is recorded', async () => {
     const { dir, original } = project();
     const run = await healWhileUser(dir, `printf '// edited meanwhile\\n' >> ${FILE}`);
-    assert.match(run.stdout, /not applied: src\/range\.js changed since the fix was verified, so the change was not applied\. Run the heal again on the current text\./);
+    assert.match(
+      run.stdout,
+      /not applied: src\/range\.js changed since the fix was verified, so the change was not applied\. Run the heal again on the current text\./,
+    );
     assert.equal(read(dir), `${original}// edited meanwhile\n`);
     assert.deepEqual((await readLedger(dir)).records, []);
   });

@@ -9,7 +9,17 @@ import Mocha from 'mocha';
 import * as vscode from 'vscode';
 
 /** Files in the order they build on each other: activation, the heal flow, signals, issue 15's walk-through, guards, policies, then the LLM engine (it adds its own project to the workspace), the Testing view and the status bar, and the history shared with the CLI. */
-const SUITES = ['activation.spec.js', 'healing.spec.js', 'terminal.spec.js', 'walkthrough.spec.js', 'guards.spec.js', 'policy.spec.js', 'llm.spec.js', 'testingView.spec.js', 'oneHistory.spec.js'];
+const SUITES = [
+  'activation.spec.js',
+  'healing.spec.js',
+  'terminal.spec.js',
+  'walkthrough.spec.js',
+  'guards.spec.js',
+  'policy.spec.js',
+  'llm.spec.js',
+  'testingView.spec.js',
+  'oneHistory.spec.js',
+];
 
 function fileReporter(out: string) {
   return function FileReporter(runner: Mocha.Runner): void {

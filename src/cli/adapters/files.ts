@@ -11,7 +11,8 @@ export class DiskFiles implements WorkspaceFiles {
 
   private resolve(rel: string): string {
     const abs = path.resolve(this.root, rel);
-    if (abs !== this.root && !abs.startsWith(this.root + path.sep)) throw new SelfHealError('BAD_INPUT', `Refusing to touch a file outside the workspace: ${rel}`);
+    if (abs !== this.root && !abs.startsWith(this.root + path.sep))
+      throw new SelfHealError('BAD_INPUT', `Refusing to touch a file outside the workspace: ${rel}`);
     return abs;
   }
 
@@ -41,13 +42,18 @@ export class DiskFiles implements WorkspaceFiles {
     const root = await fs.realpath(this.root);
     const folder = await fs.realpath(path.dirname(target)).catch(() => path.dirname(target));
     // Writing through a symlink (the file, or a folder on its path) could change a file outside the workspace.
-    if (folder !== root && !folder.startsWith(root + path.sep)) throw new SelfHealError('BAD_INPUT', `${rel} is inside a symbolic link that leads outside the workspace (to ${folder}); Self-Heal does not write through links.`);
+    if (folder !== root && !folder.startsWith(root + path.sep))
+      throw new SelfHealError(
+        'BAD_INPUT',
+        `${rel} is inside a symbolic link that leads outside the workspace (to ${folder}); Self-Heal does not write through links.`,
+      );
     const stat = await fs.lstat(target).catch(() => undefined);
     if (stat?.isSymbolicLink()) throw new SelfHealError('BAD_INPUT', `${rel} is a symbolic link; Self-Heal does not write through links.`);
     const raw = await fs.readFile(target).catch(() => undefined);
     const current = raw?.toString('utf8');
     if (current !== expected) throw new SelfHealError('STALE', `${rel} changed since the fix was verified, so it was not written. Run the heal again.`);
-    if (raw && !Buffer.from(current!, 'utf8').equals(raw)) throw new SelfHealError('BAD_INPUT', `${rel} is not UTF-8 text; Self-Heal does not rewrite it, so none of its bytes change.`);
+    if (raw && !Buffer.from(current!, 'utf8').equals(raw))
+      throw new SelfHealError('BAD_INPUT', `${rel} is not UTF-8 text; Self-Heal does not rewrite it, so none of its bytes change.`);
     await ensureSelfHealFolder(this.root);
     await fs.mkdir(this.tempDir, { recursive: true });
     const temp = path.join(this.tempDir, `${process.pid}-${randomBytes(4).toString('hex')}.tmp`);

@@ -3,7 +3,12 @@ import type { Log, Progress } from '../../core/ports';
 
 export function stderrLog(verbose: boolean): Log {
   const write = (level: string) => (message: string) => process.stderr.write(`${level}${message}\n`);
-  return { debug: verbose ? write('debug: ') : () => undefined, info: verbose ? write('') : () => undefined, warn: write('warning: '), error: write('error: ') };
+  return {
+    debug: verbose ? write('debug: ') : () => undefined,
+    info: verbose ? write('') : () => undefined,
+    warn: write('warning: '),
+    error: write('error: '),
+  };
 }
 
 export function stderrProgress(enabled: boolean): Progress {

@@ -36,9 +36,13 @@ function fenced(text: string, lang: string, maxLines: number): string {
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 
 function evidenceText(e: Evidence): string {
-  const targeted = e.targeted.passed === 1 && e.targeted.total === 1 ? '✓ the failing test now passes' : `✓ ${e.targeted.passed}/${e.targeted.total} failing tests now pass`;
-  const regressions = e.suite.newlyFailing.length === 0 ? 'no test that passed before fails' : `${plural(e.suite.newlyFailing.length, 'test')} that passed before now fail`;
-  const guards = (e.guards ?? []).map((g) => `${g.guard} guard: ${g.label ?? 'passed'}${g.mutants ? ` (${g.mutants.killed}/${g.mutants.ran} mutants killed)` : ''}`);
+  const targeted =
+    e.targeted.passed === 1 && e.targeted.total === 1 ? '✓ the failing test now passes' : `✓ ${e.targeted.passed}/${e.targeted.total} failing tests now pass`;
+  const regressions =
+    e.suite.newlyFailing.length === 0 ? 'no test that passed before fails' : `${plural(e.suite.newlyFailing.length, 'test')} that passed before now fail`;
+  const guards = (e.guards ?? []).map(
+    (g) => `${g.guard} guard: ${g.label ?? 'passed'}${g.mutants ? ` (${g.mutants.killed}/${g.mutants.ran} mutants killed)` : ''}`,
+  );
   return [targeted, `${e.suite.passed}/${e.suite.total} tests pass in the full suite`, regressions, ...guards].join('; ');
 }
 
@@ -53,7 +57,10 @@ function branchText(h: CiHeal, run: CiRun): string {
   const { name, commit, pushed } = h.branch;
   const base = `${code(name)}: commit ${code(short(commit))} on top of ${code(short(run.head.commit))}`;
   if (!pushed) return `${base}, not pushed (rerun with \`--push\` to publish it, or \`git cherry-pick ${short(commit)}\` in this clone).`;
-  const compare = run.repoUrl && run.head.branch ? ` [Open a pull request](${run.repoUrl}/compare/${encodeURIComponent(run.head.branch)}...${encodeURIComponent(name)}?expand=1).` : '';
+  const compare =
+    run.repoUrl && run.head.branch
+      ? ` [Open a pull request](${run.repoUrl}/compare/${encodeURIComponent(run.head.branch)}...${encodeURIComponent(name)}?expand=1).`
+      : '';
   return `${base}, pushed to ${code(run.remote ?? 'origin')}.${compare} To take it: \`git fetch ${run.remote ?? 'origin'} ${name} && git cherry-pick ${short(commit)}\`.`;
 }
 
@@ -68,25 +75,36 @@ function section(h: CiHeal, run: CiRun, compact: boolean): string {
   const healed = isHealed(h);
   const parts: string[] = [`### ${healed ? '✅' : '❌'} ${healName(outcome)}`];
   if (compact) {
-    parts.push(outcome.fix ? `**Fix:** ${outcome.fix.candidate.summary}. **Evidence:** ${evidenceText(outcome.fix.evidence)}.${confidenceNote(outcome.fix.evidence)}` : `**Not healed:** ${outcome.reason ?? 'no verified fix'}`);
+    parts.push(
+      outcome.fix
+        ? `**Fix:** ${outcome.fix.candidate.summary}. **Evidence:** ${evidenceText(outcome.fix.evidence)}.${confidenceNote(outcome.fix.evidence)}`
+        : `**Not healed:** ${outcome.reason ?? 'no verified fix'}`,
+    );
     if (h.branch) parts.push(`**Branch:** ${branchText(h, run)}`);
     return parts.join('\n\n');
   }
   const files = [...new Set(outcome.failures.map((f) => f.file).filter(Boolean))] as string[];
   parts.push(`**Failure**${files.length ? ` in ${files.map(code).join(', ')}` : ''}:`);
-  parts.push(fenced(outcome.failures.map((f) => (outcome.failures.length > 1 ? `${f.name}: ${f.message}` : f.message)).join('\n\n'), 'text', MAX_MESSAGE_LINES));
+  parts.push(
+    fenced(outcome.failures.map((f) => (outcome.failures.length > 1 ? `${f.name}: ${f.message}` : f.message)).join('\n\n'), 'text', MAX_MESSAGE_LINES),
+  );
   const suspects = outcome.diagnosis.locations.slice(0, 3).map((l) => `${code(`${l.file}:${l.line + 1}`)} (${l.why})`);
-  parts.push(`**Diagnosis:** ${outcome.diagnosis.class} — ${outcome.diagnosis.evidence[0] ?? 'no further evidence'}.${suspects.length ? ` Suspicious: ${suspects.join(', ')}.` : ''}`);
+  parts.push(
+    `**Diagnosis:** ${outcome.diagnosis.class} — ${outcome.diagnosis.evidence[0] ?? 'no further evidence'}.${suspects.length ? ` Suspicious: ${suspects.join(', ')}.` : ''}`,
+  );
   const fix = outcome.fix;
   if (fix) {
     const labels = fix.candidate.labels?.length ? ` Labels: ${fix.candidate.labels.join(', ')}.` : '';
     parts.push(`**Fix:** ${fix.candidate.summary} — engine ${code(fix.candidate.engine)}, operator ${code(fix.candidate.operator)}.${labels}`);
     parts.push(fenced(fix.diff, 'diff', MAX_DIFF_LINES));
-    parts.push(`**Evidence:** ${evidenceText(fix.evidence)}. ${plural(outcome.candidatesTried, 'candidate')} tried, ${plural(outcome.testRuns, 'test run')}, ${seconds(outcome.ms)}.`);
+    parts.push(
+      `**Evidence:** ${evidenceText(fix.evidence)}. ${plural(outcome.candidatesTried, 'candidate')} tried, ${plural(outcome.testRuns, 'test run')}, ${seconds(outcome.ms)}.`,
+    );
     if (fix.evidence.confidence) parts.push(confidenceNote(fix.evidence).trim());
   } else {
     parts.push(`**Not healed:** ${outcome.reason ?? 'no verified fix'}`);
-    if (outcome.candidatesTried > 0) parts.push(`**Search:** ${plural(outcome.candidatesTried, 'candidate')} tried, ${plural(outcome.testRuns, 'test run')}, ${seconds(outcome.ms)}.`);
+    if (outcome.candidatesTried > 0)
+      parts.push(`**Search:** ${plural(outcome.candidatesTried, 'candidate')} tried, ${plural(outcome.testRuns, 'test run')}, ${seconds(outcome.ms)}.`);
   }
   parts.push(`**Tokens:** ${tokensText(outcome)}.`);
   parts.push(`**Policy:** ${decision.mode}${decision.mode === 'review' ? ' (needs a careful review)' : ''} — ${decision.reasons.join('; ')}.`);
@@ -131,7 +149,8 @@ function render(run: CiRun, compact: boolean): string {
     if (compact) parts.push('> This report is shortened to fit a comment: failure output and diffs are left out (they are on the branches).');
     parts.push(...run.heals.map((h) => section(h, run, compact)));
   }
-  if (run.policy.problems.length > 0) parts.push(`**Policy problems** (those parts fell back to their defaults):\n\n${run.policy.problems.map((p) => `- ${p}`).join('\n')}`);
+  if (run.policy.problems.length > 0)
+    parts.push(`**Policy problems** (those parts fell back to their defaults):\n\n${run.policy.problems.map((p) => `- ${p}`).join('\n')}`);
   parts.push(`<sub>Self-Heal ${run.version} · \`self-heal ci\` · policy from ${run.policy.source}</sub>`);
   return parts.join('\n\n') + '\n';
 }

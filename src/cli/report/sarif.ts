@@ -57,8 +57,10 @@ function message(h: CiHeal): string {
   const failed = `${healName(outcome)} fails (${outcome.diagnosis.class}: ${why.slice(0, 300).replace(/[\s:.]+$/, '')})`;
   // An ambiguous fix says so in the alert itself: the tests did not single it out.
   const ambiguous = outcome.fix?.evidence.confidence?.level === AMBIGUOUS ? ` Confidence: ${confidenceText(outcome.fix.evidence.confidence)}.` : '';
-  if (outcome.fix && h.branch) return `${failed}. A fix verified by the test suite is on branch ${h.branch.name}: ${outcome.fix.candidate.summary}.${ambiguous}`;
-  if (outcome.fix) return `${failed}. A verified fix was found (${outcome.fix.candidate.summary}) but not committed: ${h.skipped ?? 'see the report'}.${ambiguous}`;
+  if (outcome.fix && h.branch)
+    return `${failed}. A fix verified by the test suite is on branch ${h.branch.name}: ${outcome.fix.candidate.summary}.${ambiguous}`;
+  if (outcome.fix)
+    return `${failed}. A verified fix was found (${outcome.fix.candidate.summary}) but not committed: ${h.skipped ?? 'see the report'}.${ambiguous}`;
   return `${failed}. Not healed: ${outcome.reason ?? 'no verified fix'}`;
 }
 
@@ -73,9 +75,27 @@ function result(h: CiHeal, run: CiRun, ruleIndex: number): Record<string, unknow
     level: isHealed(h) ? 'warning' : 'error',
     message: { text: message(h) },
     locations: [{ physicalLocation: { artifactLocation: artifact(run, where.file), ...(where.region ? { region: where.region } : {}) } }],
-    ...(testFiles.length ? { relatedLocations: testFiles.map((file, id) => ({ id, physicalLocation: { artifactLocation: artifact(run, file) }, message: { text: 'the failing test' } })) } : {}),
+    ...(testFiles.length
+      ? {
+          relatedLocations: testFiles.map((file, id) => ({
+            id,
+            physicalLocation: { artifactLocation: artifact(run, file) },
+            message: { text: 'the failing test' },
+          })),
+        }
+      : {}),
     // Stable across runs for the same failing tests, so code scanning tracks one alert, not one per run.
-    partialFingerprints: { 'selfHealFailure/v1': createHash('sha256').update(outcome.failures.map((f) => f.id).sort().join('\n')).digest('hex').slice(0, 32) },
+    partialFingerprints: {
+      'selfHealFailure/v1': createHash('sha256')
+        .update(
+          outcome.failures
+            .map((f) => f.id)
+            .sort()
+            .join('\n'),
+        )
+        .digest('hex')
+        .slice(0, 32),
+    },
     ...(fix
       ? {
           fixes: [
@@ -83,7 +103,9 @@ function result(h: CiHeal, run: CiRun, ruleIndex: number): Record<string, unknow
               description: { text: fix.candidate.summary },
               artifactChanges: Object.keys(fix.after).map((file) => ({
                 artifactLocation: artifact(run, file),
-                replacements: fix.candidate.edits.filter((e) => e.file === file).map((e) => ({ deletedRegion: regionOf(fix.before[file] ?? '', e.start, e.end), insertedContent: { text: e.newText } })),
+                replacements: fix.candidate.edits
+                  .filter((e) => e.file === file)
+                  .map((e) => ({ deletedRegion: regionOf(fix.before[file] ?? '', e.start, e.end), insertedContent: { text: e.newText } })),
               })),
             },
           ],
@@ -93,7 +115,14 @@ function result(h: CiHeal, run: CiRun, ruleIndex: number): Record<string, unknow
       healId: outcome.id,
       tests: outcome.failures.map((f) => f.id),
       policy: h.decision.mode,
-      ...(fix ? { engine: fix.candidate.engine, operator: fix.candidate.operator, ...(fix.evidence.confidence ? { confidence: confidenceText(fix.evidence.confidence) } : {}), evidence: fix.evidence } : {}),
+      ...(fix
+        ? {
+            engine: fix.candidate.engine,
+            operator: fix.candidate.operator,
+            ...(fix.evidence.confidence ? { confidence: confidenceText(fix.evidence.confidence) } : {}),
+            evidence: fix.evidence,
+          }
+        : {}),
       ...(h.branch ? { branch: h.branch.name, commit: h.branch.commit } : {}),
     },
   };
@@ -111,11 +140,18 @@ export function renderSarif(run: CiRun): Record<string, unknown> {
             name: 'Self-Heal',
             version: run.version,
             semanticVersion: run.version,
-            rules: classes.map((cls) => ({ id: cls, name: cls.replace(/(^|-)(\w)/g, (_, _dash: string, c: string) => c.toUpperCase()), shortDescription: { text: RULES[cls] }, defaultConfiguration: { level: 'error' } })),
+            rules: classes.map((cls) => ({
+              id: cls,
+              name: cls.replace(/(^|-)(\w)/g, (_, _dash: string, c: string) => c.toUpperCase()),
+              shortDescription: { text: RULES[cls] },
+              defaultConfiguration: { level: 'error' },
+            })),
           },
         },
         automationDetails: { id: 'self-heal/ci/' },
-        ...(run.repoUrl ? { versionControlProvenance: [{ repositoryUri: run.repoUrl, revisionId: run.head.commit, ...(run.head.branch ? { branch: run.head.branch } : {}) }] } : {}),
+        ...(run.repoUrl
+          ? { versionControlProvenance: [{ repositoryUri: run.repoUrl, revisionId: run.head.commit, ...(run.head.branch ? { branch: run.head.branch } : {}) }] }
+          : {}),
         results: run.heals.map((h) => result(h, run, classes.indexOf(h.outcome.diagnosis.class))),
       },
     ],

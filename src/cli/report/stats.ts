@@ -7,7 +7,14 @@ function table(title: string, rows: Array<{ key: string } & Tally>, extra?: (key
   if (rows.length === 0) return [];
   const width = Math.max(title.length, ...rows.map((r) => r.key.length));
   const head = `${title.padEnd(width)}  accepted  rejected  reverted  rate`;
-  return ['', head, ...rows.map((r) => `${r.key.padEnd(width)}  ${String(r.accepted).padStart(8)}  ${String(r.rejected).padStart(8)}  ${String(r.reverted).padStart(8)}  ${percent(r).padStart(4)}${extra ? extra(r.key) : ''}`)];
+  return [
+    '',
+    head,
+    ...rows.map(
+      (r) =>
+        `${r.key.padEnd(width)}  ${String(r.accepted).padStart(8)}  ${String(r.rejected).padStart(8)}  ${String(r.reverted).padStart(8)}  ${percent(r).padStart(4)}${extra ? extra(r.key) : ''}`,
+    ),
+  ];
 }
 
 export function formatStats(stats: DecisionStats): string {

@@ -31,14 +31,36 @@ type Rule = { class: FailureClass; test: RegExp; why: string; inOutput?: boolean
 // out of time is left to healing/infra (it raises the limit, verified) and, if that does not
 // help, to the code engines: it hangs.
 const RULES: Rule[] = [
-  { class: 'syntax-error', test: /SyntaxError|Unexpected token|Missing initializer|has already been declared|Unexpected end of input|Invalid or unexpected token/, why: 'the output reports a syntax error' },
-  { class: 'infrastructure', test: /Cannot find (module|package) '(?!\.)[^']+'|ERR_MODULE_NOT_FOUND.*'(?!\.)/, why: 'a package the tests need is not installed', inOutput: true },
+  {
+    class: 'syntax-error',
+    test: /SyntaxError|Unexpected token|Missing initializer|has already been declared|Unexpected end of input|Invalid or unexpected token/,
+    why: 'the output reports a syntax error',
+  },
+  {
+    class: 'infrastructure',
+    test: /Cannot find (module|package) '(?!\.)[^']+'|ERR_MODULE_NOT_FOUND.*'(?!\.)/,
+    why: 'a package the tests need is not installed',
+    inOutput: true,
+  },
   { class: 'infrastructure', test: /EADDRINUSE|address already in use/, why: 'a port the tests need is in use', inOutput: true },
   { class: 'infrastructure', test: /ECONNREFUSED|getaddrinfo ENOTFOUND/, why: 'a service the tests connect to is not reachable' },
   { class: 'infrastructure', test: /command not found|ENOENT.*spawn|spawn \S+ ENOENT/, why: 'a program the tests start is missing', inOutput: true },
-  { class: 'infrastructure', test: /(?:environment variable|env(?:ironment)? var)\S*\s+\S*\s*(?:is )?(?:not set|missing|undefined|required)|missing (?:required )?env(?:ironment)? var|process\.env\.\w+ is (?:not set|undefined)/i, why: 'an environment variable the tests need is not set' },
-  { class: 'outdated-snapshot', test: /toMatchSnapshot|toMatchInlineSnapshot|toMatchFileSnapshot|Snapshot name: |Snapshot `[^`]*` mismatched|snapshot (?:assertion|mismatch)|does not match (?:the )?snapshot/i, why: 'a snapshot assertion failed' },
-  { class: 'async-test', test: /done\(\) (?:never called|was not called)|while waiting for `done\(\)`|ensure "done\(\)" is called|done\(\) called multiple times|Promise resolution is still pending|asynchronous activity after the test ended|Cannot log after tests are done|cannot both take a 'done' callback and return/, why: 'the test does not wait for its asynchronous work', inOutput: true },
+  {
+    class: 'infrastructure',
+    test: /(?:environment variable|env(?:ironment)? var)\S*\s+\S*\s*(?:is )?(?:not set|missing|undefined|required)|missing (?:required )?env(?:ironment)? var|process\.env\.\w+ is (?:not set|undefined)/i,
+    why: 'an environment variable the tests need is not set',
+  },
+  {
+    class: 'outdated-snapshot',
+    test: /toMatchSnapshot|toMatchInlineSnapshot|toMatchFileSnapshot|Snapshot name: |Snapshot `[^`]*` mismatched|snapshot (?:assertion|mismatch)|does not match (?:the )?snapshot/i,
+    why: 'a snapshot assertion failed',
+  },
+  {
+    class: 'async-test',
+    test: /done\(\) (?:never called|was not called)|while waiting for `done\(\)`|ensure "done\(\)" is called|done\(\) called multiple times|Promise resolution is still pending|asynchronous activity after the test ended|Cannot log after tests are done|cannot both take a 'done' callback and return/,
+    why: 'the test does not wait for its asynchronous work',
+    inOutput: true,
+  },
 ];
 
 /** Numbers as the runners print them: `0.15`, `1e-7`, `-3`. */
@@ -60,7 +82,10 @@ export function arrayElements(text: string | undefined): string[] | undefined {
   const body = t.slice(1, -1).trim();
   if (body === '') return [];
   if (/[[{]/.test(body)) return undefined; // nested values: compare them as printed, not here
-  return body.split(',').map((s) => s.trim().replace(/^'(.*)'$/, '"$1"')).filter((s) => s !== '');
+  return body
+    .split(',')
+    .map((s) => s.trim().replace(/^'(.*)'$/, '"$1"'))
+    .filter((s) => s !== '');
 }
 
 /** Same elements, different order. */
@@ -160,7 +185,8 @@ function pinnedClockCause(f: Failure, context: ClassifyContext): string | undefi
 }
 
 const ORDER_MATTERS = /\bsort|\border|\brank|\bfirst\b|\blast\b|\btop\b|\bnewest|\boldest|\bsequence|\bqueue|\bstack\b/i;
-const UNORDERED_SOURCE = /\bnew Set\b|\bnew Map\b|Object\.(?:keys|values|entries)\(|readdir|Promise\.(?:race|any)|\bfor\s*\(\s*(?:const|let|var)\s+\w+\s+in\b|setTimeout\(|\.on\(['"]data/;
+const UNORDERED_SOURCE =
+  /\bnew Set\b|\bnew Map\b|Object\.(?:keys|values|entries)\(|readdir|Promise\.(?:race|any)|\bfor\s*\(\s*(?:const|let|var)\s+\w+\s+in\b|setTimeout\(|\.on\(['"]data/;
 const RANDOM = /Math\.random\(|randomUUID\(|randomInt\(|randomBytes\(|crypto\.getRandomValues|faker\./;
 const LOCALE = /toLocale(?:String|DateString|TimeString)\(\s*\)|Intl\.\w+\(\s*\)|Intl\.\w+\(\s*undefined/;
 
@@ -172,15 +198,21 @@ function brittleCause(f: Failure, context: ClassifyContext): string | undefined 
   const pinned = pinnedClockCause(f, context);
   if (pinned) return pinned;
   const rerun = context.reruns?.get(f.id);
-  if (rerun && new Set(rerun.actuals).size > 1 && RANDOM.test(sources)) return `the actual value changes from run to run (${[...new Set(rerun.actuals)].slice(0, 3).join(', ')}) and the code draws random numbers`;
+  if (rerun && new Set(rerun.actuals).size > 1 && RANDOM.test(sources))
+    return `the actual value changes from run to run (${[...new Set(rerun.actuals)].slice(0, 3).join(', ')}) and the code draws random numbers`;
   if (isPermutation(f) && !ORDER_MATTERS.test(f.name) && UNORDERED_SOURCE.test(sources)) {
     return `same elements in a different order (expected ${oneLine(f.expected)}, got ${oneLine(f.actual)}), and the order comes from an unordered source (${UNORDERED_SOURCE.exec(sources)?.[0]})`;
   }
-  if (localeDifference(f) && LOCALE.test(sources)) return `the same value formatted for another locale (expected ${f.expected}, got ${f.actual}), and the code formats with the machine's locale (${LOCALE.exec(sources)?.[0]})`;
+  if (localeDifference(f) && LOCALE.test(sources))
+    return `the same value formatted for another locale (expected ${f.expected}, got ${f.actual}), and the code formats with the machine's locale (${LOCALE.exec(sources)?.[0]})`;
   return undefined;
 }
 
-const oneLine = (v: string | undefined): string => (v ?? '?').replace(/\s*\n\s*/g, ' ').replace(/\[ /g, '[').replace(/ \]/g, ']');
+const oneLine = (v: string | undefined): string =>
+  (v ?? '?')
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\[ /g, '[')
+    .replace(/ \]/g, ']');
 
 /**
  * `output` is the run's text: some runners put the cause beside the failure rather than in it
@@ -202,24 +234,41 @@ export function classify(failures: Failure[], output = '', context: ClassifyCont
       const line = hit.split('\n').find((l) => rule.test.test(l)) ?? hit.split('\n')[0];
       // The sentence that matched, not the paragraph around it (node:test's notes run on).
       const sentence = line.split(/(?<=\.)\s+/).find((l) => rule.test.test(l)) ?? line;
-      return { class: rule.class, evidence: [`${rule.why}: ${sentence.replace(/^#\s*/, '').replace(/^Error: /, '').trim().slice(0, 200)}`] };
+      return {
+        class: rule.class,
+        evidence: [
+          `${rule.why}: ${sentence
+            .replace(/^#\s*/, '')
+            .replace(/^Error: /, '')
+            .trim()
+            .slice(0, 200)}`,
+        ],
+      };
     }
   }
   const first = failures[0];
   const evidence: string[] = [];
   if (first) {
-    evidence.push(first.expected !== undefined ? `assertion failed: expected ${oneLine(first.expected)}, got ${oneLine(first.actual)}` : `failed with: ${first.message.split('\n')[0].slice(0, 160)}`);
+    evidence.push(
+      first.expected !== undefined
+        ? `assertion failed: expected ${oneLine(first.expected)}, got ${oneLine(first.actual)}`
+        : `failed with: ${first.message.split('\n')[0].slice(0, 160)}`,
+    );
   }
   const stable = failures.map((f) => context.reruns?.get(f.id)).find((r) => r !== undefined);
   // Say how sure: a test that passes half of the time fails n reruns in a row with a chance of 0.5^n.
-  if (stable) evidence.push(`failed on all ${stable.runs} reruns of the unchanged code, so it is not flaky (a test that passes half of the time fails ${stable.runs} runs in a row with a chance of ${Number((100 * 0.5 ** stable.runs).toPrecision(2))}%)`);
+  if (stable)
+    evidence.push(
+      `failed on all ${stable.runs} reruns of the unchanged code, so it is not flaky (a test that passes half of the time fails ${stable.runs} runs in a row with a chance of ${Number((100 * 0.5 ** stable.runs).toPrecision(2))}%)`,
+    );
   return { class: 'code-bug', evidence };
 }
 
 function flakyNote(failures: Failure[], context: ClassifyContext): string | undefined {
   for (const f of failures) {
     const r = context.reruns?.get(f.id);
-    if (r && r.passes > 0) return `${f.name} passed ${r.passes} of ${r.runs} rerun${r.runs === 1 ? '' : 's'} of the unchanged code (and failed in the baseline run)`;
+    if (r && r.passes > 0)
+      return `${f.name} passed ${r.passes} of ${r.runs} rerun${r.runs === 1 ? '' : 's'} of the unchanged code (and failed in the baseline run)`;
   }
   return undefined;
 }
@@ -228,7 +277,11 @@ function flakyNote(failures: Failure[], context: ClassifyContext): string | unde
  * The text classify looks at for brittle causes: each failing test's file and the local modules
  * it imports (one level), read through `readText` (the sandbox).
  */
-export async function classificationSources(root: string, failures: Failure[], readText: (rel: string) => Promise<string | undefined>): Promise<Record<string, string>> {
+export async function classificationSources(
+  root: string,
+  failures: Failure[],
+  readText: (rel: string) => Promise<string | undefined>,
+): Promise<Record<string, string>> {
   const sources: Record<string, string> = {};
   for (const file of new Set(failures.map((f) => f.file).filter((f): f is string => !!f && !path.isAbsolute(f)))) {
     const text = await readText(file);

@@ -45,7 +45,17 @@ export interface Diagnosed {
 export async function diagnose(input: DiagnoseInput): Promise<Diagnosed> {
   const { failures, cwd, readText } = input;
   // Rerun first: a test that passes on the unchanged code sometimes must not drive a code change.
-  const reruns = await rerunFailures({ runner: input.runner, cwd, command: input.command, failures, times: input.flakyReruns ?? DEFAULT_RERUNS, timeoutMs: input.timeoutMs, signal: input.signal, log: input.log, inProcess: input.rerunInProcess });
+  const reruns = await rerunFailures({
+    runner: input.runner,
+    cwd,
+    command: input.command,
+    failures,
+    times: input.flakyReruns ?? DEFAULT_RERUNS,
+    timeoutMs: input.timeoutMs,
+    signal: input.signal,
+    log: input.log,
+    inProcess: input.rerunInProcess,
+  });
   const classification = classify(failures, input.baseline.output, { reruns, sources: await classificationSources(cwd, failures, readText) });
   const environment = detectInfraProblem(failures, input.baseline.output, cwd);
   const decisive = environment && environment.kind !== 'test-timeout';
@@ -53,7 +63,20 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosed> {
   const evidence = decisive ? [environment.evidence] : classification.evidence;
   let locations: Location[] = (await localize(cwd, failures, readText)).filter((l) => !isTestFile(l.file));
   if (healingRoute(cls) === 'code' && !decisive && locations.length > 0) {
-    locations = (await spectrumLocations({ cwd, command: input.command, runner: input.runner, baseline: input.baseline, failures, base: locations, readText, timeoutMs: input.timeoutMs, signal: input.signal, log: input.log })).locations;
+    locations = (
+      await spectrumLocations({
+        cwd,
+        command: input.command,
+        runner: input.runner,
+        baseline: input.baseline,
+        failures,
+        base: locations,
+        readText,
+        timeoutMs: input.timeoutMs,
+        signal: input.signal,
+        log: input.log,
+      })
+    ).locations;
   }
   return { diagnosis: Object.freeze({ failures, class: cls, evidence, locations }), environment };
 }

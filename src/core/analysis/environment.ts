@@ -74,7 +74,10 @@ function* outputHits(output: string, pattern: RegExp, files: string[]): Iterable
 
 function toRelative(file: string | undefined, root: string | undefined): string | undefined {
   if (!file) return undefined;
-  const clean = file.trim().replace(/^file:\/\//, '').replace(/:\d+(?::\d+)?$/, '');
+  const clean = file
+    .trim()
+    .replace(/^file:\/\//, '')
+    .replace(/:\d+(?::\d+)?$/, '');
   if (!path.isAbsolute(clean)) return clean.replace(/^\.\//, '');
   if (!root) return undefined;
   const rel = path.relative(root, clean);
@@ -84,7 +87,10 @@ function toRelative(file: string | undefined, root: string | undefined): string 
 function firstLine(text: string, at: number): string {
   const start = text.lastIndexOf('\n', at) + 1;
   const end = text.indexOf('\n', at);
-  return text.slice(start, end === -1 ? undefined : end).replace(/^[#\s]+/, '').slice(0, 200);
+  return text
+    .slice(start, end === -1 ? undefined : end)
+    .replace(/^[#\s]+/, '')
+    .slice(0, 200);
 }
 
 /**
@@ -108,7 +114,13 @@ export function detectInfraProblem(failures: Failure[], output = '', root?: stri
   }
   for (const { runner, test } of TIMEOUT_PATTERNS) {
     const match = test.exec(messages);
-    if (match) return { kind: 'test-timeout', runner, ms: Number(match[1]), evidence: `the runner stopped the test at its time limit: ${firstLine(messages, match.index)}` };
+    if (match)
+      return {
+        kind: 'test-timeout',
+        runner,
+        ms: Number(match[1]),
+        evidence: `the runner stopped the test at its time limit: ${firstLine(messages, match.index)}`,
+      };
   }
   for (const pattern of ENV_PATTERNS) {
     const [hit] = hits(pattern);

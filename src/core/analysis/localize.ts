@@ -27,7 +27,10 @@ export function testFilesOf(failures: Pick<Failure, 'file'>[]): string[] {
 const SOURCE_EXTENSIONS = ['.js', '.ts', '.mjs', '.cjs', '.tsx', '.jsx', '.mts', '.cts'];
 
 async function exists(file: string): Promise<boolean> {
-  return fs.stat(file).then((s) => s.isFile(), () => false);
+  return fs.stat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 /** Resolve a relative import specifier the way Node and bundlers do, including `.js` → `.ts`. */
@@ -98,7 +101,10 @@ function moduleBindings(text: string): Map<string, string> {
 
 /** The function a module exports as itself (`module.exports = createApp`, `export default function f`): a test calls it by its binding's name. */
 function defaultExportName(text: string): string | undefined {
-  return /(?:^|\n)\s*module\.exports\s*=\s*(?:(?:async\s+)?function\s*\*?\s*)?([A-Za-z_$][\w$]*)|(?:^|\n)\s*export\s+default\s+(?:(?:async\s+)?function\s*\*?\s*)?([A-Za-z_$][\w$]*)/.exec(text)?.slice(1).find(Boolean);
+  return /(?:^|\n)\s*module\.exports\s*=\s*(?:(?:async\s+)?function\s*\*?\s*)?([A-Za-z_$][\w$]*)|(?:^|\n)\s*export\s+default\s+(?:(?:async\s+)?function\s*\*?\s*)?([A-Za-z_$][\w$]*)/
+    .exec(text)
+    ?.slice(1)
+    .find(Boolean);
 }
 
 /**
@@ -147,7 +153,11 @@ export async function localize(root: string, failures: Failure[], readText: (rel
   // Failures of one test file reach the same modules: walk the graph once per file.
   const graphs = new Map<string, ReturnType<typeof reachableModules>>();
   const reachedFrom = (testFile: string): ReturnType<typeof reachableModules> => {
-    if (!graphs.has(testFile)) graphs.set(testFile, reachableModules(resolver, root, testFile, async (rel) => (await load(rel))?.text));
+    if (!graphs.has(testFile))
+      graphs.set(
+        testFile,
+        reachableModules(resolver, root, testFile, async (rel) => (await load(rel))?.text),
+      );
     return graphs.get(testFile)!;
   };
   // A frame through a package manager's link (node_modules/@acme/text/…) is the workspace package's own file.
@@ -155,14 +165,26 @@ export async function localize(root: string, failures: Failure[], readText: (rel
 
   for (const failure of failures) {
     // 1. Project frames outside tests: the throwing function first, then its callers.
-    const frames = failure.stack.map((f) => ({ ...f, file: projectPath(f.file) })).filter((f) => !path.isAbsolute(f.file) && !f.file.startsWith('..') && !f.file.includes('node_modules') && !isTestFile(f.file));
+    const frames = failure.stack
+      .map((f) => ({ ...f, file: projectPath(f.file) }))
+      .filter((f) => !path.isAbsolute(f.file) && !f.file.startsWith('..') && !f.file.includes('node_modules') && !isTestFile(f.file));
     for (const [depth, frame] of frames.entries()) {
       const file = await load(frame.file);
       if (!file) continue;
       const span = innermostAt(file.spans, frame.line - 1);
       const score = 1 / (1 + depth * 0.5);
-      if (span) add({ file: frame.file, start: span.start, end: span.end, line: frame.line - 1, score, why: `stack frame ${depth + 1} (${frame.file}:${frame.line})`, function: span.name });
-      else add({ file: frame.file, start: 0, end: file.text.length, line: frame.line - 1, score: score * 0.8, why: `stack frame ${depth + 1} at module level` });
+      if (span)
+        add({
+          file: frame.file,
+          start: span.start,
+          end: span.end,
+          line: frame.line - 1,
+          score,
+          why: `stack frame ${depth + 1} (${frame.file}:${frame.line})`,
+          function: span.name,
+        });
+      else
+        add({ file: frame.file, start: 0, end: file.text.length, line: frame.line - 1, score: score * 0.8, why: `stack frame ${depth + 1} at module level` });
     }
     // 2. Functions the failing test calls, through the test file's imports and theirs.
     const testFile = failure.file ?? failure.stack.find((f) => isTestFile(f.file))?.file;
@@ -188,7 +210,12 @@ export async function localize(root: string, failures: Failure[], readText: (rel
         const at = { file: rel, start: span.start, end: span.end, line: span.line, function: span.name };
         const named = span.name !== undefined;
         const onLine = named && (onAssertion.anywhere.has(span.name!) || (specifier !== undefined && onAssertion.inModule.get(specifier)?.has(span.name!)));
-        if (onLine) add({ ...at, score: depth === 1 ? ASSERTION_LINE_SCORE : transitiveScore(depth, 'named') + 0.05, why: `called on the failing assertion line (${span.name})` });
+        if (onLine)
+          add({
+            ...at,
+            score: depth === 1 ? ASSERTION_LINE_SCORE : transitiveScore(depth, 'named') + 0.05,
+            why: `called on the failing assertion line (${span.name})`,
+          });
         else if (depth === 1) {
           const isCalled = named && (called.has(span.name!) || span.name === calledAsModule);
           add({ ...at, score: isCalled ? 0.6 : 0.25, why: isCalled ? `called by the failing test (${span.name})` : `in a module the test imports (${rel})` });
@@ -197,10 +224,15 @@ export async function localize(root: string, failures: Failure[], readText: (rel
           const importer = module.via === undefined ? undefined : await load(module.via);
           const calledByImporter = named && !isMentioned && importer !== undefined && callees(importer.text).has(span.name!);
           const why = isMentioned ? `named by the failing test (${span.name}), ` : calledByImporter ? `called by ${module.via} (${span.name}), ` : '';
-          add({ ...at, score: transitiveScore(depth, isMentioned ? 'named' : calledByImporter ? 'called by importer' : 'none'), why: `${why}in ${rel}, which the test reaches through ${depth - 1} other module(s)` });
+          add({
+            ...at,
+            score: transitiveScore(depth, isMentioned ? 'named' : calledByImporter ? 'called by importer' : 'none'),
+            why: `${why}in ${rel}, which the test reaches through ${depth - 1} other module(s)`,
+          });
         }
       }
-      if (outermost.length === 0 && depth === 1 && !module.reexportOnly) add({ file: rel, start: 0, end: source.text.length, line: 0, score: 0.3, why: `module imported by the failing test` });
+      if (outermost.length === 0 && depth === 1 && !module.reexportOnly)
+        add({ file: rel, start: 0, end: source.text.length, line: 0, score: 0.3, why: `module imported by the failing test` });
     }
   }
   return [...found.values()].sort((a, b) => b.score - a.score);

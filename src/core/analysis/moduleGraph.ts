@@ -22,11 +22,17 @@ const isSource = (file: string): boolean => SOURCE_EXTENSIONS.includes(path.extn
 const toPosix = (p: string): string => p.split(path.sep).join('/');
 
 async function isFile(file: string): Promise<boolean> {
-  return fs.stat(file).then((s) => s.isFile(), () => false);
+  return fs.stat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 async function isDirectory(dir: string): Promise<boolean> {
-  return fs.stat(dir).then((s) => s.isDirectory(), () => false);
+  return fs.stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 /** The import and require specifiers in a source file: static and dynamic imports, re-exports, require(). */
@@ -92,7 +98,8 @@ export async function createResolver(root: string): Promise<ModuleResolver> {
     for (const entry of entries) {
       if (typeof entry !== 'string') continue;
       const target = path.resolve(dir, entry);
-      const found = (await sourceOfBuild(dir, entry)) ?? (await resolveFile(target)) ?? (target !== dir && (await isDirectory(target)) ? await indexOf(target) : undefined);
+      const found =
+        (await sourceOfBuild(dir, entry)) ?? (await resolveFile(target)) ?? (target !== dir && (await isDirectory(target)) ? await indexOf(target) : undefined);
       if (found) return found;
     }
     return subpath === '.' ? ((await indexOf(dir)) ?? (await sourceOfBuild(dir, 'dist/index.js'))) : undefined;
@@ -107,7 +114,10 @@ export async function createResolver(root: string): Promise<ModuleResolver> {
    * (a heal must change what the build is made from, and a missing build still names its source).
    */
   async function sourceOfBuild(dir: string, entry: string): Promise<string | undefined> {
-    const [first, ...rest] = path.normalize(entry).split(path.sep).filter((s) => s !== '.');
+    const [first, ...rest] = path
+      .normalize(entry)
+      .split(path.sep)
+      .filter((s) => s !== '.');
     if (!BUILD_FOLDERS.has(first) || rest.length === 0 || !(await isDirectory(path.join(dir, 'src')))) return undefined;
     const within = path.join(dir, 'src', ...rest);
     return (await resolveFile(within)) ?? (await resolveFile(within.replace(/\.[cm]?js$/, '')));
@@ -128,7 +138,14 @@ export async function createResolver(root: string): Promise<ModuleResolver> {
     const mapping = await pathMappingFor(path.dirname(fromFile));
     for (const { pattern, targets } of mapping?.paths ?? []) {
       const star = pattern.indexOf('*');
-      const matched = star < 0 ? (specifier === pattern ? '' : undefined) : specifier.startsWith(pattern.slice(0, star)) && specifier.endsWith(pattern.slice(star + 1)) && specifier.length >= pattern.length - 1 ? specifier.slice(star, specifier.length - (pattern.length - star - 1)) : undefined;
+      const matched =
+        star < 0
+          ? specifier === pattern
+            ? ''
+            : undefined
+          : specifier.startsWith(pattern.slice(0, star)) && specifier.endsWith(pattern.slice(star + 1)) && specifier.length >= pattern.length - 1
+            ? specifier.slice(star, specifier.length - (pattern.length - star - 1))
+            : undefined;
       if (matched === undefined) continue;
       for (const target of targets) {
         const found = await resolvePath(path.resolve(mapping!.base, target.replace('*', matched)));
@@ -172,7 +189,8 @@ export function exportTarget(exports: unknown, subpath: string): string | undefi
     if (subpath in map) return conditionTarget(map[subpath]);
     for (const key of keys.filter((k) => k.includes('*'))) {
       const [head, tail] = key.split('*');
-      if (subpath.startsWith(head) && subpath.endsWith(tail)) return conditionTarget(map[key])?.replace('*', subpath.slice(head.length, subpath.length - tail.length));
+      if (subpath.startsWith(head) && subpath.endsWith(tail))
+        return conditionTarget(map[key])?.replace('*', subpath.slice(head.length, subpath.length - tail.length));
     }
     return undefined;
   }
@@ -195,13 +213,21 @@ function conditionTarget(value: unknown): string | undefined {
 async function readPathMapping(file: string, depth = 0): Promise<PathMapping | undefined> {
   const text = await fs.readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
-  const json = parseJsonc(text, [], { allowTrailingComma: true }) as { extends?: unknown; compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | undefined;
+  const json = parseJsonc(text, [], { allowTrailingComma: true }) as
+    { extends?: unknown; compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | undefined;
   const options = json?.compilerOptions ?? {};
   const dir = path.dirname(file);
-  const parent = typeof json?.extends === 'string' && json.extends.startsWith('.') && depth < 5 ? await readPathMapping(path.resolve(dir, json.extends.endsWith('.json') ? json.extends : `${json.extends}.json`), depth + 1) : undefined;
+  const parent =
+    typeof json?.extends === 'string' && json.extends.startsWith('.') && depth < 5
+      ? await readPathMapping(path.resolve(dir, json.extends.endsWith('.json') ? json.extends : `${json.extends}.json`), depth + 1)
+      : undefined;
   const base = typeof options.baseUrl === 'string' ? path.resolve(dir, options.baseUrl) : (parent?.base ?? dir);
-  if (typeof options.paths !== 'object' || options.paths === null) return parent ? { ...parent, base } : typeof options.baseUrl === 'string' ? { base, paths: [] } : undefined;
-  const paths = Object.entries(options.paths as Record<string, unknown>).map(([pattern, targets]) => ({ pattern, targets: Array.isArray(targets) ? targets.filter((t): t is string => typeof t === 'string') : [] }));
+  if (typeof options.paths !== 'object' || options.paths === null)
+    return parent ? { ...parent, base } : typeof options.baseUrl === 'string' ? { base, paths: [] } : undefined;
+  const paths = Object.entries(options.paths as Record<string, unknown>).map(([pattern, targets]) => ({
+    pattern,
+    targets: Array.isArray(targets) ? targets.filter((t): t is string => typeof t === 'string') : [],
+  }));
   return { base, paths };
 }
 
@@ -227,7 +253,13 @@ export interface ReachOptions {
  * The project modules `testFile` reaches, breadth first: its own imports at depth 1, theirs at 2,
  * and so on, bounded so a test of a large app does not pull in the whole repository.
  */
-export async function reachableModules(resolver: ModuleResolver, root: string, testFile: string, readText: (rel: string) => Promise<string | undefined>, options: ReachOptions = {}): Promise<ReachedModule[]> {
+export async function reachableModules(
+  resolver: ModuleResolver,
+  root: string,
+  testFile: string,
+  readText: (rel: string) => Promise<string | undefined>,
+  options: ReachOptions = {},
+): Promise<ReachedModule[]> {
   const maxDepth = options.maxDepth ?? 4;
   const maxModules = options.maxModules ?? 80;
   const reached = new Map<string, ReachedModule>();
@@ -262,7 +294,11 @@ export async function reachableModules(resolver: ModuleResolver, root: string, t
 /** A module with no code of its own: only imports and exports (`module.exports = require('./lib/x')`). */
 async function isReexportOnly(file: string, text: string): Promise<boolean> {
   const stripped = text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '').replace(/['"]use strict['"];?/g, '');
-  const statements = stripped.split(/[;\n]/).map((s) => s.trim()).filter(Boolean);
-  const reexport = /^(?:module\.)?exports\b[^=]*=\s*require\(|^export\s.*\sfrom\s|^export\s*\*|^(?:const|let|var)\s+[\w$]+\s*=\s*require\(|^module\.exports\s*=\s*[\w$]+$|^import\s/;
+  const statements = stripped
+    .split(/[;\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const reexport =
+    /^(?:module\.)?exports\b[^=]*=\s*require\(|^export\s.*\sfrom\s|^export\s*\*|^(?:const|let|var)\s+[\w$]+\s*=\s*require\(|^module\.exports\s*=\s*[\w$]+$|^import\s/;
   return statements.length > 0 && statements.every((s) => reexport.test(s)) && (await moduleSpecifiers(file, text)).length > 0;
 }

@@ -80,7 +80,10 @@ function singleTestCommand(expanded: ExpandedCommand, files: string[], failure: 
   const pattern = shellQuote(testNamePattern(expanded.runner, failure));
   switch (expanded.runner) {
     case 'node': {
-      const flags = expanded.command.trim().split(/\s+/).filter((t, i) => i === 0 || t.startsWith('-'));
+      const flags = expanded.command
+        .trim()
+        .split(/\s+/)
+        .filter((t, i) => i === 0 || t.startsWith('-'));
       return [...flags, `--test-name-pattern=${pattern}`, ...files.map(shellQuote)].join(' ');
     }
     case 'mocha':
@@ -95,7 +98,8 @@ function singleTestCommand(expanded: ExpandedCommand, files: string[], failure: 
 /** Lines (0-based) V8 block coverage says ran: the innermost range around a character decides. */
 export function v8Lines(text: string, ranges: Array<{ startOffset: number; endOffset: number; count: number }>): Set<number> {
   const counts = new Int32Array(text.length).fill(-1);
-  for (const r of [...ranges].sort((a, b) => b.endOffset - b.startOffset - (a.endOffset - a.startOffset))) counts.fill(r.count, Math.max(0, r.startOffset), Math.min(text.length, r.endOffset));
+  for (const r of [...ranges].sort((a, b) => b.endOffset - b.startOffset - (a.endOffset - a.startOffset)))
+    counts.fill(r.count, Math.max(0, r.startOffset), Math.min(text.length, r.endOffset));
   const lines = new Set<number>();
   let start = 0;
   text.split('\n').forEach((line, i) => {
@@ -131,19 +135,38 @@ async function readCoverage(dir: string, root: string, runner: string, readText:
     if (!name.endsWith('.json')) continue;
     const data = JSON.parse(await fs.readFile(path.join(dir, name), 'utf8')) as Record<string, unknown>;
     if (runner === 'jest') {
-      for (const [abs, file] of Object.entries(data as Record<string, { statementMap: Record<string, { start: { line: number } }>; s: Record<string, number> }>)) {
+      for (const [abs, file] of Object.entries(
+        data as Record<string, { statementMap: Record<string, { start: { line: number } }>; s: Record<string, number> }>,
+      )) {
         const rel = relative(abs);
         if (!projectFile(rel) || !file.statementMap) continue;
-        add(rel, new Set(Object.entries(file.s).filter(([, n]) => n > 0).map(([k]) => file.statementMap[k].start.line - 1)));
+        add(
+          rel,
+          new Set(
+            Object.entries(file.s)
+              .filter(([, n]) => n > 0)
+              .map(([k]) => file.statementMap[k].start.line - 1),
+          ),
+        );
       }
       continue;
     }
-    for (const script of (data.result as Array<{ url: string; functions: Array<{ ranges: Array<{ startOffset: number; endOffset: number; count: number }> }> }>) ?? []) {
+    for (const script of (data.result as Array<{
+      url: string;
+      functions: Array<{ ranges: Array<{ startOffset: number; endOffset: number; count: number }> }>;
+    }>) ?? []) {
       if (!script.url.startsWith('file://')) continue;
       const rel = relative(decodeURIComponent(new URL(script.url).pathname));
       if (!projectFile(rel)) continue;
       const text = await readText(rel);
-      if (text !== undefined && text.length < 1_000_000) add(rel, v8Lines(text, script.functions.flatMap((f) => f.ranges)));
+      if (text !== undefined && text.length < 1_000_000)
+        add(
+          rel,
+          v8Lines(
+            text,
+            script.functions.flatMap((f) => f.ranges),
+          ),
+        );
     }
   }
   return lines;
@@ -187,27 +210,38 @@ async function preferNamedIn(passing: string[], files: string[], readText: (rel:
   const texts = (await Promise.all(files.map(readText))).filter((t): t is string => t !== undefined);
   const named = passing.filter((id) => {
     const name = id.split(' > ').at(-1)!;
-    return texts.some((text) => ['\'', '"', '`'].some((q) => text.includes(`${q}${name}${q}`)));
+    return texts.some((text) => ["'", '"', '`'].some((q) => text.includes(`${q}${name}${q}`)));
   });
   return named.length > 0 ? named : passing;
 }
 
 export async function spectrumLocations(request: SpectrumRequest): Promise<SpectrumResult> {
   const started = Date.now();
-  const done = (locations: Location[], runs: number, note?: string): SpectrumResult => ({ locations: [...locations].sort((a, b) => b.score - a.score), note, runs, ms: Date.now() - started });
+  const done = (locations: Location[], runs: number, note?: string): SpectrumResult => ({
+    locations: [...locations].sort((a, b) => b.score - a.score),
+    note,
+    runs,
+    ms: Date.now() - started,
+  });
   const expanded = await expandCommand(request.cwd, request.command);
   const failing = request.failures.filter((f) => f.file && !f.id.startsWith('command: ') && f.id !== f.file);
   const files = [...new Set(failing.map((f) => f.file!))];
   // One suspicious function and nothing else: there is nothing to rank, so spare the runs.
   if (new Set(request.base.map((l) => `${l.file}:${l.start}:${l.end}`)).size === 1) return done(request.base, 0, 'one suspicious function: nothing to rank');
   if (failing.length === 0 || !['node', 'mocha', 'jest'].includes(expanded.runner) || !expanded.simple) {
-    return done(request.base, 0, failing.length === 0 ? 'no failing test to run alone' : `per-test coverage is not supported for this test command (${expanded.runner})`);
+    return done(
+      request.base,
+      0,
+      failing.length === 0 ? 'no failing test to run alone' : `per-test coverage is not supported for this test command (${expanded.runner})`,
+    );
   }
   // Passing tests of the same files. Node's ids do not name the file for passing tests, so those
   // whose names the failing files spell out come first; one that is not in these files runs
   // nothing and is dropped below.
   const fileNamed = request.baseline.outcomes.some((o) => files.some((f) => o.id.startsWith(`${f} > `)));
-  let passing = [...statusMap(request.baseline)].filter(([id, s]) => s === 'passed' && (!fileNamed || files.some((f) => id.startsWith(`${f} > `)))).map(([id]) => id);
+  let passing = [...statusMap(request.baseline)]
+    .filter(([id, s]) => s === 'passed' && (!fileNamed || files.some((f) => id.startsWith(`${f} > `))))
+    .map(([id]) => id);
   if (!fileNamed) passing = await preferNamedIn(passing, files, request.readText);
   const max = request.maxTests ?? 24;
   const selected = [...failing.map((f) => ({ id: f.id, failed: true })), ...passing.map((id) => ({ id, failed: false }))].slice(0, max);
@@ -220,7 +254,13 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
       const command = singleTestCommand(expanded, files, { id: test.id, file: files.find((f) => test.id.startsWith(`${f} > `)) }, dir);
       if (!command) break;
       runs++;
-      const run = await request.runner.run({ cwd: request.cwd, command, timeoutMs: request.timeoutMs, signal: request.signal, env: { ...expanded.env, NODE_V8_COVERAGE: dir } });
+      const run = await request.runner.run({
+        cwd: request.cwd,
+        command,
+        timeoutMs: request.timeoutMs,
+        signal: request.signal,
+        env: { ...expanded.env, NODE_V8_COVERAGE: dir },
+      });
       // Keep the run only if the test ran alone and did what it did in the baseline.
       const status = statusMap(run).get(test.id) ?? (run.failures.some((f) => f.id === test.id) ? 'failed' : undefined);
       if (status !== (test.failed ? 'failed' : 'passed')) continue;
@@ -247,13 +287,26 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
   // A line every test runs (module-level code, usually) tells failing from passing tests apart
   // no better than chance: it keeps its Ochiai score but gets no location of its own.
   const informative = (c: { ef: number; ep: number }): boolean => c.ef > 0 && !(totalPassed > 0 && c.ep === totalPassed && c.ef === totalFailed);
-  const suspicious = [...counts].filter(([, c]) => informative(c)).map(([key, c]) => ({ file: key.slice(0, key.lastIndexOf(':')), line: Number(key.slice(key.lastIndexOf(':') + 1)), ...c, score: ochiai(c.ef, c.ep, totalFailed) }));
+  const suspicious = [...counts]
+    .filter(([, c]) => informative(c))
+    .map(([key, c]) => ({
+      file: key.slice(0, key.lastIndexOf(':')),
+      line: Number(key.slice(key.lastIndexOf(':') + 1)),
+      ...c,
+      score: ochiai(c.ef, c.ep, totalFailed),
+    }));
   const best = Math.max(...suspicious.map((l) => l.score));
-  const frames = new Set(request.failures.flatMap((f) => f.stack).filter((s) => projectFile(s.file)).map((s) => `${s.file}:${s.line - 1}`));
+  const frames = new Set(
+    request.failures
+      .flatMap((f) => f.stack)
+      .filter((s) => projectFile(s.file))
+      .map((s) => `${s.file}:${s.line - 1}`),
+  );
   const recent = await recentLines(request.cwd, [...new Set(suspicious.map((l) => l.file))]);
 
   const focus = request.base.filter((b) => b.score >= FOCUS_SCORE);
-  const inFocus = (file: string, line: number, text: string): boolean => focus.some((b) => b.file === file && lineOf(text, b.start) <= line && line <= lineOf(text, b.end));
+  const inFocus = (file: string, line: number, text: string): boolean =>
+    focus.some((b) => b.file === file && lineOf(text, b.start) <= line && line <= lineOf(text, b.end));
   const lineLocations: Location[] = [];
   const spans = new Map<string, Awaited<ReturnType<typeof functionsIn>>>();
   for (const l of suspicious) {
@@ -271,7 +324,14 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
     // Above the imported-function prior (0.6), up to a stack frame's 1.0: Ochiai leads, the stack and recency break ties.
     const score = 0.6 + 0.4 * (0.7 * (l.score / best) + 0.2 * (onStack || focused ? 1 : 0) + 0.1 * (isRecent ? 1 : 0));
     const why = `Ochiai ${l.score.toFixed(2)}: run by ${l.ef}/${totalFailed} failing and ${l.ep}/${totalPassed} passing tests${onStack ? '; on the stack' : focused ? '; in the function the failing test checks' : ''}${isRecent ? '; changed in the last 10 commits' : ''}`;
-    lineLocations.push({ file: l.file, ...lineSpan(text, l.line), line: l.line, score, why, function: around.sort((a, b) => b.start - a.start).find((f) => f.name)?.name });
+    lineLocations.push({
+      file: l.file,
+      ...lineSpan(text, l.line),
+      line: l.line,
+      score,
+      why,
+      function: around.sort((a, b) => b.start - a.start).find((f) => f.name)?.name,
+    });
   }
   lineLocations.sort((a, b) => b.score - a.score);
 
@@ -289,6 +349,11 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
     for (let line = from; line <= to && !ran; line++) ran = ranFailing.has(`${loc.file}:${line}`);
     adjusted.push(ran ? loc : { ...loc, score: loc.score * 0.5, why: `${loc.why}; not run by the failing tests` });
   }
-  request.log?.debug(`sbfl: ${spectra.length} test(s) with coverage (${totalFailed} failing) in ${Date.now() - started} ms; top: ${lineLocations.slice(0, 3).map((l) => `${l.file}:${l.line + 1} ${l.why}`).join(' | ')}`);
+  request.log?.debug(
+    `sbfl: ${spectra.length} test(s) with coverage (${totalFailed} failing) in ${Date.now() - started} ms; top: ${lineLocations
+      .slice(0, 3)
+      .map((l) => `${l.file}:${l.line + 1} ${l.why}`)
+      .join(' | ')}`,
+  );
   return done([...lineLocations.slice(0, 25), ...adjusted], runs);
 }

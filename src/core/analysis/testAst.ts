@@ -125,12 +125,27 @@ export function assertionAt(root: Node, line1: number, column1?: number): Assert
       if (FUNCTION_NODES.has(n.type)) break;
     }
   }
-  return assertionsIn(root).find((a) => a.node.startPosition.row <= row && row <= a.node.endPosition.row && a.node.startPosition.row === row) ?? assertionsIn(root).find((a) => a.node.startPosition.row <= row && row <= a.node.endPosition.row);
+  return (
+    assertionsIn(root).find((a) => a.node.startPosition.row <= row && row <= a.node.endPosition.row && a.node.startPosition.row === row) ??
+    assertionsIn(root).find((a) => a.node.startPosition.row <= row && row <= a.node.endPosition.row)
+  );
 }
 
 /** Wrap an expression's text in parentheses unless it is already atomic. */
 export function atom(node: Node): string {
-  return ['identifier', 'number', 'call_expression', 'member_expression', 'subscript_expression', 'parenthesized_expression', 'string', 'array', 'object'].includes(node.type) ? node.text : `(${node.text})`;
+  return [
+    'identifier',
+    'number',
+    'call_expression',
+    'member_expression',
+    'subscript_expression',
+    'parenthesized_expression',
+    'string',
+    'array',
+    'object',
+  ].includes(node.type)
+    ? node.text
+    : `(${node.text})`;
 }
 
 /** The indentation of the line a node starts on. */

@@ -50,7 +50,14 @@ interface Mutant {
   line: number;
 }
 
-type Instrumenter = { instrument(files: Array<{ name: string; content: string; mutate: unknown }>, options: unknown): Promise<{ mutants: Array<{ mutatorName: string; replacement: string; location: { start: { line: number; column: number }; end: { line: number; column: number } } }> }> };
+type Instrumenter = {
+  instrument(
+    files: Array<{ name: string; content: string; mutate: unknown }>,
+    options: unknown,
+  ): Promise<{
+    mutants: Array<{ mutatorName: string; replacement: string; location: { start: { line: number; column: number }; end: { line: number; column: number } } }>;
+  }>;
+};
 
 const INSTRUMENTER = '@stryker-mutator/instrumenter';
 let loaded: Promise<Instrumenter> | undefined;
@@ -65,7 +72,20 @@ function instrumenter(): Promise<Instrumenter> {
   loaded ??= (import(instrumenterSpecifier()) as Promise<{ Instrumenter: new (logger: unknown) => Instrumenter }>).then((m) => {
     const quiet = (): boolean => false;
     const nothing = (): void => undefined;
-    return new m.Instrumenter({ isTraceEnabled: quiet, isDebugEnabled: quiet, isInfoEnabled: quiet, isWarnEnabled: quiet, isErrorEnabled: quiet, isFatalEnabled: quiet, trace: nothing, debug: nothing, info: nothing, warn: nothing, error: nothing, fatal: nothing });
+    return new m.Instrumenter({
+      isTraceEnabled: quiet,
+      isDebugEnabled: quiet,
+      isInfoEnabled: quiet,
+      isWarnEnabled: quiet,
+      isErrorEnabled: quiet,
+      isFatalEnabled: quiet,
+      trace: nothing,
+      debug: nothing,
+      info: nothing,
+      warn: nothing,
+      error: nothing,
+      fatal: nothing,
+    });
   });
   return loaded;
 }
@@ -90,7 +110,11 @@ function offsetOf(text: string, line: number, column: number): number {
 }
 
 /** Stryker's mutants on the changed lines, as whole-file texts, without the ones that undo the fix. */
-export async function mutantsOnChangedLines(sandboxCwd: string, before: Record<string, string>, after: Record<string, string>): Promise<{ mutants: Mutant[]; undoing: number }> {
+export async function mutantsOnChangedLines(
+  sandboxCwd: string,
+  before: Record<string, string>,
+  after: Record<string, string>,
+): Promise<{ mutants: Mutant[]; undoing: number }> {
   const make = await instrumenter();
   const out: Mutant[] = [];
   let undoing = 0;
@@ -101,7 +125,12 @@ export async function mutantsOnChangedLines(sandboxCwd: string, before: Record<s
     const split = text.split('\n');
     const mutate = lines.map((l) => ({ start: { line: l, column: 0 }, end: { line: l, column: split[l]?.length ?? 0 } }));
     // An absolute name: Babel looks for config files relative to it, and the sandbox has the user's.
-    const result = await make.instrument([{ name: path.join(sandboxCwd, file), content: text, mutate }], { plugins: null, excludedMutations: [], ignorers: [], noHeader: true });
+    const result = await make.instrument([{ name: path.join(sandboxCwd, file), content: text, mutate }], {
+      plugins: null,
+      excludedMutations: [],
+      ignorers: [],
+      noHeader: true,
+    });
     for (const m of result.mutants) {
       const start = offsetOf(text, m.location.start.line, m.location.start.column);
       const end = offsetOf(text, m.location.end.line, m.location.end.column);
@@ -128,12 +157,20 @@ export async function mutationGuard(input: MutationGuardInput): Promise<GuardRep
     ({ mutants, undoing } = await mutantsOnChangedLines(input.sandbox.cwd, input.before, input.after));
   } catch (error) {
     input.log?.debug(`mutation guard: ${(error as Error).stack ?? error}`);
-    return report([`mutation guard not run: ${INSTRUMENTER} could not be loaded or could not parse the fixed file (${(error as Error).message.split('\n')[0]})`]);
+    return report([
+      `mutation guard not run: ${INSTRUMENTER} could not be loaded or could not parse the fixed file (${(error as Error).message.split('\n')[0]})`,
+    ]);
   }
   if (mutants.length === 0) {
     // A mutant that restores the original text was run already: it is the baseline, which the
     // failing tests rejected. With nothing else to try, that is the guard's answer.
-    if (undoing > 0) return report([`the only mutant${undoing > 1 ? 's' : ''} of the changed lines undo${undoing > 1 ? '' : 'es'} the fix; the baseline run, where the targeted tests fail, killed ${undoing > 1 ? 'them' : 'it'}`], { total: undoing, ran: undoing, killed: undoing });
+    if (undoing > 0)
+      return report(
+        [
+          `the only mutant${undoing > 1 ? 's' : ''} of the changed lines undo${undoing > 1 ? '' : 'es'} the fix; the baseline run, where the targeted tests fail, killed ${undoing > 1 ? 'them' : 'it'}`,
+        ],
+        { total: undoing, ran: undoing, killed: undoing },
+      );
     return report(['no mutant can be made on the changed lines, so the guard could not check them']);
   }
   const passing = [...statusMap(input.fixRun)].filter(([, s]) => s === 'passed').map(([id]) => id);
@@ -143,7 +180,13 @@ export async function mutationGuard(input: MutationGuardInput): Promise<GuardRep
     if (input.signal?.aborted) break;
     try {
       for (const [file, text] of Object.entries(input.after)) await input.sandbox.write(file, file === mutant.file ? mutant.text : text);
-      const run = await input.runner.run({ cwd: input.sandbox.cwd, command: input.command, files: input.testFiles.length ? input.testFiles : undefined, timeoutMs: input.timeoutMs, signal: input.signal });
+      const run = await input.runner.run({
+        cwd: input.sandbox.cwd,
+        command: input.command,
+        files: input.testFiles.length ? input.testFiles : undefined,
+        timeoutMs: input.timeoutMs,
+        signal: input.signal,
+      });
       ran++;
       const now = statusMap(run);
       const ranHere = passing.filter((id) => now.has(id) || input.testFiles.length === 0);
@@ -151,12 +194,21 @@ export async function mutationGuard(input: MutationGuardInput): Promise<GuardRep
       const killed = run.timedOut || broken.length > 0 || (ranHere.length === 0 && (run.exitCode ?? 1) !== 0);
       if (killed) {
         const by = run.timedOut ? 'a timeout' : broken.length ? broken.slice(0, 2).join(', ') : 'the test command';
-        return report([`killed: ${mutant.mutator} at ${mutant.file}:${mutant.line + 1} (→ ${mutant.replacement.split('\n')[0].slice(0, 60)}) fails ${by}; ${ran} of ${mutants.length} mutant(s) run`], { total: mutants.length, ran, killed: 1 });
+        return report(
+          [
+            `killed: ${mutant.mutator} at ${mutant.file}:${mutant.line + 1} (→ ${mutant.replacement.split('\n')[0].slice(0, 60)}) fails ${by}; ${ran} of ${mutants.length} mutant(s) run`,
+          ],
+          { total: mutants.length, ran, killed: 1 },
+        );
       }
     } finally {
       await input.sandbox.reset();
     }
   }
   const tried = mutants.slice(0, ran).map((m) => `${m.mutator} → ${m.replacement.split('\n')[0].slice(0, 40)}`);
-  return report([`no mutant of the changed lines was killed (${ran} run: ${tried.join('; ')}): the tests would pass with other code there, so they barely pin this fix`], { total: mutants.length, ran, killed: 0 }, ran > 0 ? WEAKLY_TESTED : undefined);
+  return report(
+    [`no mutant of the changed lines was killed (${ran} run: ${tried.join('; ')}): the tests would pass with other code there, so they barely pin this fix`],
+    { total: mutants.length, ran, killed: 0 },
+    ran > 0 ? WEAKLY_TESTED : undefined,
+  );
 }

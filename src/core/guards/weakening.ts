@@ -28,7 +28,19 @@ const WEAKER: Record<string, string[]> = {
   match: ['ok', 'assert'],
   toStrictEqual: ['toEqual', 'toMatchObject', 'toBeTruthy', 'toBeDefined', 'toBeInstanceOf'],
   toEqual: ['toMatchObject', 'toBeTruthy', 'toBeDefined', 'toBeInstanceOf'],
-  toBe: ['toEqual', 'toBeTruthy', 'toBeFalsy', 'toBeDefined', 'toBeUndefined', 'toBeNull', 'toBeGreaterThan', 'toBeLessThan', 'toBeGreaterThanOrEqual', 'toBeLessThanOrEqual', 'toBeCloseTo'],
+  toBe: [
+    'toEqual',
+    'toBeTruthy',
+    'toBeFalsy',
+    'toBeDefined',
+    'toBeUndefined',
+    'toBeNull',
+    'toBeGreaterThan',
+    'toBeLessThan',
+    'toBeGreaterThanOrEqual',
+    'toBeLessThanOrEqual',
+    'toBeCloseTo',
+  ],
   toHaveBeenCalledWith: ['toHaveBeenCalled'],
   toHaveBeenCalledTimes: ['toHaveBeenCalled'],
   toHaveLength: ['toBeDefined', 'toBeTruthy'],
@@ -37,7 +49,16 @@ const WEAKER: Record<string, string[]> = {
   toContain: ['toBeDefined', 'toBeTruthy'],
 };
 /** Matchers whose arguments only narrow them: dropping one (`toThrow(/msg/)` → `toThrow()`) widens them. */
-const NARROWED_BY_ARGS = new Set(['throws', 'rejects', 'toThrow', 'toThrowError', 'rejects.toThrow', 'toHaveBeenCalledWith', 'toBeCalledWith', 'toHaveBeenLastCalledWith']);
+const NARROWED_BY_ARGS = new Set([
+  'throws',
+  'rejects',
+  'toThrow',
+  'toThrowError',
+  'rejects.toThrow',
+  'toHaveBeenCalledWith',
+  'toBeCalledWith',
+  'toHaveBeenLastCalledWith',
+]);
 const SKIPPING = new Set(['skip', 'only', 'todo', 'failing']);
 const SKIPPING_BASES = new Set(['xit', 'xtest', 'xdescribe', 'fit', 'fdescribe']);
 
@@ -59,7 +80,8 @@ interface TestShape {
   guarded: number;
 }
 
-const literal = (n: { type: string } | undefined): boolean => !!n && ['number', 'string', 'template_string', 'true', 'false', 'null', 'undefined', 'array', 'object', 'unary_expression'].includes(n.type);
+const literal = (n: { type: string } | undefined): boolean =>
+  !!n && ['number', 'string', 'template_string', 'true', 'false', 'null', 'undefined', 'array', 'object', 'unary_expression'].includes(n.type);
 const normalize = (v: string): string => v.replace(/\s+/g, '').replace(/['"`]/g, '');
 
 function insideTryCatch(n: Node): boolean {
@@ -76,15 +98,27 @@ function shapeOf(root: Node): TestShape {
     if (!parts) continue;
     const options = n.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'object');
     const testOrSuite = /^(?:test|it|specify|describe|suite|context)$/.test(parts.base);
-    if (SKIPPING_BASES.has(parts.base) || (testOrSuite && (parts.modifiers.some((m) => SKIPPING.has(m)) || /\b(?:skip|todo|only)\s*:/.test(options?.text ?? '')))) skipped++;
+    if (
+      SKIPPING_BASES.has(parts.base) ||
+      (testOrSuite && (parts.modifiers.some((m) => SKIPPING.has(m)) || /\b(?:skip|todo|only)\s*:/.test(options?.text ?? '')))
+    )
+      skipped++;
   }
-  const toCheck = (a: Assertion): Check => ({ text: a.node.text, matcher: a.matcher, actual: a.actual?.text, args: a.args.map((x) => ({ text: x.text, type: x.type })), guarded: insideTryCatch(a.node) });
+  const toCheck = (a: Assertion): Check => ({
+    text: a.node.text,
+    matcher: a.matcher,
+    actual: a.actual?.text,
+    args: a.args.map((x) => ({ text: x.text, type: x.type })),
+    guarded: insideTryCatch(a.node),
+  });
   for (const call of calls) {
     const fn = testCallback(call);
     tests.set(testName(call) ?? `test ${tests.size + 1}`, fn ? assertionsIn(fn).map(toCheck) : []);
   }
   const all = [...tests.values()].flat();
-  const expectAssertions = root.descendantsOfType('call_expression').filter((n) => n && /^expect\.(assertions|hasAssertions)$/.test(n.childForFieldName('function')?.text ?? '')).length;
+  const expectAssertions = root
+    .descendantsOfType('call_expression')
+    .filter((n) => n && /^expect\.(assertions|hasAssertions)$/.test(n.childForFieldName('function')?.text ?? '')).length;
   return { tests, skipped, total: calls.length, expectAssertions, guarded: all.filter((a) => a.guarded).length };
 }
 
@@ -93,7 +127,8 @@ function align(before: Check[], after: Check[]): { changed: Array<[Check, Check]
   const n = before.length;
   const m = after.length;
   const lcs = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i][j] = before[i].text === after[j].text ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--) lcs[i][j] = before[i].text === after[j].text ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
   const changed: Array<[Check, Check]> = [];
   const removed: Check[] = [];
   let i = 0;
@@ -136,13 +171,16 @@ function judgePair(b: Check, a: Check, test: string, actuals: string[], findings
   const where = `in "${test}"`;
   if (b.matcher !== a.matcher) {
     if (tightTolerance(b, a)) return void notes.push(`${where}: exact comparison replaced by one within a 1e-9-scale tolerance (floating-point rounding)`);
-    if (a.matcher.startsWith('not.') !== b.matcher.startsWith('not.')) return void findings.push(`${where}: inverts an assertion (${b.matcher} → ${a.matcher})`);
-    if (WEAKER[b.matcher]?.includes(a.matcher) || !WEAKER[a.matcher]?.includes(b.matcher)) return void findings.push(`${where}: broadens a matcher (${b.matcher} → ${a.matcher})`);
+    if (a.matcher.startsWith('not.') !== b.matcher.startsWith('not.'))
+      return void findings.push(`${where}: inverts an assertion (${b.matcher} → ${a.matcher})`);
+    if (WEAKER[b.matcher]?.includes(a.matcher) || !WEAKER[a.matcher]?.includes(b.matcher))
+      return void findings.push(`${where}: broadens a matcher (${b.matcher} → ${a.matcher})`);
     return;
   }
   if (sortedBoth(a) && !sortedBoth(b)) return void notes.push(`${where}: compares ${b.actual} as a sorted array (order not specified)`);
   if (NARROWED_BY_ARGS.has(a.matcher) && a.args.length < b.args.length) return void findings.push(`${where}: drops an argument of ${a.matcher} (accepts more)`);
-  if (a.matcher === 'toBeCloseTo' && Number(a.args[1]?.text ?? 2) < Number(b.args[1]?.text ?? 2)) return void findings.push(`${where}: widens a tolerance (toBeCloseTo digits ${b.args[1]?.text ?? 2} → ${a.args[1]?.text ?? 2})`);
+  if (a.matcher === 'toBeCloseTo' && Number(a.args[1]?.text ?? 2) < Number(b.args[1]?.text ?? 2))
+    return void findings.push(`${where}: widens a tolerance (toBeCloseTo digits ${b.args[1]?.text ?? 2} → ${a.args[1]?.text ?? 2})`);
   const be = b.args[0];
   const ae = a.args[0];
   if (be && ae && be.text !== ae.text && literal(be) && literal(ae) && b.actual === a.actual) {
@@ -164,7 +202,8 @@ async function judgeFile(file: string, before: string, after: string, actuals: s
     const news = a.tests.get(name);
     if (!news) continue;
     const { changed, removed } = align(olds, news);
-    if (removed.length > 0) findings.push(`in "${name}": removes ${removed.length} assertion(s): ${removed.map((r) => r.text.split('\n')[0].slice(0, 80)).join('; ')}`);
+    if (removed.length > 0)
+      findings.push(`in "${name}": removes ${removed.length} assertion(s): ${removed.map((r) => r.text.split('\n')[0].slice(0, 80)).join('; ')}`);
     for (const [x, y] of changed) judgePair(x, y, name, actuals, findings, notes);
   }
   return { findings, notes };
@@ -185,7 +224,10 @@ export async function weakeningGuard(candidate: Candidate, before: Record<string
   const notes: string[] = [];
   for (const file of files) {
     const original = before[file] ?? '';
-    const edited = applyEdits(original, candidate.edits.filter((e) => e.file === file));
+    const edited = applyEdits(
+      original,
+      candidate.edits.filter((e) => e.file === file),
+    );
     if (isSnapshotFile(file)) {
       notes.push(`${file}: replaces a stored snapshot with the current output (accept it only if the new output is intended)`);
       continue;
@@ -194,5 +236,10 @@ export async function weakeningGuard(candidate: Candidate, before: Record<string
     findings.push(...judged.findings);
     notes.push(...judged.notes);
   }
-  return { guard: 'test-weakening', label: findings.length > 0 ? WEAKENS : undefined, findings: [...findings, ...notes.map((n) => `note: ${n}`)], ms: Date.now() - started };
+  return {
+    guard: 'test-weakening',
+    label: findings.length > 0 ? WEAKENS : undefined,
+    findings: [...findings, ...notes.map((n) => `note: ${n}`)],
+    ms: Date.now() - started,
+  };
 }

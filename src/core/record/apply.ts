@@ -34,8 +34,14 @@ export async function applyFix(outcome: HealOutcome, files: WorkspaceFiles, ledg
     await checkUnchanged(files, fix.before, 'the fix was verified');
     // Compared as at heal time: disk with unsaved buffers over it, and Self-Heal's own later writes
     // counted at their verified text, so only the user's changes make the fix stale.
-    if (fix.state && (await workspaceState(files.root, { ...(await files.unsavedBuffers()), ...(await ownWritesSince(records, files, fix.state.at)) })) !== fix.state.id) {
-      throw new SelfHealError('STALE', 'Files the tests read changed since the fix was verified (another branch, a pull, or other edits), so the change was not applied. Run the heal again.');
+    if (
+      fix.state &&
+      (await workspaceState(files.root, { ...(await files.unsavedBuffers()), ...(await ownWritesSince(records, files, fix.state.at)) })) !== fix.state.id
+    ) {
+      throw new SelfHealError(
+        'STALE',
+        'Files the tests read changed since the fix was verified (another branch, a pull, or other edits), so the change was not applied. Run the heal again.',
+      );
     }
     const record = healRecordFor(outcome, files.root, 'apply');
     await ledger.append(record);
@@ -130,7 +136,16 @@ async function settleInterruptedChange(files: WorkspaceFiles, ledger: Ledger): P
 /** The record that undoes `record`: a revert of an apply, or the heal applied again for a revert. */
 function undoRecordOf(record: HealRecord): HealRecord {
   const reverting = record.kind === 'apply';
-  return { ...record, id: newId(), kind: reverting ? 'revert' : 'apply', at: new Date().toISOString(), reverts: reverting ? record.id : undefined, diff: unifiedDiff(record.after, record.before), before: record.after, after: record.before };
+  return {
+    ...record,
+    id: newId(),
+    kind: reverting ? 'revert' : 'apply',
+    at: new Date().toISOString(),
+    reverts: reverting ? record.id : undefined,
+    diff: unifiedDiff(record.after, record.before),
+    before: record.after,
+    after: record.before,
+  };
 }
 
 /**
@@ -165,7 +180,10 @@ async function replaceAll(files: WorkspaceFiles, record: HealRecord, ledger: Led
 }
 
 /** The first file that does not hold its expected text (undefined `current`: it no longer exists), or undefined when all do. */
-export async function firstDifference(files: WorkspaceFiles, expected: Record<string, string>): Promise<{ file: string; current: string | undefined } | undefined> {
+export async function firstDifference(
+  files: WorkspaceFiles,
+  expected: Record<string, string>,
+): Promise<{ file: string; current: string | undefined } | undefined> {
   for (const [file, text] of Object.entries(expected)) {
     const current = await files.read(file);
     if (current !== text) return { file, current };
@@ -176,5 +194,10 @@ export async function firstDifference(files: WorkspaceFiles, expected: Record<st
 async function checkUnchanged(files: WorkspaceFiles, expected: Record<string, string>, since: string): Promise<void> {
   const changed = await firstDifference(files, expected);
   if (!changed) return;
-  throw new SelfHealError('STALE', changed.current === undefined ? `${changed.file} no longer exists, so the change was not applied.` : `${changed.file} changed since ${since}, so the change was not applied. Run the heal again on the current text.`);
+  throw new SelfHealError(
+    'STALE',
+    changed.current === undefined
+      ? `${changed.file} no longer exists, so the change was not applied.`
+      : `${changed.file} changed since ${since}, so the change was not applied. Run the heal again on the current text.`,
+  );
 }

@@ -32,9 +32,15 @@ export function decisionRecord(about: HealOutcome | HealRecord, verdict: Verdict
   const base = 'kind' in about ? about : { ...healRecordFor(about, workspace, 'decision'), tried: [] };
   // The heal decided on: an outcome's or apply's own id, the heal a revert undid, or the same heal again.
   const of = !('kind' in about) || about.kind === 'apply' ? about.id : about.kind === 'revert' ? (about.reverts ?? about.id) : (about.decision?.of ?? about.id);
-  return { ...base, id: `d-${randomBytes(4).toString('hex')}`, kind: 'decision', at: new Date().toISOString(), reverts: undefined, decision: { verdict, of, ...(note ? { note } : {}) } };
+  return {
+    ...base,
+    id: `d-${randomBytes(4).toString('hex')}`,
+    kind: 'decision',
+    at: new Date().toISOString(),
+    reverts: undefined,
+    decision: { verdict, of, ...(note ? { note } : {}) },
+  };
 }
-
 
 /** Record what a person did with a heal (e.g. the extension's Discard, or a CI branch closed unmerged). */
 export async function recordDecision(ledger: Ledger, about: HealOutcome | HealRecord, verdict: Verdict, workspace: string, note?: string): Promise<HealRecord> {
@@ -147,7 +153,11 @@ export function orderByDecisions(candidates: Candidate[], adjustments: Map<strin
 
 /** Change keys of the heals whose latest verdict is "rejected", with their summaries for messages. */
 export function discardedChanges(records: HealRecord[]): Map<string, string> {
-  const rejected = new Set(decidedHeals(records).filter((d) => d.verdict === 'rejected').map((d) => d.heal));
+  const rejected = new Set(
+    decidedHeals(records)
+      .filter((d) => d.verdict === 'rejected')
+      .map((d) => d.heal),
+  );
   const out = new Map<string, string>();
   for (const r of records) {
     if (r.kind === 'decision' && r.decision && rejected.has(r.decision.of)) out.set(changeKey(r.before, r.after), r.summary);

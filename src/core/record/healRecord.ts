@@ -19,7 +19,11 @@ export function healRecordFor(outcome: HealOutcome, workspace: string, kind: Hea
     before: fix.before,
     after: fix.after,
     failures: outcome.failures.map((f) => ({ id: f.id, message: f.message.slice(0, 500) })),
-    diagnosis: { class: outcome.diagnosis.class, evidence: outcome.diagnosis.evidence, locations: outcome.diagnosis.locations.slice(0, 5).map((l) => `${l.file}:${l.line + 1} (${l.why})`) },
+    diagnosis: {
+      class: outcome.diagnosis.class,
+      evidence: outcome.diagnosis.evidence,
+      locations: outcome.diagnosis.locations.slice(0, 5).map((l) => `${l.file}:${l.line + 1} (${l.why})`),
+    },
     tried: outcome.tried.slice(0, 50).map((v) => ({ summary: v.summary ?? v.candidateId, status: v.status, reason: v.reason })),
     evidence: fix.evidence,
     tokens: fix.candidate.tokens ?? outcome.tokens,

@@ -68,12 +68,16 @@ export async function moveOldLedger(oldPath: string, root: string, log?: Log): P
     const moved = old.filter((record) => !known.has(record.id));
     if (moved.length > 0) {
       // A stable sort keeps records with equal times (an apply and its settling undo) in their order.
-      const merged = [...current, ...moved].map((record, index) => ({ record, index, at: Date.parse(record.at) || 0 })).sort((a, b) => a.at - b.at || a.index - b.index);
+      const merged = [...current, ...moved]
+        .map((record, index) => ({ record, index, at: Date.parse(record.at) || 0 }))
+        .sort((a, b) => a.at - b.at || a.index - b.index);
       await ensureSelfHealFolder(root);
       await replaceFile(target.filePath, merged.map(({ record }) => JSON.stringify(HealRecord.parse(record)) + '\n').join(''));
     }
     await fs.rename(oldPath, oldPath + MOVED_SUFFIX);
-    log?.info(`heal history: moved ${moved.length} record(s) from ${oldPath} into ${target.filePath}, the history the CLI shares (the old file is kept as ${path.basename(oldPath)}${MOVED_SUFFIX})`);
+    log?.info(
+      `heal history: moved ${moved.length} record(s) from ${oldPath} into ${target.filePath}, the history the CLI shares (the old file is kept as ${path.basename(oldPath)}${MOVED_SUFFIX})`,
+    );
     return moved.length;
   });
 }

@@ -16,7 +16,12 @@ export const MAX_TEST_FILES = 400;
 export async function testFilesOf(runner: RunnerDescriptor, command: string, root: string): Promise<string[]> {
   const line = parseRunnerCommand(runner, command);
   if (!line) return [];
-  const unquoted = line.paths.map((p) => p.replace(/^(['"])(.*)\1$/, '$2').replace(/^\.\//, '').replace(/\/$/, ''));
+  const unquoted = line.paths.map((p) =>
+    p
+      .replace(/^(['"])(.*)\1$/, '$2')
+      .replace(/^\.\//, '')
+      .replace(/\/$/, ''),
+  );
   // Mocha walks folders one level deep unless told --recursive; the other runners always recurse.
   const recursive = runner.name !== 'mocha' || line.flags.some((flag) => /^['"]?--recursive\b/.test(flag));
   const all = await walk(root, '', true);

@@ -78,7 +78,12 @@ async function expandGlob(root: string, glob: string): Promise<string[]> {
         next.push(dir ? `${dir}/${segment}` : segment);
         continue;
       }
-      const re = new RegExp(`^${segment.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+      const re = new RegExp(
+        `^${segment
+          .split('*')
+          .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('[^/]*')}$`,
+      );
       for (const name of await childFolders(root, dir)) if (re.test(name)) next.push(dir ? `${dir}/${name}` : name);
     }
     found = next;

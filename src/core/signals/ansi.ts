@@ -22,10 +22,5 @@ const SHORT_ESCAPE = /\u001b(?:[()][0-9A-Za-z]|[@-Z\\^_`a-z0-9=>])/g;
  * that looks like neither.
  */
 export function stripAnsi(text: string): string {
-  return text
-    .replace(OSC, '')
-    .replace(CSI, '')
-    .replace(SHORT_ESCAPE, '')
-    .replace(/\r\n/g, '\n')
-    .replace(/\r/g, '\n');
+  return text.replace(OSC, '').replace(CSI, '').replace(SHORT_ESCAPE, '').replace(/\r\n/g, '\n').replace(/\r/g, '\n');
 }

@@ -92,11 +92,7 @@ export function lineIn(stack: readonly StackFrame[], file: string | undefined): 
  * lines belong to (mocha: actual; jest and vitest: expected); `gap` is the width of the marker
  * column (mocha writes `-x`, jest `- x`).
  */
-export function diffSides(
-  lines: readonly string[],
-  minus: 'expected' | 'actual',
-  gap: 1 | 2,
-): { expected: string; actual: string } {
+export function diffSides(lines: readonly string[], minus: 'expected' | 'actual', gap: 1 | 2): { expected: string; actual: string } {
   const minusSide: string[] = [];
   const plusSide: string[] = [];
   for (const line of lines) {

@@ -57,8 +57,7 @@ export function parseNodeSpec(text: string, root: string): ParseResult {
     const wrapper = [...open].reverse().find((entry) => isFileName(entry.name));
     const file = wrapper && toWorkspacePath(wrapper.name, root);
     const names = [...open.filter((entry) => !isFileName(entry.name)).map((entry) => entry.name), name];
-    const status: TestOutcome['status'] =
-      symbol === '﹣' || DIRECTIVE.test(rest) ? 'skipped' : symbol === '✖' ? 'failed' : 'passed';
+    const status: TestOutcome['status'] = symbol === '﹣' || DIRECTIVE.test(rest) ? 'skipped' : symbol === '✖' ? 'failed' : 'passed';
     if (closing && isFileName(name)) {
       stderr = [];
       continue;

@@ -118,4 +118,3 @@ function tapMessage(yaml: TapMap): string {
   const name = typeof yaml.name === 'string' ? yaml.name : undefined;
   return summarizeMessage(name && !error.startsWith(name) ? `${name}: ${error}` : error);
 }
-

@@ -25,7 +25,8 @@ export function reproducedFailures(baseline: TestRun, asked?: readonly Failure[]
   for (const failure of asked) {
     const matches = baseline.failures.filter((candidate) => sameFailure(failure, candidate));
     // A name without a file must pick out one test; two tests of that name would widen the heal.
-    if (matches.length === 1 || (matches.length > 1 && (failure.file !== undefined || failure.source === 'diagnostic'))) for (const match of matches) reproduced.add(match);
+    if (matches.length === 1 || (matches.length > 1 && (failure.file !== undefined || failure.source === 'diagnostic')))
+      for (const match of matches) reproduced.add(match);
     else notReproduced.push({ failure, passed: baseline.outcomes.some((o) => o.status === 'passed' && sameTestId(failure, o.id)) });
   }
   // Baseline order, so grouping and progress read the same as a whole-suite heal.

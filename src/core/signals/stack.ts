@@ -87,12 +87,7 @@ export function toWorkspacePath(file: string, root: string): string {
 
 /** True for a workspace-relative path outside node_modules: code the user can change. */
 export function isProjectFile(file: string): boolean {
-  return (
-    !path.isAbsolute(file) &&
-    !file.startsWith('node:') &&
-    !file.startsWith('../') &&
-    !file.split('/').includes('node_modules')
-  );
+  return !path.isAbsolute(file) && !file.startsWith('node:') && !file.startsWith('../') && !file.split('/').includes('node_modules');
 }
 
 /** The frames in the user's own code, in order: what localisation starts from. */

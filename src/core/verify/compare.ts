@@ -25,8 +25,11 @@ export function compareRuns(baseline: TestRun, candidate: TestRun, targeted: str
   // A test file that could not load is reported under its path (node:test); once it loads, its
   // tests report under their own names. It passes when none of them fails and more tests pass.
   const loadedNow = (id: string): boolean =>
-    baseline.failures.some((f) => f.id === id && f.file === id) && !candidate.failures.some((f) => f.file === id) && candidate.outcomes.filter((o) => o.status === 'passed').length > baseline.outcomes.filter((o) => o.status === 'passed').length;
-  const passedNow = (id: string): boolean => now.get(id) === 'passed' || (!now.has(id) && !candidateFailed.has(id) && ((id.startsWith('command: ') && candidate.exitCode === 0) || loadedNow(id)));
+    baseline.failures.some((f) => f.id === id && f.file === id) &&
+    !candidate.failures.some((f) => f.file === id) &&
+    candidate.outcomes.filter((o) => o.status === 'passed').length > baseline.outcomes.filter((o) => o.status === 'passed').length;
+  const passedNow = (id: string): boolean =>
+    now.get(id) === 'passed' || (!now.has(id) && !candidateFailed.has(id) && ((id.startsWith('command: ') && candidate.exitCode === 0) || loadedNow(id)));
   const stillFailing = targeted.filter((id) => !passedNow(id));
   const newlyFailing = [...before].filter(([id, status]) => status === 'passed' && now.get(id) !== 'passed').map(([id]) => id);
   const alsoFixed = [...before].filter(([id, status]) => status === 'failed' && !targeted.includes(id) && now.get(id) === 'passed').map(([id]) => id);
@@ -36,7 +39,13 @@ export function compareRuns(baseline: TestRun, candidate: TestRun, targeted: str
     suite: { passed: counted.filter((o) => o.status === 'passed').length, total: counted.length, newlyFailing },
   };
   const timedOut = candidate.timedOut;
-  const verified = !timedOut && stillFailing.length === 0 && newlyFailing.length === 0 && (candidate.exitCode === 0 || candidate.failures.length === 0 || candidate.failures.every((f) => !targeted.includes(f.id) && before.get(f.id) !== 'passed' && !f.id.startsWith('command: ')));
+  const verified =
+    !timedOut &&
+    stillFailing.length === 0 &&
+    newlyFailing.length === 0 &&
+    (candidate.exitCode === 0 ||
+      candidate.failures.length === 0 ||
+      candidate.failures.every((f) => !targeted.includes(f.id) && before.get(f.id) !== 'passed' && !f.id.startsWith('command: ')));
   let reason = 'all targeted tests pass and nothing regressed';
   if (timedOut) reason = 'the test run timed out';
   else if (stillFailing.length > 0) reason = `${stillFailing.length} of ${targeted.length} targeted test(s) still fail`;

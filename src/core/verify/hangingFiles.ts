@@ -40,14 +40,19 @@ export async function withoutHangingFiles(search: HangSearch): Promise<WithoutHa
   if (!runner || !expanded.simple) return undefined;
   const files = await testFilesOf(runner, expanded.command, search.cwd);
   if (files.length < 2 || files.length > MAX_TEST_FILES) return undefined;
-  search.log.info(`The tests did not finish within ${seconds(search.timeoutMs)} s: running the ${files.length} test files one at a time to find the one that hangs.`);
+  search.log.info(
+    `The tests did not finish within ${seconds(search.timeoutMs)} s: running the ${files.length} test files one at a time to find the one that hangs.`,
+  );
   const hanging: HangingFile[] = [];
   const finished: string[] = [];
   for (const file of files) {
     if (search.signal?.aborted) return undefined;
     const run = await search.runner.run({ cwd: search.cwd, command: search.command, files: [file], timeoutMs: search.timeoutMs, signal: search.signal });
     if (run.timedOut) {
-      hanging.push({ file, reason: `${file} did not finish within ${seconds(search.timeoutMs)} s; Self-Heal stopped it and healed the other test files without it. A test that never ends (an open handle, a missing done() or await, an endless loop) is the first thing to fix; if it is just slow, raise the limit (--timeout SECONDS or selfHeal.testTimeoutSeconds).` });
+      hanging.push({
+        file,
+        reason: `${file} did not finish within ${seconds(search.timeoutMs)} s; Self-Heal stopped it and healed the other test files without it. A test that never ends (an open handle, a missing done() or await, an endless loop) is the first thing to fix; if it is just slow, raise the limit (--timeout SECONDS or selfHeal.testTimeoutSeconds).`,
+      });
       search.log.warn(`${file} did not finish within ${seconds(search.timeoutMs)} s: left out of this heal.`);
     } else {
       finished.push(file);
@@ -65,7 +70,14 @@ const seconds = (ms: number): number => Math.round(ms / 1000);
 
 /** A hanging file as a heal that found no fix: the user sees the file and why it was left out. */
 export function hangingOutcome(hanging: HangingFile, id: string): HealOutcome {
-  const failure = Failure.parse({ id: `${hanging.file} (did not finish)`, name: hanging.file, file: hanging.file, message: hanging.reason, stack: [], source: 'test-run' });
+  const failure = Failure.parse({
+    id: `${hanging.file} (did not finish)`,
+    name: hanging.file,
+    file: hanging.file,
+    message: hanging.reason,
+    stack: [],
+    source: 'test-run',
+  });
   return {
     id,
     failures: [failure],

@@ -252,7 +252,10 @@ export async function acquireWorkspaceLock(root: string, options: LockOptions = 
       continue;
     }
     if (reading && Date.now() >= deadline) {
-      throw new SelfHealError('BUSY', `${describeHolder(reading.holder)} is working on this workspace. Wait for it to finish, or stop it; a lock left by a crashed run is cleared automatically.`);
+      throw new SelfHealError(
+        'BUSY',
+        `${describeHolder(reading.holder)} is working on this workspace. Wait for it to finish, or stop it; a lock left by a crashed run is cleared automatically.`,
+      );
     }
     await sleep(options.pollMs ?? 100, options.signal);
   }

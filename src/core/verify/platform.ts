@@ -62,7 +62,11 @@ const nodeEffects: PlatformEffects = {
     execFile(file, args, { windowsHide: true }, () => undefined); // "not found": the tree is already gone
   },
   symlink: (target, at, type) => fs.symlink(target, at, type),
-  isFolder: (target) => fs.stat(target).then((s) => s.isDirectory(), () => false),
+  isFolder: (target) =>
+    fs.stat(target).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ),
   copy: (target, at) => fs.cp(target, at, { recursive: true, dereference: true }),
   comspec: process.env.ComSpec,
 };
@@ -97,7 +101,13 @@ function windows(effects: PlatformEffects): ProcessPlatform {
     // What `spawn(command, { shell: true })` does on Windows, spelt out: /d skips AutoRun
     // commands, /s with the outer quotes keeps the user's own quoting intact.
     spawnShell: (command, options) =>
-      effects.spawn(effects.comspec || 'cmd.exe', ['/d', '/s', '/c', `"${command}"`], { ...options, ...PIPE_OPTIONS, windowsVerbatimArguments: true, windowsHide: true, detached: false }),
+      effects.spawn(effects.comspec || 'cmd.exe', ['/d', '/s', '/c', `"${command}"`], {
+        ...options,
+        ...PIPE_OPTIONS,
+        windowsVerbatimArguments: true,
+        windowsHide: true,
+        detached: false,
+      }),
     // detached on Windows means a console of its own, not a group: keep workers in ours, hidden.
     treeRoot: { detached: false, windowsHide: true },
     killTree: (pid) => effects.runDetached('taskkill', ['/pid', String(pid), '/T', '/F']),

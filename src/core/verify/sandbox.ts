@@ -118,7 +118,10 @@ async function sandboxParent(bytes: number | undefined): Promise<string> {
       .statfs(memory)
       .then((st) => st.bavail * st.bsize)
       .catch(() => 0);
-    const writable = await fs.access(memory, fsConstants.W_OK).then(() => true, () => false);
+    const writable = await fs.access(memory, fsConstants.W_OK).then(
+      () => true,
+      () => false,
+    );
     if (writable && room >= 2 * bytes + TMPFS_MARGIN_BYTES) return fs.realpath(memory);
   }
   return fs.realpath(temp);
@@ -146,7 +149,12 @@ async function linkDependencies(workspace: string, sandboxCwd: string, sandboxDi
   // A monorepo's links to its own packages must lead into the sandbox, not back to the user's files.
   if (await linkWorkspaceModules(workspace, sandboxCwd, sandboxDir)) return;
   const modules = path.join(workspace, 'node_modules');
-  if (await fs.stat(modules).then((s) => s.isDirectory(), () => false)) {
+  if (
+    await fs.stat(modules).then(
+      (s) => s.isDirectory(),
+      () => false,
+    )
+  ) {
     await fs.rm(path.join(sandboxCwd, 'node_modules'), { recursive: true, force: true });
     await hostPlatform.link(modules, path.join(sandboxCwd, 'node_modules'));
   }
@@ -303,7 +311,10 @@ function blobId(content: Buffer): string {
 export async function workspaceState(root: string, written: Record<string, string> = {}): Promise<string | undefined> {
   const top = await gitTop(await fs.realpath(root));
   if (!top) return undefined;
-  const prefix = path.relative(top, await fs.realpath(root)).split(path.sep).join('/');
+  const prefix = path
+    .relative(top, await fs.realpath(root))
+    .split(path.sep)
+    .join('/');
   const blobs = new Map<string, string>();
   for (const entry of (await git(top, ['ls-files', '-s', '-z'])).split('\0').filter(Boolean)) {
     const [meta, rel] = entry.split('\t');

@@ -14,9 +14,7 @@ import type { ScreenTest } from './screenWorker';
 export type { ScreenTest };
 
 export type ScreenOutcome =
-  | { kind: 'ran'; tests: ScreenTest[]; loadError?: string; ms: number }
-  | { kind: 'timeout'; ms: number }
-  | { kind: 'unsupported'; reason: string };
+  { kind: 'ran'; tests: ScreenTest[]; loadError?: string; ms: number } | { kind: 'timeout'; ms: number } | { kind: 'unsupported'; reason: string };
 
 function workerEntry(): { file: string; execArgv: string[] } {
   // Next to the bundle (dist/cli.js, dist/extension.js), or the built copy when running from source.

@@ -67,7 +67,14 @@ function parseArgs(args: unknown[]): { name: string; options: Record<string, unk
 
 function register(args: unknown[], skip: boolean, mochaStyle: boolean): void {
   const { name, options, fn } = parseArgs(args);
-  registered.push({ names: [...suiteStack, name], file: currentFile, fn, skip: skip || !!options.skip || !!options.todo || !fn, hooks: hookStack[hookStack.length - 1], mochaStyle });
+  registered.push({
+    names: [...suiteStack, name],
+    file: currentFile,
+    fn,
+    skip: skip || !!options.skip || !!options.todo || !fn,
+    hooks: hookStack[hookStack.length - 1],
+    mochaStyle,
+  });
 }
 
 function describe(...args: unknown[]): void {
@@ -158,7 +165,19 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 async function callTestFn(fn: (...a: unknown[]) => unknown, mochaStyle: boolean, timeoutMs: number): Promise<void> {
-  const context = { name: '', diagnostic() {}, plan() {}, skip() {}, todo() {}, test: () => { throw new Unsupported('subtests (t.test)'); }, mock: undefined, signal: new AbortController().signal, assert: realRequire.call(module, 'node:assert') };
+  const context = {
+    name: '',
+    diagnostic() {},
+    plan() {},
+    skip() {},
+    todo() {},
+    test: () => {
+      throw new Unsupported('subtests (t.test)');
+    },
+    mock: undefined,
+    signal: new AbortController().signal,
+    assert: realRequire.call(module, 'node:assert'),
+  };
   const wantsDone = mochaStyle ? fn.length >= 1 : fn.length >= 2;
   if (wantsDone) {
     await withTimeout(
@@ -171,7 +190,10 @@ async function callTestFn(fn: (...a: unknown[]) => unknown, mochaStyle: boolean,
     );
     return;
   }
-  await withTimeout(Promise.resolve().then(() => (mochaStyle ? fn() : fn(context))), timeoutMs);
+  await withTimeout(
+    Promise.resolve().then(() => (mochaStyle ? fn() : fn(context))),
+    timeoutMs,
+  );
 }
 
 async function runFiles(files: string[], timeoutMs: number): Promise<ScreenTest[]> {
@@ -182,7 +204,8 @@ async function runFiles(files: string[], timeoutMs: number): Promise<ScreenTest[
   clearProjectModules();
   // mocha's BDD interface lives in globals; node:test files import theirs, so this is harmless there.
   const mochaApi = testApi(true) as unknown as Record<string, unknown>;
-  for (const key of ['describe', 'context', 'suite', 'it', 'specify', 'test', 'before', 'after', 'beforeEach', 'afterEach']) (globalThis as Record<string, unknown>)[key] = mochaApi[key];
+  for (const key of ['describe', 'context', 'suite', 'it', 'specify', 'test', 'before', 'after', 'beforeEach', 'afterEach'])
+    (globalThis as Record<string, unknown>)[key] = mochaApi[key];
   for (const file of files) {
     if (/\.(mjs|mts|ts|tsx|jsx)$/.test(file)) throw new Unsupported(`${path.extname(file)} test files`);
     const text = fs.readFileSync(file, 'utf8');
@@ -219,7 +242,8 @@ async function runFiles(files: string[], timeoutMs: number): Promise<ScreenTest[
 }
 
 function silenceConsole(): void {
-  for (const key of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table'] as const) (console as unknown as Record<string, unknown>)[key] = () => undefined;
+  for (const key of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table'] as const)
+    (console as unknown as Record<string, unknown>)[key] = () => undefined;
 }
 
 type ScreenReply = { ok: true; tests: ScreenTest[]; loadError?: string } | { ok: false; unsupported: string };
@@ -236,7 +260,12 @@ if (!isMainThread && parentPort) {
   port.on('message', (message: { files: string[]; timeoutMs: number }) => {
     runFiles(message.files, message.timeoutMs).then(
       (tests) => port.postMessage({ ok: true, tests } satisfies ScreenReply),
-      (error: unknown) => port.postMessage((error instanceof Unsupported ? { ok: false, unsupported: error.message } : { ok: true, tests: [], loadError: error instanceof Error ? error.message : String(error) }) satisfies ScreenReply),
+      (error: unknown) =>
+        port.postMessage(
+          (error instanceof Unsupported
+            ? { ok: false, unsupported: error.message }
+            : { ok: true, tests: [], loadError: error instanceof Error ? error.message : String(error) }) satisfies ScreenReply,
+        ),
     );
   });
 } else if (require.main === module && process.send) {

@@ -96,7 +96,9 @@ export class Search {
       return;
     }
     if (outcome.kind !== 'ran' || outcome.tests.length === 0) {
-      this.ctx.log.debug(`screen: not used (${outcome.kind === 'unsupported' ? outcome.reason : outcome.kind === 'ran' ? outcome.loadError ?? 'no tests' : 'timeout'})`);
+      this.ctx.log.debug(
+        `screen: not used (${outcome.kind === 'unsupported' ? outcome.reason : outcome.kind === 'ran' ? (outcome.loadError ?? 'no tests') : 'timeout'})`,
+      );
       screen.dispose();
       return;
     }
@@ -174,7 +176,11 @@ export class Search {
     const broken = [...this.screenBaseline!].filter(([id, b]) => b.status === 'passed' && byId.get(id)?.status !== 'passed').map(([id]) => id);
     const fitness = broken.length > 0 ? 0 : this.fitness(outcome.tests);
     if (still.length === 0 && broken.length === 0) return { pass: true, fitness, reason: 'passes the screen' };
-    return { pass: false, fitness, reason: broken.length ? `breaks ${broken.length} passing test(s)` : `${still.length} of ${this.ctx.targeted.length} targeted test(s) still fail` };
+    return {
+      pass: false,
+      fitness,
+      reason: broken.length ? `breaks ${broken.length} passing test(s)` : `${still.length} of ${this.ctx.targeted.length} targeted test(s) still fail`,
+    };
   }
 
   /** Write, screen, verify, roll back. Returns the verified result or undefined. */

@@ -33,10 +33,17 @@ export async function readPackageJson(root: string): Promise<PackageJson | undef
 export async function defaultTestCommand(root: string, explicit?: string): Promise<string> {
   if (explicit?.trim()) return explicit.trim();
   const pkg = await readPackageJson(root);
-  if (!pkg) throw new SelfHealError('NO_PROJECT', `No package.json in ${root}. Run Self-Heal in a Node project, or give the test command (--test "<command>" or the selfHeal.testCommand setting).`);
+  if (!pkg)
+    throw new SelfHealError(
+      'NO_PROJECT',
+      `No package.json in ${root}. Run Self-Heal in a Node project, or give the test command (--test "<command>" or the selfHeal.testCommand setting).`,
+    );
   const script = pkg.scripts?.test;
   if (!script || NPM_DEFAULT_TEST.test(script)) {
-    throw new SelfHealError('NO_TEST_COMMAND', 'No test command found. Add a "test" script to package.json, or set selfHeal.testCommand (CLI: --test "<command>").');
+    throw new SelfHealError(
+      'NO_TEST_COMMAND',
+      'No test command found. Add a "test" script to package.json, or set selfHeal.testCommand (CLI: --test "<command>").',
+    );
   }
   return 'npm test';
 }

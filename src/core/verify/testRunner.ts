@@ -45,7 +45,8 @@ export class ProcessTestRunner implements TestRunner {
         const result = await runProcess({ ...processRequest(request, reporting.command), env: { ...env, ...reporting.env } });
         const report = await readReport(runner, reporting.reportFile, request.cwd);
         if (report && report.outcomes.length > 0) this.reporterStates.set(key, 'works');
-        if (this.reporterStates.get(key) === 'works' || result.cancelled) return toTestRun(request, result, report?.outcomes.length ? report : parseHumanOutput(result, runner, request.cwd));
+        if (this.reporterStates.get(key) === 'works' || result.cancelled)
+          return toTestRun(request, result, report?.outcomes.length ? report : parseHumanOutput(result, runner, request.cwd));
         // No usable report yet from this command: see whether the command works without our reporter.
         const plain = await runProcess({ ...processRequest(request, command), env });
         const parsed = parseHumanOutput(plain, runner, request.cwd);
@@ -53,7 +54,9 @@ export class ProcessTestRunner implements TestRunner {
           this.reporterStates.set(key, 'plain');
           const why = result.timedOut ? `did not finish within ${seconds(request.timeoutMs)} s` : `wrote no report (exit ${result.exitCode ?? result.signal})`;
           const version = await installedVersion(runner, request.cwd);
-          this.log.warn(`The tests ${why} with Self-Heal's ${runner.name} reporter${version ? ` (${runner.name} ${version})` : ''} but ran without it, so Self-Heal reads the command's own output for the rest of this heal.`);
+          this.log.warn(
+            `The tests ${why} with Self-Heal's ${runner.name} reporter${version ? ` (${runner.name} ${version})` : ''} but ran without it, so Self-Heal reads the command's own output for the rest of this heal.`,
+          );
         }
         return toTestRun(request, plain, parsed);
       } finally {

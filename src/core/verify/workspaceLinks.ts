@@ -18,16 +18,34 @@ import { hostPlatform, type ProcessPlatform } from './platform';
  * `workspace` may be the monorepo root or one of its packages (the sandbox clone holds the whole
  * repository either way). False, doing nothing, when `workspace` is not in a monorepo the sandbox holds.
  */
-export async function linkWorkspaceModules(workspace: string, sandboxCwd: string, sandboxDir: string, platform: ProcessPlatform = hostPlatform): Promise<boolean> {
+export async function linkWorkspaceModules(
+  workspace: string,
+  sandboxCwd: string,
+  sandboxDir: string,
+  platform: ProcessPlatform = hostPlatform,
+): Promise<boolean> {
   const found = await findWorkspace(workspace);
   if (!found.packages.some((p) => p.dir !== '')) return false;
   const sandboxRoot = path.resolve(sandboxCwd, path.relative(workspace, found.root));
   // A monorepo root above what the sandbox holds (a copy of one package, a repository inside the monorepo) is not in it.
-  if (path.relative(sandboxDir, sandboxRoot).startsWith('..') || !(await fs.stat(sandboxRoot).then((s) => s.isDirectory(), () => false))) return false;
+  if (
+    path.relative(sandboxDir, sandboxRoot).startsWith('..') ||
+    !(await fs.stat(sandboxRoot).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    return false;
   const realWorkspace = await fs.realpath(found.root);
   for (const dir of ['', ...found.packages.map((p) => p.dir).filter(Boolean)]) {
     const modules = path.join(found.root, dir, 'node_modules');
-    if (!(await fs.stat(modules).then((s) => s.isDirectory(), () => false))) continue;
+    if (
+      !(await fs.stat(modules).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ))
+    )
+      continue;
     await fs.rm(path.join(sandboxRoot, dir, 'node_modules'), { recursive: true, force: true });
     await mirror(modules, path.join(sandboxRoot, dir, 'node_modules'), realWorkspace, sandboxRoot, 0, platform);
   }
@@ -45,7 +63,8 @@ async function mirror(from: string, to: string, realWorkspace: string, sandboxCw
       continue;
     }
     const real = entry.isSymbolicLink() ? await fs.realpath(source).catch(() => undefined) : undefined;
-    const inside = real !== undefined && real.startsWith(realWorkspace + path.sep) && !path.relative(realWorkspace, real).split(path.sep).includes('node_modules');
+    const inside =
+      real !== undefined && real.startsWith(realWorkspace + path.sep) && !path.relative(realWorkspace, real).split(path.sep).includes('node_modules');
     await platform.link(inside ? path.join(sandboxCwd, path.relative(realWorkspace, real)) : source, target);
   }
 }

@@ -53,7 +53,11 @@ export class DiagnosticFailures implements vscode.Disposable {
       const errors = vscode.languages
         .getDiagnostics(uri)
         .filter((diagnostic) => diagnostic.severity === vscode.DiagnosticSeverity.Error && diagnostic.source !== OUR_SOURCE);
-      if (errors.length) this.byFile.set(rel, errors.map((diagnostic) => ({ range: diagnostic.range, failure: diagnosticFailure(rel, diagnostic) })));
+      if (errors.length)
+        this.byFile.set(
+          rel,
+          errors.map((diagnostic) => ({ range: diagnostic.range, failure: diagnosticFailure(rel, diagnostic) })),
+        );
       else this.byFile.delete(rel);
     }
     this.pending.clear();

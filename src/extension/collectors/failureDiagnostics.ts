@@ -66,7 +66,13 @@ export class TestFailureDiagnostics implements vscode.Disposable {
       diagnostic.source = OUR_SOURCE;
       diagnostic.code = failure.id;
       const suspects = this.suspects.get(testKey(failure));
-      diagnostic.relatedInformation = suspects?.map((s, i) => new vscode.DiagnosticRelatedInformation(new vscode.Location(this.files.uri(s.file), new vscode.Position(s.line - 1, 0)), plain(`suspect ${i + 1}: ${s.function ?? 'module code'} (${s.why})`)));
+      diagnostic.relatedInformation = suspects?.map(
+        (s, i) =>
+          new vscode.DiagnosticRelatedInformation(
+            new vscode.Location(this.files.uri(s.file), new vscode.Position(s.line - 1, 0)),
+            plain(`suspect ${i + 1}: ${s.function ?? 'module code'} (${s.why})`),
+          ),
+      );
       const add = (rel: string, shown: vscode.Diagnostic): void => {
         const key = this.files.uri(rel).toString();
         byFile.set(key, [...(byFile.get(key) ?? []), shown]);
@@ -85,7 +91,12 @@ export class TestFailureDiagnostics implements vscode.Disposable {
     const diagnostic = new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), text, vscode.DiagnosticSeverity.Warning);
     diagnostic.source = OUR_SOURCE;
     diagnostic.code = failure.id;
-    diagnostic.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(this.files.uri(test.rel), new vscode.Position(Math.max(0, test.line - 1), 0)), `the failing test: ${failure.name}`)];
+    diagnostic.relatedInformation = [
+      new vscode.DiagnosticRelatedInformation(
+        new vscode.Location(this.files.uri(test.rel), new vscode.Position(Math.max(0, test.line - 1), 0)),
+        `the failing test: ${failure.name}`,
+      ),
+    ];
     return diagnostic;
   }
 
@@ -138,6 +149,7 @@ function testKey(failure: Failure): string {
 
 function message(failure: Failure): string {
   const first = failure.message.split('\n')[0] ?? '';
-  const values = failure.expected !== undefined || failure.actual !== undefined ? `\nexpected: ${failure.expected ?? '?'}\nactual:   ${failure.actual ?? '?'}` : '';
+  const values =
+    failure.expected !== undefined || failure.actual !== undefined ? `\nexpected: ${failure.expected ?? '?'}\nactual:   ${failure.actual ?? '?'}` : '';
   return `Test failed: ${failure.name}: ${first}${values}`;
 }

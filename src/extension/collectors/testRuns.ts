@@ -50,7 +50,9 @@ export class RecentTerminalRuns {
 
   /** True when a terminal is running `command` at `at`, or ended it within the window around `at`. */
   saw(command: string, at: number): boolean {
-    return this.runs.some((run) => sameTestCommand(run.command, command) && (run.ended === undefined ? run.started <= at : Math.abs(at - run.ended) <= this.windowMs));
+    return this.runs.some(
+      (run) => sameTestCommand(run.command, command) && (run.ended === undefined ? run.started <= at : Math.abs(at - run.ended) <= this.windowMs),
+    );
   }
 }
 

@@ -24,7 +24,11 @@ export interface KeyServices {
 export async function setApiKey(s: KeyServices, given?: unknown): Promise<string | undefined> {
   const { baseUrl, enabled } = await s.llmSettings.get();
   const origin = endpointOrigin(baseUrl);
-  if (!origin) throw new SelfHealError('BAD_INPUT', `selfHeal.llm.baseUrl "${baseUrl}" is not an http(s) URL. Set it first (e.g. https://api.openai.com/v1), then the key.`);
+  if (!origin)
+    throw new SelfHealError(
+      'BAD_INPUT',
+      `selfHeal.llm.baseUrl "${baseUrl}" is not an http(s) URL. Set it first (e.g. https://api.openai.com/v1), then the key.`,
+    );
   const key =
     typeof given === 'string'
       ? given

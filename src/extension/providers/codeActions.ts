@@ -118,7 +118,10 @@ export class HealCodeActions implements vscode.CodeActionProvider {
 /** `rel`: the document the lightbulb is in; a fix of another file says which (its "on line 5" is that file's). */
 function fixActions(outcome: HealOutcome, triage: FixTriage, diagnostics: vscode.Diagnostic[], first: boolean, rel: string): vscode.CodeAction[] {
   const fix = outcome.fix!;
-  const apply = new vscode.CodeAction(fixTitle(fixSummary(fix.candidate.summary, Object.keys(fix.after), rel), fix.evidence, triage.notes), vscode.CodeActionKind.QuickFix);
+  const apply = new vscode.CodeAction(
+    fixTitle(fixSummary(fix.candidate.summary, Object.keys(fix.after), rel), fix.evidence, triage.notes),
+    vscode.CodeActionKind.QuickFix,
+  );
   apply.isPreferred = first && triage.mode !== 'review' && !triage.confirm;
   apply.diagnostics = diagnostics;
   const tooltip = fixDetail(fix, triage).join('\n');

@@ -23,7 +23,10 @@ describe('the Markdown CI report', () => {
   });
 
   it('matches the reviewed report when every test passes', () => {
-    matchesFixture(renderMarkdown({ ...sampleRun(), heals: [], baseline: { passed: 12, failed: 0 }, policy: { source: 'defaults', problems: [] } }), 'ci-report-all-pass.md');
+    matchesFixture(
+      renderMarkdown({ ...sampleRun(), heals: [], baseline: { passed: 12, failed: 0 }, policy: { source: 'defaults', problems: [] } }),
+      'ci-report-all-pass.md',
+    );
   });
 
   it('gives the confidence of a ranked fix, "verified, ambiguous" with the count when the tests cannot tell', () => {
@@ -56,7 +59,12 @@ describe('the Markdown CI report', () => {
 
   it('shows why a verified fix got no branch', () => {
     const run = sampleRun();
-    run.heals[0] = { ...run.heals[0], branch: undefined, decision: { mode: 'off', reasons: ['selfHeal.policy.classes["code-bug"] is off'] }, skipped: 'the policy is off for code-bug, so the verified fix is not proposed.' };
+    run.heals[0] = {
+      ...run.heals[0],
+      branch: undefined,
+      decision: { mode: 'off', reasons: ['selfHeal.policy.classes["code-bug"] is off'] },
+      skipped: 'the policy is off for code-bug, so the verified fix is not proposed.',
+    };
     const text = renderMarkdown(run);
     assert.match(text, /## Self-Heal: 0 of 2 failing tests healed/);
     assert.match(text, /\*\*No branch:\*\* the policy is off for code-bug/);

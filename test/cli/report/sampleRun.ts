@@ -7,9 +7,29 @@ import type { CiRun } from '../../../src/cli/report/ciRun';
 import { outcome } from '../../helpers/outcome';
 
 export function sampleRun(): CiRun {
-  const envFailure = outcome({ id: 'h-e0e0e0e0', class: 'infrastructure', fix: false, reason: 'The tests need the environment variable API_TOKEN, which is not set where they ran. It is read at src/config.js:2. .env.example lists it. Set it before running the tests (`export API_TOKEN=…`; in GitHub Actions, `env: API_TOKEN: ${{ secrets.API_TOKEN }}`). Self-Heal does not make up a value: it may be a secret.' });
-  envFailure.failures = [{ ...envFailure.failures[0], id: 'uses the token', name: 'uses the token', file: 'test/config.test.js', message: 'Error: Missing required environment variable API_TOKEN\n    at token (src/config.js:3:20)', expected: undefined, actual: undefined }];
-  envFailure.diagnosis = { ...envFailure.diagnosis, evidence: ['an environment variable is not set: Error: Missing required environment variable API_TOKEN'], locations: [{ file: 'src/config.js', start: 0, end: 40, line: 1, score: 1, why: 'stack frame' }] };
+  const envFailure = outcome({
+    id: 'h-e0e0e0e0',
+    class: 'infrastructure',
+    fix: false,
+    reason:
+      'The tests need the environment variable API_TOKEN, which is not set where they ran. It is read at src/config.js:2. .env.example lists it. Set it before running the tests (`export API_TOKEN=…`; in GitHub Actions, `env: API_TOKEN: ${{ secrets.API_TOKEN }}`). Self-Heal does not make up a value: it may be a secret.',
+  });
+  envFailure.failures = [
+    {
+      ...envFailure.failures[0],
+      id: 'uses the token',
+      name: 'uses the token',
+      file: 'test/config.test.js',
+      message: 'Error: Missing required environment variable API_TOKEN\n    at token (src/config.js:3:20)',
+      expected: undefined,
+      actual: undefined,
+    },
+  ];
+  envFailure.diagnosis = {
+    ...envFailure.diagnosis,
+    evidence: ['an environment variable is not set: Error: Missing required environment variable API_TOKEN'],
+    locations: [{ file: 'src/config.js', start: 0, end: 40, line: 1, score: 1, why: 'stack frame' }],
+  };
   envFailure.candidatesTried = 0;
   envFailure.testRuns = 0;
   envFailure.ms = 40;
@@ -27,7 +47,10 @@ export function sampleRun(): CiRun {
       { outcome: envFailure, decision: { mode: 'suggest', reasons: ['infrastructure uses selfHeal.policy.default (suggest)'] } },
     ],
     engine: 'offline',
-    policy: { source: '.self-heal.json', problems: ['.self-heal.json policy.classes.code-bug: expected one of off | suggest | review | autoApply (got "always"); using the default for code-bug.'] },
+    policy: {
+      source: '.self-heal.json',
+      problems: ['.self-heal.json policy.classes.code-bug: expected one of off | suggest | review | autoApply (got "always"); using the default for code-bug.'],
+    },
     uncommitted: 0,
     remote: 'origin',
     repoUrl: 'https://github.com/acme/shop',

@@ -12,8 +12,18 @@ interface Result {
   ruleIndex: number;
   level: string;
   message: { text: string };
-  locations: Array<{ physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region?: { startLine: number; startColumn?: number; endLine?: number; endColumn?: number } } }>;
-  fixes?: Array<{ artifactChanges: Array<{ artifactLocation: { uri: string }; replacements: Array<{ deletedRegion: { startLine: number; startColumn: number; endColumn: number }; insertedContent: { text: string } }> }> }>;
+  locations: Array<{
+    physicalLocation: {
+      artifactLocation: { uri: string; uriBaseId: string };
+      region?: { startLine: number; startColumn?: number; endLine?: number; endColumn?: number };
+    };
+  }>;
+  fixes?: Array<{
+    artifactChanges: Array<{
+      artifactLocation: { uri: string };
+      replacements: Array<{ deletedRegion: { startLine: number; startColumn: number; endColumn: number }; insertedContent: { text: string } }>;
+    }>;
+  }>;
   partialFingerprints: Record<string, string>;
 }
 interface Log {

@@ -30,7 +30,12 @@ not ok 2 - uses token
 describe('detectInfraProblem', () => {
   it('finds a missing package beside a node:test failure that only says "test failed", with its importer', () => {
     const problem = detectInfraProblem([failure('test failed', 'test/b.test.js')], NODE_TAP_OUTPUT, '/work/sbx');
-    assert.deepEqual(problem && { ...problem, evidence: undefined }, { kind: 'missing-dependency', pkg: 'left-pad', importer: 'src/format.js', evidence: undefined });
+    assert.deepEqual(problem && { ...problem, evidence: undefined }, {
+      kind: 'missing-dependency',
+      pkg: 'left-pad',
+      importer: 'src/format.js',
+      evidence: undefined,
+    });
     assert.match(problem?.evidence ?? '', /the package left-pad cannot be found: Error: Cannot find module 'left-pad'/);
   });
 
@@ -63,8 +68,16 @@ describe('detectInfraProblem', () => {
   it("reads each runner's timeout message and its limit", () => {
     const cases: Array<[string, string, number]> = [
       ['Timeout of 2000ms exceeded. For async tests and hooks, ensure "done()" is called; if returning a Promise, ensure it resolves.', 'mocha', 2000],
-      ['thrown: "Exceeded timeout of 5000 ms for a test.\nAdd a timeout value to this test to increase the timeout, if this is a long-running test."', 'jest', 5000],
-      ['Error: Test timed out in 5000ms.\nIf this is a long-running test, pass a timeout value as the last argument or configure it globally with "testTimeout".', 'vitest', 5000],
+      [
+        'thrown: "Exceeded timeout of 5000 ms for a test.\nAdd a timeout value to this test to increase the timeout, if this is a long-running test."',
+        'jest',
+        5000,
+      ],
+      [
+        'Error: Test timed out in 5000ms.\nIf this is a long-running test, pass a timeout value as the last argument or configure it globally with "testTimeout".',
+        'vitest',
+        5000,
+      ],
       ['test timed out after 1000ms', 'node', 1000],
     ];
     for (const [message, runner, ms] of cases) {

@@ -30,7 +30,14 @@ function lineScores(locations: Location[], file: string, text: string): number[]
   const starts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   const lineAt = (offset: number): number => starts.findLastIndex((s) => s <= offset);
-  return starts.map((_, line) => Math.max(0, ...locations.filter((l) => l.file === file && (l.line === line || (lineAt(l.start) <= line && line <= lineAt(Math.max(l.start, l.end - 1))))).map((l) => l.score)));
+  return starts.map((_, line) =>
+    Math.max(
+      0,
+      ...locations
+        .filter((l) => l.file === file && (l.line === line || (lineAt(l.start) <= line && line <= lineAt(Math.max(l.start, l.end - 1)))))
+        .map((l) => l.score),
+    ),
+  );
 }
 
 function rank(locations: Location[], files: SourceFile[], file: string, faultLine: number): string {
@@ -52,7 +59,16 @@ async function main(): Promise<void> {
     const baseline = await runner.run({ cwd: dir, command: 'npm test', timeoutMs: 60_000 });
     const readText = (rel: string): Promise<string | undefined> => fs.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
     const base = (await localize(dir, baseline.failures, readText)).filter((l) => !isTestFile(l.file));
-    const spectrum = await spectrumLocations({ cwd: dir, command: 'npm test', runner, baseline, failures: baseline.failures, base, readText, timeoutMs: 30_000 });
+    const spectrum = await spectrumLocations({
+      cwd: dir,
+      command: 'npm test',
+      runner,
+      baseline,
+      failures: baseline.failures,
+      base,
+      readText,
+      timeoutMs: 30_000,
+    });
     const files: SourceFile[] = [];
     for (const file of new Set(spectrum.locations.map((l) => l.file))) files.push({ file, text: (await readText(file))! });
     const position = async (locations: Location[]): Promise<string> => {

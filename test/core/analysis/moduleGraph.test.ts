@@ -11,17 +11,32 @@ async function resolvesTo(dir: string, from: string, specifier: string): Promise
   return found && path.relative(dir, found).split(path.sep).join('/');
 }
 
-const read = (dir: string) => async (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
+const read =
+  (dir: string) =>
+  async (rel: string): Promise<string | undefined> =>
+    fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
 
 describe('moduleGraph', () => {
   it("resolves require('../') and require('..') to the package root's main", async () => {
-    const dir = makeProject({ 'package.json': '{"name":"web","main":"lib/web.js"}', 'lib/web.js': 'module.exports = 1;\n', 'test/app.js': '' }, { commit: false });
+    const dir = makeProject(
+      { 'package.json': '{"name":"web","main":"lib/web.js"}', 'lib/web.js': 'module.exports = 1;\n', 'test/app.js': '' },
+      { commit: false },
+    );
     assert.equal(await resolvesTo(dir, 'test/app.js', '../'), 'lib/web.js');
     assert.equal(await resolvesTo(dir, 'test/app.js', '..'), 'lib/web.js');
   });
 
   it('resolves a package root without main to its index file, and a folder to its index', async () => {
-    const dir = makeProject({ 'package.json': '{"name":"web"}', 'index.js': "module.exports = require('./lib/web');\n", 'lib/web.js': '', 'lib/util/index.ts': '', 'test/app.js': '' }, { commit: false });
+    const dir = makeProject(
+      {
+        'package.json': '{"name":"web"}',
+        'index.js': "module.exports = require('./lib/web');\n",
+        'lib/web.js': '',
+        'lib/util/index.ts': '',
+        'test/app.js': '',
+      },
+      { commit: false },
+    );
     assert.equal(await resolvesTo(dir, 'test/app.js', '..'), 'index.js');
     assert.equal(await resolvesTo(dir, 'lib/web.js', './util'), 'lib/util/index.ts');
   });
@@ -54,7 +69,15 @@ describe('moduleGraph', () => {
     assert.equal(exportTarget({ '.': { types: './a.d.ts', default: './a.js' }, './util': './lib/util.js' }, './util'), './lib/util.js');
     assert.equal(exportTarget({ './features/*': './src/features/*.js' }, './features/x'), './src/features/x.js');
     assert.equal(exportTarget({ './util': './lib/util.js' }, './other'), undefined);
-    const dir = makeProject({ 'package.json': '{"name":"kit","exports":{".":{"require":"./lib/kit.js"},"./fmt":"./lib/fmt.js"}}', 'lib/kit.js': '', 'lib/fmt.js': '', 'test/kit.test.js': '' }, { commit: false });
+    const dir = makeProject(
+      {
+        'package.json': '{"name":"kit","exports":{".":{"require":"./lib/kit.js"},"./fmt":"./lib/fmt.js"}}',
+        'lib/kit.js': '',
+        'lib/fmt.js': '',
+        'test/kit.test.js': '',
+      },
+      { commit: false },
+    );
     assert.equal(await resolvesTo(dir, 'test/kit.test.js', '..'), 'lib/kit.js');
     assert.equal(await resolvesTo(dir, 'test/kit.test.js', 'kit/fmt'), 'lib/fmt.js', 'a package imports itself by name');
   });
@@ -76,15 +99,35 @@ describe('moduleGraph', () => {
   });
 
   it('finds yarn ({packages}) and pnpm (pnpm-workspace.yaml) workspaces too', async () => {
-    const yarn = makeProject({ 'package.json': '{"workspaces":{"packages":["libs/*"]}}', 'libs/core/package.json': '{"name":"core","main":"index.js"}', 'libs/core/index.js': '', 'app.js': '' }, { commit: false });
+    const yarn = makeProject(
+      {
+        'package.json': '{"workspaces":{"packages":["libs/*"]}}',
+        'libs/core/package.json': '{"name":"core","main":"index.js"}',
+        'libs/core/index.js': '',
+        'app.js': '',
+      },
+      { commit: false },
+    );
     assert.equal(await resolvesTo(yarn, 'app.js', 'core'), 'libs/core/index.js');
-    const pnpm = makeProject({ 'package.json': '{}', 'pnpm-workspace.yaml': "# packages\npackages:\n  - 'tools/**'\n  - \"!tools/skip\"\n", 'tools/a/b/package.json': '{"name":"ab"}', 'tools/a/b/index.js': '', 'tools/skip/package.json': '{"name":"skip"}', 'tools/skip/index.js': '', 'app.js': '' }, { commit: false });
+    const pnpm = makeProject(
+      {
+        'package.json': '{}',
+        'pnpm-workspace.yaml': '# packages\npackages:\n  - \'tools/**\'\n  - "!tools/skip"\n',
+        'tools/a/b/package.json': '{"name":"ab"}',
+        'tools/a/b/index.js': '',
+        'tools/skip/package.json': '{"name":"skip"}',
+        'tools/skip/index.js': '',
+        'app.js': '',
+      },
+      { commit: false },
+    );
     assert.equal(await resolvesTo(pnpm, 'app.js', 'ab'), 'tools/a/b/index.js');
     assert.equal(await resolvesTo(pnpm, 'app.js', 'skip'), undefined, 'an excluded folder is not a package');
   });
 
   it('reads import, export-from, dynamic import and require specifiers with tree-sitter, not from comments or strings', async () => {
-    const text = "import a from './a.js';\nexport * from './b';\nconst c = require('./c');\nawait import(`./d`);\n// require('./comment')\nconst s = \"require('./string')\";\n";
+    const text =
+      "import a from './a.js';\nexport * from './b';\nconst c = require('./c');\nawait import(`./d`);\n// require('./comment')\nconst s = \"require('./string')\";\n";
     assert.deepEqual(await moduleSpecifiers('x.mjs', text), ['./a.js', './b', './c', './d']);
   });
 
@@ -95,17 +138,27 @@ describe('moduleGraph', () => {
         'index.js': "'use strict';\nmodule.exports = require('./lib/web');\n",
         'lib/web.js': "const req = require('./request');\nmodule.exports = function web() { return req; };\n",
         'lib/request.js': "const util = require('./util');\nmodule.exports = { get() { return util(); } };\n",
-        'lib/util.js': "module.exports = function util() { return 1; };\n",
+        'lib/util.js': 'module.exports = function util() { return 1; };\n',
         'test/web.test.js': "const web = require('..');\n",
       },
       { commit: false },
     );
     const resolver = await createResolver(dir);
     const reached = await reachableModules(resolver, dir, 'test/web.test.js', read(dir));
-    assert.deepEqual(reached.map((m) => `${m.rel}@${m.depth}${m.reexportOnly ? ' (re-export)' : ''}`), ['index.js@1 (re-export)', 'lib/web.js@1', 'lib/request.js@2', 'lib/util.js@3']);
+    assert.deepEqual(
+      reached.map((m) => `${m.rel}@${m.depth}${m.reexportOnly ? ' (re-export)' : ''}`),
+      ['index.js@1 (re-export)', 'lib/web.js@1', 'lib/request.js@2', 'lib/util.js@3'],
+    );
     assert.equal(reached[1].specifier, '..', 'the module behind a re-export keeps the specifier the test used');
-    assert.deepEqual(reached.map((m) => m.via), [undefined, undefined, 'lib/web.js', 'lib/request.js'], 'the importer with code of its own');
-    assert.deepEqual((await reachableModules(resolver, dir, 'test/web.test.js', read(dir), { maxDepth: 2 })).map((m) => m.rel), ['index.js', 'lib/web.js', 'lib/request.js']);
+    assert.deepEqual(
+      reached.map((m) => m.via),
+      [undefined, undefined, 'lib/web.js', 'lib/request.js'],
+      'the importer with code of its own',
+    );
+    assert.deepEqual(
+      (await reachableModules(resolver, dir, 'test/web.test.js', read(dir), { maxDepth: 2 })).map((m) => m.rel),
+      ['index.js', 'lib/web.js', 'lib/request.js'],
+    );
     assert.equal((await reachableModules(resolver, dir, 'test/web.test.js', read(dir), { maxModules: 2 })).length, 2);
   });
 });

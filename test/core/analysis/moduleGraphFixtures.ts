@@ -25,7 +25,10 @@ export function fixtureFiles(name: 'package-root' | 'npm-workspaces' | 'ts-esm-p
  */
 export function workspacesProject(): string {
   const dir = makeProject(fixtureFiles('npm-workspaces'), { commit: false });
-  for (const [name, folder] of [['@acme/text', 'packages/text'], ['@acme/report', 'packages/report']]) {
+  for (const [name, folder] of [
+    ['@acme/text', 'packages/text'],
+    ['@acme/report', 'packages/report'],
+  ]) {
     const link = path.join(dir, 'node_modules', name);
     fs.mkdirSync(path.dirname(link), { recursive: true });
     fs.symlinkSync(path.relative(path.dirname(link), path.join(dir, folder)), link, 'dir');

@@ -21,7 +21,10 @@ describe('healing through the real module graph', () => {
     assert.ok(heal.fix, heal.reason);
     assert.deepEqual(Object.keys(heal.fix.after), ['lib/request.js']);
     assert.match(heal.fix.after['lib/request.js'], /req\.port ===? 443 \? 'https' : 'http'/);
-    assert.ok(heal.diagnosis.locations.some((l) => l.file === 'lib/request.js' && l.function === 'protocol'), 'the suspects name the function');
+    assert.ok(
+      heal.diagnosis.locations.some((l) => l.file === 'lib/request.js' && l.function === 'protocol'),
+      'the suspects name the function',
+    );
     assert.equal(fingerprint(dir), before, 'nothing changes before apply');
   });
 

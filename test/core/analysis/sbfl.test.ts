@@ -52,14 +52,25 @@ describe('spectrumLocations', () => {
     const inText = result.locations.filter((l) => l.file === 'packages/text/src/index.js' && l.why.startsWith('Ochiai'));
     // No test passes in the failing file, so every line the failing tests run ties; module-level lines have no function.
     const lines = inText.map((l) => [l.line + 1, l.function]).sort((x, y) => Number(x[0]) - Number(y[0]));
-    assert.deepEqual(lines, [[1, undefined], [4, 'truncate'], [11, undefined]], JSON.stringify(result.locations.map((l) => `${l.file}:${l.line + 1} ${l.why}`)));
+    assert.deepEqual(
+      lines,
+      [
+        [1, undefined],
+        [4, 'truncate'],
+        [11, undefined],
+      ],
+      JSON.stringify(result.locations.map((l) => `${l.file}:${l.line + 1} ${l.why}`)),
+    );
   });
 
   it('ranks the line only the failing test runs first, and demotes the functions it never runs', async () => {
     const dir = makeProject(SHOP);
     const runner = new ProcessTestRunner();
     const baseline = await runner.run({ cwd: dir, command: 'npm test', timeoutMs: 30_000 });
-    assert.deepEqual(baseline.failures.map((f) => f.id), ['large orders get 10% off']);
+    assert.deepEqual(
+      baseline.failures.map((f) => f.id),
+      ['large orders get 10% off'],
+    );
     const readText = (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
     const base = (await localize(dir, baseline.failures, readText)).filter((l) => !isTestFile(l.file));
     const result = await spectrumLocations({ cwd: dir, command: 'npm test', runner, baseline, failures: baseline.failures, base, readText, timeoutMs: 30_000 });
@@ -98,7 +109,10 @@ describe('spectrumLocations', () => {
     });
     const runner = new ProcessTestRunner();
     const baseline = await runner.run({ cwd: dir, command: 'npm test', timeoutMs: 30_000 });
-    assert.deepEqual(baseline.failures.map((f) => f.id), ['both sum']);
+    assert.deepEqual(
+      baseline.failures.map((f) => f.id),
+      ['both sum'],
+    );
     const readText = (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
     const base = (await localize(dir, baseline.failures, readText)).filter((l) => !isTestFile(l.file));
     const result = await spectrumLocations({ cwd: dir, command: 'npm test', runner, baseline, failures: baseline.failures, base, readText, timeoutMs: 30_000 });
@@ -110,16 +124,37 @@ describe('spectrumLocations', () => {
 
   it('leaves the locations alone for a runner it cannot run test by test', async () => {
     const dir = makeProject({ 'package.json': '{"scripts":{"test":"node run-tests.js"}}' }, { commit: false });
-    const base = [{ file: 'src/a.js', start: 0, end: 1, line: 0, score: 0.6, why: 'x' }, { file: 'src/b.js', start: 0, end: 1, line: 0, score: 0.6, why: 'y' }];
+    const base = [
+      { file: 'src/a.js', start: 0, end: 1, line: 0, score: 0.6, why: 'x' },
+      { file: 'src/b.js', start: 0, end: 1, line: 0, score: 0.6, why: 'y' },
+    ];
     const failure = { id: 'a.test.js > t', name: 't', file: 'a.test.js', message: 'x', stack: [], source: 'cli' as const, runner: 'unknown' as const };
-    const result = await spectrumLocations({ cwd: dir, command: 'npm test', runner: new ProcessTestRunner(), baseline: { outcomes: [], failures: [failure], exitCode: 1, timedOut: false, ms: 1, output: '' }, failures: [failure], base, readText: async () => undefined, timeoutMs: 5000 });
+    const result = await spectrumLocations({
+      cwd: dir,
+      command: 'npm test',
+      runner: new ProcessTestRunner(),
+      baseline: { outcomes: [], failures: [failure], exitCode: 1, timedOut: false, ms: 1, output: '' },
+      failures: [failure],
+      base,
+      readText: async () => undefined,
+      timeoutMs: 5000,
+    });
     assert.deepEqual(result.locations, base);
     assert.match(result.note ?? '', /not supported/);
   });
 
   it('spends no run when only one function is suspicious', async () => {
     const base = [{ file: 'src/a.js', start: 0, end: 9, line: 0, score: 0.6, why: 'x' }];
-    const result = await spectrumLocations({ cwd: '/nowhere', command: 'npm test', runner: new ProcessTestRunner(), baseline: { outcomes: [], failures: [], exitCode: 1, timedOut: false, ms: 1, output: '' }, failures: [], base, readText: async () => undefined, timeoutMs: 5000 });
+    const result = await spectrumLocations({
+      cwd: '/nowhere',
+      command: 'npm test',
+      runner: new ProcessTestRunner(),
+      baseline: { outcomes: [], failures: [], exitCode: 1, timedOut: false, ms: 1, output: '' },
+      failures: [],
+      base,
+      readText: async () => undefined,
+      timeoutMs: 5000,
+    });
     assert.deepEqual([result.runs, result.note], [0, 'one suspicious function: nothing to rank']);
   });
 
@@ -128,14 +163,24 @@ describe('spectrumLocations', () => {
       {
         'package.json': '{"scripts":{"test":"jest"}}',
         'src/math.js': 'function add(a, b) {\n  return a - b;\n}\n\nfunction mul(a, b) {\n  return a * b;\n}\n\nmodule.exports = { add, mul };\n',
-        'math.test.js': "const { add, mul } = require('./src/math');\ntest('adds', () => expect(add(2, 3)).toBe(5));\ntest('multiplies', () => expect(mul(2, 3)).toBe(6));\n",
+        'math.test.js':
+          "const { add, mul } = require('./src/math');\ntest('adds', () => expect(add(2, 3)).toBe(5));\ntest('multiplies', () => expect(mul(2, 3)).toBe(6));\n",
       },
       { linkNodeModules: true },
     );
     const runner = new ProcessTestRunner();
     const baseline = await runner.run({ cwd: dir, command: 'npm test', timeoutMs: 60_000 });
     const readText = (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
-    const result = await spectrumLocations({ cwd: dir, command: 'npm test', runner, baseline, failures: baseline.failures, base: [], readText, timeoutMs: 60_000 });
+    const result = await spectrumLocations({
+      cwd: dir,
+      command: 'npm test',
+      runner,
+      baseline,
+      failures: baseline.failures,
+      base: [],
+      readText,
+      timeoutMs: 60_000,
+    });
     assert.equal(result.runs, 2);
     assert.deepEqual([result.locations[0]?.file, result.locations[0]?.line + 1], ['src/math.js', 2]);
     assert.ok(!result.locations.some((l) => l.line === 5), 'mul is run only by the passing test');

@@ -4,7 +4,15 @@ import { describe, it } from 'node:test';
 import { suspectsOf, suspectText } from '../../../src/core/analysis/suspects';
 import type { Location } from '../../../src/core/model';
 
-const at = (file: string, line: number, score: number, fn?: string): Location => ({ file, start: 0, end: 1, line, score, why: `why ${file}`, ...(fn ? { function: fn } : {}) });
+const at = (file: string, line: number, score: number, fn?: string): Location => ({
+  file,
+  start: 0,
+  end: 1,
+  line,
+  score,
+  why: `why ${file}`,
+  ...(fn ? { function: fn } : {}),
+});
 
 describe('suspects', () => {
   it('lists the ten most suspicious locations, best first, with 1-based lines and the function when it has a name', () => {

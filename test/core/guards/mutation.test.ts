@@ -18,7 +18,16 @@ async function guard(dir: string, file: string, from: string, to: string, testFi
     const fixRun = await runner.run({ cwd: sandbox.cwd, command: 'npm test', timeoutMs: 20_000 });
     await sandbox.reset();
     assert.deepEqual(fixRun.failures, [], 'the fix passes');
-    return await mutationGuard({ sandbox, runner, command: 'npm test', before: { [file]: before }, after: { [file]: after }, fixRun, testFiles, timeoutMs: 20_000 });
+    return await mutationGuard({
+      sandbox,
+      runner,
+      command: 'npm test',
+      before: { [file]: before },
+      after: { [file]: after },
+      fixRun,
+      testFiles,
+      timeoutMs: 20_000,
+    });
   } finally {
     await sandbox.dispose();
   }
@@ -37,7 +46,8 @@ describe('mutationGuard', () => {
     const dir = makeProject({
       'package.json': '{"scripts":{"test":"node --test"}}',
       'src/fee.js': 'function fee(amount) {\n  return amount * 0.2;\n}\nmodule.exports = { fee };\n',
-      'test/fee.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { fee } = require('../src/fee');\ntest('fee is a number', () => assert.strictEqual(typeof fee(10), 'number'));\n",
+      'test/fee.test.js':
+        "const test = require('node:test');\nconst assert = require('node:assert');\nconst { fee } = require('../src/fee');\ntest('fee is a number', () => assert.strictEqual(typeof fee(10), 'number'));\n",
     });
     const report = await guard(dir, 'src/fee.js', 'amount * 0.2', 'amount * 0.02', ['test/fee.test.js']);
     assert.equal(report.label, WEAKLY_TESTED);

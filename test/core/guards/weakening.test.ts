@@ -21,7 +21,15 @@ test('tags', () => {
 `;
 
 /** A candidate that replaces the whole test file with `after`. */
-const rewrite = (after: string, file = FILE, before = BEFORE): Candidate => ({ id: 'c', engine: 'llm', operator: 'x', summary: 's', edits: [{ file, start: 0, end: before.length, newText: after }], cost: 0, editsTests: true });
+const rewrite = (after: string, file = FILE, before = BEFORE): Candidate => ({
+  id: 'c',
+  engine: 'llm',
+  operator: 'x',
+  summary: 's',
+  edits: [{ file, start: 0, end: before.length, newText: after }],
+  cost: 0,
+  editsTests: true,
+});
 const judge = async (after: string, failures: Failure[] = []) => weakeningGuard(rewrite(after), { [FILE]: BEFORE }, failures);
 
 describe('weakeningGuard', () => {
@@ -30,13 +38,17 @@ describe('weakeningGuard', () => {
   });
 
   it('finds a removed assertion', async () => {
-    const report = await judge(BEFORE.replace("  assert.ok(Number.isFinite(mean([1])));\n", ''));
+    const report = await judge(BEFORE.replace('  assert.ok(Number.isFinite(mean([1])));\n', ''));
     assert.equal(report?.label, WEAKENS);
     assert.match(report!.findings[0], /removes 1 assertion\(s\): assert\.ok/);
   });
 
   it('finds .skip, .only and todo', async () => {
-    for (const after of [BEFORE.replace("test('tags'", "test.skip('tags'"), BEFORE.replace("test('tags'", "test.only('tags'"), BEFORE.replace("test('tags', ()", "test('tags', { todo: true }, ()")]) {
+    for (const after of [
+      BEFORE.replace("test('tags'", "test.skip('tags'"),
+      BEFORE.replace("test('tags'", "test.only('tags'"),
+      BEFORE.replace("test('tags', ()", "test('tags', { todo: true }, ()"),
+    ]) {
       const report = await judge(after);
       assert.equal(report?.label, WEAKENS, after);
       assert.match(report!.findings.join('\n'), /adds \.skip\/\.only\/\.todo/);
@@ -51,21 +63,35 @@ describe('weakeningGuard', () => {
   });
 
   it('finds a broadened matcher, an inverted one and a dropped error check', async () => {
-    assert.match((await judge(BEFORE.replace('assert.deepStrictEqual(tags()', 'assert.deepEqual(tags()')))!.findings[0], /broadens a matcher \(deepStrictEqual → deepEqual\)/);
+    assert.match(
+      (await judge(BEFORE.replace('assert.deepStrictEqual(tags()', 'assert.deepEqual(tags()')))!.findings[0],
+      /broadens a matcher \(deepStrictEqual → deepEqual\)/,
+    );
     const jest = "test('t', () => {\n  expect(f()).toStrictEqual({ a: 1 });\n  expect(g).toThrow(/bad input/);\n  expect(h()).toBe(1);\n});\n";
-    const weaker = jest.replace('toStrictEqual', 'toMatchObject').replace('toThrow(/bad input/)', 'toThrow()').replace('expect(h()).toBe', 'expect(h()).not.toBe');
+    const weaker = jest
+      .replace('toStrictEqual', 'toMatchObject')
+      .replace('toThrow(/bad input/)', 'toThrow()')
+      .replace('expect(h()).toBe', 'expect(h()).not.toBe');
     const report = await weakeningGuard(rewrite(weaker, 'a.test.js', jest), { 'a.test.js': jest });
-    assert.deepEqual(report!.findings.map((f) => f.replace(/^in "t": /, '')), ['broadens a matcher (toStrictEqual → toMatchObject)', 'drops an argument of toThrow (accepts more)', 'inverts an assertion (toBe → not.toBe)']);
+    assert.deepEqual(
+      report!.findings.map((f) => f.replace(/^in "t": /, '')),
+      ['broadens a matcher (toStrictEqual → toMatchObject)', 'drops an argument of toThrow (accepts more)', 'inverts an assertion (toBe → not.toBe)'],
+    );
   });
 
   it('finds an assertion moved inside try/catch', async () => {
-    const report = await judge(BEFORE.replace("  assert.deepStrictEqual(tags(), ['a', 'b']);", "  try {\n    assert.deepStrictEqual(tags(), ['a', 'b']);\n  } catch {}"));
+    const report = await judge(
+      BEFORE.replace("  assert.deepStrictEqual(tags(), ['a', 'b']);", "  try {\n    assert.deepStrictEqual(tags(), ['a', 'b']);\n  } catch {}"),
+    );
     assert.equal(report?.label, WEAKENS);
     assert.match(report!.findings.join('\n'), /inside try\/catch/);
   });
 
   it('accepts the robust forms test healing makes: a 1e-9 tolerance and a sorted comparison', async () => {
-    const robust = BEFORE.replace('assert.strictEqual(mean([0.1, 0.2]), 0.15);', "assert.ok(Math.abs(mean([0.1, 0.2]) - 0.15) <= 1e-9, 'mean ≈ 0.15');").replace("assert.deepStrictEqual(tags(), ['a', 'b']);", "assert.deepStrictEqual([...tags()].sort(), [...['a', 'b']].sort());");
+    const robust = BEFORE.replace(
+      'assert.strictEqual(mean([0.1, 0.2]), 0.15);',
+      "assert.ok(Math.abs(mean([0.1, 0.2]) - 0.15) <= 1e-9, 'mean ≈ 0.15');",
+    ).replace("assert.deepStrictEqual(tags(), ['a', 'b']);", "assert.deepStrictEqual([...tags()].sort(), [...['a', 'b']].sort());");
     const report = await judge(robust);
     assert.equal(report?.label, undefined, report?.findings.join('\n'));
     assert.equal(report!.findings.filter((f) => f.startsWith('note:')).length, 2);
@@ -81,7 +107,11 @@ describe('weakeningGuard', () => {
 
   it('notes a snapshot update without calling it weakening', async () => {
     const snap = 'exports[`a 1`] = `"old"`;\n';
-    const candidate: Candidate = { ...rewrite('exports[`a 1`] = `"new"`;\n', 'test/__snapshots__/a.test.js.snap', snap), engine: 'test', labels: ['test edit', 'snapshot update'] };
+    const candidate: Candidate = {
+      ...rewrite('exports[`a 1`] = `"new"`;\n', 'test/__snapshots__/a.test.js.snap', snap),
+      engine: 'test',
+      labels: ['test edit', 'snapshot update'],
+    };
     const report = await weakeningGuard(candidate, { 'test/__snapshots__/a.test.js.snap': snap });
     assert.equal(report?.label, undefined);
     assert.match(report!.findings[0], /replaces a stored snapshot with the current output/);

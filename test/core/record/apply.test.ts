@@ -24,7 +24,10 @@ describe('applyFix', () => {
     const ledger = new MemoryLedger();
     const record = await applyFix(outcome(), files, ledger);
     assert.equal(files.texts['src/range.js'], FIXED);
-    assert.deepEqual(ledger.records.map((r) => [r.kind, r.id]), [['apply', record.id]]);
+    assert.deepEqual(
+      ledger.records.map((r) => [r.kind, r.id]),
+      [['apply', record.id]],
+    );
   });
 
   it('writes nothing when the ledger cannot record the change', async () => {
@@ -44,7 +47,10 @@ describe('applyFix', () => {
     const ledger = new MemoryLedger();
     await assert.rejects(applyFix(fix, files, ledger), /permission denied/);
     assert.deepEqual(files.texts, { 'src/range.js': RANGE_BEFORE, 'src/other.js': second });
-    assert.deepEqual(ledger.records.map((r) => r.kind), ['apply', 'revert']);
+    assert.deepEqual(
+      ledger.records.map((r) => r.kind),
+      ['apply', 'revert'],
+    );
     assert.equal(ledger.records[1].reverts, ledger.records[0].id);
   });
 

@@ -4,7 +4,15 @@ import { describe, it } from 'node:test';
 import { formatHistory } from '../../../src/cli/format';
 import { formatStats } from '../../../src/cli/report/stats';
 import type { Candidate, HealRecord } from '../../../src/core/model';
-import { decidedHeals, decisionRecord, decisionStats, MAX_SHIFT, operatorAdjustments, orderByDecisions, recordDecision } from '../../../src/core/record/decisions';
+import {
+  decidedHeals,
+  decisionRecord,
+  decisionStats,
+  MAX_SHIFT,
+  operatorAdjustments,
+  orderByDecisions,
+  recordDecision,
+} from '../../../src/core/record/decisions';
 import { JsonlLedger } from '../../../src/core/record/ledger';
 import { outcome } from '../../helpers/outcome';
 import { tempDir } from '../../helpers/repo';
@@ -20,7 +28,15 @@ function applied(id: string, operator: string, engine: HealRecord['engine'] = 'm
 const reverted = (of: HealRecord): HealRecord => ({ ...of, id: `r-${of.id}`, kind: 'revert', reverts: of.id, at: tick() });
 const rejected = (id: string, operator: string): HealRecord => ({ ...decisionRecord(outcome({ id, fix: { operator } }), 'rejected', '/ws'), at: tick() });
 
-const candidate = (id: string, operator: string, cost: number): Candidate => ({ id, engine: 'mutation', operator, summary: id, edits: [], cost, editsTests: false });
+const candidate = (id: string, operator: string, cost: number): Candidate => ({
+  id,
+  engine: 'mutation',
+  operator,
+  summary: id,
+  edits: [],
+  cost,
+  editsTests: false,
+});
 
 describe('decisions', () => {
   it('takes the latest word on each heal: applied is accepted, a later revert wins', () => {

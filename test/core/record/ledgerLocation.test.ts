@@ -25,9 +25,23 @@ const cliLedger = (dir: string): JsonlLedger => new JsonlLedger(workspaceLedgerP
 
 function record(id: string, at: string, kind: HealRecord['kind'] = 'apply'): HealRecord {
   return {
-    id, kind, at, workspace: '/w', file: 'a.js', summary: `heal ${id}`, engine: 'mutation', operator: 'op', diff: '', edits: [],
-    before: { 'a.js': 'x' }, after: { 'a.js': 'y' }, failures: [], diagnosis: { class: 'code-bug', evidence: [], locations: [] }, tried: [],
-    evidence: { targeted: { passed: 1, total: 1 }, suite: { passed: 2, total: 2, newlyFailing: [] } }, ms: 1,
+    id,
+    kind,
+    at,
+    workspace: '/w',
+    file: 'a.js',
+    summary: `heal ${id}`,
+    engine: 'mutation',
+    operator: 'op',
+    diff: '',
+    edits: [],
+    before: { 'a.js': 'x' },
+    after: { 'a.js': 'y' },
+    failures: [],
+    diagnosis: { class: 'code-bug', evidence: [], locations: [] },
+    tried: [],
+    evidence: { targeted: { passed: 1, total: 1 }, suite: { passed: 2, total: 2, newlyFailing: [] } },
+    ms: 1,
   };
 }
 
@@ -43,17 +57,29 @@ describe('the workspace ledger', () => {
     assert.equal(read(dir), FIXED);
 
     const extension = new WorkspaceLedger(dir);
-    assert.deepEqual((await extension.read()).map((r) => [r.kind, r.id]), [['apply', applied.id]]);
+    assert.deepEqual(
+      (await extension.read()).map((r) => [r.kind, r.id]),
+      [['apply', applied.id]],
+    );
     const reverted = await revertHeal(applied.id, new DiskFiles(dir), extension);
     assert.equal(read(dir), RANGE_BEFORE);
-    assert.deepEqual((await cliLedger(dir).read()).map((r) => [r.kind, r.reverts]), [['apply', undefined], ['revert', applied.id]]);
+    assert.deepEqual(
+      (await cliLedger(dir).read()).map((r) => [r.kind, r.reverts]),
+      [
+        ['apply', undefined],
+        ['revert', applied.id],
+      ],
+    );
     assert.equal(reverted.reverts, applied.id);
   });
 
   it('lists and reverts in the CLI a heal the extension applied', async () => {
     const dir = project();
     const applied = await applyFix(outcome(), new DiskFiles(dir), new WorkspaceLedger(dir));
-    assert.deepEqual((await cliLedger(dir).read()).map((r) => r.id), [applied.id]);
+    assert.deepEqual(
+      (await cliLedger(dir).read()).map((r) => r.id),
+      [applied.id],
+    );
     await revertHeal(applied.id, new DiskFiles(dir), cliLedger(dir));
     assert.equal(read(dir), RANGE_BEFORE);
   });
@@ -74,13 +100,19 @@ describe('moving the extension’s old ledger into the workspace', () => {
     writeLedger(workspaceLedgerPath(dir), [record('h-cli', '2026-01-02T10:00:00.000Z')]);
 
     assert.equal(await moveOldLedger(old, dir), 2);
-    assert.deepEqual((await cliLedger(dir).read()).map((r) => r.id), ['h-ext1', 'h-cli', 'h-ext2']);
+    assert.deepEqual(
+      (await cliLedger(dir).read()).map((r) => r.id),
+      ['h-ext1', 'h-cli', 'h-ext2'],
+    );
     assert.ok(!fs.existsSync(old), 'the old ledger is no longer read');
     assert.ok(fs.existsSync(old + MOVED_SUFFIX), 'but kept, renamed');
     assert.equal(git(dir, 'status', '--porcelain', '--untracked-files=all'), '');
 
     assert.equal(await moveOldLedger(old, dir), 0);
-    assert.deepEqual((await cliLedger(dir).read()).map((r) => r.id), ['h-ext1', 'h-cli', 'h-ext2']);
+    assert.deepEqual(
+      (await cliLedger(dir).read()).map((r) => r.id),
+      ['h-ext1', 'h-cli', 'h-ext2'],
+    );
   });
 
   it('does not double records when a move was interrupted before the old file was renamed', async () => {
@@ -90,7 +122,13 @@ describe('moving the extension’s old ledger into the workspace', () => {
     writeLedger(old, records);
     writeLedger(workspaceLedgerPath(dir), records);
     assert.equal(await moveOldLedger(old, dir), 0);
-    assert.deepEqual((await cliLedger(dir).read()).map((r) => [r.id, r.kind]), [['h-a', 'apply'], ['h-b', 'revert']]);
+    assert.deepEqual(
+      (await cliLedger(dir).read()).map((r) => [r.id, r.kind]),
+      [
+        ['h-a', 'apply'],
+        ['h-b', 'revert'],
+      ],
+    );
     assert.ok(fs.existsSync(old + MOVED_SUFFIX));
   });
 
@@ -112,13 +150,19 @@ describe('moving the extension’s old ledger into the workspace', () => {
     const holder = { pid: process.ppid, host: os.hostname(), owner: 'the self-heal CLI', started: new Date().toISOString(), nonce: 'n', root: dir };
     fs.writeFileSync(lock, JSON.stringify(holder));
     try {
-      await assert.rejects(moveOldLedger(old, dir), (error: unknown) => error instanceof SelfHealError && error.code === 'BUSY' && /the self-heal CLI/.test(error.message));
+      await assert.rejects(
+        moveOldLedger(old, dir),
+        (error: unknown) => error instanceof SelfHealError && error.code === 'BUSY' && /the self-heal CLI/.test(error.message),
+      );
     } finally {
       fs.rmSync(lock, { force: true });
     }
     assert.ok(fs.existsSync(old), 'the old ledger is still there');
     assert.equal(await moveOldLedger(old, dir), 1);
-    assert.deepEqual((await cliLedger(dir).read()).map((r) => r.id), ['h-old']);
+    assert.deepEqual(
+      (await cliLedger(dir).read()).map((r) => r.id),
+      ['h-old'],
+    );
   });
 
   it('does nothing when there is no old ledger', async () => {

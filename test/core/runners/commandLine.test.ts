@@ -14,16 +14,29 @@ const node = runnerNamed('node')!;
 describe('runner command lines', () => {
   it('tells flag values from test paths, so narrowing replaces only the paths', () => {
     const line = parseRunnerCommand(mocha, 'cross-env NODE_ENV=test mocha --require test/support/env --reporter spec --check-leaks test/ test/acceptance/');
-    assert.deepEqual(line, { before: ['cross-env', 'NODE_ENV=test'], runner: ['mocha'], flags: ['--require', 'test/support/env', '--reporter', 'spec', '--check-leaks'], paths: ['test/', 'test/acceptance/'] });
+    assert.deepEqual(line, {
+      before: ['cross-env', 'NODE_ENV=test'],
+      runner: ['mocha'],
+      flags: ['--require', 'test/support/env', '--reporter', 'spec', '--check-leaks'],
+      paths: ['test/', 'test/acceptance/'],
+    });
     assert.equal(
-      narrowCommand({ command: 'mocha --require test/support/env --reporter spec --check-leaks test/', runner: 'mocha', simple: true, env: {} }, ['test/app.js']),
+      narrowCommand({ command: 'mocha --require test/support/env --reporter spec --check-leaks test/', runner: 'mocha', simple: true, env: {} }, [
+        'test/app.js',
+      ]),
       'mocha test/app.js --require test/support/env --reporter spec --check-leaks',
     );
   });
 
   it('puts paths before the flags, where an array flag such as --reporters cannot swallow them, except for node', () => {
-    assert.equal(narrowCommand({ command: 'jest --reporters=default src', runner: 'jest', simple: true, env: {} }, ['a.test.js']), 'jest a.test.js --reporters=default');
-    assert.equal(narrowCommand({ command: 'node --test --import tsx test/', runner: 'node', simple: true, env: {} }, ['a.test.js']), 'node --test --import tsx a.test.js');
+    assert.equal(
+      narrowCommand({ command: 'jest --reporters=default src', runner: 'jest', simple: true, env: {} }, ['a.test.js']),
+      'jest a.test.js --reporters=default',
+    );
+    assert.equal(
+      narrowCommand({ command: 'node --test --import tsx test/', runner: 'node', simple: true, env: {} }, ['a.test.js']),
+      'node --test --import tsx a.test.js',
+    );
   });
 
   it('keeps a subcommand and quoted words as written', () => {
@@ -35,7 +48,14 @@ describe('runner command lines', () => {
   });
 
   it('takes out the reporter flags ours replace, in either spelling, with their values', () => {
-    assert.deepEqual(withoutFlags(mocha, ['--reporter', 'spec', '--check-leaks', '-R', 'dot', '--reporter-option=output=x', '--timeout', '5000'], ['--reporter', '-R', '--reporter-option']), ['--check-leaks', '--timeout', '5000']);
+    assert.deepEqual(
+      withoutFlags(
+        mocha,
+        ['--reporter', 'spec', '--check-leaks', '-R', 'dot', '--reporter-option=output=x', '--timeout', '5000'],
+        ['--reporter', '-R', '--reporter-option'],
+      ),
+      ['--check-leaks', '--timeout', '5000'],
+    );
     assert.deepEqual(withoutFlags(jest, ['--json', '--outputFile=r.json', '--ci'], ['--json', '--outputFile']), ['--ci']);
   });
 

@@ -45,7 +45,10 @@ describe('an express-like project on mocha 2 with stderr noise', () => {
     const log = recordingLog();
     const run = await new ProcessTestRunner(log).run({ cwd: dir, command: 'npm test', timeoutMs: 60_000 });
     assert.deepEqual(log.warnings, []);
-    assert.deepEqual(run.outcomes.map((o) => `${o.id} ${o.status}`), IDS);
+    assert.deepEqual(
+      run.outcomes.map((o) => `${o.id} ${o.status}`),
+      IDS,
+    );
     const [failure] = run.failures;
     assert.equal(failure.file, 'test/req.subdomains.js');
     for (const text of [...run.outcomes.map((o) => o.id), failure.name, failure.message]) assert.doesNotMatch(text, NOISE);
@@ -60,7 +63,10 @@ describe('an express-like project on mocha 2 with stderr noise', () => {
     assert.match(plain.stderr, /\[DEP_EXPRESS_LIKE\] DeprecationWarning/);
     assert.match(plain.stderr, /debug: checking the forwarded protocol/);
     const parsed = parseHumanOutput(plain, runnerNamed('mocha'), dir);
-    assert.deepEqual(parsed.outcomes.map((o) => `${o.id} ${o.status}`), IDS);
+    assert.deepEqual(
+      parsed.outcomes.map((o) => `${o.id} ${o.status}`),
+      IDS,
+    );
   });
 
   it('reads clean ids from both streams interleaved, as a terminal shows them to the extension', async () => {
@@ -70,13 +76,20 @@ describe('an express-like project on mocha 2 with stderr noise', () => {
     const plain = await runProcess({ command: expanded.command, cwd: dir, timeoutMs: 60_000, env: { ...expanded.env, NO_COLOR: '1' } });
     assert.match(plain.output, /DeprecationWarning[\s\S]*req[\s\S]*debug: checking[\s\S]*X-Forwarded-Proto/);
     const parsed = parseTestOutput(plain.output, { runner: 'mocha', root: dir });
-    assert.deepEqual(parsed.outcomes.map((o) => `${o.id} ${o.status}`), IDS);
+    assert.deepEqual(
+      parsed.outcomes.map((o) => `${o.id} ${o.status}`),
+      IDS,
+    );
   });
 
   it('heals the bug through the CLI with the project’s own test command', () => {
     const dir = expressLike();
     dirs.push(dir);
-    const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'heal', dir], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, NODE_TEST_CONTEXT: undefined } });
+    const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'heal', dir], {
+      encoding: 'utf8',
+      timeout: 300_000,
+      env: { ...process.env, NODE_TEST_CONTEXT: undefined },
+    });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /✓ 1\/1 failing now pass, 5\/5 suite/);
     assert.match(run.stdout, /^-  return parts\.slice\(offset \+ 1\);$/m);

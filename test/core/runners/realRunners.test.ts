@@ -11,7 +11,15 @@ import { installedVersion, runnerNamed } from '../../../src/core/runners';
 import { ProcessTestRunner } from '../../../src/core/verify/testRunner';
 import { projectWithRunner, recordingLog, RUNNER_FIXTURES, versionOf, type Generation } from './runnerProjects';
 
-const MOCHA = ['adds at top level failed', 'math > multiplies passed', 'math > adds failed', 'math > divides skipped', 'outer inner > works passed', 'outer inner > throws failed', 'outer inner > compares lines failed'];
+const MOCHA = [
+  'adds at top level failed',
+  'math > multiplies passed',
+  'math > adds failed',
+  'math > divides skipped',
+  'outer inner > works passed',
+  'outer inner > throws failed',
+  'outer inner > compares lines failed',
+];
 const FILE_IDS = [
   'math.test.js > math > multiplies passed',
   'math.test.js > math > adds failed',
@@ -68,6 +76,9 @@ describe('the runner registry on real runners', () => {
     const dir = projectWithRunner(path.join(RUNNER_FIXTURES, 'mocha'), 'mocha', 'old');
     dirs.push(dir);
     const run = await new ProcessTestRunner().run({ cwd: dir, command: 'npm test', files: ['nested.test.js'], timeoutMs: 60_000 });
-    assert.deepEqual(run.outcomes.map((o) => o.id), ['outer inner > works', 'outer inner > throws', 'outer inner > compares lines', 'hooks > "before all" hook']);
+    assert.deepEqual(
+      run.outcomes.map((o) => o.id),
+      ['outer inner > works', 'outer inner > throws', 'outer inner > compares lines', 'hooks > "before all" hook'],
+    );
   });
 });

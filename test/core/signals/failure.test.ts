@@ -40,7 +40,10 @@ describe('diffSides', () => {
 
 describe('describeValue', () => {
   it('shows strings verbatim and other values as JSON or text', () => {
-    assert.deepEqual([describeValue('x'), describeValue(5), describeValue(undefined), describeValue({ a: [1] })], ['x', '5', 'undefined', '{\n  "a": [\n    1\n  ]\n}']);
+    assert.deepEqual(
+      [describeValue('x'), describeValue(5), describeValue(undefined), describeValue({ a: [1] })],
+      ['x', '5', 'undefined', '{\n  "a": [\n    1\n  ]\n}'],
+    );
   });
 });
 

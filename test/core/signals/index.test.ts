@@ -84,7 +84,17 @@ describe('parseTestOutput', () => {
   });
 
   it('returns empty results for garbage instead of throwing', () => {
-    const garbage = ['', 'hello world', '{"testResults": 5}', '{"tests": [null, 1, {"title": 3}]}', 'not ok', '# Subtest:', '\u0000\u0001\u0002', '{'.repeat(10_000), 'TAP version 13\nnot ok 1 - \n  ---\n  :::\n'];
+    const garbage = [
+      '',
+      'hello world',
+      '{"testResults": 5}',
+      '{"tests": [null, 1, {"title": 3}]}',
+      'not ok',
+      '# Subtest:',
+      '\u0000\u0001\u0002',
+      '{'.repeat(10_000),
+      'TAP version 13\nnot ok 1 - \n  ---\n  :::\n',
+    ];
     for (const text of garbage) {
       const result = parseTestOutput(text, { root: '/r' });
       assert.ok(Array.isArray(result.outcomes) && Array.isArray(result.failures), JSON.stringify(text.slice(0, 20)));

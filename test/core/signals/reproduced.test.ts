@@ -25,18 +25,27 @@ const baseline: TestRun = {
 
 describe('reproducedFailures', () => {
   it('heals every baseline failure when the host asked about none', () => {
-    assert.deepEqual(reproducedFailures(baseline).reproduced.map((f) => f.name), ['adds', 'subtracts', 'parses']);
+    assert.deepEqual(
+      reproducedFailures(baseline).reproduced.map((f) => f.name),
+      ['adds', 'subtracts', 'parses'],
+    );
   });
 
   it('matches an asked failure to the same test only, never to others in its file', () => {
     const { reproduced, notReproduced } = reproducedFailures(baseline, [failure({ id: 'test/a.test.js > sums > adds', name: 'adds', file: 'test/a.test.js' })]);
-    assert.deepEqual(reproduced.map((f) => f.name), ['adds']);
+    assert.deepEqual(
+      reproduced.map((f) => f.name),
+      ['adds'],
+    );
     assert.deepEqual(notReproduced, []);
   });
 
-  it('recognises the same test under another reporter\'s id by its file and name', () => {
+  it("recognises the same test under another reporter's id by its file and name", () => {
     const terminal = failure({ id: 'test/a.test.js > adds', name: 'adds', file: 'test/a.test.js', source: 'terminal' });
-    assert.deepEqual(reproducedFailures(baseline, [terminal]).reproduced.map((f) => f.id), ['test/a.test.js > sums > adds']);
+    assert.deepEqual(
+      reproducedFailures(baseline, [terminal]).reproduced.map((f) => f.id),
+      ['test/a.test.js > sums > adds'],
+    );
   });
 
   it('reports a test that passed in the sandbox as not reproduced instead of healing the whole suite', () => {
@@ -55,12 +64,18 @@ describe('reproducedFailures', () => {
     const twice: TestRun = { ...baseline, failures: [...baseline.failures, failure({ id: 'test/e.test.js > adds', name: 'adds', file: 'test/e.test.js' })] };
     const bare = failure({ id: 'adds', name: 'adds' });
     assert.deepEqual(reproducedFailures(twice, [bare]).reproduced, []);
-    assert.deepEqual(reproducedFailures(baseline, [bare]).reproduced.map((f) => f.id), ['test/a.test.js > sums > adds']);
+    assert.deepEqual(
+      reproducedFailures(baseline, [bare]).reproduced.map((f) => f.id),
+      ['test/a.test.js > sums > adds'],
+    );
   });
 
   it('reproduces a compiler diagnostic by the failing tests whose stack passes through its file', () => {
     const diagnostic = failure({ id: 'src/parse.js:9:2345', name: 'ts 2345', file: 'src/parse.js', line: 9, source: 'diagnostic', runner: 'tsc' });
-    assert.deepEqual(reproducedFailures(baseline, [diagnostic]).reproduced.map((f) => f.name), ['parses']);
+    assert.deepEqual(
+      reproducedFailures(baseline, [diagnostic]).reproduced.map((f) => f.name),
+      ['parses'],
+    );
     const elsewhere = failure({ id: 'src/other.js:1:2345', name: 'ts 2345', file: 'src/other.js', line: 1, source: 'diagnostic', runner: 'tsc' });
     assert.equal(reproducedFailures(baseline, [elsewhere]).notReproduced.length, 1);
   });

@@ -38,7 +38,12 @@ describe('parseStack', () => {
   });
 
   it('takes relative paths as relative to the workspace root, as mocha and jest print them', () => {
-    assert.deepEqual(parseFrame('at Context.<anonymous> (test/a.test.js:4:5)', root), { file: 'test/a.test.js', line: 4, column: 5, fn: 'Context.<anonymous>' });
+    assert.deepEqual(parseFrame('at Context.<anonymous> (test/a.test.js:4:5)', root), {
+      file: 'test/a.test.js',
+      line: 4,
+      column: 5,
+      fn: 'Context.<anonymous>',
+    });
   });
 
   it('ignores lines that are not frames', () => {

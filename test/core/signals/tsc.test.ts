@@ -41,7 +41,7 @@ describe('tsc diagnostics', () => {
   });
 
   it('keeps absolute paths for files outside the workspace', () => {
-    const [outside] = parseTsc('/elsewhere/lib.d.ts(1,2): error TS1005: \';\' expected.', root);
+    const [outside] = parseTsc("/elsewhere/lib.d.ts(1,2): error TS1005: ';' expected.", root);
     assert.deepEqual([outside.id, outside.file], ['/elsewhere/lib.d.ts:1:TS1005', '/elsewhere/lib.d.ts']);
   });
 });

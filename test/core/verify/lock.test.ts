@@ -45,7 +45,14 @@ describe('workspace lock', () => {
     const root = tempDir();
     const lockDir = tempDir('self-heal-locks-');
     const child = await heldElsewhere(root, lockDir, 'the VS Code extension');
-    await assert.rejects(acquireWorkspaceLock(root, { lockDir }), (e: unknown) => busy(e) && new RegExp(`^Another Self-Heal run \\(the VS Code extension, pid ${child.pid}, since .+\\) is working on this workspace\\. Wait for it to finish, or stop it; a lock left by a crashed run is cleared automatically\\.$`).test((e as Error).message));
+    await assert.rejects(
+      acquireWorkspaceLock(root, { lockDir }),
+      (e: unknown) =>
+        busy(e) &&
+        new RegExp(
+          `^Another Self-Heal run \\(the VS Code extension, pid ${child.pid}, since .+\\) is working on this workspace\\. Wait for it to finish, or stop it; a lock left by a crashed run is cleared automatically\\.$`,
+        ).test((e as Error).message),
+    );
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('close', resolve));
     // SIGTERM ends the holder without its exit handler: the lock is stale, and cleared at once.
@@ -92,7 +99,10 @@ describe('workspace lock', () => {
     await heldElsewhere(root, lockDir, 'the self-heal CLI');
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);
-    await assert.rejects(acquireWorkspaceLock(root, { lockDir, waitMs: 60_000, signal: controller.signal }), (e: unknown) => e instanceof SelfHealError && e.code === 'CANCELLED');
+    await assert.rejects(
+      acquireWorkspaceLock(root, { lockDir, waitMs: 60_000, signal: controller.signal }),
+      (e: unknown) => e instanceof SelfHealError && e.code === 'CANCELLED',
+    );
   });
 
   it('is shared within one process (the extension heals and applies in one host), and removed by the last release', async () => {

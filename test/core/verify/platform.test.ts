@@ -78,7 +78,10 @@ describe('platform on Linux', () => {
   it('runs a command line through /bin/sh -c as the leader of a new process group', () => {
     const { effects, recorded } = fakeEffects();
     platformFor('linux', effects).spawnShell('npm test', { cwd: '/work/app', env: ENV });
-    assert.deepEqual(recorded.spawns.map((s) => [s.file, s.args, s.options.detached]), [['/bin/sh', ['-c', 'npm test'], true]]);
+    assert.deepEqual(
+      recorded.spawns.map((s) => [s.file, s.args, s.options.detached]),
+      [['/bin/sh', ['-c', 'npm test'], true]],
+    );
     assert.deepEqual(recorded.spawns[0].options.stdio, ['ignore', 'pipe', 'pipe']);
   });
 

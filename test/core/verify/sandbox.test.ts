@@ -130,7 +130,8 @@ describe('sandbox placement', () => {
     const dir = makeProject({ 'a.js': 'a\n' });
     const sandbox = await createSandbox({ root: dir });
     try {
-      const memory = process.platform === 'linux' && fs.existsSync('/dev/shm') && fs.statfsSync('/dev/shm').bavail * fs.statfsSync('/dev/shm').bsize > 1024 ** 3;
+      const memory =
+        process.platform === 'linux' && fs.existsSync('/dev/shm') && fs.statfsSync('/dev/shm').bavail * fs.statfsSync('/dev/shm').bsize > 1024 ** 3;
       const parent = fs.realpathSync(memory ? '/dev/shm' : os.tmpdir());
       assert.equal(path.dirname(sandbox.dir), parent);
     } finally {

@@ -48,7 +48,10 @@ describe('ProcessTestRunner when our reporter does not work for a project', () =
     assert.equal(log.warnings.length, 1);
     assert.match(log.warnings[0], /wrote no report \(exit 64\) with Self-Heal's mocha reporter \(mocha 11\.8\.0\) but ran without it/);
     const second = await runner.run({ cwd: dir, command: 'npm test', files: ['math.test.js'], timeoutMs: 60_000 });
-    assert.deepEqual(second.outcomes.map((o) => o.id), ['adds at top level', 'math > multiplies', 'math > adds', 'math > divides']);
+    assert.deepEqual(
+      second.outcomes.map((o) => o.id),
+      ['adds at top level', 'math > multiplies', 'math > adds', 'math > divides'],
+    );
     assert.deepEqual(launches().map(withReporter), [true, false, false], 'the reporter is tried once per heal');
   });
 
@@ -59,7 +62,10 @@ describe('ProcessTestRunner when our reporter does not work for a project', () =
     const run = await new ProcessTestRunner(log).run({ cwd: dir, command: 'npm test', timeoutMs: 10_000 });
     assert.equal(run.timedOut, false);
     assert.equal(run.outcomes.length, 8);
-    assert.equal(run.failures.some((f) => /did not finish/.test(f.message)), false);
+    assert.equal(
+      run.failures.some((f) => /did not finish/.test(f.message)),
+      false,
+    );
     assert.match(log.warnings.join('\n'), /did not finish within 10 s with Self-Heal's mocha reporter .* but ran without it/);
   });
 });

@@ -38,9 +38,17 @@ describe('workspace links in the sandbox', () => {
     try {
       assert.equal(fs.realpathSync(path.join(sandbox.cwd, 'node_modules/@acme/text')), fs.realpathSync(path.join(sandbox.cwd, 'packages/text')));
       assert.equal(fs.realpathSync(path.join(sandbox.cwd, 'node_modules/left-pad')), path.join(dir, 'node_modules/left-pad'));
-      assert.equal(fs.realpathSync(path.join(sandbox.cwd, 'packages/app/node_modules/only-app')), path.join(dir, 'packages/app/node_modules/only-app'), "a package's own node_modules is there too");
+      assert.equal(
+        fs.realpathSync(path.join(sandbox.cwd, 'packages/app/node_modules/only-app')),
+        path.join(dir, 'packages/app/node_modules/only-app'),
+        "a package's own node_modules is there too",
+      );
       await sandbox.write('packages/text/index.js', 'module.exports = 42;\n');
-      assert.equal(fs.readFileSync(path.join(sandbox.cwd, 'node_modules/@acme/text/index.js'), 'utf8'), 'module.exports = 42;\n', 'a candidate in the package is what its importers load');
+      assert.equal(
+        fs.readFileSync(path.join(sandbox.cwd, 'node_modules/@acme/text/index.js'), 'utf8'),
+        'module.exports = 42;\n',
+        'a candidate in the package is what its importers load',
+      );
       assert.equal(fs.readFileSync(path.join(dir, 'packages/text/index.js'), 'utf8'), 'module.exports = 1;\n', "the user's file is untouched");
     } finally {
       await sandbox.dispose();
@@ -73,7 +81,12 @@ describe('workspace links in the sandbox', () => {
     git(sandboxDir, 'clone', '-q', dir, 'repo');
     const sandboxCwd = path.join(sandboxDir, 'repo');
     const { effects, recorded } = fakeEffects();
-    const linked = await linkWorkspaceModules(dir, sandboxCwd, sandboxDir, platformFor('win32', { ...effects, isFolder: (target) => Promise.resolve(fs.statSync(target).isDirectory()) }));
+    const linked = await linkWorkspaceModules(
+      dir,
+      sandboxCwd,
+      sandboxDir,
+      platformFor('win32', { ...effects, isFolder: (target) => Promise.resolve(fs.statSync(target).isDirectory()) }),
+    );
     assert.equal(linked, true);
     assert.deepEqual(
       recorded.symlinks.sort((a, b) => a.at.localeCompare(b.at)),
@@ -83,6 +96,8 @@ describe('workspace links in the sandbox', () => {
         { target: path.join(dir, 'packages/app/node_modules/only-app'), at: path.join(sandboxCwd, 'packages/app/node_modules/only-app'), type: 'junction' },
       ],
     );
-    assert.deepEqual(recorded.copies, [{ target: path.join(dir, 'node_modules/.package-lock.json'), at: path.join(sandboxCwd, 'node_modules/.package-lock.json') }]);
+    assert.deepEqual(recorded.copies, [
+      { target: path.join(dir, 'node_modules/.package-lock.json'), at: path.join(sandboxCwd, 'node_modules/.package-lock.json') },
+    ]);
   });
 });

@@ -45,8 +45,16 @@ describe('API keys', () => {
     await keys.set('https://api.openai.com/v1', 'sk-openai');
     await keys.set('https://res.openai.azure.com/openai/v1', 'azure-key');
     await store.store('something.else', 'x');
-    assert.deepEqual([...store.stored.keys()].filter((name) => name.startsWith('selfHeal.')).sort(), ['selfHeal.apiKey:https://api.openai.com', 'selfHeal.apiKey:https://res.openai.azure.com', 'selfHeal.apiKeyOrigins']);
-    assert.deepEqual(JSON.parse(store.stored.get('selfHeal.apiKeyOrigins')!), ['https://api.openai.com', 'https://res.openai.azure.com'], 'the index holds origins only, never a key');
+    assert.deepEqual([...store.stored.keys()].filter((name) => name.startsWith('selfHeal.')).sort(), [
+      'selfHeal.apiKey:https://api.openai.com',
+      'selfHeal.apiKey:https://res.openai.azure.com',
+      'selfHeal.apiKeyOrigins',
+    ]);
+    assert.deepEqual(
+      JSON.parse(store.stored.get('selfHeal.apiKeyOrigins')!),
+      ['https://api.openai.com', 'https://res.openai.azure.com'],
+      'the index holds origins only, never a key',
+    );
     assert.deepEqual(await keys.origins(), ['https://api.openai.com', 'https://res.openai.azure.com']);
   });
 

@@ -8,7 +8,12 @@ import { REPO_ROOT } from '../../helpers/repo';
 
 /** selfHeal.llm.* set to `values` (keys without the prefix), read through the one settings reader. */
 function reader(values: Record<string, unknown>, warnings: string[] = []): LlmSettingsReader {
-  return new LlmSettingsReader(new SettingsReader((key) => (key === 'llm' ? values : undefined), (message) => warnings.push(message)));
+  return new LlmSettingsReader(
+    new SettingsReader(
+      (key) => (key === 'llm' ? values : undefined),
+      (message) => warnings.push(message),
+    ),
+  );
 }
 
 /** Every module a source file reaches through its static imports (relative ones followed), and the packages it names. */
@@ -25,7 +30,15 @@ function importClosure(file: string, seen = new Set<string>()): Set<string> {
 
 describe('selfHeal.llm.* settings', () => {
   it('defaults to off, OpenAI, three attempts and nothing excluded', async () => {
-    assert.deepEqual(await reader({}).get(), { enabled: false, baseUrl: 'https://api.openai.com/v1', model: '', maxAttempts: 3, localOnly: false, exclude: [], timeoutSeconds: 60 });
+    assert.deepEqual(await reader({}).get(), {
+      enabled: false,
+      baseUrl: 'https://api.openai.com/v1',
+      model: '',
+      maxAttempts: 3,
+      localOnly: false,
+      exclude: [],
+      timeoutSeconds: 60,
+    });
   });
 
   it('is validated without the openai client: the settings schema does not import it', () => {
@@ -37,7 +50,10 @@ describe('selfHeal.llm.* settings', () => {
   it('falls back per field and warns with the setting name, keeping the valid ones', async () => {
     const warnings: string[] = [];
     const read = await reader({ enabled: true, maxAttempts: 0, exclude: ['secret/**', 7], model: 'qwen2.5-coder:7b' }, warnings).get();
-    assert.deepEqual({ enabled: read.enabled, maxAttempts: read.maxAttempts, exclude: read.exclude, model: read.model }, { enabled: true, maxAttempts: 3, exclude: [], model: 'qwen2.5-coder:7b' });
+    assert.deepEqual(
+      { enabled: read.enabled, maxAttempts: read.maxAttempts, exclude: read.exclude, model: read.model },
+      { enabled: true, maxAttempts: 3, exclude: [], model: 'qwen2.5-coder:7b' },
+    );
     assert.equal(warnings.length, 2);
     assert.match(warnings[0]!, /^Self-Heal: invalid setting selfHeal\.llm\.maxAttempts: .*\(got 0\); using the default\. Fix it in Settings/);
     assert.match(warnings[1]!, /^Self-Heal: invalid setting selfHeal\.llm\.exclude: .*\["secret\/\*\*",7\]/);

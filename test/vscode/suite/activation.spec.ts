@@ -25,7 +25,10 @@ describe('activation', () => {
   it('activates without running tests or healing (its time, goal 100 ms, reported as a metric)', () => {
     metric('activation_ms', api.activationMs);
     if (activationWallMs !== undefined) metric('activation_wall_ms', activationWallMs);
-    const ours = vscode.languages.getDiagnostics().flatMap(([, diagnostics]) => diagnostics).filter((diagnostic) => diagnostic.source === 'Self-Heal');
+    const ours = vscode.languages
+      .getDiagnostics()
+      .flatMap(([, diagnostics]) => diagnostics)
+      .filter((diagnostic) => diagnostic.source === 'Self-Heal');
     assert.deepStrictEqual(ours, [], 'no test run was read');
     assert.deepStrictEqual(api.cache.verified(), [], 'no heal ran');
     assert.strictEqual(api.healer.lastSignalToVerifiedMs, undefined);
@@ -58,7 +61,9 @@ describe('activation', () => {
   });
 
   it('registers exactly the commands of its table, as package.json contributes them', async () => {
-    const contributed = manifest().contributes.commands.map(({ command, title }) => `${command} = ${title}`).sort();
+    const contributed = manifest()
+      .contributes.commands.map(({ command, title }) => `${command} = ${title}`)
+      .sort();
     const table = api.commands.map(({ id, title }) => `${id} = ${title}`).sort();
     assert.deepStrictEqual(table, contributed);
     for (const command of manifest().contributes.commands) {

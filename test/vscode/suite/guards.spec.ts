@@ -34,7 +34,10 @@ describe('guards', () => {
 
     it('offers no quick fixes, even on a failing line', async () => {
       const failing = ourDiagnostics(uri(TEST_FILE))[0]?.range ?? new vscode.Range(6, 0, 6, 0);
-      assert.deepStrictEqual(ours(await codeActions(uri(TEST_FILE), failing)).map((action) => action.title), []);
+      assert.deepStrictEqual(
+        ours(await codeActions(uri(TEST_FILE), failing)).map((action) => action.title),
+        [],
+      );
     });
 
     it('does not listen to test runs', async function () {
@@ -99,7 +102,14 @@ describe('guards', () => {
         },
       });
       const healer = new Healer({ ...deps, files, guard: untrusted, settings: () => (touched++, deps.settings()) });
-      const failure = { id: 'test/math.test.js > add sums two numbers', name: 'add sums two numbers', message: 'x', stack: [], source: 'terminal' as const, runner: 'node' as const };
+      const failure = {
+        id: 'test/math.test.js > add sums two numbers',
+        name: 'add sums two numbers',
+        message: 'x',
+        stack: [],
+        source: 'terminal' as const,
+        runner: 'node' as const,
+      };
       assert.strictEqual(await healer.search([failure], { interactive: false }), undefined);
       assert.strictEqual(await healer.search(undefined, { interactive: false }), undefined);
       healer.onTestRun({ source: 'terminal', command: 'node --test', exitCode: 1, failures: [failure], endedAt: performance.now() });

@@ -58,7 +58,10 @@ describe('healing a failing test', () => {
     // entry, which executeCodeActionProvider leaves out) or offers to start one.
     const context: vscode.CodeActionContext = { diagnostics: [diagnostic], triggerKind: vscode.CodeActionTriggerKind.Invoke, only: undefined };
     const early = api.codeActions.provideCodeActions(doc, diagnostic.range, context).map((action) => action.title);
-    assert.ok(early.some((title) => /^Self-Heal: (verifying a fix…|find a verified fix|.+\(✓ \d+\/\d+ tests\))$/.test(title)), JSON.stringify(early));
+    assert.ok(
+      early.some((title) => /^Self-Heal: (verifying a fix…|find a verified fix|.+\(✓ \d+\/\d+ tests\))$/.test(title)),
+      JSON.stringify(early),
+    );
     const preferred = await waitFor(
       async () => ours(await codeActions(doc.uri, diagnostic.range)).find((action) => action.isPreferred && VERIFIED.test(action.title)),
       'the verified fix in the lightbulb',
@@ -78,7 +81,10 @@ describe('healing a failing test', () => {
     assert.deepStrictEqual(outcome.fix.evidence.suite.newlyFailing, []);
     assert.match(outcome.fix.after[SOURCE_FILE]!, /return a \+ b;/);
     const all = ours(await codeActions(doc.uri, diagnostic.range));
-    assert.ok(all.some((action) => action.title === 'Self-Heal: Preview fix…'), JSON.stringify(all.map((action) => action.title)));
+    assert.ok(
+      all.some((action) => action.title === 'Self-Heal: Preview fix…'),
+      JSON.stringify(all.map((action) => action.title)),
+    );
   });
 
   // Its speed (goal: well under a frame) is reported as metrics, not asserted: what is checked is
@@ -113,9 +119,15 @@ describe('healing a failing test', () => {
 
   it('offers the same fix on the source line it changes', async () => {
     const doc = await vscode.workspace.openTextDocument(uri(SOURCE_FILE));
-    const line = doc.getText().split('\n').findIndex((text) => text.includes('return a - b'));
+    const line = doc
+      .getText()
+      .split('\n')
+      .findIndex((text) => text.includes('return a - b'));
     const actions = ours(await codeActions(doc.uri, new vscode.Range(line, 2, line, 2)));
-    assert.ok(actions.some((action) => action.command?.arguments?.[0] === outcome.id), JSON.stringify(actions.map((action) => action.title)));
+    assert.ok(
+      actions.some((action) => action.command?.arguments?.[0] === outcome.id),
+      JSON.stringify(actions.map((action) => action.title)),
+    );
   });
 
   it('previews the fix as a diff against a self-heal: document', async () => {
@@ -135,7 +147,11 @@ describe('healing a failing test', () => {
     assert.ok(doc.getText().startsWith('// a local change\n'), 'the document keeps the user edit');
     assert.match(doc.getText(), /return a - b;/, 'and is not healed');
     assert.ok(!(await api.records()).some((record) => record.id === outcome.id), 'nothing recorded');
-    assert.deepStrictEqual(ours(await codeActions(doc.uri, new vscode.Range(4, 0, 4, 0))).filter((action) => action.command?.arguments?.[0] === outcome.id), [], 'a stale fix is not offered');
+    assert.deepStrictEqual(
+      ours(await codeActions(doc.uri, new vscode.Range(4, 0, 4, 0))).filter((action) => action.command?.arguments?.[0] === outcome.id),
+      [],
+      'a stale fix is not offered',
+    );
     await editor.edit((builder) => builder.delete(new vscode.Range(0, 0, 1, 0)));
     await doc.save();
     assert.strictEqual(doc.getText(), original);
@@ -146,12 +162,19 @@ describe('healing a failing test', () => {
     // A file the tests could read appears after verification: the evidence no longer holds.
     await vscode.workspace.fs.writeFile(uri('test/data.json'), new TextEncoder().encode('{"written": "after the fix was verified"}\n'));
     const stale = outcome;
-    await assert.rejects(api.healer.apply(stale.id), (error: Error & { code?: string }) => error.code === 'STALE' && /changed since the fix was verified/.test(error.message) && /verifying it again/.test(error.message));
+    await assert.rejects(
+      api.healer.apply(stale.id),
+      (error: Error & { code?: string }) =>
+        error.code === 'STALE' && /changed since the fix was verified/.test(error.message) && /verifying it again/.test(error.message),
+    );
     assert.strictEqual((await vscode.workspace.openTextDocument(uri(SOURCE_FILE))).getText(), original, 'nothing was written');
     assert.ok(!(await api.records()).some((record) => record.id === stale.id), 'nothing recorded');
     const doc = await vscode.workspace.openTextDocument(uri(TEST_FILE));
     const again = await waitFor(
-      async () => ours(await codeActions(doc.uri, diagnostic.range)).find((action) => action.isPreferred && VERIFIED.test(action.title) && action.command?.arguments?.[0] !== stale.id),
+      async () =>
+        ours(await codeActions(doc.uri, diagnostic.range)).find(
+          (action) => action.isPreferred && VERIFIED.test(action.title) && action.command?.arguments?.[0] !== stale.id,
+        ),
       'the fix verified again on the current files',
       220_000,
       250,
@@ -253,14 +276,24 @@ describe('healing a failing test', () => {
     assert.strictEqual(find.command.command, 'selfHeal.findFix');
     await vscode.commands.executeCommand(find.command.command, ...(find.command.arguments ?? []));
     const actions = ours(await codeActions(uri(TEST_FILE), failing.range));
-    assert.ok(actions.some((action) => action.isPreferred && VERIFIED.test(action.title)), JSON.stringify(actions.map((action) => action.title)));
+    assert.ok(
+      actions.some((action) => action.isPreferred && VERIFIED.test(action.title)),
+      JSON.stringify(actions.map((action) => action.title)),
+    );
   });
 
   it('heals with unsaved edits open: the sandbox sees them, and the buffers, the files and git stay exactly as they were', async function () {
     this.timeout(240_000);
     const root = folder().uri.fsPath;
     const git = (...args: string[]): string => execFileSync('git', args, { cwd: root, encoding: 'utf8' });
-    const state = (): string => [git('status', '--porcelain=v1', '-z', '--untracked-files=all'), git('rev-parse', 'HEAD'), git('ls-files', '-s'), git('stash', 'list'), git('branch', '-a')].join('\n--\n');
+    const state = (): string =>
+      [
+        git('status', '--porcelain=v1', '-z', '--untracked-files=all'),
+        git('rev-parse', 'HEAD'),
+        git('ls-files', '-s'),
+        git('stash', 'list'),
+        git('branch', '-a'),
+      ].join('\n--\n');
     const disk = (rel: string): string => fs.readFileSync(path.join(root, rel), 'utf8');
     // The web workbench saves after a delay by default; this test needs the edit to stay unsaved.
     const files = vscode.workspace.getConfiguration('files');
@@ -272,7 +305,11 @@ describe('healing a failing test', () => {
       const saved = doc.getText();
       const unsaved = "\ntest('a test that exists only in an unsaved buffer', () => {});\n";
       await editor.edit((builder) => builder.insert(doc.positionAt(saved.length), unsaved));
-      assert.strictEqual(doc.isDirty, true, `precondition: the edit is unsaved (files.autoSave is ${vscode.workspace.getConfiguration('files').get('autoSave')})`);
+      assert.strictEqual(
+        doc.isDirty,
+        true,
+        `precondition: the edit is unsaved (files.autoSave is ${vscode.workspace.getConfiguration('files').get('autoSave')})`,
+      );
       const [gitBefore, testOnDisk, sourceOnDisk] = [state(), disk(TEST_FILE), disk(SOURCE_FILE)];
       api.cache.clear();
       const result = await vscode.commands.executeCommand<HealFailingTestsResult>('selfHeal.healFailingTests');

@@ -82,8 +82,12 @@ export async function setMode(mode: 'off' | 'suggest' | 'autoApply' | undefined)
 /** Preview a cached fix (selfHeal.previewFix) and wait for its diff tab to be the active one. */
 export async function previewTab(outcomeId: string): Promise<vscode.Tab> {
   await vscode.commands.executeCommand('selfHeal.previewFix', outcomeId);
-  return waitFor(() => {
-    const active = vscode.window.tabGroups.activeTabGroup.activeTab;
-    return active?.input instanceof vscode.TabInputTextDiff && active.input.modified.path.includes(outcomeId) ? active : undefined;
-  }, 'the preview tab', 10_000);
+  return waitFor(
+    () => {
+      const active = vscode.window.tabGroups.activeTabGroup.activeTab;
+      return active?.input instanceof vscode.TabInputTextDiff && active.input.modified.path.includes(outcomeId) ? active : undefined;
+    },
+    'the preview tab',
+    10_000,
+  );
 }

@@ -26,7 +26,7 @@ const TEST_FILE = 'pricing/test/pricing.test.js';
 const EXCLUDED_FILE = 'pricing/src/format.js';
 const KEY = 'sk-selfheal-test-0123456789abcdefghij';
 const MODEL = 'scripted-coder';
-const FIXED = "function priceWithCode(price, code) {\n  return price * (1 - (RATES[code] ?? 0));\n}";
+const FIXED = 'function priceWithCode(price, code) {\n  return price * (1 - (RATES[code] ?? 0));\n}';
 const SUMMARY = "Apply the code's rate from RATES; unknown codes keep the full price";
 const VERIFIED = /^Self-Heal: .+ \(✓ (\d+)\/(\d+) tests\)$/;
 
@@ -42,7 +42,10 @@ describe('LLM healing (offline first, then an OpenAI-compatible endpoint)', () =
     this.timeout(60_000);
     api = await selfHeal();
     server = await startScriptedServer([
-      { ...reply({ explanation: `${SUMMARY}.`, edits: [{ file: SOURCE_FILE, functionName: 'priceWithCode', newText: FIXED }] }), usage: { prompt_tokens: 1000, completion_tokens: 234 } },
+      {
+        ...reply({ explanation: `${SUMMARY}.`, edits: [{ file: SOURCE_FILE, functionName: 'priceWithCode', newText: FIXED }] }),
+        usage: { prompt_tokens: 1000, completion_tokens: 234 },
+      },
     ]);
     const fixture = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'test', 'vscode', 'fixtures', PROJECT);
     fs.cpSync(fixture, path.join(folder().uri.fsPath, PROJECT), { recursive: true });
@@ -90,8 +93,16 @@ describe('LLM healing (offline first, then an OpenAI-compatible endpoint)', () =
     assert.deepStrictEqual(heal.tokens, { input: 1000, output: 234 });
     const { guards, ...counts } = heal.fix.evidence;
     // The model's one fix is not ranked against alternatives: it stands alone.
-    assert.deepStrictEqual(counts, { targeted: { passed: 1, total: 1 }, suite: { passed: 3, total: 3, newlyFailing: [] }, confidence: { level: 'verified', alternatives: 0, reasons: [] } });
-    assert.deepStrictEqual(guards?.map((guard) => guard.guard), ['mutation'], "the mutation guard checks the LLM's lines like any others");
+    assert.deepStrictEqual(counts, {
+      targeted: { passed: 1, total: 1 },
+      suite: { passed: 3, total: 3, newlyFailing: [] },
+      confidence: { level: 'verified', alternatives: 0, reasons: [] },
+    });
+    assert.deepStrictEqual(
+      guards?.map((guard) => guard.guard),
+      ['mutation'],
+      "the mutation guard checks the LLM's lines like any others",
+    );
     assert.match(result.summary, /^Self-Heal: 1 verified fix for 1 failing test/);
 
     assert.strictEqual(server.requests.length, 1, 'one attempt was enough');
@@ -123,9 +134,15 @@ describe('LLM healing (offline first, then an OpenAI-compatible endpoint)', () =
     assert.strictEqual(tooltip.at(-1), 'policy: suggest (code-bug uses selfHeal.policy.default (suggest))');
     assert.ok(actions.some((action) => action.title === 'Self-Heal: Preview fix…'));
     const source = await vscode.workspace.openTextDocument(uri(SOURCE_FILE));
-    const line = source.getText().split('\n').findIndex((text) => text.includes('return price;'));
+    const line = source
+      .getText()
+      .split('\n')
+      .findIndex((text) => text.includes('return price;'));
     const onSource = ours(await codeActions(source.uri, new vscode.Range(line, 2, line, 2)));
-    assert.ok(onSource.some((action) => action.command?.arguments?.[0] === outcome.id), 'and on the line it changes');
+    assert.ok(
+      onSource.some((action) => action.command?.arguments?.[0] === outcome.id),
+      'and on the line it changes',
+    );
   });
 
   it('previews the fix as a diff against a self-heal: document', async () => {

@@ -77,7 +77,10 @@ describe('one heal history, shared with the CLI', () => {
     const history = await cli('history', '--json', folder().uri.fsPath);
     assert.strictEqual(history.code, 0, history.stderr);
     const records = JSON.parse(history.stdout) as HealRecord[];
-    assert.ok(records.some((record) => record.kind === 'revert' && record.reverts === healId), history.stdout);
+    assert.ok(
+      records.some((record) => record.kind === 'revert' && record.reverts === healId),
+      history.stdout,
+    );
   });
 
   it('keeps the shared history out of git status', () => {

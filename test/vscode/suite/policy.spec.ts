@@ -61,7 +61,10 @@ const verified = (result: HealFailingTestsResult): HealOutcome => {
 /** Take the rejections out of the workspace's ledger (a fixture reset: the extension offers no "undo Discard"). */
 function forgetRejections(): void {
   const file = path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, '.self-heal', 'ledger.jsonl');
-  const lines = fs.readFileSync(file, 'utf8').split('\n').filter((line) => line.trim());
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim());
   const kept = lines.filter((line) => (JSON.parse(line) as HealRecord).decision?.verdict !== 'rejected');
   assert.ok(kept.length < lines.length, 'the ledger held the rejection');
   fs.writeFileSync(file, kept.map((line) => `${line}\n`).join(''));
@@ -105,18 +108,35 @@ describe('policies (selfHeal.policy)', () => {
     // On the test's line, the title names the file the fix edits, and shows code in quotes, not backticks (issue 15 §8).
     assert.match(action?.title ?? '', /^Self-Heal: replace '-' with '\+' on line 4 of src\/math\.js \(✓ 2\/2 tests\)$/);
     assert.ok(action?.isPreferred);
-    assert.match(action.command?.tooltip ?? '', /\nmutation guard: 1\/1 mutant killed; .+\npolicy: suggest \(code-bug uses selfHeal\.policy\.default \(suggest\)\)$/);
+    assert.match(
+      action.command?.tooltip ?? '',
+      /\nmutation guard: 1\/1 mutant killed; .+\npolicy: suggest \(code-bug uses selfHeal\.policy\.default \(suggest\)\)$/,
+    );
 
     const tab = await previewTab(outcome.id);
     assert.strictEqual(tab.label, "math.js ↔ Self-Heal: replace '-' with '+' on line 4 (✓ 2/2 tests)");
     await vscode.commands.executeCommand('selfHeal.discardPreviewedFix');
-    await waitFor(() => !vscode.window.tabGroups.all.some((group) => group.tabs.some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.path.includes(outcome.id))), 'the preview to close', 5_000);
+    await waitFor(
+      () =>
+        !vscode.window.tabGroups.all.some((group) =>
+          group.tabs.some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.path.includes(outcome.id)),
+        ),
+      'the preview to close',
+      5_000,
+    );
 
     const records = await api.records();
     const last = records.at(-1)!;
     assert.strictEqual(last.kind, 'decision');
     assert.deepStrictEqual(last.decision, { verdict: 'rejected', of: outcome.id, note: 'discarded in the preview' });
-    assert.deepStrictEqual(decidedHeals(records).at(-1), { heal: outcome.id, verdict: 'rejected', engine: 'mutation', operator: 'binary-operator', class: 'code-bug', at: last.at });
+    assert.deepStrictEqual(decidedHeals(records).at(-1), {
+      heal: outcome.id,
+      verdict: 'rejected',
+      engine: 'mutation',
+      operator: 'binary-operator',
+      class: 'code-bug',
+      at: last.at,
+    });
     assert.strictEqual(api.cache.outcome(outcome.id), undefined, 'no longer offered');
     assert.strictEqual(await sourceText(), original, 'and nothing changed');
     assert.ok(!(await api.history.getChildren()).some((item) => item.record.id === outcome.id), 'a rejection is not a heal in the history');
@@ -140,12 +160,18 @@ describe('policies (selfHeal.policy)', () => {
     try {
       const report = await api.healer.search(undefined, { interactive: false });
       assert.ok(report?.heals.length, 'the heal ran');
-      assert.ok(report.heals.every((heal) => !heal.fix), 'the one verified fix was discarded, so none is offered');
+      assert.ok(
+        report.heals.every((heal) => !heal.fix),
+        'the one verified fix was discarded, so none is offered',
+      );
       assert.match(report.heals[0]!.reason ?? '', /The verified fix "replace `-` with `\+` on line 4" was discarded earlier, so it is not offered again\.$/);
     } finally {
       deps.ledger = ledger;
     }
-    assert.ok(reads.some((records) => records.some((record) => record.kind === 'decision' && record.decision?.verdict === 'rejected')), 'the rejection was read for the heal');
+    assert.ok(
+      reads.some((records) => records.some((record) => record.kind === 'decision' && record.decision?.verdict === 'rejected')),
+      'the rejection was read for the heal',
+    );
     // The specs after this one need the fix offered: the workspace's ledger goes back to what it was before the Discard.
     forgetRejections();
   });
@@ -161,14 +187,20 @@ describe('policies (selfHeal.policy)', () => {
 
     api.cache.clear();
     const result = await healAll();
-    assert.deepStrictEqual(result.report.heals.filter((heal) => heal.fix), []);
+    assert.deepStrictEqual(
+      result.report.heals.filter((heal) => heal.fix),
+      [],
+    );
     const reason = 'selfHeal.policy.classes["code-bug"] is off, so Self-Heal does not offer its fix';
     assert.strictEqual(result.report.heals[0]?.reason, reason);
     assert.match(result.summary, /^Self-Heal: no verified fix for 1 failing test \(\d+\.\d+s\): selfHeal\.policy\.classes\["code-bug"\] is off/);
     assert.deepStrictEqual(api.cache.state(result.report.heals[0]!.failures[0]!.id), { state: 'off', reason });
     const diagnostic = ourDiagnostics(uri(TEST_FILE))[0];
     assert.ok(diagnostic, 'the failure still shows');
-    assert.deepStrictEqual(ours(await codeActions(uri(TEST_FILE), diagnostic.range)).map((action) => action.title), []);
+    assert.deepStrictEqual(
+      ours(await codeActions(uri(TEST_FILE), diagnostic.range)).map((action) => action.title),
+      [],
+    );
   });
 
   it('shows a review-class fix marked "needs review", not preferred, and never applies it, even with selfHeal.mode = autoApply', async function () {
@@ -204,7 +236,11 @@ describe('policies (selfHeal.policy)', () => {
     assert.deepStrictEqual(short.applied, [], 'two tests are one short of the default floor');
     const suggested = api.triage(verified(short));
     assert.strictEqual(suggested.mode, 'suggest');
-    assert.deepStrictEqual(suggested.reasons, ['selfHeal.policy.classes["code-bug"] is autoApply', 'not auto-applied: only 2 passing test(s) verified it (autoApplyFloor.minSuiteTests is 3)'], 'the mutation guard part of the floor is met');
+    assert.deepStrictEqual(
+      suggested.reasons,
+      ['selfHeal.policy.classes["code-bug"] is autoApply', 'not auto-applied: only 2 passing test(s) verified it (autoApplyFloor.minSuiteTests is 3)'],
+      'the mutation guard part of the floor is met',
+    );
 
     await setPolicy({ classes: { 'code-bug': 'autoApply' }, autoApplyFloor: { minSuiteTests: 2 } });
     const result = await healAll();
@@ -213,7 +249,9 @@ describe('policies (selfHeal.policy)', () => {
     assert.match(await sourceText(), /return a \+ b;/);
     let records = await api.records();
     assert.deepStrictEqual(
-      decidedHeals(records).filter((d) => d.heal === result.applied[0]).map((d) => d.verdict),
+      decidedHeals(records)
+        .filter((d) => d.heal === result.applied[0])
+        .map((d) => d.verdict),
       ['accepted'],
     );
 
@@ -238,7 +276,15 @@ describe('policies (selfHeal.policy)', () => {
       assert.ok(start > 0);
       weakened = testText.replace(from, to);
       const failure = addFails;
-      const candidate: Candidate = { id: 'llm-weakening', engine: 'llm', operator: 'repair', summary: 'accept any result of add(2, 3)', edits: [{ file: TEST_FILE, start, end: start + from.length, newText: to }], cost: 1, editsTests: true };
+      const candidate: Candidate = {
+        id: 'llm-weakening',
+        engine: 'llm',
+        operator: 'repair',
+        summary: 'accept any result of add(2, 3)',
+        edits: [{ file: TEST_FILE, start, end: start + from.length, newText: to }],
+        cost: 1,
+        editsTests: true,
+      };
       const report = await weakeningGuard(candidate, { [TEST_FILE]: testText }, [failure]);
       assert.strictEqual(report?.label, WEAKENS, `the core's guard labels it: ${JSON.stringify(report)}`);
       const before = { [TEST_FILE]: testText };
@@ -248,7 +294,13 @@ describe('policies (selfHeal.policy)', () => {
         id: 'h-spec-weakens',
         failures: [failure],
         diagnosis: { failures: [failure], class: 'code-bug', evidence: [], locations: [] },
-        fix: { candidate: guarded.candidate, evidence: guarded.evidence, diff: createTwoFilesPatch(`a/${TEST_FILE}`, `b/${TEST_FILE}`, testText, weakened), before, after },
+        fix: {
+          candidate: guarded.candidate,
+          evidence: guarded.evidence,
+          diff: createTwoFilesPatch(`a/${TEST_FILE}`, `b/${TEST_FILE}`, testText, weakened),
+          before,
+          after,
+        },
         tried: [],
         candidatesTried: 1,
         testRuns: 1,

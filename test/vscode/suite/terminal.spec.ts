@@ -57,7 +57,13 @@ describe('test runs in terminals and tasks', () => {
   it('re-runs a failed test task without a terminal of its own (a process task) to read its failures', async function () {
     this.timeout(90_000);
     api.healerDeps.diagnostics.clear();
-    const task = new vscode.Task({ type: 'self-heal-spec' }, folder(), 'process test', 'spec', new vscode.ProcessExecution('node', ['--test'], { cwd: folder().uri.fsPath }));
+    const task = new vscode.Task(
+      { type: 'self-heal-spec' },
+      folder(),
+      'process test',
+      'spec',
+      new vscode.ProcessExecution('node', ['--test'], { cwd: folder().uri.fsPath }),
+    );
     task.group = vscode.TaskGroup.Test;
     task.presentationOptions = { reveal: vscode.TaskRevealKind.Never };
     const ended = new Promise<number | undefined>((resolve) => {

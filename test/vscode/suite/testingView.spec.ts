@@ -29,8 +29,14 @@ describe('the Testing view and the status bar', () => {
     const source = (await vscode.workspace.openTextDocument(uri(SOURCE_FILE))).getText();
     assert.match(source, /return a - b;/, 'the fixture has its bug');
     const testDoc = await vscode.workspace.openTextDocument(uri(TEST_FILE));
-    const declared = testDoc.getText().split('\n').findIndex((line) => line.includes(TEST_NAME));
-    const assertion = testDoc.getText().split('\n').findIndex((line) => line.includes('add(2, 3)'));
+    const declared = testDoc
+      .getText()
+      .split('\n')
+      .findIndex((line) => line.includes(TEST_NAME));
+    const assertion = testDoc
+      .getText()
+      .split('\n')
+      .findIndex((line) => line.includes('add(2, 3)'));
 
     // What a test extension does: a file item, a test item under it, and a run that fails it.
     controller = vscode.tests.createTestController('selfHealSpecTests', 'Self-Heal spec tests');
@@ -100,7 +106,9 @@ describe('the Testing view and the status bar', () => {
   it('binds Ctrl+Alt+H to Heal Failing Tests, a key no other command of VS Code uses', async () => {
     // The Default Keybindings document lists what VS Code and its extensions bind on this platform.
     const defaults = (await vscode.workspace.openTextDocument(vscode.Uri.parse('vscode://defaultsettings/keybindings.json'))).getText();
-    const bound = [...defaults.matchAll(/\{\s*"key":\s*"([^"]+)",\s*"command":\s*"([^"]+)"/g)].filter(([, key]) => key === 'ctrl+alt+h').map(([, , command]) => command);
+    const bound = [...defaults.matchAll(/\{\s*"key":\s*"([^"]+)",\s*"command":\s*"([^"]+)"/g)]
+      .filter(([, key]) => key === 'ctrl+alt+h')
+      .map(([, , command]) => command);
     assert.deepStrictEqual(bound, ['selfHeal.healFailingTests']);
   });
 

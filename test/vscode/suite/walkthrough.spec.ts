@@ -93,9 +93,16 @@ describe('the walk-through of issue 15: what a user sees stays true', () => {
       const decision = await waitFor(() => decisions.find((d) => d.task === task.name), 'what the task collector made of the task', 90_000);
       const [signal] = await waitFor(() => (signals.length ? signals : undefined), 'the signal of the run', 30_000);
       assert.strictEqual(decision.outcome, 'read in its terminal', JSON.stringify(decision));
-      assert.deepStrictEqual(signals.map((s) => s.source), ['terminal'], 'one signal');
+      assert.deepStrictEqual(
+        signals.map((s) => s.source),
+        ['terminal'],
+        'one signal',
+      );
       assert.strictEqual(signal!.exitCode, 1);
-      assert.ok(signal!.failures.some((failure) => failure.name === 'add sums two numbers'), JSON.stringify(signal!.failures.map((f) => f.name)));
+      assert.ok(
+        signal!.failures.some((failure) => failure.name === 'add sums two numbers'),
+        JSON.stringify(signal!.failures.map((f) => f.name)),
+      );
     } finally {
       for (const subscription of subscriptions) subscription.dispose();
     }
@@ -117,7 +124,10 @@ describe('the walk-through of issue 15: what a user sees stays true', () => {
     assert.match(onTest.title, /^Self-Heal: replace '-' with '\+' on line 4 of src\/math\.js \(✓ 2\/2 tests\)$/, 'the file it edits, no backticks');
 
     const doc = await source();
-    const bugLine = doc.getText().split('\n').findIndex((text) => text.includes('return a - b'));
+    const bugLine = doc
+      .getText()
+      .split('\n')
+      .findIndex((text) => text.includes('return a - b'));
     const suspect = await waitFor(() => ourDiagnostics(doc.uri).find((d) => d.range.start.line === bugLine), 'a diagnostic on the suspect line', 10_000);
     assert.strictEqual(suspect.severity, vscode.DiagnosticSeverity.Warning);
     assert.match(suspect.message, /^Likely cause of the failing test "add sums two numbers": add \(/);
@@ -128,18 +138,31 @@ describe('the walk-through of issue 15: what a user sees stays true', () => {
     await vscode.window.showTextDocument(doc);
     const context: vscode.CodeActionContext = { diagnostics: [suspect], triggerKind: vscode.CodeActionTriggerKind.Invoke, only: undefined };
     const fixing = api.codeActions.provideCodeActions(doc, suspect.range, context).find((action) => action.command?.arguments?.[0] === outcome.id);
-    assert.deepStrictEqual(fixing?.diagnostics?.map((d) => d.message), [suspect.message], 'as the quick fix of that diagnostic');
+    assert.deepStrictEqual(
+      fixing?.diagnostics?.map((d) => d.message),
+      [suspect.message],
+      'as the quick fix of that diagnostic',
+    );
     assert.strictEqual(onSource.title, "Self-Heal: replace '-' with '+' on line 4 (✓ 2/2 tests)", 'in the file it edits, no file name');
   });
 
   it('says in plain words when a guard could not load, not the package loader’s error', async () => {
-    const missing = 'mutation guard not run: @stryker-mutator/instrumenter could not be loaded or could not parse the fixed file (Cannot find package \'@stryker-mutator/instrumenter\' imported from /ext/dist/extension.js)';
-    const unguarded: HealOutcome = { ...outcome, id: 'h-plainwords', fix: { ...outcome.fix!, evidence: { ...outcome.fix!.evidence, guards: [{ guard: 'mutation', findings: [missing] }] } } };
+    const missing =
+      "mutation guard not run: @stryker-mutator/instrumenter could not be loaded or could not parse the fixed file (Cannot find package '@stryker-mutator/instrumenter' imported from /ext/dist/extension.js)";
+    const unguarded: HealOutcome = {
+      ...outcome,
+      id: 'h-plainwords',
+      fix: { ...outcome.fix!, evidence: { ...outcome.fix!.evidence, guards: [{ guard: 'mutation', findings: [missing] }] } },
+    };
     api.cache.record([unguarded]);
     try {
       const action = ours(await codeActions(uri(TEST_FILE), testDiagnostic()!.range)).find((a) => a.command?.arguments?.[0] === unguarded.id);
       const tooltip = action?.command?.tooltip ?? '';
-      assert.match(tooltip, /\nmutation guard: not run: a part of Self-Heal it needs is missing from this installation \(reinstalling Self-Heal should bring it back\)\n/, tooltip);
+      assert.match(
+        tooltip,
+        /\nmutation guard: not run: a part of Self-Heal it needs is missing from this installation \(reinstalling Self-Heal should bring it back\)\n/,
+        tooltip,
+      );
       assert.doesNotMatch(tooltip, /stryker|Cannot find package/);
     } finally {
       api.cache.remove(unguarded.id);
@@ -161,7 +184,10 @@ describe('the walk-through of issue 15: what a user sees stays true', () => {
     const confirmation = next(/^Self-Heal applied /, 'the confirmation of the apply');
     applied = (await vscode.commands.executeCommand<HealRecord>('selfHeal.applyPreviewedFix'))!;
     assert.ok(applied, 'applied from the preview');
-    assert.strictEqual((await confirmation).message, `Self-Heal applied "replace '-' with '+' on line 4" to src/math.js. Undo with Ctrl+Z, or revert it from the history.`);
+    assert.strictEqual(
+      (await confirmation).message,
+      `Self-Heal applied "replace '-' with '+' on line 4" to src/math.js. Undo with Ctrl+Z, or revert it from the history.`,
+    );
     assert.strictEqual((await source()).getText(), outcome.fix!.after[SOURCE_FILE]);
 
     const why = next(/no longer on offer/, 'why the late Apply does nothing');
@@ -198,7 +224,12 @@ describe('the walk-through of issue 15: what a user sees stays true', () => {
     const said = shown.slice(from).filter((n) => n.severity !== 'progress');
     assert.deepStrictEqual(
       said.map((n) => [n.severity, n.message]),
-      [['info', `Self-Heal: "replace '-' with '+' on line 4" is already reverted (it was undone in the editor or outside VS Code); src/math.js holds the text from before it.`]],
+      [
+        [
+          'info',
+          `Self-Heal: "replace '-' with '+' on line 4" is already reverted (it was undone in the editor or outside VS Code); src/math.js holds the text from before it.`,
+        ],
+      ],
     );
   });
 
@@ -209,10 +240,14 @@ describe('the walk-through of issue 15: what a user sees stays true', () => {
     await vscode.commands.executeCommand('redo');
     assert.strictEqual(doc.getText(), outcome.fix!.after[SOURCE_FILE]);
     if (doc.isDirty) await doc.save();
-    const again = await waitFor(async () => {
-      const item = await newest();
-      return item && item.id !== applied.id && item.contextValue === 'heal.applied' ? item : undefined;
-    }, 'the history to show the redo', 30_000);
+    const again = await waitFor(
+      async () => {
+        const item = await newest();
+        return item && item.id !== applied.id && item.contextValue === 'heal.applied' ? item : undefined;
+      },
+      'the history to show the redo',
+      30_000,
+    );
     await waitFor(() => !testDiagnostic(), 'the failure to go again', 10_000);
     assert.strictEqual(await offered(), undefined);
 
@@ -246,27 +281,47 @@ describe('the walk-through of issue 15: what a user sees stays true', () => {
     const failing = api.healerDeps.diagnostics.failure(String(testDiagnostic()?.code));
     assert.ok(failing, 'the failure shows');
     const report = await vscode.commands.executeCommand<{ heals: HealOutcome[] }>('selfHeal.findFix', [failing]);
-    assert.ok(report?.heals.some((heal) => heal.fix), 'a fix was found');
+    assert.ok(
+      report?.heals.some((heal) => heal.fix),
+      'a fix was found',
+    );
     assert.match((await verified).message, /^Self-Heal: verified ".+ of src\/math\.js" \(✓ 2\/2 tests\)\.$/, 'it names the file the fix edits');
-    const progress = shown.slice(from).filter((n) => n.severity === 'progress').map((n) => n.message);
+    const progress = shown
+      .slice(from)
+      .filter((n) => n.severity === 'progress')
+      .map((n) => n.message);
     assert.ok(progress.length > 1 && progress.every((line) => line.startsWith('Self-Heal')), JSON.stringify(progress));
     assert.ok(!progress.some((line) => /healing[^:]*: Healing/i.test(line)), JSON.stringify(progress));
     const withBackticks = shown.filter((n) => n.message.includes('`'));
-    assert.deepStrictEqual(withBackticks.map((n) => n.message), [], 'no notification of this walk-through showed a backtick');
+    assert.deepStrictEqual(
+      withBackticks.map((n) => n.message),
+      [],
+      'no notification of this walk-through showed a backtick',
+    );
   });
 
   it('Discard keeps history, diagnostics and lightbulb true, and a toast answered afterwards says it was discarded', async function () {
     this.timeout(60_000);
-    const id = (await waitFor(async () => {
-      const diagnostic = testDiagnostic();
-      return diagnostic && ours(await codeActions(uri(TEST_FILE), diagnostic.range)).find((action) => action.isPreferred && VERIFIED.test(action.title));
-    }, 'a verified fix to discard', 10_000)).command!.arguments![0] as string;
+    const id = (
+      await waitFor(
+        async () => {
+          const diagnostic = testDiagnostic();
+          return diagnostic && ours(await codeActions(uri(TEST_FILE), diagnostic.range)).find((action) => action.isPreferred && VERIFIED.test(action.title));
+        },
+        'a verified fix to discard',
+        10_000,
+      )
+    ).command!.arguments![0] as string;
     const before = await api.history.getChildren();
     const toast = next(/Apply this fix\?$/, 'the preview’s toast');
     await previewTab(id);
     const question = await toast;
     await vscode.commands.executeCommand('selfHeal.discardPreviewedFix');
-    assert.deepStrictEqual((await api.history.getChildren()).map((item) => [item.record.id, item.contextValue]), before.map((item) => [item.record.id, item.contextValue]), 'the history is unchanged');
+    assert.deepStrictEqual(
+      (await api.history.getChildren()).map((item) => [item.record.id, item.contextValue]),
+      before.map((item) => [item.record.id, item.contextValue]),
+      'the history is unchanged',
+    );
     assert.ok(testDiagnostic(), 'the failure still shows');
     assert.strictEqual(await offered(), undefined, 'the discarded fix is not offered, under any id');
     const actions = ours(await codeActions(uri(TEST_FILE), testDiagnostic()!.range)).map((action) => action.title);

@@ -33,7 +33,12 @@ const NPM_FLAGS = '--ignore-scripts --no-audit --no-fund --loglevel=error';
 export const npmInstaller: Installer = {
   async install(pkg, prefix, signal) {
     await fs.writeFile(path.join(prefix, 'package.json'), '{}\n');
-    const result = await runProcess({ command: `npm install --no-save --no-package-lock ${NPM_FLAGS} ${hostPlatform.quote(pkg)}`, cwd: prefix, timeoutMs: 300_000, signal });
+    const result = await runProcess({
+      command: `npm install --no-save --no-package-lock ${NPM_FLAGS} ${hostPlatform.quote(pkg)}`,
+      cwd: prefix,
+      timeoutMs: 300_000,
+      signal,
+    });
     if (result.exitCode !== 0) throw new SelfHealError('BAD_INPUT', `npm could not install ${pkg}: ${result.output.trim().split('\n').slice(-3).join(' ')}`);
     return installedVersion(prefix, pkg);
   },
@@ -58,23 +63,37 @@ export async function installCommand(pkg: string, dev: boolean, read: (rel: stri
 }
 
 export type DependencyPlan =
-  | { kind: 'listed'; section: string; advice: string }
-  | { kind: 'add'; pkg: string; section: 'dependencies' | 'devDependencies'; command: string };
+  { kind: 'listed'; section: string; advice: string } | { kind: 'add'; pkg: string; section: 'dependencies' | 'devDependencies'; command: string };
 
 /** Whether package.json lacks `pkg` (then where it belongs) or lists it (then it is only not installed). */
-export async function planDependency(pkg: string, importer: string | undefined, read: (rel: string) => Promise<string | undefined>): Promise<DependencyPlan | string> {
+export async function planDependency(
+  pkg: string,
+  importer: string | undefined,
+  read: (rel: string) => Promise<string | undefined>,
+): Promise<DependencyPlan | string> {
   const text = await read('package.json');
   const json = text === undefined ? undefined : parseJsonObject(text);
   if (!json) return `The tests need the package ${pkg}, and there is no readable package.json to add it to.`;
   const listed = SECTIONS.find((s) => typeof json[s] === 'object' && json[s] !== null && pkg in (json[s] as object));
-  if (listed) return { kind: 'listed', section: listed, advice: `${pkg} is in package.json (${listed}) but not installed here. Install the dependencies (npm ci, or npm install) before running the tests.` };
+  if (listed)
+    return {
+      kind: 'listed',
+      section: listed,
+      advice: `${pkg} is in package.json (${listed}) but not installed here. Install the dependencies (npm ci, or npm install) before running the tests.`,
+    };
   // Imported only by tests: a devDependency, as `npm install --save-dev` would make it.
   const dev = importer !== undefined && isTestFile(importer);
   return { kind: 'add', pkg, section: dev ? 'devDependencies' : 'dependencies', command: await installCommand(pkg, dev, read) };
 }
 
 /** The candidate that adds `pkg@^version` to package.json (and package-lock.json when npm could update it). */
-export async function dependencyCandidate(plan: Extract<DependencyPlan, { kind: 'add' }>, version: string, read: (rel: string) => Promise<string | undefined>, installer: Installer, signal?: AbortSignal): Promise<{ candidate: Candidate; files: SourceFile[] }> {
+export async function dependencyCandidate(
+  plan: Extract<DependencyPlan, { kind: 'add' }>,
+  version: string,
+  read: (rel: string) => Promise<string | undefined>,
+  installer: Installer,
+  signal?: AbortSignal,
+): Promise<{ candidate: Candidate; files: SourceFile[] }> {
   const pkgText = (await read('package.json')) ?? '{}';
   // In its alphabetical place inside an existing section; a new section goes last, as npm puts it.
   const hasSection = typeof parseJsonObject(pkgText)?.[plan.section] === 'object';

@@ -50,7 +50,8 @@ export async function runInfraEngine(input: InfraEngineInput): Promise<InfraEngi
   const problem = detectInfraProblem(input.failures, input.output, input.sandbox.cwd);
   if (!problem) return { files: [], tried: 0 };
   input.log.info(`infra: ${problem.evidence}`);
-  if (problem.kind === 'missing-env') return { problem, advice: envAdvice(problem.name, await findEnvReads(input.sandbox.cwd, problem.name)), files: [], tried: 0 };
+  if (problem.kind === 'missing-env')
+    return { problem, advice: envAdvice(problem.name, await findEnvReads(input.sandbox.cwd, problem.name)), files: [], tried: 0 };
   if (problem.kind === 'test-timeout') return healTimeout(problem, input);
   return healDependency(problem, input);
 }
@@ -66,7 +67,12 @@ async function healTimeout(problem: Extract<InfraProblem, { kind: 'test-timeout'
     last = verdict.reason;
   }
   const highest = /to (\d+) ms/.exec(candidates[candidates.length - 1].summary)?.[1];
-  return { problem, advice: `With the ${problem.runner} time limit raised up to ${highest} ms the test still fails (${last}), so it is not just slow: it probably never finishes.`, files, tried: candidates.length };
+  return {
+    problem,
+    advice: `With the ${problem.runner} time limit raised up to ${highest} ms the test still fails (${last}), so it is not just slow: it probably never finishes.`,
+    files,
+    tried: candidates.length,
+  };
 }
 
 async function healDependency(problem: Extract<InfraProblem, { kind: 'missing-dependency' }>, input: InfraEngineInput): Promise<InfraEngineResult> {
@@ -75,14 +81,20 @@ async function healDependency(problem: Extract<InfraProblem, { kind: 'missing-de
   if (typeof plan === 'string') return { problem, advice: plan, files: [], tried: 0 };
   if (plan.kind === 'listed') return { problem, advice: plan.advice, files: [], tried: 0 };
   const [cwd, root] = await Promise.all([fs.realpath(input.sandbox.cwd), fs.realpath(input.workspaceRoot)]);
-  if (cwd === root || cwd.startsWith(root + path.sep)) throw new SelfHealError('SANDBOX', 'Refusing to install a package into the workspace itself: dependencies are installed in the sandbox only.');
+  if (cwd === root || cwd.startsWith(root + path.sep))
+    throw new SelfHealError('SANDBOX', 'Refusing to install a package into the workspace itself: dependencies are installed in the sandbox only.');
   const prefix = await fs.mkdtemp(path.join(os.tmpdir(), 'self-heal-deps-'));
   try {
     let version: string;
     try {
       version = await (input.installer ?? npmInstaller).install(plan.pkg, prefix, input.signal);
     } catch (error) {
-      return { problem, advice: `${plan.pkg} is not in package.json. Add it with \`${plan.command}\`. (Self-Heal could not install it to check: ${(error as Error).message})`, files: [], tried: 0 };
+      return {
+        problem,
+        advice: `${plan.pkg} is not in package.json. Add it with \`${plan.command}\`. (Self-Heal could not install it to check: ${(error as Error).message})`,
+        files: [],
+        tried: 0,
+      };
     }
     const { candidate, files } = await dependencyCandidate(plan, version, read, input.installer ?? npmInstaller, input.signal);
     const undo = await overlayNodeModules(input.sandbox.cwd, path.join(prefix, 'node_modules'));
@@ -93,7 +105,12 @@ async function healDependency(problem: Extract<InfraProblem, { kind: 'missing-de
       await undo();
     }
     if (verdict.found) return { problem, candidate, files, tried: 1 };
-    return { problem, advice: `${plan.pkg} is not in package.json, but installing ${plan.pkg} ${version} in a sandbox did not make the tests pass (${verdict.reason}). Add it with \`${plan.command}\` and look at the failure again.`, files, tried: 1 };
+    return {
+      problem,
+      advice: `${plan.pkg} is not in package.json, but installing ${plan.pkg} ${version} in a sandbox did not make the tests pass (${verdict.reason}). Add it with \`${plan.command}\` and look at the failure again.`,
+      files,
+      tried: 1,
+    };
   } finally {
     await fs.rm(prefix, { recursive: true, force: true });
   }
@@ -109,12 +126,21 @@ export const infraEngine: Engine = {
   changes: 'environment',
   async heal(ctx: EngineContext): Promise<EngineResult> {
     const { verify, found } = keepingFound(ctx.verify);
-    const result = await runInfraEngine({ failures: [...ctx.diagnosis.failures], output: ctx.baseline.output, sandbox: ctx.sandbox, workspaceRoot: ctx.options.files.root, signal: ctx.signal, log: ctx.log, verify });
+    const result = await runInfraEngine({
+      failures: [...ctx.diagnosis.failures],
+      output: ctx.baseline.output,
+      sandbox: ctx.sandbox,
+      workspaceRoot: ctx.options.files.root,
+      signal: ctx.signal,
+      log: ctx.log,
+      verify,
+    });
     const problem = result.problem;
     if (!problem) return { files: [] };
     const fix = found();
     // A raised time limit that verifies shows the failure was the environment's after all.
-    const reclassified = ctx.diagnosis.class === 'infrastructure' ? undefined : { class: 'infrastructure' as const, evidence: [problem.evidence, ...ctx.diagnosis.evidence] };
+    const reclassified =
+      ctx.diagnosis.class === 'infrastructure' ? undefined : { class: 'infrastructure' as const, evidence: [problem.evidence, ...ctx.diagnosis.evidence] };
     if (fix) return { found: fix, files: result.files, reclassified };
     return { files: [], reason: result.advice, final: problem.kind !== 'test-timeout' };
   },

@@ -25,7 +25,11 @@ interface Site {
 /** The runner's descriptor (src/core/runners) knows its config files and where its limit is set. */
 const descriptorOf = (runner: TimeoutRunner): RunnerDescriptor => runnerNamed(runner)!;
 const configFilesOf = (runner: TimeoutRunner): readonly string[] => descriptorOf(runner).configFiles;
-const runsIn = (runner: TimeoutRunner, script: string): boolean => runnerStart(descriptorOf(runner), shellWords(script).map((w) => w.replace(/^(['"])(.*)\1$/, '$2'))) >= 0;
+const runsIn = (runner: TimeoutRunner, script: string): boolean =>
+  runnerStart(
+    descriptorOf(runner),
+    shellWords(script).map((w) => w.replace(/^(['"])(.*)\1$/, '$2')),
+  ) >= 0;
 
 /** Larger limits, tried in order: the smallest one that works is the honest fix. */
 export function timeoutLadder(ms: number): number[] {
@@ -52,7 +56,15 @@ function configFileSite(file: string, runner: TimeoutRunner, text: string): Site
   if (/\.jsonc?$/.test(file)) return parseJsonObject(text) ? { file, where: file, editsTests: false, edit: (t, v) => jsonEdit(file, t, [key], v) } : undefined;
   if (/\.ya?ml$/.test(file)) {
     const line = new RegExp(`^(${key}:\\s*)(\\d+)\\b`, 'm');
-    return { file, where: file, editsTests: false, edit: (t, v) => (line.test(t) ? numberEdit(file, t, line, v) : [{ file, start: t.length, end: t.length, newText: `${t.endsWith('\n') || t === '' ? '' : '\n'}${key}: ${v}\n` }]) };
+    return {
+      file,
+      where: file,
+      editsTests: false,
+      edit: (t, v) =>
+        line.test(t)
+          ? numberEdit(file, t, line, v)
+          : [{ file, start: t.length, end: t.length, newText: `${t.endsWith('\n') || t === '' ? '' : '\n'}${key}: ${v}\n` }],
+    };
   }
   const existing = new RegExp(`(\\b${key}\\s*:\\s*)(\\d+)\\b`);
   if (existing.test(text)) return { file, where: file, editsTests: false, edit: (t, v) => numberEdit(file, t, existing, v) };
@@ -88,7 +100,12 @@ export async function findTimeoutSite(runner: TimeoutRunner, ms: number, testFil
   const pkgKey = descriptorOf(runner).packageJsonKey;
   const configFile = await Promise.all(configFilesOf(runner).map(read)).then((texts) => texts.some((t) => t !== undefined));
   if (pkg && pkgKey && !configFile) {
-    return { file: 'package.json', where: `package.json "${pkgKey}"`, editsTests: false, edit: (t, v) => jsonEdit('package.json', t, [pkgKey, descriptorOf(runner).timeout.configKey], v) };
+    return {
+      file: 'package.json',
+      where: `package.json "${pkgKey}"`,
+      editsTests: false,
+      edit: (t, v) => jsonEdit('package.json', t, [pkgKey, descriptorOf(runner).timeout.configKey], v),
+    };
   }
   if (scriptRuns && !/[;&|<>`$()]/.test(script)) return scriptSite(runner, false);
   return undefined;
@@ -103,7 +120,12 @@ export interface TimeoutCandidates {
 
 export async function timeoutCandidates(runner: TimeoutRunner, ms: number, testFiles: string[], read: Read): Promise<TimeoutCandidates> {
   const site = await findTimeoutSite(runner, ms, testFiles, read);
-  if (!site) return { candidates: [], files: [], reason: `Could not find where the ${runner} time limit of ${ms} ms is set (test file, test script, config file or package.json).` };
+  if (!site)
+    return {
+      candidates: [],
+      files: [],
+      reason: `Could not find where the ${runner} time limit of ${ms} ms is set (test file, test script, config file or package.json).`,
+    };
   const text = (await read(site.file)) ?? '';
   const candidates = timeoutLadder(ms).map((value, i): Candidate => ({
     id: `infra-timeout-${value}`,

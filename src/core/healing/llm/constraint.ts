@@ -28,7 +28,8 @@ export interface ConstraintInput {
   enforce: boolean;
 }
 
-export type Constrained = { ok: true; edits: TextEdit[]; editsTests: boolean; before: Record<string, string>; after: Record<string, string> } | { ok: false; reason: string };
+export type Constrained =
+  { ok: true; edits: TextEdit[]; editsTests: boolean; before: Record<string, string>; after: Record<string, string> } | { ok: false; reason: string };
 
 /** Offsets of lines `from`..`to` (1-based, inclusive), without the last line's newline. */
 function lineSpan(text: string, from: number, to: number): { start: number; end: number } | undefined {
@@ -88,7 +89,8 @@ export async function constrain(input: ConstraintInput): Promise<Constrained> {
     if (!checked.ok) return { ok: false, reason: `${label}: ${checked.reason}` };
     const rel = checked.rel;
     const test = isTestFile(rel);
-    if (input.enforce && test && !input.testProblem) return { ok: false, reason: `${label}: edits the test file ${rel}, but the failure is a code bug; fix the code under test, not the test` };
+    if (input.enforce && test && !input.testProblem)
+      return { ok: false, reason: `${label}: edits the test file ${rel}, but the failure is a code bug; fix the code under test, not the test` };
     editsTests ||= test;
     if (input.enforce && !grammarFor(rel)) return { ok: false, reason: `${label}: only JavaScript and TypeScript source files can be patched` };
     const text = before[rel] ?? (await input.readText(rel));
@@ -98,7 +100,10 @@ export async function constrain(input: ConstraintInput): Promise<Constrained> {
     if (typeof span === 'string') return { ok: false, reason: `${label}: ${span}` };
     if (input.enforce && !withinScope(edit, rel, span.start, span.end, input.scope) && !(edit.outOfScopeReason ?? reply.outOfScopeReason)) {
       const names = input.scope.map((s) => `${s.file}:${s.startLine}–${s.endLine}${s.name ? ` (${s.name})` : ''}`).join(', ');
-      return { ok: false, reason: `${label}: lines ${lineAt(text, span.start)}–${lineAt(text, span.end)} are outside the suspicious function(s) ${names}; edit those, or give outOfScopeReason` };
+      return {
+        ok: false,
+        reason: `${label}: lines ${lineAt(text, span.start)}–${lineAt(text, span.end)} are outside the suspicious function(s) ${names}; edit those, or give outOfScopeReason`,
+      };
     }
     edits.push({ file: rel, start: span.start, end: span.end, newText: input.redactor.restore(span.newText) });
   }

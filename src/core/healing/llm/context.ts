@@ -73,7 +73,9 @@ const TEST_CALL = /^(test|it|specify)(\.(only|skip|todo|concurrent))?$/;
 /** The failing tests' own calls (`test('name', …)`) plus the file's imports; the whole file when the call is not found. */
 async function testSourceOf(rel: string, text: string, names: string[]): Promise<string> {
   const picked = await withTree(rel, text, (tree) => {
-    const imports = tree.rootNode.namedChildren.filter((n) => n && (n.type === 'import_statement' || (/declaration/.test(n.type) && /\brequire\(/.test(n.text)))).map((n) => n!.text);
+    const imports = tree.rootNode.namedChildren
+      .filter((n) => n && (n.type === 'import_statement' || (/declaration/.test(n.type) && /\brequire\(/.test(n.text))))
+      .map((n) => n!.text);
     const calls: string[] = [];
     for (const node of walk(tree.rootNode)) {
       if (node.type !== 'call_expression' || !TEST_CALL.test(node.childForFieldName('function')?.text ?? '')) continue;
@@ -98,8 +100,18 @@ export async function gatherContext(input: ContextInput): Promise<HealContext> {
   const units = await suspiciousUnits(input.diagnosis.locations, allowed);
   const pieces: Piece[] = [{ section: 'failure', text: input.failures.map(describeFailure).join('\n\n'), priority: 100, keep: true, label: 'failure' }];
   units.forEach((u, i) => {
-    const what = u.name ? `function \`${u.name}\`` : u.start === 0 && u.end >= (allowed.find((f) => f.file === u.file)?.text.length ?? 0) ? 'whole file' : 'anonymous function';
-    pieces.push({ section: 'functions', text: `### ${u.file} — ${what}, lines ${u.startLine}–${u.endLine}\n${fence(u.file, u.text)}`, priority: i === 0 ? 90 : 60 - i, keep: i === 0, label: `${u.file}:${u.startLine} ${u.name ?? ''}`.trim() });
+    const what = u.name
+      ? `function \`${u.name}\``
+      : u.start === 0 && u.end >= (allowed.find((f) => f.file === u.file)?.text.length ?? 0)
+        ? 'whole file'
+        : 'anonymous function';
+    pieces.push({
+      section: 'functions',
+      text: `### ${u.file} — ${what}, lines ${u.startLine}–${u.endLine}\n${fence(u.file, u.text)}`,
+      priority: i === 0 ? 90 : 60 - i,
+      keep: i === 0,
+      label: `${u.file}:${u.startLine} ${u.name ?? ''}`.trim(),
+    });
   });
 
   const testFiles = testFilesOf(input.failures).filter((f) => !path.isAbsolute(f));
@@ -108,7 +120,11 @@ export async function gatherContext(input: ContextInput): Promise<HealContext> {
     const text = why ? undefined : await input.readText(rel);
     if (why) withheld.push(why);
     if (text === undefined) continue;
-    const source = await testSourceOf(rel, text, input.failures.filter((f) => f.file === rel).map((f) => f.name));
+    const source = await testSourceOf(
+      rel,
+      text,
+      input.failures.filter((f) => f.file === rel).map((f) => f.name),
+    );
     pieces.push({ section: 'testSource', text: `### ${rel}\n${fence(rel, source)}`, priority: 70, label: `test source ${rel}` });
   }
 
@@ -120,13 +136,22 @@ export async function gatherContext(input: ContextInput): Promise<HealContext> {
     });
   }
 
-  const similar = similarHeals(input.pastHeals, input.failures, units.map((u) => u.file));
+  const similar = similarHeals(
+    input.pastHeals,
+    input.failures,
+    units.map((u) => u.file),
+  );
   for (const [i, heal] of similar.entries()) {
     const files = Object.keys(heal.after);
     const privateFile = await Promise.all(files.map((f) => input.privacy.excluded(f)));
     if (privateFile.some(Boolean)) continue;
     const diff = heal.diff.split('\n').slice(0, 30).join('\n');
-    pieces.push({ section: 'pastHeals', text: `- ${heal.summary} (${heal.file}; failure: ${heal.failures[0]?.message.split('\n')[0] ?? '?'})\n\`\`\`diff\n${diff}\n\`\`\``, priority: 20 - i, label: `past heal ${heal.id}` });
+    pieces.push({
+      section: 'pastHeals',
+      text: `- ${heal.summary} (${heal.file}; failure: ${heal.failures[0]?.message.split('\n')[0] ?? '?'})\n\`\`\`diff\n${diff}\n\`\`\``,
+      priority: 20 - i,
+      label: `past heal ${heal.id}`,
+    });
   }
   return { units, pieces, withheld };
 }

@@ -72,7 +72,10 @@ function cancelled(): SelfHealError {
 }
 
 function summaryOf(explanation: string): string {
-  const first = explanation.trim().split(/(?<=[.!?])\s|\n/)[0].replace(/[.\s]+$/, '');
+  const first = explanation
+    .trim()
+    .split(/(?<=[.!?])\s|\n/)[0]
+    .replace(/[.\s]+$/, '');
   return first.length > 100 ? `${first.slice(0, 99)}…` : first;
 }
 
@@ -109,11 +112,24 @@ export async function runLlmEngine(input: LlmEngineInput): Promise<LlmEngineResu
   const prompts = await loadPrompts(input.promptsDir);
   const privacy = Privacy.create(input.root, input.exclude);
   const redactor = new Redactor(await envSecrets([input.root, ...(input.workspaceRoot ? [input.workspaceRoot] : [])]));
-  const readText = async (rel: string): Promise<string | undefined> => input.files.find((f) => f.file === rel)?.text ?? fs.readFile(path.join(input.root, rel), 'utf8').catch(() => undefined);
-  const context = await gatherContext({ failures: input.failures, diagnosis: input.diagnosis, files: input.files, root: input.root, pastHeals: input.pastHeals, privacy, readText, signal, log });
+  const readText = async (rel: string): Promise<string | undefined> =>
+    input.files.find((f) => f.file === rel)?.text ?? fs.readFile(path.join(input.root, rel), 'utf8').catch(() => undefined);
+  const context = await gatherContext({
+    failures: input.failures,
+    diagnosis: input.diagnosis,
+    files: input.files,
+    root: input.root,
+    pastHeals: input.pastHeals,
+    privacy,
+    readText,
+    signal,
+    log,
+  });
   for (const why of context.withheld) log.info(`llm: not sent: ${why}`);
   if (context.units.length === 0) {
-    result.error = context.withheld.length ? `Nothing could be sent to the LLM: ${context.withheld.join('; ')}.` : 'The LLM engine found no suspicious code to show the model.';
+    result.error = context.withheld.length
+      ? `Nothing could be sent to the LLM: ${context.withheld.join('; ')}.`
+      : 'The LLM engine found no suspicious code to show the model.';
     log.warn(`llm: ${result.error}`);
     return result;
   }
@@ -141,27 +157,61 @@ export async function runLlmEngine(input: LlmEngineInput): Promise<LlmEngineResu
     if (redactor.count) log.debug(`llm: ${redactor.count} secret value(s) redacted from the prompt`);
     const parsed = parseReply(text);
     const constrained = parsed.ok
-      ? await constrain({ reply: parsed.reply, privacy, redactor, scope: context.units, readText, testProblem: isTestProblem(input.diagnosis.class), enforce: input.astConstraint !== false })
+      ? await constrain({
+          reply: parsed.reply,
+          privacy,
+          redactor,
+          scope: context.units,
+          readText,
+          testProblem: isTestProblem(input.diagnosis.class),
+          enforce: input.astConstraint !== false,
+        })
       : parsed;
     if (!constrained.ok) {
       result.invalid++;
       result.rejections.push({ attempt, reason: constrained.reason });
       log.info(`llm: attempt ${attempt}/${input.maxAttempts} for ${name}: reply rejected: ${constrained.reason}`);
-      feedback = { section: 'feedback', text: render(prompts.rejected, { attempt: String(attempt), reason: constrained.reason }, 'rejected'), priority: 95, keep: true, label: 'feedback' };
+      feedback = {
+        section: 'feedback',
+        text: render(prompts.rejected, { attempt: String(attempt), reason: constrained.reason }, 'rejected'),
+        priority: 95,
+        keep: true,
+        label: 'feedback',
+      };
       continue;
     }
     const summary = summaryOf(parsed.ok ? parsed.reply.explanation : '');
-    const candidate: Candidate = { id: `llm-${++serial}`, engine: 'llm', operator, summary, edits: constrained.edits, cost: attempt, editsTests: constrained.editsTests, tokens: { ...result.tokens } };
+    const candidate: Candidate = {
+      id: `llm-${++serial}`,
+      engine: 'llm',
+      operator,
+      summary,
+      edits: constrained.edits,
+      cost: attempt,
+      editsTests: constrained.editsTests,
+      tokens: { ...result.tokens },
+    };
     const verdict = await input.verify(candidate);
     if (signal?.aborted) throw cancelled();
-    log.info(`llm: attempt ${attempt}/${input.maxAttempts} for ${name}: "${summary}" ${verdict.found ? 'verified' : `rejected by the tests: ${verdict.reason}`} (${result.tokens.input} in / ${result.tokens.output} out tokens so far)`);
+    log.info(
+      `llm: attempt ${attempt}/${input.maxAttempts} for ${name}: "${summary}" ${verdict.found ? 'verified' : `rejected by the tests: ${verdict.reason}`} (${result.tokens.input} in / ${result.tokens.output} out tokens so far)`,
+    );
     if (verdict.found) {
       result.candidate = candidate;
       return result;
     }
     feedback = {
       section: 'feedback',
-      text: render(prompts.feedback, { attempt: String(attempt), previousDiff: diffOf(constrained.before, constrained.after).trim(), verdict: verdict.reason, testOutput: feedbackOutput(verdict.output) }, 'feedback'),
+      text: render(
+        prompts.feedback,
+        {
+          attempt: String(attempt),
+          previousDiff: diffOf(constrained.before, constrained.after).trim(),
+          verdict: verdict.reason,
+          testOutput: feedbackOutput(verdict.output),
+        },
+        'feedback',
+      ),
       priority: 95,
       keep: true,
       label: 'feedback',
@@ -196,7 +246,8 @@ export const llmEngine: Engine = {
       log: ctx.log,
       verify,
     });
-    for (const r of result.rejections) ctx.search.tally.tried.push({ candidateId: `llm-reply-${r.attempt}`, summary: `LLM reply ${r.attempt}`, status: 'invalid', reason: r.reason });
+    for (const r of result.rejections)
+      ctx.search.tally.tried.push({ candidateId: `llm-reply-${r.attempt}`, summary: `LLM reply ${r.attempt}`, status: 'invalid', reason: r.reason });
     let fix = found();
     if (fix && result.candidate) fix = { ...fix, candidate: { ...fix.candidate, tokens: result.tokens } };
     if (fix && ctx.alternatives.skip(fix.candidate)) fix = undefined;

@@ -40,7 +40,8 @@ function declarationOf(fn: Node): Node {
   const parent = fn.parent;
   if (parent?.type === 'variable_declarator') {
     const declaration = parent.parent;
-    if (declaration && (declaration.type === 'lexical_declaration' || declaration.type === 'variable_declaration') && declaration.namedChildren.length === 1) node = declaration;
+    if (declaration && (declaration.type === 'lexical_declaration' || declaration.type === 'variable_declaration') && declaration.namedChildren.length === 1)
+      node = declaration;
   } else if (parent?.type === 'assignment_expression' && parent.parent?.type === 'expression_statement') {
     node = parent.parent;
   } else if (parent?.type === 'pair') {
@@ -67,7 +68,15 @@ export async function functionUnits(file: string, text: string): Promise<Functio
       const key = `${unit.startIndex}:${unit.endIndex}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push({ file, name: nameOf(node), start: unit.startIndex, end: unit.endIndex, startLine: unit.startPosition.row + 1, endLine: unit.endPosition.row + 1, text: unit.text });
+      out.push({
+        file,
+        name: nameOf(node),
+        start: unit.startIndex,
+        end: unit.endIndex,
+        startLine: unit.startPosition.row + 1,
+        endLine: unit.endPosition.row + 1,
+        text: unit.text,
+      });
     }
     return out;
   });
@@ -93,7 +102,10 @@ export async function suspiciousUnits(locations: Location[], files: Array<{ file
     if (!unitsByFile.has(source.file)) unitsByFile.set(source.file, await functionUnits(source.file, source.text));
     const containing = unitsByFile.get(source.file)!.filter((u) => u.start <= location.start && location.end <= u.end);
     const wholeModule = location.start === 0 && location.end >= source.text.length;
-    const unit = wholeModule || containing.length === 0 ? wholeFile(source.file, source.text) : (containing.find((u) => u.text.length <= MAX_UNIT_CHARS) ?? containing[containing.length - 1]);
+    const unit =
+      wholeModule || containing.length === 0
+        ? wholeFile(source.file, source.text)
+        : (containing.find((u) => u.text.length <= MAX_UNIT_CHARS) ?? containing[containing.length - 1]);
     if (picked.some((p) => p.file === unit.file && p.start <= unit.start && unit.end <= p.end)) continue;
     // A container takes the rank of the most suspicious unit it swallows.
     const inside = (p: FunctionUnit): boolean => p.file === unit.file && unit.start <= p.start && p.end <= unit.end;

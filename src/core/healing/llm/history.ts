@@ -22,8 +22,17 @@ function trimDiff(diff: string): string {
   if (/^new file mode/m.test(diff)) return '(this commit created the file)';
   // Drop the `diff --git`/index/---/+++ header: the file is already named in the prompt.
   const lines = diff.split('\n');
-  const body = lines.slice(Math.max(0, lines.findIndex((l) => l.startsWith('@@')))).filter((l, i, all) => i < all.length - 1 || l !== '');
-  return body.length > MAX_DIFF_LINES ? [...body.slice(0, MAX_DIFF_LINES), `… (${body.length - MAX_DIFF_LINES} more diff line(s))`].join('\n') : body.join('\n');
+  const body = lines
+    .slice(
+      Math.max(
+        0,
+        lines.findIndex((l) => l.startsWith('@@')),
+      ),
+    )
+    .filter((l, i, all) => i < all.length - 1 || l !== '');
+  return body.length > MAX_DIFF_LINES
+    ? [...body.slice(0, MAX_DIFF_LINES), `… (${body.length - MAX_DIFF_LINES} more diff line(s))`].join('\n')
+    : body.join('\n');
 }
 
 export async function recentCommits(root: string, file: string, options: { max?: number; signal?: AbortSignal; log?: Log } = {}): Promise<CommitNote[]> {
@@ -34,7 +43,12 @@ export async function recentCommits(root: string, file: string, options: { max?:
     const notes: CommitNote[] = [];
     for (const entry of log.all) {
       const diff = await git.show([entry.hash, '--format=', '--no-color', '--unified=2', '--', file]);
-      notes.push({ hash: entry.hash.slice(0, 8), date: entry.date.slice(0, 10), message: [entry.message, entry.body].filter(Boolean).join('\n').trim(), diff: trimDiff(diff) });
+      notes.push({
+        hash: entry.hash.slice(0, 8),
+        date: entry.date.slice(0, 10),
+        message: [entry.message, entry.body].filter(Boolean).join('\n').trim(),
+        diff: trimDiff(diff),
+      });
     }
     return notes;
   } catch (error) {

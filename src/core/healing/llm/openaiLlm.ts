@@ -51,7 +51,8 @@ export function endpointProblem(baseUrl: string, localOnly: boolean): string | u
     return `The LLM base URL "${baseUrl}" is not a URL; use e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1.`;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return `The LLM base URL must be http or https, got ${url.protocol}`;
-  if (localOnly && !isLoopbackUrl(baseUrl)) return `Local-only mode refuses ${url.origin}: it is not on this machine (localhost, 127.0.0.1, ::1). Point the base URL at a local server such as http://127.0.0.1:11434/v1 (Ollama), or turn local-only off.`;
+  if (localOnly && !isLoopbackUrl(baseUrl))
+    return `Local-only mode refuses ${url.origin}: it is not on this machine (localhost, 127.0.0.1, ::1). Point the base URL at a local server such as http://127.0.0.1:11434/v1 (Ollama), or turn local-only off.`;
   return undefined;
 }
 
@@ -92,18 +93,34 @@ function explain(error: unknown, options: OpenAiLlmOptions, tries: number): Self
   const where = options.baseUrl;
   const after = tries > 1 ? ` after ${tries} tries` : '';
   if (error instanceof APIConnectionTimeoutError) {
-    return new SelfHealError('LLM', `The LLM at ${where} did not answer within ${seconds(options.timeoutMs ?? 60_000)} s. Raise selfHeal.llm.timeoutSeconds (CLI: --llm-timeout), or use a faster model.`);
+    return new SelfHealError(
+      'LLM',
+      `The LLM at ${where} did not answer within ${seconds(options.timeoutMs ?? 60_000)} s. Raise selfHeal.llm.timeoutSeconds (CLI: --llm-timeout), or use a faster model.`,
+    );
   }
   if (error instanceof APIError && error.status !== undefined) {
     const detail = error.message.replace(/^\d+\s*/, '').slice(0, 200);
-    if (error.status === 401 || error.status === 403) return new SelfHealError('LLM', `The LLM at ${where} refused the API key (${error.status}: ${detail}). Set it with "Self-Heal: Set API Key" or SELF_HEAL_API_KEY.`);
-    if (error.status === 404) return new SelfHealError('LLM', `The LLM at ${where} answered 404 (${detail}). Check the base URL (it usually ends in /v1) and that the model "${options.model}" exists there.`);
-    if (error.status === 429) return new SelfHealError('LLM', `The LLM at ${where} is rate-limiting requests (429)${after}. Wait and try again, or raise your quota.`);
-    if (error.status >= 500) return new SelfHealError('LLM', `The LLM at ${where} failed with a server error (${error.status}: ${detail})${after}. Try again later.`);
+    if (error.status === 401 || error.status === 403)
+      return new SelfHealError(
+        'LLM',
+        `The LLM at ${where} refused the API key (${error.status}: ${detail}). Set it with "Self-Heal: Set API Key" or SELF_HEAL_API_KEY.`,
+      );
+    if (error.status === 404)
+      return new SelfHealError(
+        'LLM',
+        `The LLM at ${where} answered 404 (${detail}). Check the base URL (it usually ends in /v1) and that the model "${options.model}" exists there.`,
+      );
+    if (error.status === 429)
+      return new SelfHealError('LLM', `The LLM at ${where} is rate-limiting requests (429)${after}. Wait and try again, or raise your quota.`);
+    if (error.status >= 500)
+      return new SelfHealError('LLM', `The LLM at ${where} failed with a server error (${error.status}: ${detail})${after}. Try again later.`);
     return new SelfHealError('LLM', `The LLM at ${where} refused the request (${error.status}: ${detail}).`);
   }
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return new SelfHealError('LLM', `Could not reach the LLM at ${where}${after} (${cause?.code ?? cause?.message ?? (error as Error).message}). Is the server running, and is the base URL right?`);
+  return new SelfHealError(
+    'LLM',
+    `Could not reach the LLM at ${where}${after} (${cause?.code ?? cause?.message ?? (error as Error).message}). Is the server running, and is the base URL right?`,
+  );
 }
 
 export function createOpenAiLlm(options: OpenAiLlmOptions): Llm {
@@ -148,7 +165,9 @@ export function createOpenAiLlm(options: OpenAiLlmOptions): Llm {
           const status = (error as APIError).status;
           const planned = Math.min(maxBackoff, backoff * 2 ** attempt * (0.75 + Math.random() * 0.5));
           const wait = Math.min(maxBackoff, retryAfterMs(error as APIError) ?? planned);
-          log.info(`llm: ${status ? `HTTP ${status}` : 'connection failed'} from ${options.baseUrl}; retry ${attempt + 1}/${maxRetries} in ${(wait / 1000).toFixed(1)} s`);
+          log.info(
+            `llm: ${status ? `HTTP ${status}` : 'connection failed'} from ${options.baseUrl}; retry ${attempt + 1}/${maxRetries} in ${(wait / 1000).toFixed(1)} s`,
+          );
           await sleep(wait, request.signal);
         }
       }

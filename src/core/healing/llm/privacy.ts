@@ -16,7 +16,8 @@ export type PathCheck = { ok: true; rel: string } | { ok: false; reason: string 
 export function workspaceRelative(file: string): PathCheck {
   const raw = file.trim();
   if (raw === '') return { ok: false, reason: 'the path is empty' };
-  if (path.isAbsolute(raw) || path.win32.isAbsolute(raw) || /^[A-Za-z]:/.test(raw)) return { ok: false, reason: `${raw} is an absolute path; paths must be relative to the workspace root` };
+  if (path.isAbsolute(raw) || path.win32.isAbsolute(raw) || /^[A-Za-z]:/.test(raw))
+    return { ok: false, reason: `${raw} is an absolute path; paths must be relative to the workspace root` };
   if (raw.includes('\\')) return { ok: false, reason: `${raw} uses backslashes; use workspace-relative paths with /` };
   const rel = path.posix.normalize(raw).replace(/^\.\//, '');
   if (rel === '..' || rel.startsWith('../') || raw.split('/').includes('..')) return { ok: false, reason: `${raw} points outside the workspace (..)` };
@@ -54,7 +55,8 @@ export class Privacy {
       const rules = await this.gitignoreOf(dir);
       if (!rules) continue;
       const below = parts.slice(depth).join('/');
-      for (let i = 1; i < parts.length - depth; i++) if (rules.ignores(parts.slice(depth, depth + i).join('/') + '/')) return `${rel} is ignored by ${dir ? `${dir}/` : ''}.gitignore`;
+      for (let i = 1; i < parts.length - depth; i++)
+        if (rules.ignores(parts.slice(depth, depth + i).join('/') + '/')) return `${rel} is ignored by ${dir ? `${dir}/` : ''}.gitignore`;
       if (rules.ignores(below)) return `${rel} is ignored by ${dir ? `${dir}/` : ''}.gitignore`;
     }
     return undefined;

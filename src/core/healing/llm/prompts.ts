@@ -28,7 +28,10 @@ export async function loadPrompts(dir = defaultPromptsDir()): Promise<Prompts> {
     try {
       out[name] = await fs.promises.readFile(file, 'utf8');
     } catch {
-      throw new SelfHealError('LLM', `The LLM prompt template ${file} is missing. Reinstall Self-Heal, or point promptsDir at a folder with ${PROMPT_NAMES.map((n) => `${n}.md`).join(', ')}.`);
+      throw new SelfHealError(
+        'LLM',
+        `The LLM prompt template ${file} is missing. Reinstall Self-Heal, or point promptsDir at a folder with ${PROMPT_NAMES.map((n) => `${n}.md`).join(', ')}.`,
+      );
     }
   }
   return out as Prompts;
@@ -40,7 +43,11 @@ export async function loadPrompts(dir = defaultPromptsDir()): Promise<Prompts> {
  */
 export function render(template: string, values: Record<string, string>, name = 'template'): string {
   return template.replace(/\{\{\s*([A-Za-z][\w]*)\s*\}\}/g, (_, key: string) => {
-    if (!(key in values)) throw new SelfHealError('LLM', `The prompt template ${name}.md uses {{${key}}}, which Self-Heal does not provide (known: ${Object.keys(values).join(', ')}).`);
+    if (!(key in values))
+      throw new SelfHealError(
+        'LLM',
+        `The prompt template ${name}.md uses {{${key}}}, which Self-Heal does not provide (known: ${Object.keys(values).join(', ')}).`,
+      );
     return values[key];
   });
 }

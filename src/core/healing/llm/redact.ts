@@ -120,7 +120,9 @@ export class Redactor {
       const secret = PASSWORD_NAME.test(name) ? !/\s/.test(value) || value.length >= 12 : looksRandom(value);
       return secret ? `${name}${op}${quote}${this.mark(value)}${quote}` : whole;
     });
-    out = out.replace(BARE_ASSIGNMENT, (whole, name: string, op: string, value: string) => (SECRET_NAME.test(name) && looksRandom(value) ? `${name}${op}${this.mark(value)}` : whole));
+    out = out.replace(BARE_ASSIGNMENT, (whole, name: string, op: string, value: string) =>
+      SECRET_NAME.test(name) && looksRandom(value) ? `${name}${op}${this.mark(value)}` : whole,
+    );
     return out;
   }
 

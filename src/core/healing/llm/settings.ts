@@ -29,6 +29,18 @@ export function llmFromSettings(settings: LlmSettings, apiKey: string | undefine
   if (!apiKey && (host === 'api.openai.com' || host.endsWith('.openai.azure.com'))) {
     return `${settings.baseUrl} needs an API key: run "Self-Heal: Set API Key", or set SELF_HEAL_API_KEY (or OPENAI_API_KEY) for the CLI.`;
   }
-  const llm = createOpenAiLlm({ baseUrl: settings.baseUrl, model: settings.model, apiKey, timeoutMs: settings.timeoutSeconds * 1000, localOnly: settings.localOnly, log });
-  return { llm, maxAttempts: settings.maxAttempts, exclude: settings.exclude, describe: `${settings.model} at ${settings.baseUrl}${settings.localOnly ? ' (local only)' : ''}` };
+  const llm = createOpenAiLlm({
+    baseUrl: settings.baseUrl,
+    model: settings.model,
+    apiKey,
+    timeoutMs: settings.timeoutSeconds * 1000,
+    localOnly: settings.localOnly,
+    log,
+  });
+  return {
+    llm,
+    maxAttempts: settings.maxAttempts,
+    exclude: settings.exclude,
+    describe: `${settings.model} at ${settings.baseUrl}${settings.localOnly ? ' (local only)' : ''}`,
+  };
 }

@@ -16,7 +16,8 @@ const lineOf = (node: Node): string => `line ${node.startPosition.row + 1}`;
 /** The chain a binary node belongs to: the topmost ancestor reached through binary parents. */
 function chainTop(node: Node): Node {
   let top = node;
-  while (top.parent?.type === 'binary_expression' || (top.parent?.type === 'parenthesized_expression' && top.parent.parent?.type === 'binary_expression')) top = top.parent;
+  while (top.parent?.type === 'binary_expression' || (top.parent?.type === 'parenthesized_expression' && top.parent.parent?.type === 'binary_expression'))
+    top = top.parent;
   return top;
 }
 
@@ -46,7 +47,11 @@ function truncateChain(node: Node, sink: MutationSink): void {
   let left = node.childForFieldName('left');
   let depth = 0;
   while (left?.type === 'binary_expression' && left.childForFieldName('operator')?.type === op) {
-    if (++depth >= 1) sink.add(node, left.text, 'truncate-chain', `keep only ${code(left.text)} of ${code(node.text)} on ${lineOf(node)}`, { prior: 'truncate', plus: depth * 0.1 });
+    if (++depth >= 1)
+      sink.add(node, left.text, 'truncate-chain', `keep only ${code(left.text)} of ${code(node.text)} on ${lineOf(node)}`, {
+        prior: 'truncate',
+        plus: depth * 0.1,
+      });
     left = left.childForFieldName('left');
   }
 }
@@ -63,7 +68,7 @@ function borrowLiteral(node: Node, fn: Node, sink: MutationSink, seen: Map<strin
   for (const other of seen.get(key)!) {
     if (other === node.text) continue;
     if (kind === 'number' && Math.abs(Number(other) - Number(node.text)) === 1) continue; // ±1 is proposed elsewhere
-    const price = isLoopBound(node) ? { prior: 'loopLiteral', plus: 0.3 } as const : 'contextLiteral';
+    const price = isLoopBound(node) ? ({ prior: 'loopLiteral', plus: 0.3 } as const) : 'contextLiteral';
     sink.add(node, other, 'literal-from-context', `use ${code(other)} instead of ${code(node.text)} on ${lineOf(node)}`, price);
   }
 }
@@ -71,14 +76,17 @@ function borrowLiteral(node: Node, fn: Node, sink: MutationSink, seen: Map<strin
 /** A string literal emptied: a separator or initial value that should have been empty. */
 function emptyString(node: Node, sink: MutationSink): void {
   const quote = node.text[0];
-  if (node.text.slice(1, -1) !== '') sink.add(node, `${quote}${quote}`, 'literal', `use an empty string instead of ${code(node.text)} on ${lineOf(node)}`, { prior: 'literal', plus: 0.2 });
+  if (node.text.slice(1, -1) !== '')
+    sink.add(node, `${quote}${quote}`, 'literal', `use an empty string instead of ${code(node.text)} on ${lineOf(node)}`, { prior: 'literal', plus: 0.2 });
 }
 
 /** Every `return true` / `return false` of the function flipped at once: an inverted predicate. */
 function flipReturns(fn: Node, sink: MutationSink): void {
   const body = fn.childForFieldName('body');
   if (!body) return;
-  const literals = [...walk(body)].filter((n) => (n.type === 'true' || n.type === 'false') && n.parent?.type === 'return_statement' && ownFunction(n)?.equals(fn));
+  const literals = [...walk(body)].filter(
+    (n) => (n.type === 'true' || n.type === 'false') && n.parent?.type === 'return_statement' && ownFunction(n)?.equals(fn),
+  );
   if (literals.length < 2 || !literals.some((n) => n.type === 'true') || !literals.some((n) => n.type === 'false')) return;
   let out = '';
   let last = fn.startIndex;
@@ -87,7 +95,15 @@ function flipReturns(fn: Node, sink: MutationSink): void {
     last = n.endIndex;
   }
   out += sink.source.slice(last, fn.endIndex);
-  sink.replaceRange(fn.startIndex, fn.endIndex, fn.startPosition.row, out, 'flip-returns', `swap every returned \`true\` and \`false\` in the function on ${lineOf(fn)}`, 'flipReturns');
+  sink.replaceRange(
+    fn.startIndex,
+    fn.endIndex,
+    fn.startPosition.row,
+    out,
+    'flip-returns',
+    `swap every returned \`true\` and \`false\` in the function on ${lineOf(fn)}`,
+    'flipReturns',
+  );
 }
 
 function ownFunction(node: Node): Node | undefined {
@@ -100,7 +116,12 @@ function swapBranches(node: Node, sink: MutationSink): void {
   const alternative = node.childForFieldName('alternative');
   const elseBody = alternative?.namedChildren.find((c) => c?.type !== 'comment');
   if (!consequence || !alternative || !elseBody || elseBody.type === 'if_statement') return;
-  const text = sink.source.slice(node.startIndex, consequence.startIndex) + elseBody.text + sink.source.slice(consequence.endIndex, elseBody.startIndex) + consequence.text + sink.source.slice(elseBody.endIndex, node.endIndex);
+  const text =
+    sink.source.slice(node.startIndex, consequence.startIndex) +
+    elseBody.text +
+    sink.source.slice(consequence.endIndex, elseBody.startIndex) +
+    consequence.text +
+    sink.source.slice(elseBody.endIndex, node.endIndex);
   sink.add(node, text, 'branch-swap', `swap the then and else branches of the if on ${lineOf(node)}`, 'branchSwap');
 }
 
@@ -108,7 +129,15 @@ function swapElements(node: Node, sink: MutationSink): void {
   const items = node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
   for (let i = 0; i + 1 < items.length; i++) {
     const [a, b] = [items[i], items[i + 1]];
-    sink.replaceRange(a.startIndex, b.endIndex, a.startPosition.row, `${b.text}${sink.source.slice(a.endIndex, b.startIndex)}${a.text}`, 'element-swap', `swap the elements ${code(a.text)} and ${code(b.text)} on ${lineOf(a)}`, 'elementSwap');
+    sink.replaceRange(
+      a.startIndex,
+      b.endIndex,
+      a.startPosition.row,
+      `${b.text}${sink.source.slice(a.endIndex, b.startIndex)}${a.text}`,
+      'element-swap',
+      `swap the elements ${code(a.text)} and ${code(b.text)} on ${lineOf(a)}`,
+      'elementSwap',
+    );
   }
 }
 
@@ -116,17 +145,23 @@ function assignmentKind(node: Node, sink: MutationSink): void {
   const op = node.children.find((c) => c?.type === '=');
   const left = node.childForFieldName('left');
   if (!op || !left || left.type === 'object_pattern' || left.type === 'array_pattern') return;
-  for (const other of ['+=', '-=', '*=']) sink.add(op, other, 'assign-operator', `replace ${code('=')} with ${code(other)} on ${lineOf(op)}`, { prior: 'assignKind', plus: other === '+=' ? 0 : 0.2 });
+  for (const other of ['+=', '-=', '*='])
+    sink.add(op, other, 'assign-operator', `replace ${code('=')} with ${code(other)} on ${lineOf(op)}`, {
+      prior: 'assignKind',
+      plus: other === '+=' ? 0 : 0.2,
+    });
 }
 
 /** `x` → `(x + 1)` / `(x - 1)` where x takes part in arithmetic or indexing: the missing ±1. */
 function plusMinusOne(node: Node, sink: MutationSink): void {
   const parent = node.parent;
   if (!parent || !isUse(node)) return;
-  const arithmetic = parent.type === 'binary_expression' && ['+', '-', '*', '/', '%', '<', '<=', '>', '>='].includes(parent.childForFieldName('operator')?.type ?? '');
+  const arithmetic =
+    parent.type === 'binary_expression' && ['+', '-', '*', '/', '%', '<', '<=', '>', '>='].includes(parent.childForFieldName('operator')?.type ?? '');
   const index = parent.type === 'subscript_expression' && parent.childForFieldName('index')?.equals(node);
   if (!arithmetic && !index) return;
-  for (const delta of ['+ 1', '- 1']) sink.add(node, `(${node.text} ${delta})`, 'plus-one', `use ${code(`${node.text} ${delta}`)} instead of ${code(node.text)} on ${lineOf(node)}`, 'plusOne');
+  for (const delta of ['+ 1', '- 1'])
+    sink.add(node, `(${node.text} ${delta})`, 'plus-one', `use ${code(`${node.text} ${delta}`)} instead of ${code(node.text)} on ${lineOf(node)}`, 'plusOne');
 }
 
 /** `a.b(...).c(...)` → `a.b(...)`: a call too many at the end of a chain. */
@@ -142,8 +177,16 @@ function dropChainedCall(node: Node, sink: MutationSink): void {
 /** A returned variable replaced by a numeric literal the function already uses: a sentinel or default value returned in the wrong place. */
 function returnLiteral(node: Node, fn: Node, sink: MutationSink): void {
   if (node.parent?.type !== 'return_statement') return;
-  const literals = new Set([...walk(fn)].filter((n) => (n.type === 'number' && n.parent?.type !== 'unary_expression') || (n.type === 'unary_expression' && n.child(1)?.type === 'number')).map((n) => n.text));
-  for (const literal of literals) sink.add(node, literal, 'return-literal', `return ${code(literal)} instead of ${code(node.text)} on ${lineOf(node)}`, { prior: 'contextLiteral', plus: 0.2 });
+  const literals = new Set(
+    [...walk(fn)]
+      .filter((n) => (n.type === 'number' && n.parent?.type !== 'unary_expression') || (n.type === 'unary_expression' && n.child(1)?.type === 'number'))
+      .map((n) => n.text),
+  );
+  for (const literal of literals)
+    sink.add(node, literal, 'return-literal', `return ${code(literal)} instead of ${code(node.text)} on ${lineOf(node)}`, {
+      prior: 'contextLiteral',
+      plus: 0.2,
+    });
 }
 
 /** A property read used as a bound or an operand (`x < list.length`) replaced by a variable in scope: a bound taken from the wrong place. */

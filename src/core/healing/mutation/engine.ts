@@ -72,7 +72,12 @@ function toCandidate(file: string, m: Mutation, cost: number): Candidate {
  * building them is cheap, parsing each mutated file is not (tens of thousands on a big file), so
  * `parseable` checks them lazily, in rank order, only as far as the search will go.
  */
-export async function rankedSingles(locations: Location[], files: SourceFile[], hints: FailureHints, priors: MutationPriors = DEFAULT_PRIORS): Promise<Candidate[]> {
+export async function rankedSingles(
+  locations: Location[],
+  files: SourceFile[],
+  hints: FailureHints,
+  priors: MutationPriors = DEFAULT_PRIORS,
+): Promise<Candidate[]> {
   const byKey = new Map<string, Candidate>();
   for (const source of files) {
     const tree = await parse(source.file, source.text);
@@ -122,7 +127,12 @@ export async function parseable(candidates: Candidate[], files: SourceFile[], li
 }
 
 /** Every single-edit candidate that parses, cheapest first. */
-export async function singleCandidates(locations: Location[], files: SourceFile[], hints: FailureHints, priors: MutationPriors = DEFAULT_PRIORS): Promise<Candidate[]> {
+export async function singleCandidates(
+  locations: Location[],
+  files: SourceFile[],
+  hints: FailureHints,
+  priors: MutationPriors = DEFAULT_PRIORS,
+): Promise<Candidate[]> {
   return parseable(await rankedSingles(locations, files, hints, priors), files);
 }
 
@@ -142,11 +152,21 @@ export async function pairCandidates(parents: Candidate[], singles: Candidate[],
       if (partners >= limit * 4) break;
       if (other.id === parent.id || parent.edits.some((e) => other.edits.some((o) => overlaps(e, o)))) continue;
       const edits = [...parent.edits, ...other.edits];
-      const key = edits.map((e) => `${e.file}:${e.start}:${e.end}:${e.newText}`).sort().join('|');
+      const key = edits
+        .map((e) => `${e.file}:${e.start}:${e.end}:${e.newText}`)
+        .sort()
+        .join('|');
       if (seen.has(key)) continue;
       seen.add(key);
       partners++;
-      out.push({ ...parent, id: nextId(), operator: `${parent.operator}+${other.operator}`, summary: `${parent.summary}; ${other.summary}`, edits, cost: parent.cost + other.cost });
+      out.push({
+        ...parent,
+        id: nextId(),
+        operator: `${parent.operator}+${other.operator}`,
+        summary: `${parent.summary}; ${other.summary}`,
+        edits,
+        cost: parent.cost + other.cost,
+      });
     }
   }
   out.sort((a, b) => a.cost - b.cost);

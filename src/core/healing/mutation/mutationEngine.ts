@@ -29,12 +29,27 @@ export const mutationEngine: Engine = {
     let tried = await tryAll(parsed, ctx);
     if (alternatives.plausible.length === 0 && tried < budget && search.tally.promising.length > 0) {
       // Guided pairs: a second edit on top of a single that already made some assertions pass.
-      const parents = search.tally.promising.sort((a, b) => b.fitness - a.fitness).slice(0, 8).map((p) => p.candidate);
+      const parents = search.tally.promising
+        .sort((a, b) => b.fitness - a.fitness)
+        .slice(0, 8)
+        .map((p) => p.candidate);
       const pairs = await pairCandidates(parents, singles, files, Math.min(MUTATION_BUDGET.pairs, budget - tried));
       ctx.log.debug(`trying ${pairs.length} two-edit candidate(s) built on ${parents.length} promising edit(s)`);
       tried += await tryAll(pairs, ctx);
     }
-    const choose = (keep?: Candidate) => chooseAmong(alternatives, { cwd: ctx.sandbox.cwd, testFiles: testFilesOf(failures), failingNames: failures.map((f) => f.name), readText: (rel) => ctx.sandbox.read(rel), signal: ctx.signal, log: ctx.log }, keep);
+    const choose = (keep?: Candidate) =>
+      chooseAmong(
+        alternatives,
+        {
+          cwd: ctx.sandbox.cwd,
+          testFiles: testFilesOf(failures),
+          failingNames: failures.map((f) => f.name),
+          readText: (rel) => ctx.sandbox.read(rel),
+          signal: ctx.signal,
+          log: ctx.log,
+        },
+        keep,
+      );
     let choice = await choose();
     // Do the tests pin down the code the fix changes? Other edits of exactly that code are tried,
     // and those that pass are measured beside the fix; the fix stays the one chosen.
@@ -80,7 +95,13 @@ async function verifySamePlace(best: Candidate, singles: Candidate[], ctx: Engin
 function samePlaceAlternatives(choice: Choice): Plausible[] {
   const best = choice.best;
   // Those the ranking already could not tell apart are counted there (Choice.indistinct), not twice.
-  return choice.ranked.filter((p) => p !== best && !choice.indistinct.includes(p) && samePlace(p.found.candidate, best.found.candidate) && (p.results === undefined || p.results !== best.results));
+  return choice.ranked.filter(
+    (p) =>
+      p !== best &&
+      !choice.indistinct.includes(p) &&
+      samePlace(p.found.candidate, best.found.candidate) &&
+      (p.results === undefined || p.results !== best.results),
+  );
 }
 
 /** Try candidates in order until the first is verified, then a few more for alternatives (within their budget); how many were tried. */

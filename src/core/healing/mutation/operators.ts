@@ -51,7 +51,8 @@ function binaryMutations(node: Node, sink: MutationSink): void {
     // A loop condition that is inverted never or always runs, so there the negation (`>` for
     // `<=`) is a likelier slip than in a plain comparison.
     const negation = NEGATION[op.type] === sibling && isLoopCondition(node);
-    const prior = BOUNDARY[op.type] === sibling ? 'boundary' : negation ? 'negatedComparison' : intoEquality ? 'intoEquality' : cross ? 'crossComparison' : 'operator';
+    const prior =
+      BOUNDARY[op.type] === sibling ? 'boundary' : negation ? 'negatedComparison' : intoEquality ? 'intoEquality' : cross ? 'crossComparison' : 'operator';
     sink.add(op, sibling, 'binary-operator', `replace ${code(op.type)} with ${code(sibling)} on ${at}`, prior);
   }
   if (['+', '-', '*', '/', '%', '&&', '||', '??'].includes(op.type)) {
@@ -67,7 +68,6 @@ function isLoopCondition(node: Node): boolean {
   const parent = node.parent;
   return parent?.type === 'for_statement' && !!parent.childForFieldName('condition')?.equals(node);
 }
-
 
 function numberMutations(node: Node, sink: MutationSink): void {
   const text = node.text;
@@ -110,7 +110,8 @@ function identifierMutations(node: Node, sink: MutationSink, hints: FailureHints
   const isCallee = parent.type === 'call_expression' && parent.childForFieldName('function')?.equals(node);
   const at = `line ${node.startPosition.row + 1}`;
   if (isCallee) {
-    for (const other of siblings(CALLEE_SWAPS, node.text)) sink.add(node, other, 'callee', `call ${code(other)} instead of ${code(node.text)} on ${at}`, 'callee');
+    for (const other of siblings(CALLEE_SWAPS, node.text))
+      sink.add(node, other, 'callee', `call ${code(other)} instead of ${code(node.text)} on ${at}`, 'callee');
     return;
   }
   if (['undefined', 'NaN', 'Infinity', 'arguments', 'this'].includes(node.text)) return;
@@ -125,7 +126,11 @@ function identifierMutations(node: Node, sink: MutationSink, hints: FailureHints
   // Returning the wrong variable is a classic slip, and a cheap one to test.
   const returned = parent.type === 'return_statement';
   for (const name of names) {
-    sink.add(node, name, 'identifier', `${returned ? 'return' : 'use'} ${code(name)} instead of ${code(node.text)} on ${at}`, { prior: returned ? 'returnVariable' : 'identifier', plus: crowd, hinted });
+    sink.add(node, name, 'identifier', `${returned ? 'return' : 'use'} ${code(name)} instead of ${code(node.text)} on ${at}`, {
+      prior: returned ? 'returnVariable' : 'identifier',
+      plus: crowd,
+      hinted,
+    });
   }
 }
 
@@ -142,7 +147,10 @@ function memberMutations(node: Node, sink: MutationSink, hints: FailureHints): v
     const dot = node.children.find((c) => c?.type === '.');
     if (dot) {
       const hinted = hints.nullishReads.includes(property.text);
-      sink.add(dot, '?.', 'optional-chain', `read ${code(property.text)} only when ${code(object.text)} exists (optional chaining) on ${at}`, { prior: 'optionalChain', hinted });
+      sink.add(dot, '?.', 'optional-chain', `read ${code(property.text)} only when ${code(object.text)} exists (optional chaining) on ${at}`, {
+        prior: 'optionalChain',
+        hinted,
+      });
     }
   }
 }
@@ -154,7 +162,15 @@ function callMutations(node: Node, sink: MutationSink, hints: FailureHints): voi
   for (let i = 0; i + 1 < list.length; i++) {
     const a = list[i];
     const b = list[i + 1];
-    sink.replaceRange(a.startIndex, b.endIndex, a.startPosition.row, `${b.text}${sink.source.slice(a.endIndex, b.startIndex)}${a.text}`, 'argument-swap', `swap the arguments ${code(a.text)} and ${code(b.text)} on ${at}`, 'argSwap');
+    sink.replaceRange(
+      a.startIndex,
+      b.endIndex,
+      a.startPosition.row,
+      `${b.text}${sink.source.slice(a.endIndex, b.startIndex)}${a.text}`,
+      'argument-swap',
+      `swap the arguments ${code(a.text)} and ${code(b.text)} on ${at}`,
+      'argSwap',
+    );
   }
   const fn = enclosingFunction(node);
   const isAsync = fn?.children.some((c) => c?.type === 'async') ?? false;
@@ -190,12 +206,17 @@ function statementMutations(node: Node, sink: MutationSink): void {
     const c = node.childForFieldName('condition');
     const a = node.childForFieldName('consequence');
     const b = node.childForFieldName('alternative');
-    if (c && a && b) sink.add(node, `${c.text} ? ${b.text} : ${a.text}`, 'ternary-swap', `swap the branches of ${code(c.text + ' ? …')} on ${at}`, 'ternarySwap');
+    if (c && a && b)
+      sink.add(node, `${c.text} ? ${b.text} : ${a.text}`, 'ternary-swap', `swap the branches of ${code(c.text + ' ? …')} on ${at}`, 'ternarySwap');
   }
   const deletable = ['expression_statement', 'if_statement', 'break_statement', 'continue_statement', 'return_statement'];
   if (deletable.includes(node.type) && node.parent?.type === 'statement_block') {
     const siblingsCount = node.parent.namedChildren.length;
-    if (siblingsCount > 1) sink.add(node, '', 'delete-statement', `delete ${code(node.text.split('\n')[0])} on ${at}`, { prior: 'deleteStatement', plus: node.type === 'return_statement' ? 0.4 : 0 });
+    if (siblingsCount > 1)
+      sink.add(node, '', 'delete-statement', `delete ${code(node.text.split('\n')[0])} on ${at}`, {
+        prior: 'deleteStatement',
+        plus: node.type === 'return_statement' ? 0.4 : 0,
+      });
   }
 }
 
@@ -210,13 +231,22 @@ export function mutationsIn(region: Node, source: string, hints: FailureHints = 
         break;
       case 'augmented_assignment_expression': {
         const op = node.childForFieldName('operator');
-        if (op) for (const s of siblings(ASSIGN_FAMILIES, op.type)) sink.add(op, s, 'assign-operator', `replace ${code(op.type)} with ${code(s)} on line ${op.startPosition.row + 1}`, 'operator');
+        if (op)
+          for (const s of siblings(ASSIGN_FAMILIES, op.type))
+            sink.add(op, s, 'assign-operator', `replace ${code(op.type)} with ${code(s)} on line ${op.startPosition.row + 1}`, 'operator');
         coercionMutations(node, sink, hints);
         break;
       }
       case 'update_expression': {
         const op = node.children.find((c) => c?.type === '++' || c?.type === '--');
-        if (op) sink.add(op, op.type === '++' ? '--' : '++', 'update', `replace ${code(op.type)} with ${code(op.type === '++' ? '--' : '++')} on line ${op.startPosition.row + 1}`, 'update');
+        if (op)
+          sink.add(
+            op,
+            op.type === '++' ? '--' : '++',
+            'update',
+            `replace ${code(op.type)} with ${code(op.type === '++' ? '--' : '++')} on line ${op.startPosition.row + 1}`,
+            'update',
+          );
         break;
       }
       case 'number':
@@ -224,7 +254,13 @@ export function mutationsIn(region: Node, source: string, hints: FailureHints = 
         break;
       case 'true':
       case 'false':
-        sink.add(node, node.type === 'true' ? 'false' : 'true', 'boolean', `change ${code(node.type)} to ${code(node.type === 'true' ? 'false' : 'true')} on line ${node.startPosition.row + 1}`, 'boolean');
+        sink.add(
+          node,
+          node.type === 'true' ? 'false' : 'true',
+          'boolean',
+          `change ${code(node.type)} to ${code(node.type === 'true' ? 'false' : 'true')} on line ${node.startPosition.row + 1}`,
+          'boolean',
+        );
         break;
       case 'unary_expression':
         unaryMutations(node, sink);

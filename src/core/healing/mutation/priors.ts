@@ -92,4 +92,3 @@ export const DEFAULT_PRIORS: MutationPriors = {
   truncate: 1.9,
   memberToName: 2.3,
 };
-

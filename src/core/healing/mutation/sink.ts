@@ -33,7 +33,13 @@ export class MutationSink {
     readonly priors: MutationPriors = DEFAULT_PRIORS,
   ) {}
 
-  add(node: { startIndex: number; endIndex: number; startPosition: { row: number } }, text: string, operator: string, summary: string, price: Price | PriorKey): void {
+  add(
+    node: { startIndex: number; endIndex: number; startPosition: { row: number } },
+    text: string,
+    operator: string,
+    summary: string,
+    price: Price | PriorKey,
+  ): void {
     if (this.source.slice(node.startIndex, node.endIndex) === text) return;
     const { prior, plus = 0, hinted = false } = typeof price === 'string' ? { prior: price } : price;
     const cost = (hinted ? HINTED_COST : this.priors[prior]) + plus;
@@ -51,7 +57,10 @@ export function isLoopBound(node: Node): boolean {
     if (n.type === 'for_statement') {
       const init = n.childForFieldName('initializer');
       const condition = n.childForFieldName('condition');
-      return !!(init && init.startIndex <= node.startIndex && node.endIndex <= init.endIndex) || !!(condition && condition.startIndex <= node.startIndex && node.endIndex <= condition.endIndex);
+      return (
+        !!(init && init.startIndex <= node.startIndex && node.endIndex <= init.endIndex) ||
+        !!(condition && condition.startIndex <= node.startIndex && node.endIndex <= condition.endIndex)
+      );
     }
     if (n.type.endsWith('statement') || n.type === 'statement_block') return false;
   }

@@ -18,7 +18,10 @@ function syntaxRepairs(node: Node, sink: MutationSink): void {
   const at = `line ${node.startPosition.row + 1}`;
   if (node.isMissing) {
     // tree-sitter names the token it expected: insert exactly that.
-    sink.replaceRange(node.startIndex, node.startIndex, node.startPosition.row, node.type, 'syntax-repair', `insert the missing ${code(node.type)} on ${at}`, { prior: 'template', hinted: true });
+    sink.replaceRange(node.startIndex, node.startIndex, node.startPosition.row, node.type, 'syntax-repair', `insert the missing ${code(node.type)} on ${at}`, {
+      prior: 'template',
+      hinted: true,
+    });
     return;
   }
   if (!node.isError) return;
@@ -27,7 +30,11 @@ function syntaxRepairs(node: Node, sink: MutationSink): void {
   const points = new Set([node.startIndex, ...(firstChild ? [firstChild.endIndex] : [])]);
   for (const point of points) {
     for (const token of REPAIR_TOKENS) {
-      sink.replaceRange(point, point, node.startPosition.row, ` ${token} `, 'syntax-repair', `insert ${code(token)} on ${at}`, { prior: 'template', plus: 0.2, hinted: true });
+      sink.replaceRange(point, point, node.startPosition.row, ` ${token} `, 'syntax-repair', `insert ${code(token)} on ${at}`, {
+        prior: 'template',
+        plus: 0.2,
+        hinted: true,
+      });
     }
   }
 }
@@ -43,7 +50,8 @@ export function templateMutations(region: Node, source: string, priors: Mutation
       if (op === '-') sink.add(node, `Math.abs(${node.text})`, 'template-abs', `take the absolute value of ${code(node.text)} on ${at}`, 'template');
       // An off-by-one on a grouped sum or difference, which plusOne (one name at a time) cannot reach.
       if ((op === '+' || op === '-') && parent?.type === 'parenthesized_expression') {
-        for (const delta of ['+ 1', '- 1']) sink.add(node, `${node.text} ${delta}`, 'plus-one', `use ${code(`${node.text} ${delta}`)} on ${at}`, { prior: 'plusOne', plus: 0.1 });
+        for (const delta of ['+ 1', '- 1'])
+          sink.add(node, `${node.text} ${delta}`, 'plus-one', `use ${code(`${node.text} ${delta}`)} on ${at}`, { prior: 'plusOne', plus: 0.1 });
       }
     }
   }

@@ -76,7 +76,10 @@ export class Alternatives {
     const after: Record<string, string> = {};
     for (const file of new Set(candidate.edits.map((e) => e.file))) {
       before[file] = this.originals[file] ?? '';
-      after[file] = applyEdits(before[file], candidate.edits.filter((e) => e.file === file));
+      after[file] = applyEdits(
+        before[file],
+        candidate.edits.filter((e) => e.file === file),
+      );
     }
     return { before, after };
   }
@@ -112,7 +115,13 @@ export class Alternatives {
     this.firstAt ??= Date.now();
     const { before, after } = this.texts(found.candidate);
     this.keys.add(changeKey(before, after));
-    this.verified.push({ found, before, after, antiPatterns: antiPatterns(found.candidate.edits, this.originals, this.reached), size: changeSize(found.candidate.edits, this.originals) });
+    this.verified.push({
+      found,
+      before,
+      after,
+      antiPatterns: antiPatterns(found.candidate.edits, this.originals, this.reached),
+      size: changeSize(found.candidate.edits, this.originals),
+    });
   }
 
   get plausible(): readonly Plausible[] {
@@ -137,7 +146,9 @@ export class Alternatives {
     const best = ranked[0];
     // Behaviour orders the fixes but does not single one out: the tests pass either way. Only an
     // alternative that behaves exactly like the best on every probe is the same fix in other words.
-    const indistinct = ranked.slice(1).filter((p) => p.antiPatterns.length === best.antiPatterns.length && (p.results === undefined || p.results !== best.results));
+    const indistinct = ranked
+      .slice(1)
+      .filter((p) => p.antiPatterns.length === best.antiPatterns.length && (p.results === undefined || p.results !== best.results));
     return { best, ranked, indistinct, behaviour };
   }
 }

@@ -50,7 +50,8 @@ function familyOf(token: string): string | undefined {
 
 const charClass = (c: string): string => (/[\w$]/.test(c) ? 'word' : /[=!<>+\-*/%&|^?]/.test(c) ? 'operator' : 'other');
 /** Two characters of one token: a name (`done`) or an operator (`!==`); a change never splits one. */
-const joins = (a: string | undefined, b: string | undefined): boolean => a !== undefined && b !== undefined && charClass(a) !== 'other' && charClass(a) === charClass(b);
+const joins = (a: string | undefined, b: string | undefined): boolean =>
+  a !== undefined && b !== undefined && charClass(a) !== 'other' && charClass(a) === charClass(b);
 
 /** The edit narrowed to the whole tokens that differ: `a - 1` → `a * 1` is "-" → "*" at the operator's offset. */
 export function changeOf(original: string, edit: TextEdit): Change {
@@ -100,14 +101,20 @@ export function antiPatterns(edits: TextEdit[], originals: Record<string, string
     const removed = change.removed.trim();
     const added = change.added.trim();
     const [from, to] = [familyOf(removed), familyOf(added)];
-    if (from && to && from !== to) found.push({ kind: 'cross-family-operator', detail: `replaces the ${from} operator \`${removed}\` by the ${to} operator \`${added}\`` });
+    if (from && to && from !== to)
+      found.push({ kind: 'cross-family-operator', detail: `replaces the ${from} operator \`${removed}\` by the ${to} operator \`${added}\`` });
     const before = linesAround(original, edit.start, edit.end);
     const after = linesAround(original.slice(0, edit.start) + edit.newText + original.slice(edit.end), edit.start, edit.start + edit.newText.length);
-    if (identities(after) > identities(before)) found.push({ kind: 'identity-edit', detail: `makes an operation a no-op (\`${after.trim()}\`) instead of removing it` });
-    if (BOOLEAN.test(added) && removed.length > 0 && !BOOLEAN.test(removed)) found.push({ kind: 'trivial-condition', detail: `replaces \`${removed}\` by the constant \`${added}\`` });
-    else if (selfOperations(after) > selfOperations(before)) found.push({ kind: 'trivial-condition', detail: `makes \`${after.trim()}\` operate on a value with itself` });
-    if (CONTROL.test(change.removed) && !CONTROL.test(change.added)) found.push({ kind: 'deletes-control', detail: `deletes the condition \`${removed.split('\n')[0]}\`` });
-    else if (EXIT.test(change.removed) && !EXIT.test(change.added)) found.push({ kind: 'deletes-exit', detail: `deletes the exit \`${removed.split('\n')[0]}\`` });
+    if (identities(after) > identities(before))
+      found.push({ kind: 'identity-edit', detail: `makes an operation a no-op (\`${after.trim()}\`) instead of removing it` });
+    if (BOOLEAN.test(added) && removed.length > 0 && !BOOLEAN.test(removed))
+      found.push({ kind: 'trivial-condition', detail: `replaces \`${removed}\` by the constant \`${added}\`` });
+    else if (selfOperations(after) > selfOperations(before))
+      found.push({ kind: 'trivial-condition', detail: `makes \`${after.trim()}\` operate on a value with itself` });
+    if (CONTROL.test(change.removed) && !CONTROL.test(change.added))
+      found.push({ kind: 'deletes-control', detail: `deletes the condition \`${removed.split('\n')[0]}\`` });
+    else if (EXIT.test(change.removed) && !EXIT.test(change.added))
+      found.push({ kind: 'deletes-exit', detail: `deletes the exit \`${removed.split('\n')[0]}\`` });
     const inFile = reached.filter((r) => r.file === edit.file);
     if (inFile.length > 0 && !inFile.some((r) => change.start >= r.start && change.start + change.removed.length <= r.end)) {
       found.push({ kind: 'outside-reached-code', detail: `edits ${edit.file} outside the code the failing tests reach` });

@@ -50,7 +50,13 @@ function workerEntry(): { file: string; execArgv: string[] } {
 
 function runWorker(cwd: string, request: ProbeRequest, budgetMs: number, signal?: AbortSignal): Promise<ProbeReply> {
   const entry = workerEntry();
-  const child = fork(entry.file, [], { cwd, execArgv: entry.execArgv, stdio: ['ignore', 'ignore', 'ignore', 'ipc'], ...hostPlatform.treeRoot, env: cleanEnv({ ...process.env, NODE_ENV: 'test' }) });
+  const child = fork(entry.file, [], {
+    cwd,
+    execArgv: entry.execArgv,
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    ...hostPlatform.treeRoot,
+    env: cleanEnv({ ...process.env, NODE_ENV: 'test' }),
+  });
   return new Promise<ProbeReply>((resolve) => {
     const done = (reply: ProbeReply): void => {
       clearTimeout(timer);

@@ -28,12 +28,27 @@ export async function chooseAmong(alternatives: Alternatives, ctx: ChooseContext
   if (plausible.length > 1 && targets.size === 1) {
     const [target] = targets;
     const variants = [plausible[0].before[target], ...plausible.map((p) => p.after[target])];
-    behaviour = await measureBehaviour({ cwd: ctx.cwd, target, variants, testFiles: ctx.testFiles, failingNames: ctx.failingNames, readText: ctx.readText, budgetMs: PROBE_BUDGET_MS, signal: ctx.signal });
-    ctx.log.debug(behaviour.measured ? `behaviour: ${behaviour.inputs} probe input(s); results changed outside the failing tests: ${behaviour.changed.slice(1).join(', ')}` : `behaviour: not measured (${behaviour.reason})`);
+    behaviour = await measureBehaviour({
+      cwd: ctx.cwd,
+      target,
+      variants,
+      testFiles: ctx.testFiles,
+      failingNames: ctx.failingNames,
+      readText: ctx.readText,
+      budgetMs: PROBE_BUDGET_MS,
+      signal: ctx.signal,
+    });
+    ctx.log.debug(
+      behaviour.measured
+        ? `behaviour: ${behaviour.inputs} probe input(s); results changed outside the failing tests: ${behaviour.changed.slice(1).join(', ')}`
+        : `behaviour: not measured (${behaviour.reason})`,
+    );
   }
   const choice = alternatives.choose(behaviour, keep);
   if (choice && choice.ranked.length > 1) {
-    ctx.log.debug(`${choice.ranked.length} verified fixes, ranked: ${choice.ranked.map((p) => `${p.found.candidate.summary}${p.antiPatterns.length ? ` [${p.antiPatterns.map((a) => a.kind).join(', ')}]` : ''}`).join(' > ')}`);
+    ctx.log.debug(
+      `${choice.ranked.length} verified fixes, ranked: ${choice.ranked.map((p) => `${p.found.candidate.summary}${p.antiPatterns.length ? ` [${p.antiPatterns.map((a) => a.kind).join(', ')}]` : ''}`).join(' > ')}`,
+    );
   }
   return choice;
 }

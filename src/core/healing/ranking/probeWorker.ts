@@ -96,7 +96,6 @@ async function outcome(fn: Fn, args: unknown[], callMs: number): Promise<string>
   }
 }
 
-
 export async function probe(request: ProbeRequest): Promise<ProbeReply> {
   let original: unknown;
   try {
@@ -128,7 +127,8 @@ export async function probe(request: ProbeRequest): Promise<ProbeReply> {
 
 if (require.main === module && process.send) {
   const exit = process.exit.bind(process);
-  for (const key of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table'] as const) (console as unknown as Record<string, unknown>)[key] = () => undefined;
+  for (const key of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table'] as const)
+    (console as unknown as Record<string, unknown>)[key] = () => undefined;
   process.exit = ((code?: number) => {
     throw new Error(`process.exit(${code ?? ''}) called by the code under test`);
   }) as typeof process.exit;

@@ -24,7 +24,16 @@ const COST: Record<string, number> = { 'float-tolerance': 1, 'float-close-to': 1
 
 let serial = 0;
 function candidate(file: string, operator: string, summary: string, edits: Array<Omit<TextEdit, 'file'>>): Candidate {
-  return { id: `t-${operator}-${++serial}`, engine: 'test', operator, summary, edits: edits.map((e) => ({ file, ...e })), cost: COST[operator] ?? 3, editsTests: true, labels: ['test edit'] };
+  return {
+    id: `t-${operator}-${++serial}`,
+    engine: 'test',
+    operator,
+    summary,
+    edits: edits.map((e) => ({ file, ...e })),
+    cost: COST[operator] ?? 3,
+    editsTests: true,
+    labels: ['test edit'],
+  };
 }
 
 /** The relative tolerance: far above rounding noise (1e-16), far below any difference a test means. */
@@ -45,12 +54,19 @@ function floatRewrite(file: string, a: Assertion, expectedValue: number): Candid
     const object = fn.childForFieldName('object')!.text;
     const message = a.args[1] ? `, ${a.args[1].text}` : `, '${a.actual.text.replace(/[\\']/g, '\\$&')} ≈ ${expected.text.replace(/[\\']/g, '\\$&')}'`;
     const text = `${object}.ok(Math.abs(${atom(a.actual)} - ${atom(expected)}) <= ${tolerance(expectedValue)}${message})`;
-    return candidate(file, 'float-tolerance', `Compare ${a.actual.text} with ${expected.text} within ${tolerance(expectedValue)} instead of exactly (floating-point rounding)`, [{ start: a.node.startIndex, end: a.node.endIndex, newText: text }]);
+    return candidate(
+      file,
+      'float-tolerance',
+      `Compare ${a.actual.text} with ${expected.text} within ${tolerance(expectedValue)} instead of exactly (floating-point rounding)`,
+      [{ start: a.node.startIndex, end: a.node.endIndex, newText: text }],
+    );
   }
   if (a.style === 'expect' && EXACT_MATCHERS.has(a.matcher) && fn.type === 'member_expression') {
     const property = fn.childForFieldName('property')!;
     const digits = closeToDigits(expectedValue);
-    return candidate(file, 'float-close-to', `Use toBeCloseTo(${expected.text}, ${digits}) instead of ${a.matcher} (floating-point rounding)`, [{ start: property.startIndex, end: a.node.endIndex, newText: `toBeCloseTo(${expected.text}, ${digits})` }]);
+    return candidate(file, 'float-close-to', `Use toBeCloseTo(${expected.text}, ${digits}) instead of ${a.matcher} (floating-point rounding)`, [
+      { start: property.startIndex, end: a.node.endIndex, newText: `toBeCloseTo(${expected.text}, ${digits})` },
+    ]);
   }
   return undefined;
 }
@@ -96,7 +112,10 @@ export async function brittleCandidates(failures: Failure[], readText: (rel: str
       return list.filter((c): c is Candidate => !!c);
     });
     if (made?.length) out.candidates.push(...made.sort((a, b) => a.cost - b.cost));
-    else out.notes.push(`${f.name}: no robust form is known for this assertion (${f.file}:${frame.line}); a seed or an explicit locale in the code may be the fix.`);
+    else
+      out.notes.push(
+        `${f.name}: no robust form is known for this assertion (${f.file}:${frame.line}); a seed or an explicit locale in the code may be the fix.`,
+      );
   }
   return out;
 }

@@ -12,13 +12,23 @@ import { allTestCalls, asAssertion, assertionsIn, FUNCTION_NODES, findTestCall, 
 
 let serial = 0;
 function candidate(file: string, operator: string, summary: string, cost: number, edits: Array<Omit<TextEdit, 'file'>>): Candidate {
-  return { id: `t-${operator}-${++serial}`, engine: 'test', operator, summary, edits: edits.map((e) => ({ file, ...e })), cost, editsTests: true, labels: ['test edit'] };
+  return {
+    id: `t-${operator}-${++serial}`,
+    engine: 'test',
+    operator,
+    summary,
+    edits: edits.map((e) => ({ file, ...e })),
+    cost,
+    editsTests: true,
+    labels: ['test edit'],
+  };
 }
 
 /** `Test "name" at file:line:col generated asynchronous activity` (node:test) → where that test is. */
 export function lateActivityTests(output: string): Array<{ name: string; file: string; line: number }> {
   const out: Array<{ name: string; file: string; line: number }> = [];
-  for (const m of output.matchAll(/Test "((?:[^"\\]|\\.)*)" at (.+?):(\d+):\d+ generated asynchronous activity after the test ended/g)) out.push({ name: m[1], file: m[2], line: Number(m[3]) });
+  for (const m of output.matchAll(/Test "((?:[^"\\]|\\.)*)" at (.+?):(\d+):\d+ generated asynchronous activity after the test ended/g))
+    out.push({ name: m[1], file: m[2], line: Number(m[3]) });
   return out;
 }
 
@@ -75,21 +85,41 @@ function candidatesForTest(file: string, text: string, call: Node, runner: Failu
   if (!done && floating.length > 0) {
     const last = body.namedChildren[body.namedChildren.length - 1];
     if (floating.length === 1 && last && floating[0].id === last.id && !isAsync) {
-      out.push(candidate(file, 'return-promise', `Return the promise from "${name}", so the test waits for it`, 1, [{ start: last.startIndex, end: last.startIndex, newText: 'return ' }]));
+      out.push(
+        candidate(file, 'return-promise', `Return the promise from "${name}", so the test waits for it`, 1, [
+          { start: last.startIndex, end: last.startIndex, newText: 'return ' },
+        ]),
+      );
     }
     const edits: Array<Omit<TextEdit, 'file'>> = floating.map((s) => ({ start: s.startIndex, end: s.startIndex, newText: 'await ' }));
     if (!isAsync) edits.push({ start: fn.startIndex, end: fn.startIndex, newText: 'async ' });
-    out.push(candidate(file, 'await-promise', `Await the ${floating.length === 1 ? 'promise' : `${floating.length} promises`} in "${name}"${isAsync ? '' : ' (and make it async)'}`, 2, edits));
+    out.push(
+      candidate(
+        file,
+        'await-promise',
+        `Await the ${floating.length === 1 ? 'promise' : `${floating.length} promises`} in "${name}"${isAsync ? '' : ' (and make it async)'}`,
+        2,
+        edits,
+      ),
+    );
   }
   if (done?.type === 'identifier') {
     const d = done.text;
     const usesDone = (n: Node): boolean => [...walk(n)].some((x) => x.type === 'identifier' && x.text === d);
     const chain = [...floating].reverse().find((s) => s.namedChildren[0]?.type === 'call_expression');
     if (chain && !usesDone(chain)) {
-      out.push(candidate(file, 'done-on-settle', `Call ${d}() when the promise in "${name}" settles, and pass its error to ${d}`, 1, [{ start: chain.namedChildren[0]!.endIndex, end: chain.namedChildren[0]!.endIndex, newText: `.then(() => ${d}(), ${d})` }]));
+      out.push(
+        candidate(file, 'done-on-settle', `Call ${d}() when the promise in "${name}" settles, and pass its error to ${d}`, 1, [
+          { start: chain.namedChildren[0]!.endIndex, end: chain.namedChildren[0]!.endIndex, newText: `.then(() => ${d}(), ${d})` },
+        ]),
+      );
     } else if (chain && !/\.catch\(/.test(chain.text)) {
       // done is called on success only: a failing assertion inside throws into the promise and done never hears of it.
-      out.push(candidate(file, 'done-on-error', `Pass errors in "${name}" to ${d}, so a failing assertion fails the test instead of timing it out`, 1, [{ start: chain.namedChildren[0]!.endIndex, end: chain.namedChildren[0]!.endIndex, newText: `.catch(${d})` }]));
+      out.push(
+        candidate(file, 'done-on-error', `Pass errors in "${name}" to ${d}, so a failing assertion fails the test instead of timing it out`, 1, [
+          { start: chain.namedChildren[0]!.endIndex, end: chain.namedChildren[0]!.endIndex, newText: `.catch(${d})` },
+        ]),
+      );
     }
     if (!usesDone(body)) {
       // done is never called: call it after the last assertion, inside the callback that runs it.
@@ -100,14 +130,24 @@ function candidatesForTest(file: string, text: string, call: Node, runner: Failu
       const lastStatement = block.namedChildren[block.namedChildren.length - 1];
       const at = lastStatement?.endIndex ?? block.startIndex + 1;
       const inner = lastStatement ? indentOf(text, lastStatement.startIndex) : `${indentOf(text, block.startIndex)}  `;
-      out.push(candidate(file, 'call-done', `Call ${d}() at the end of "${name}"${block.id === body.id ? '' : "'s callback"}`, 2, [{ start: at, end: at, newText: `\n${inner}${d}();` }]));
+      out.push(
+        candidate(file, 'call-done', `Call ${d}() at the end of "${name}"${block.id === body.id ? '' : "'s callback"}`, 2, [
+          { start: at, end: at, newText: `\n${inner}${d}();` },
+        ]),
+      );
     }
   }
   return out;
 }
 
 /** Candidates for the async tests behind `failures`: the tests the output names, the failing tests, or every test in their files. */
-export async function asyncCandidates(root: string, failures: Failure[], output: string, readText: (rel: string) => Promise<string | undefined>, importedSources: string[]): Promise<Candidate[]> {
+export async function asyncCandidates(
+  root: string,
+  failures: Failure[],
+  output: string,
+  readText: (rel: string) => Promise<string | undefined>,
+  importedSources: string[],
+): Promise<Candidate[]> {
   const late = lateActivityTests(output).map((l) => ({ ...l, file: l.file.startsWith(`${root}/`) ? l.file.slice(root.length + 1) : l.file }));
   const out: Candidate[] = [];
   const files = new Set([...late.map((l) => l.file), ...failures.map((f) => f.file).filter((f): f is string => !!f)]);
@@ -118,8 +158,15 @@ export async function asyncCandidates(root: string, failures: Failure[], output:
     const runner = failures.find((f) => f.file === file)?.runner ?? 'node';
     const made = await withTree(file, text, (tree) => {
       const top = tree.rootNode;
-      let calls = late.filter((l) => l.file === file).map((l) => testCallAt(top, l.line - 1)).filter((c): c is Node => !!c);
-      if (calls.length === 0) calls = failures.filter((f) => f.file === file).map((f) => findTestCall(top, f.id)).filter((c): c is Node => !!c);
+      let calls = late
+        .filter((l) => l.file === file)
+        .map((l) => testCallAt(top, l.line - 1))
+        .filter((c): c is Node => !!c);
+      if (calls.length === 0)
+        calls = failures
+          .filter((f) => f.file === file)
+          .map((f) => findTestCall(top, f.id))
+          .filter((c): c is Node => !!c);
       if (calls.length === 0) calls = allTestCalls(top);
       const seen = new Set<number>();
       return calls.filter((c) => !seen.has(c.id) && seen.add(c.id)).flatMap((c) => candidatesForTest(file, text, c, runner, asyncFns));

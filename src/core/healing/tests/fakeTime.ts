@@ -11,7 +11,22 @@ import type { Candidate, Failure, TextEdit } from '../../model';
 import { indentOf, testCallAt, testCallback, type Assertion } from '../../analysis/testAst';
 
 /** Jest fakes every timer by default; a test that awaits a real timeout would hang. Only Date is faked. */
-const JEST_NOT_DATE = ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'];
+const JEST_NOT_DATE = [
+  'hrtime',
+  'nextTick',
+  'performance',
+  'queueMicrotask',
+  'requestAnimationFrame',
+  'cancelAnimationFrame',
+  'requestIdleCallback',
+  'cancelIdleCallback',
+  'setImmediate',
+  'clearImmediate',
+  'setInterval',
+  'clearInterval',
+  'setTimeout',
+  'clearTimeout',
+];
 const quoted = (names: string[]): string => `[${names.map((n) => `'${n}'`).join(', ')}]`;
 
 interface FakeDate {
@@ -57,7 +72,11 @@ export interface ClockChoice {
 }
 
 /** The clock stopped when the test starts, so two readings agree. */
-export const frozenAtStart: ClockChoice = { operator: 'frozen-clock', now: 'Date.now()', summary: 'Freeze the clock (Date) for this test, so that the code and the test read the same time' };
+export const frozenAtStart: ClockChoice = {
+  operator: 'frozen-clock',
+  now: 'Date.now()',
+  summary: 'Freeze the clock (Date) for this test, so that the code and the test read the same time',
+};
 
 /**
  * The clock set to the date or time an expected value pins. A plain day is taken at noon UTC:
@@ -65,8 +84,16 @@ export const frozenAtStart: ClockChoice = { operator: 'frozen-clock', now: 'Date
  * date and code that prints the UTC date both print the pinned day.
  */
 export function pinnedAt(pinned: string): ClockChoice {
-  const now = /^\d+$/.test(pinned) ? pinned : /^\d{4}-\d\d-\d\d$/.test(pinned) ? `new Date('${pinned}T12:00:00.000Z')` : `new Date('${pinned.replace(' ', 'T')}')`;
-  return { operator: 'pinned-clock', now, summary: `Set the clock (Date) to ${pinned} for this test, the ${/^\d{4}-\d\d-\d\d$/.test(pinned) ? 'day' : 'time'} its expected value pins, instead of today` };
+  const now = /^\d+$/.test(pinned)
+    ? pinned
+    : /^\d{4}-\d\d-\d\d$/.test(pinned)
+      ? `new Date('${pinned}T12:00:00.000Z')`
+      : `new Date('${pinned.replace(' ', 'T')}')`;
+  return {
+    operator: 'pinned-clock',
+    now,
+    summary: `Set the clock (Date) to ${pinned} for this test, the ${/^\d{4}-\d\d-\d\d$/.test(pinned) ? 'day' : 'time'} its expected value pins, instead of today`,
+  };
 }
 
 /** Fake `Date` at `clock.now` for the test around assertion `a`; its assertions stay as they are. */
@@ -93,16 +120,35 @@ export function fakeTimeCandidate(file: string, text: string, root: Node, a: Ass
   if (!way.restore) {
     edits.push({ start: body.startIndex + 1, end: body.startIndex + 1, newText: fake.map((line) => `\n${inner}${line}`).join('') });
   } else {
-    const statements = text.slice(body.startIndex + 1, body.endIndex - 1).replace(/^\s*\n/, '').replace(/\s+$/, '');
+    const statements = text
+      .slice(body.startIndex + 1, body.endIndex - 1)
+      .replace(/^\s*\n/, '')
+      .replace(/\s+$/, '');
     const outer = inner.slice(0, Math.max(0, inner.length - 2));
-    const indented = statements.split('\n').map((l) => (l.trim() ? `  ${l}` : l)).join('\n');
+    const indented = statements
+      .split('\n')
+      .map((l) => (l.trim() ? `  ${l}` : l))
+      .join('\n');
     const lines = (list: string[], indent: string): string => list.map((line) => `${indent}${line}\n`).join('');
-    edits.push({ start: body.startIndex, end: body.endIndex, newText: `{\n${lines(fake, inner)}${inner}try {\n${indented}\n${inner}} finally {\n${lines(way.restore, `${inner}  `)}${inner}}\n${outer}}` });
+    edits.push({
+      start: body.startIndex,
+      end: body.endIndex,
+      newText: `{\n${lines(fake, inner)}${inner}try {\n${indented}\n${inner}} finally {\n${lines(way.restore, `${inner}  `)}${inner}}\n${outer}}`,
+    });
   }
   const vitestImport = /import\s*\{([^}]*)\}\s*from\s*['"]vitest['"]/.exec(text);
   if (runner === 'vitest' && vitestImport && !/\bvi\b/.test(vitestImport[1])) {
     const at = vitestImport.index + vitestImport[0].indexOf('{') + 1;
     edits.push({ start: at, end: at, newText: ' vi,' });
   }
-  return { id: `t-${clock.operator}-${++serial}`, engine: 'test', operator: clock.operator, summary: clock.summary, edits: edits.map((e) => ({ file, ...e })), cost: 1, editsTests: true, labels: ['test edit'] };
+  return {
+    id: `t-${clock.operator}-${++serial}`,
+    engine: 'test',
+    operator: clock.operator,
+    summary: clock.summary,
+    edits: edits.map((e) => ({ file, ...e })),
+    cost: 1,
+    editsTests: true,
+    labels: ['test edit'],
+  };
 }

@@ -28,5 +28,14 @@ export async function quarantineCandidate(failure: Failure, text: string, why: s
     ];
   });
   if (!edits) return undefined;
-  return { id: `t-quarantine-${failure.id}`, engine: 'test', operator: 'quarantine', summary: `Quarantine the flaky test "${failure.name}" (skip it, with a note)`, edits, cost: 1, editsTests: true, labels: ['test edit', 'quarantine'] };
+  return {
+    id: `t-quarantine-${failure.id}`,
+    engine: 'test',
+    operator: 'quarantine',
+    summary: `Quarantine the flaky test "${failure.name}" (skip it, with a note)`,
+    edits,
+    cost: 1,
+    editsTests: true,
+    labels: ['test edit', 'quarantine'],
+  };
 }

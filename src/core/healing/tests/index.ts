@@ -20,7 +20,6 @@ import { quarantineCandidate } from './flaky';
 import { snapshotCandidates } from './snapshots';
 import { isFileLevel, verifyTestEdit, type OwnVerifyContext } from './verify';
 
-
 export interface TestHealContext extends OwnVerifyContext {
   diagnosis: Diagnosis;
   log: Log;
@@ -42,7 +41,6 @@ export interface TestHealResult {
 
 const SNAPSHOT_FAILURE = /toMatchSnapshot|toMatchInlineSnapshot|toMatchFileSnapshot|Snapshot name: |snapshot/i;
 
-
 /** Snapshot failures are accepted one test at a time, so each is its own group; other groups stay whole. */
 export function oneAtATime(group: Failure[]): Failure[][] {
   return group.length > 1 && group.every((f) => SNAPSHOT_FAILURE.test(f.message)) ? group.map((f) => [f]) : [group];
@@ -60,7 +58,13 @@ export async function healTestProblem(ctx: TestHealContext): Promise<TestHealRes
   // Exhaustive: a new test-problem class does not compile until it has its candidates here.
   switch (kind) {
     case 'outdated-snapshot': {
-      const made = await snapshotCandidates(failures, { cwd: ctx.sandbox.cwd, command: ctx.command, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log });
+      const made = await snapshotCandidates(failures, {
+        cwd: ctx.sandbox.cwd,
+        command: ctx.command,
+        timeoutMs: ctx.timeoutMs,
+        signal: ctx.signal,
+        log: ctx.log,
+      });
       result.testRuns += made.runs;
       [candidates, notes] = [made.candidates, made.notes];
       break;
@@ -86,11 +90,18 @@ export async function healTestProblem(ctx: TestHealContext): Promise<TestHealRes
   let revealed: string | undefined;
   // A failure pinned on a whole file vanishes when healed; the shared search cannot see that pass.
   const fileLevel = failures.filter(isFileLevel);
-  const verify: Verify = fileLevel.length === 0 ? ctx.verify : async (candidate) => {
-    const verdict = await verifyTestEdit(candidate, ctx, { pass: failures.filter((f) => !isFileLevel(f)).map((f) => f.id), vanish: fileLevel.map((f) => f.id), testFiles: testFilesOf(failures) });
-    result.testRuns += verdict.runs;
-    return verdict;
-  };
+  const verify: Verify =
+    fileLevel.length === 0
+      ? ctx.verify
+      : async (candidate) => {
+          const verdict = await verifyTestEdit(candidate, ctx, {
+            pass: failures.filter((f) => !isFileLevel(f)).map((f) => f.id),
+            vanish: fileLevel.map((f) => f.id),
+            testFiles: testFilesOf(failures),
+          });
+          result.testRuns += verdict.runs;
+          return verdict;
+        };
   for (const candidate of candidates) {
     if (ctx.signal?.aborted) break;
     result.candidatesTried++;
@@ -115,7 +126,14 @@ export async function healTestProblem(ctx: TestHealContext): Promise<TestHealRes
 function hiddenFailure(candidate: Candidate, output: string, root: string): string | undefined {
   const first = parseTestOutput(output, { root }).failures.find((f) => !f.id.startsWith('command: ') && f.id !== f.file);
   if (!first) return undefined;
-  const what = first.expected !== undefined && first.actual !== undefined ? `expected ${first.expected}, got ${first.actual}` : first.message.split('\n')[0].replace(/^\w*Error: /, '').replace(/\.$/, '').slice(0, 160);
+  const what =
+    first.expected !== undefined && first.actual !== undefined
+      ? `expected ${first.expected}, got ${first.actual}`
+      : first.message
+          .split('\n')[0]
+          .replace(/^\w*Error: /, '')
+          .replace(/\.$/, '')
+          .slice(0, 160);
   return `Once the test waits (${candidate.summary.charAt(0).toLowerCase()}${candidate.summary.slice(1)}), its assertion runs and fails: "${first.name}" — ${what}.`;
 }
 
@@ -161,7 +179,17 @@ export const testEditEngine: Engine = {
   name: 'test',
   changes: 'tests',
   async heal(ctx: EngineContext): Promise<EngineResult> {
-    const healed = await healTestProblem({ diagnosis: ctx.diagnosis, sandbox: ctx.sandbox, runner: ctx.runner, command: ctx.command, baseline: ctx.baseline, timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log, verify: (c) => ctx.search.verifyWithOutput(c) });
+    const healed = await healTestProblem({
+      diagnosis: ctx.diagnosis,
+      sandbox: ctx.sandbox,
+      runner: ctx.runner,
+      command: ctx.command,
+      baseline: ctx.baseline,
+      timeoutMs: ctx.timeoutMs,
+      signal: ctx.signal,
+      log: ctx.log,
+      verify: (c) => ctx.search.verifyWithOutput(c),
+    });
     return { found: healed.found, files: healed.files, reason: healed.reason, final: true, testRuns: healed.testRuns, candidatesTried: healed.candidatesTried };
   },
 };

@@ -32,8 +32,14 @@ export interface SnapshotResult {
 
 const SNAPSHOT_FILE = /\.(snap|snapshot)$/;
 /** The runner's own "update this test's snapshots" command, or why there is none. */
-export function updateCommand(runnerCommand: ExpandedCommand, file: string, failure: Pick<Failure, 'id' | 'file'>, reportFile: string): string | { unsupported: string } {
-  if (!runnerCommand.simple) return { unsupported: `the test command (${runnerCommand.command}) is not a single runner call, so the update cannot be scoped to one test` };
+export function updateCommand(
+  runnerCommand: ExpandedCommand,
+  file: string,
+  failure: Pick<Failure, 'id' | 'file'>,
+  reportFile: string,
+): string | { unsupported: string } {
+  if (!runnerCommand.simple)
+    return { unsupported: `the test command (${runnerCommand.command}) is not a single runner call, so the update cannot be scoped to one test` };
   const pattern = shellQuote(testNamePattern(runnerCommand.runner, failure));
   const narrowed = narrowCommand(runnerCommand, [file]);
   // The update flag is the runner registry's knowledge (src/core/runners).
@@ -46,7 +52,10 @@ export function updateCommand(runnerCommand: ExpandedCommand, file: string, fail
       return `${narrowed} --run ${update} -t ${pattern} --reporter=json --outputFile=${shellQuote(reportFile)}`;
     case 'node': {
       // node:test snapshots (t.assert.snapshot) and their update flag exist from Node 22.3.
-      const tokens = runnerCommand.command.trim().split(/\s+/).filter((t, i) => i === 0 || t.startsWith('-'));
+      const tokens = runnerCommand.command
+        .trim()
+        .split(/\s+/)
+        .filter((t, i) => i === 0 || t.startsWith('-'));
       return [...tokens, update, `--test-name-pattern=${pattern}`, shellQuote(file)].join(' ');
     }
     default:
@@ -77,7 +86,13 @@ export function snapshotEdits(file: string, before: string, after: string): { ed
     if (prior?.value === entry.value) continue;
     names.push(name);
     if (prior) edits.push({ file, start: prior.start, end: prior.end, newText: entry.value });
-    else edits.push({ file, start: before.length, end: before.length, newText: `${before.endsWith('\n') ? '\n' : '\n\n'}exports[\`${name}\`] = ${entry.value};\n` });
+    else
+      edits.push({
+        file,
+        start: before.length,
+        end: before.length,
+        newText: `${before.endsWith('\n') ? '\n' : '\n\n'}exports[\`${name}\`] = ${entry.value};\n`,
+      });
   }
   return { edits, names };
 }
@@ -109,7 +124,13 @@ export async function snapshotCandidates(failures: Failure[], ctx: SnapshotConte
     const before = await snapshotFiles(dir);
     ctx.log.debug(`snapshot: ${command}`);
     result.runs++;
-    const run = await runProcess({ command, cwd: ctx.cwd, timeoutMs: ctx.timeoutMs, signal: ctx.signal, env: { CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1', NODE_ENV: 'test', ...expanded.env } });
+    const run = await runProcess({
+      command,
+      cwd: ctx.cwd,
+      timeoutMs: ctx.timeoutMs,
+      signal: ctx.signal,
+      env: { CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1', NODE_ENV: 'test', ...expanded.env },
+    });
     await fs.rm(reportFile, { force: true });
     const after = await snapshotFiles(dir);
     // Put everything back at once: the candidate, not this run, is what gets verified.
@@ -126,7 +147,9 @@ export async function snapshotCandidates(failures: Failure[], ctx: SnapshotConte
       names.push(...made.names);
     }
     if (edits.length === 0) {
-      result.notes.push(`${failure.name}: \`${command}\` changed no snapshot file${run.timedOut ? ' (it timed out)' : run.exitCode !== 0 ? `: ${run.output.trim().split('\n').slice(-3).join(' ').slice(0, 300)}` : ''}.`);
+      result.notes.push(
+        `${failure.name}: \`${command}\` changed no snapshot file${run.timedOut ? ' (it timed out)' : run.exitCode !== 0 ? `: ${run.output.trim().split('\n').slice(-3).join(' ').slice(0, 300)}` : ''}.`,
+      );
       continue;
     }
     const shown = names.length ? names.map((n) => `"${n}"`).join(', ') : `in ${edits[0].file}`;

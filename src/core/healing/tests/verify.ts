@@ -29,20 +29,42 @@ export const isFileLevel = (f: Pick<Failure, 'id' | 'file'>): boolean => f.id ==
  * `pass`: tests that must now pass. `vanish`: failures that must be gone (neither failed nor
  * failing), which a skipped or a healed file-level failure is.
  */
-export async function verifyTestEdit(candidate: Candidate, ctx: OwnVerifyContext, expect: { pass: string[]; vanish: string[]; testFiles: string[] }): Promise<Attempt & { runs: number }> {
+export async function verifyTestEdit(
+  candidate: Candidate,
+  ctx: OwnVerifyContext,
+  expect: { pass: string[]; vanish: string[]; testFiles: string[] },
+): Promise<Attempt & { runs: number }> {
   let runs = 0;
   const gone = (run: TestRun): string[] => expect.vanish.filter((id) => run.failures.some((f) => f.id === id) || statusMap(run).get(id) === 'failed');
   try {
     for (const file of new Set(candidate.edits.map((e) => e.file))) {
-      await ctx.sandbox.write(file, applyEdits((await ctx.sandbox.read(file)) ?? '', candidate.edits.filter((e) => e.file === file)));
+      await ctx.sandbox.write(
+        file,
+        applyEdits(
+          (await ctx.sandbox.read(file)) ?? '',
+          candidate.edits.filter((e) => e.file === file),
+        ),
+      );
     }
     if (expect.testFiles.length > 0) {
       runs++;
-      const narrowed = await ctx.runner.run({ cwd: ctx.sandbox.cwd, command: ctx.command, files: expect.testFiles, timeoutMs: ctx.timeoutMs, signal: ctx.signal });
+      const narrowed = await ctx.runner.run({
+        cwd: ctx.sandbox.cwd,
+        command: ctx.command,
+        files: expect.testFiles,
+        timeoutMs: ctx.timeoutMs,
+        signal: ctx.signal,
+      });
       const check = compareRuns(ctx.baseline, narrowed, expect.pass);
       const left = gone(narrowed);
       if (check.stillFailing.length > 0 || left.length > 0 || narrowed.timedOut) {
-        return { reason: narrowed.timedOut ? 'the test run timed out' : `${check.stillFailing.length + left.length} of ${expect.pass.length + expect.vanish.length} targeted failure(s) remain`, output: narrowed.output, runs };
+        return {
+          reason: narrowed.timedOut
+            ? 'the test run timed out'
+            : `${check.stillFailing.length + left.length} of ${expect.pass.length + expect.vanish.length} targeted failure(s) remain`,
+          output: narrowed.output,
+          runs,
+        };
       }
     }
     runs++;
@@ -50,10 +72,20 @@ export async function verifyTestEdit(candidate: Candidate, ctx: OwnVerifyContext
     const comparison = compareRuns(ctx.baseline, run, expect.pass);
     const left = gone(run);
     // The vanishing failures were failing at baseline, so compareRuns does not count them as regressions.
-    const verified = !run.timedOut && comparison.stillFailing.length === 0 && comparison.evidence.suite.newlyFailing.length === 0 && left.length === 0 && run.failures.every((f) => ctx.baseline.failures.some((b) => b.id === f.id) && !expect.pass.includes(f.id));
+    const verified =
+      !run.timedOut &&
+      comparison.stillFailing.length === 0 &&
+      comparison.evidence.suite.newlyFailing.length === 0 &&
+      left.length === 0 &&
+      run.failures.every((f) => ctx.baseline.failures.some((b) => b.id === f.id) && !expect.pass.includes(f.id));
     if (!verified) return { reason: left.length ? `still failing: ${left.join(', ')}` : comparison.reason, output: run.output, runs };
     comparison.evidence.targeted = { passed: expect.pass.length + expect.vanish.length, total: expect.pass.length + expect.vanish.length };
-    return { found: { candidate, comparison: { ...comparison, verified: true, reason: 'all targeted failures are gone and nothing regressed' }, run }, reason: 'verified', output: run.output, runs };
+    return {
+      found: { candidate, comparison: { ...comparison, verified: true, reason: 'all targeted failures are gone and nothing regressed' }, run },
+      reason: 'verified',
+      output: run.output,
+      runs,
+    };
   } finally {
     await ctx.sandbox.reset();
   }

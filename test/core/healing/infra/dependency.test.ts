@@ -50,8 +50,18 @@ function treeHash(dir: string): string {
 describe('the missing-dependency template', () => {
   it('adds a package imported by the code to dependencies, and one imported only by tests to devDependencies', async () => {
     const pkg = files({ 'package.json': '{"name":"x"}' });
-    assert.deepEqual(await planDependency('left-pad', 'src/format.js', pkg), { kind: 'add', pkg: 'left-pad', section: 'dependencies', command: 'npm install left-pad' });
-    assert.deepEqual(await planDependency('chai', 'test/a.test.js', pkg), { kind: 'add', pkg: 'chai', section: 'devDependencies', command: 'npm install --save-dev chai' });
+    assert.deepEqual(await planDependency('left-pad', 'src/format.js', pkg), {
+      kind: 'add',
+      pkg: 'left-pad',
+      section: 'dependencies',
+      command: 'npm install left-pad',
+    });
+    assert.deepEqual(await planDependency('chai', 'test/a.test.js', pkg), {
+      kind: 'add',
+      pkg: 'chai',
+      section: 'devDependencies',
+      command: 'npm install --save-dev chai',
+    });
     const yarn = await planDependency('chai', 'test/a.test.js', files({ 'package.json': '{}', 'yarn.lock': '' }));
     assert.equal(typeof yarn !== 'string' && yarn.kind === 'add' && yarn.command, 'yarn add -D chai');
   });
@@ -59,28 +69,61 @@ describe('the missing-dependency template', () => {
   it('tells to install the dependencies when package.json lists the package already', async () => {
     const plan = await planDependency('left-pad', 'src/a.js', files({ 'package.json': '{"devDependencies":{"left-pad":"^1.0.0"}}' }));
     assert.equal(typeof plan !== 'string' && plan.kind, 'listed');
-    assert.match(typeof plan !== 'string' && plan.kind === 'listed' ? plan.advice : '', /left-pad is in package\.json \(devDependencies\) but not installed here\. Install the dependencies \(npm ci/);
+    assert.match(
+      typeof plan !== 'string' && plan.kind === 'listed' ? plan.advice : '',
+      /left-pad is in package\.json \(devDependencies\) but not installed here\. Install the dependencies \(npm ci/,
+    );
   });
 
   it('writes the entry npm would write: in alphabetical place, with the file’s own indentation', async () => {
     const text = '{\n    "name": "shop",\n    "dependencies": {\n        "express": "^4.0.0",\n        "zod": "^3.0.0"\n    }\n}\n';
-    const { candidate } = await dependencyCandidate({ kind: 'add', pkg: 'left-pad', section: 'dependencies', command: 'npm install left-pad' }, '1.3.0', files({ 'package.json': text }), fakeInstaller());
-    assert.equal(applyEdits(text, candidate.edits), '{\n    "name": "shop",\n    "dependencies": {\n        "express": "^4.0.0",\n        "left-pad": "^1.3.0",\n        "zod": "^3.0.0"\n    }\n}\n');
+    const { candidate } = await dependencyCandidate(
+      { kind: 'add', pkg: 'left-pad', section: 'dependencies', command: 'npm install left-pad' },
+      '1.3.0',
+      files({ 'package.json': text }),
+      fakeInstaller(),
+    );
+    assert.equal(
+      applyEdits(text, candidate.edits),
+      '{\n    "name": "shop",\n    "dependencies": {\n        "express": "^4.0.0",\n        "left-pad": "^1.3.0",\n        "zod": "^3.0.0"\n    }\n}\n',
+    );
     assert.equal(candidate.summary, 'add left-pad ^1.3.0 to dependencies (as `npm install left-pad` would)');
   });
 
   it('adds a missing section last, as npm does', async () => {
     const text = '{\n  "name": "shop",\n  "scripts": {\n    "test": "node --test"\n  }\n}\n';
-    const { candidate } = await dependencyCandidate({ kind: 'add', pkg: 'chai', section: 'devDependencies', command: 'npm install --save-dev chai' }, '5.1.0', files({ 'package.json': text }), fakeInstaller());
-    assert.equal(applyEdits(text, candidate.edits), '{\n  "name": "shop",\n  "scripts": {\n    "test": "node --test"\n  },\n  "devDependencies": {\n    "chai": "^5.1.0"\n  }\n}\n');
+    const { candidate } = await dependencyCandidate(
+      { kind: 'add', pkg: 'chai', section: 'devDependencies', command: 'npm install --save-dev chai' },
+      '5.1.0',
+      files({ 'package.json': text }),
+      fakeInstaller(),
+    );
+    assert.equal(
+      applyEdits(text, candidate.edits),
+      '{\n  "name": "shop",\n  "scripts": {\n    "test": "node --test"\n  },\n  "devDependencies": {\n    "chai": "^5.1.0"\n  }\n}\n',
+    );
   });
 
   it('updates package-lock.json too, so that `npm ci` accepts the branch', async () => {
     const map = { 'package.json': '{"name":"shop"}', 'package-lock.json': JSON.stringify({ name: 'shop', lockfileVersion: 3, packages: {} }, null, 2) + '\n' };
-    const { candidate, files: before } = await dependencyCandidate({ kind: 'add', pkg: 'left-pad', section: 'dependencies', command: 'npm install left-pad' }, '1.3.0', files(map), fakeInstaller());
+    const { candidate, files: before } = await dependencyCandidate(
+      { kind: 'add', pkg: 'left-pad', section: 'dependencies', command: 'npm install left-pad' },
+      '1.3.0',
+      files(map),
+      fakeInstaller(),
+    );
     assert.deepEqual([...new Set(candidate.edits.map((e) => e.file))], ['package.json', 'package-lock.json']);
-    assert.deepEqual(before.map((f) => f.file), ['package.json', 'package-lock.json']);
-    assert.match(applyEdits(map['package-lock.json'], candidate.edits.filter((e) => e.file === 'package-lock.json')), /"node_modules\/left-pad"/);
+    assert.deepEqual(
+      before.map((f) => f.file),
+      ['package.json', 'package-lock.json'],
+    );
+    assert.match(
+      applyEdits(
+        map['package-lock.json'],
+        candidate.edits.filter((e) => e.file === 'package-lock.json'),
+      ),
+      /"node_modules\/left-pad"/,
+    );
   });
 
   it('lays extra packages over a linked node_modules without writing to the folder it links to', async () => {
@@ -108,7 +151,8 @@ describe('the missing-dependency template with real runs', () => {
     const dir = makeProject({
       '.gitignore': 'node_modules\n',
       'package.json': '{\n  "name": "pad",\n  "scripts": {\n    "test": "node --test"\n  }\n}\n',
-      'test/pad.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\ntest('pads', () => {\n  const leftPad = require('left-pad');\n  assert.equal(leftPad('7', 3, '0'), '007');\n});\ntest('adds', () => assert.equal(1 + 1, 2));\n",
+      'test/pad.test.js':
+        "const test = require('node:test');\nconst assert = require('node:assert');\ntest('pads', () => {\n  const leftPad = require('left-pad');\n  assert.equal(leftPad('7', 3, '0'), '007');\n});\ntest('adds', () => assert.equal(1 + 1, 2));\n",
       'node_modules/installed-already/index.js': 'module.exports = 1;\n',
     });
     return dir;
@@ -140,7 +184,10 @@ describe('the missing-dependency template with real runs', () => {
     try {
       const result = await runInfraEngine({ ...h.input, installer: fakeInstaller({ fail: true }) });
       assert.equal(result.candidate, undefined);
-      assert.equal(result.advice, 'left-pad is not in package.json. Add it with `npm install --save-dev left-pad`. (Self-Heal could not install it to check: npm could not reach the registry)');
+      assert.equal(
+        result.advice,
+        'left-pad is not in package.json. Add it with `npm install --save-dev left-pad`. (Self-Heal could not install it to check: npm could not reach the registry)',
+      );
     } finally {
       await h.dispose();
     }
@@ -150,7 +197,14 @@ describe('the missing-dependency template with real runs', () => {
     const dir = project();
     const h = await infraHarness(dir);
     try {
-      await assert.rejects(runInfraEngine({ ...h.input, sandbox: { cwd: dir, read: (rel) => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined) }, installer: fakeInstaller() }), /installed in the sandbox only/);
+      await assert.rejects(
+        runInfraEngine({
+          ...h.input,
+          sandbox: { cwd: dir, read: (rel) => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined) },
+          installer: fakeInstaller(),
+        }),
+        /installed in the sandbox only/,
+      );
     } finally {
       await h.dispose();
     }

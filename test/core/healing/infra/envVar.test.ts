@@ -7,7 +7,8 @@ import { infraHarness } from './harness';
 
 const PROJECT = {
   'package.json': '{"scripts":{"test":"node --test"}}',
-  'src/config.js': "function token() {\n  const t = process.env.API_TOKEN;\n  if (!t) throw new Error('Missing required environment variable API_TOKEN');\n  return t;\n}\nmodule.exports = { token };\n",
+  'src/config.js':
+    "function token() {\n  const t = process.env.API_TOKEN;\n  if (!t) throw new Error('Missing required environment variable API_TOKEN');\n  return t;\n}\nmodule.exports = { token };\n",
   'src/other.js': "const url = process.env['API_TOKEN'] ?? '';\nmodule.exports = url;\n",
   '.env.example': '# copy to .env\nAPI_TOKEN=\n',
   'test/config.test.js': "const test = require('node:test');\nconst { token } = require('../src/config');\ntest('uses the token', () => { token(); });\n",
@@ -39,6 +40,9 @@ describe('the missing-env template', () => {
   });
 
   it('still names the variable when the code that reads it is not found', () => {
-    assert.match(envAdvice('SECRET_KEY', { reads: [], documentedIn: [] }), /^The tests need the environment variable SECRET_KEY, which is not set where they ran\. Set it/);
+    assert.match(
+      envAdvice('SECRET_KEY', { reads: [], documentedIn: [] }),
+      /^The tests need the environment variable SECRET_KEY, which is not set where they ran\. Set it/,
+    );
   });
 });

@@ -9,7 +9,8 @@ describe('healWorkspace with the infra engine', () => {
     const dir = makeProject(
       {
         'package.json': JSON.stringify({ scripts: { test: 'mocha' }, mocha: { timeout: 150 } }, null, 2) + '\n',
-        'test/store.test.js': "describe('store', () => {\n  it('loads slowly', async () => { await new Promise((r) => setTimeout(r, 300)); });\n  it('is fast', () => {});\n});\n",
+        'test/store.test.js':
+          "describe('store', () => {\n  it('loads slowly', async () => { await new Promise((r) => setTimeout(r, 300)); });\n  it('is fast', () => {});\n});\n",
       },
       { linkNodeModules: true },
     );

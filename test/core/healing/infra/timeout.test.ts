@@ -8,7 +8,12 @@ import { fingerprint, makeProject } from '../../../helpers/repo';
 import { infraHarness } from './harness';
 
 /** The text of `file` after the first candidate (the smallest raise) for a project made of `files`. */
-async function firstRaise(runner: TimeoutRunner, ms: number, files: Record<string, string>, testFiles: string[] = []): Promise<{ file: string; text: string; summary: string; editsTests: boolean } | undefined> {
+async function firstRaise(
+  runner: TimeoutRunner,
+  ms: number,
+  files: Record<string, string>,
+  testFiles: string[] = [],
+): Promise<{ file: string; text: string; summary: string; editsTests: boolean } | undefined> {
   const { candidates } = await timeoutCandidates(runner, ms, testFiles, (rel) => Promise.resolve(files[rel]));
   const c = candidates[0];
   if (!c) return undefined;
@@ -23,7 +28,12 @@ describe('the test-timeout template', () => {
   });
 
   it("raises a test's own limit first, and says that it edits a test", async () => {
-    const raised = await firstRaise('node', 200, { 'test/a.test.js': "test('slow', { timeout: 200 }, async () => {});\n", 'package.json': '{"scripts":{"test":"node --test --test-timeout=200"}}' }, ['test/a.test.js']);
+    const raised = await firstRaise(
+      'node',
+      200,
+      { 'test/a.test.js': "test('slow', { timeout: 200 }, async () => {});\n", 'package.json': '{"scripts":{"test":"node --test --test-timeout=200"}}' },
+      ['test/a.test.js'],
+    );
     assert.equal(raised?.file, 'test/a.test.js');
     assert.equal(raised?.text, "test('slow', { timeout: 400 }, async () => {});\n");
     assert.equal(raised?.editsTests, true);
@@ -36,11 +46,20 @@ describe('the test-timeout template', () => {
   });
 
   it("edits the runner's config file, keeping its comments", async () => {
-    const raised = await firstRaise('mocha', 2000, { 'package.json': '{"scripts":{"test":"mocha"}}', '.mocharc.jsonc': '{\n  // slow CI\n  "timeout": 2000,\n  "spec": "test"\n}\n' });
+    const raised = await firstRaise('mocha', 2000, {
+      'package.json': '{"scripts":{"test":"mocha"}}',
+      '.mocharc.jsonc': '{\n  // slow CI\n  "timeout": 2000,\n  "spec": "test"\n}\n',
+    });
     assert.equal(raised?.text, '{\n  // slow CI\n  "timeout": 4000,\n  "spec": "test"\n}\n');
-    const jest = await firstRaise('jest', 5000, { 'package.json': '{"scripts":{"test":"jest"}}', 'jest.config.js': "module.exports = {\n  testEnvironment: 'node',\n};\n" });
+    const jest = await firstRaise('jest', 5000, {
+      'package.json': '{"scripts":{"test":"jest"}}',
+      'jest.config.js': "module.exports = {\n  testEnvironment: 'node',\n};\n",
+    });
     assert.equal(jest?.text, "module.exports = {\n  testTimeout: 10000,\n  testEnvironment: 'node',\n};\n");
-    const vitest = await firstRaise('vitest', 5000, { 'package.json': '{"scripts":{"test":"vitest run"}}', 'vitest.config.ts': 'export default defineConfig({ test: { testTimeout: 5000 } });\n' });
+    const vitest = await firstRaise('vitest', 5000, {
+      'package.json': '{"scripts":{"test":"vitest run"}}',
+      'vitest.config.ts': 'export default defineConfig({ test: { testTimeout: 5000 } });\n',
+    });
     assert.equal(vitest?.text, 'export default defineConfig({ test: { testTimeout: 10000 } });\n');
   });
 
@@ -56,7 +75,11 @@ describe('the test-timeout template', () => {
     assert.deepEqual(candidates, []);
     assert.match(reason!, /Could not find where the node time limit of 1000 ms is set/);
     const files: Record<string, string> = { 'package.json': '{"scripts":{"test":"make check"}}', 'jest.config.js': 'module.exports = require("./base");\n' };
-    assert.equal(await findTimeoutSite('jest', 5000, [], (rel) => Promise.resolve(files[rel])), undefined, 'a config file it cannot edit, and a script that is not jest');
+    assert.equal(
+      await findTimeoutSite('jest', 5000, [], (rel) => Promise.resolve(files[rel])),
+      undefined,
+      'a config file it cannot edit, and a script that is not jest',
+    );
   });
 });
 
@@ -80,7 +103,10 @@ describe('the test-timeout template with real runs', () => {
       assert.ok(result.candidate, result.advice);
       assert.match(result.candidate.summary, /^raise the mocha time limit from 150 ms to (800|2000) ms in package\.json "mocha"$/);
       assert.deepEqual(h.verified, [result.candidate]);
-      assert.deepEqual(result.files.map((f) => f.file), ['package.json']);
+      assert.deepEqual(
+        result.files.map((f) => f.file),
+        ['package.json'],
+      );
     } finally {
       await h.dispose();
     }

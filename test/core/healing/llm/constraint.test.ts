@@ -23,12 +23,33 @@ module.exports = { add, helper, other };
 `;
 
 async function setup(extra: Record<string, string> = {}, exclude: string[] = []) {
-  const dir = makeProject({ 'src/math.js': SOURCE, 'test/math.test.js': "test('adds', () => {});\n", '.gitignore': 'build/\n', 'build/out.js': 'x\n', 'secret/conf.js': 'module.exports = 1;\n', ...extra }, { commit: false });
+  const dir = makeProject(
+    {
+      'src/math.js': SOURCE,
+      'test/math.test.js': "test('adds', () => {});\n",
+      '.gitignore': 'build/\n',
+      'build/out.js': 'x\n',
+      'secret/conf.js': 'module.exports = 1;\n',
+      ...extra,
+    },
+    { commit: false },
+  );
   const start = SOURCE.indexOf('(a, b) =>');
-  const scope = await suspiciousUnits([{ file: 'src/math.js', start, end: SOURCE.indexOf(';', start), line: 3, score: 1, why: 'stack' }], [{ file: 'src/math.js', text: SOURCE }]);
+  const scope = await suspiciousUnits(
+    [{ file: 'src/math.js', start, end: SOURCE.indexOf(';', start), line: 3, score: 1, why: 'stack' }],
+    [{ file: 'src/math.js', text: SOURCE }],
+  );
   const redactor = new Redactor();
   const run = (reply: LlmReply, options: { testProblem?: boolean; enforce?: boolean } = {}) =>
-    constrain({ reply, privacy: Privacy.create(dir, exclude), redactor, scope, readText: async (rel) => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined), testProblem: options.testProblem ?? false, enforce: options.enforce ?? true });
+    constrain({
+      reply,
+      privacy: Privacy.create(dir, exclude),
+      redactor,
+      scope,
+      readText: async (rel) => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined),
+      testProblem: options.testProblem ?? false,
+      enforce: options.enforce ?? true,
+    });
   return { dir, scope, run, redactor };
 }
 
@@ -68,9 +89,17 @@ describe('constrain (the AST constraint)', () => {
 
   it('refuses to edit a test file for a code bug, and allows it for a test problem', async () => {
     const { run } = await setup();
-    const reply = edit({ file: 'test/math.test.js', range: { startLine: 1, endLine: 1 }, newText: "test('adds', () => { /* skip */ });", outOfScopeReason: 'the test is wrong' });
+    const reply = edit({
+      file: 'test/math.test.js',
+      range: { startLine: 1, endLine: 1 },
+      newText: "test('adds', () => { /* skip */ });",
+      outOfScopeReason: 'the test is wrong',
+    });
     const refused = await run(reply);
-    assert.deepEqual(refused, { ok: false, reason: 'test/math.test.js: edits the test file test/math.test.js, but the failure is a code bug; fix the code under test, not the test' });
+    assert.deepEqual(refused, {
+      ok: false,
+      reason: 'test/math.test.js: edits the test file test/math.test.js, but the failure is a code bug; fix the code under test, not the test',
+    });
     const allowed = await run(reply, { testProblem: true });
     assert.ok(allowed.ok && allowed.editsTests);
   });
@@ -109,7 +138,13 @@ describe('constrain (the AST constraint)', () => {
   it('refuses edits that change nothing or overlap', async () => {
     const { run } = await setup();
     assert.deepEqual(await run(edit({ functionName: 'add', newText: 'const add = (a, b) => a - b;' })), { ok: false, reason: 'the edits change nothing' });
-    const overlap: LlmReply = { explanation: 'x', edits: [{ file: 'src/math.js', functionName: 'add', newText: 'const add = 1;' }, { file: 'src/math.js', range: { startLine: 4, endLine: 4 }, newText: 'const add = 2;' }] };
+    const overlap: LlmReply = {
+      explanation: 'x',
+      edits: [
+        { file: 'src/math.js', functionName: 'add', newText: 'const add = 1;' },
+        { file: 'src/math.js', range: { startLine: 4, endLine: 4 }, newText: 'const add = 2;' },
+      ],
+    };
     assert.deepEqual(await run(overlap), { ok: false, reason: 'two edits overlap in src/math.js' });
   });
 

@@ -48,7 +48,10 @@ const FIXED_CHARGE = payJs(100).split('\n').slice(1, 7).join('\n');
 
 /** A git repo whose last commit introduced the bug, with a gitignored .env holding the merchant id. */
 function payProject(options: { commit?: boolean } = {}): string {
-  const dir = makeProject({ 'package.json': '{"scripts":{"test":"node --test"}}', '.gitignore': '.env\nnode_modules\n', 'src/pay.js': payJs(100), 'test/pay.test.js': PAY_TEST }, options);
+  const dir = makeProject(
+    { 'package.json': '{"scripts":{"test":"node --test"}}', '.gitignore': '.env\nnode_modules\n', 'src/pay.js': payJs(100), 'test/pay.test.js': PAY_TEST },
+    options,
+  );
   fs.writeFileSync(path.join(dir, '.env'), `MERCHANT_ID=${MERCHANT}\nPORT=3000\n`);
   fs.writeFileSync(path.join(dir, 'src/pay.js'), payJs(10));
   if (options.commit !== false) {
@@ -79,7 +82,12 @@ interface Run {
 }
 
 /** Run the engine on `dir` against a scripted server; `verify` passes when the patched charge multiplies by 100. */
-async function runEngine(dir: string, script: Scripted[], overrides: Partial<LlmEngineInput> = {}, llmOptions: Partial<Parameters<typeof createOpenAiLlm>[0]> = {}): Promise<Run> {
+async function runEngine(
+  dir: string,
+  script: Scripted[],
+  overrides: Partial<LlmEngineInput> = {},
+  llmOptions: Partial<Parameters<typeof createOpenAiLlm>[0]> = {},
+): Promise<Run> {
   const server = await startScriptedServer(script);
   servers.push(server);
   const readText = async (rel: string) => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
@@ -100,7 +108,11 @@ async function runEngine(dir: string, script: Scripted[], overrides: Partial<Llm
         run.verified.push(candidate);
         const ok = candidate.edits.some((e) => e.newText.includes('amount * 100)'));
         // A fake of the verifier: a verified attempt carries the candidate; the engine reads nothing else of it.
-        return { found: ok ? ({ candidate } as unknown as Found) : undefined, reason: ok ? 'all targeted tests pass' : '1 of 1 targeted test(s) still fail', output: ok ? '' : 'not ok 1 - charges in cents\n  actual: 1234.5\n  expected: 1234\n' };
+        return {
+          found: ok ? ({ candidate } as unknown as Found) : undefined,
+          reason: ok ? 'all targeted tests pass' : '1 of 1 targeted test(s) still fail',
+          output: ok ? '' : 'not ok 1 - charges in cents\n  actual: 1234.5\n  expected: 1234\n',
+        };
       },
       ...overrides,
     });
@@ -110,7 +122,12 @@ async function runEngine(dir: string, script: Scripted[], overrides: Partial<Llm
   return run;
 }
 
-const fixCharge = { explanation: 'The factor from dollars to cents is 100, not 10. Multiply by 100.', edits: [{ file: 'src/pay.js', functionName: 'charge', newText: FIXED_CHARGE.replace(API_KEY, '[REDACTED_SECRET_2]').replace(MERCHANT, '[REDACTED_SECRET_1]') }] };
+const fixCharge = {
+  explanation: 'The factor from dollars to cents is 100, not 10. Multiply by 100.',
+  edits: [
+    { file: 'src/pay.js', functionName: 'charge', newText: FIXED_CHARGE.replace(API_KEY, '[REDACTED_SECRET_2]').replace(MERCHANT, '[REDACTED_SECRET_1]') },
+  ],
+};
 
 describe('runLlmEngine', () => {
   it('sends the failure, the whole suspicious function, the failing test and the recent commits — and no secret', async () => {
@@ -118,24 +135,45 @@ describe('runLlmEngine', () => {
     const sent = server.requests[0].text;
     assert.match(sent, /Message: Expected values to be strictly equal:\n\n123 !== 1234/);
     assert.match(sent, /Expected: 1234\nActual: 123/);
-    assert.match(sent, /### src\/pay\.js — function `charge`, lines 2–7\n```js\nfunction charge\(amount, gateway\) \{[\s\S]*Math\.round\(amount \* 10\);[\s\S]*\n\}\n```/);
+    assert.match(
+      sent,
+      /### src\/pay\.js — function `charge`, lines 2–7\n```js\nfunction charge\(amount, gateway\) \{[\s\S]*Math\.round\(amount \* 10\);[\s\S]*\n\}\n```/,
+    );
     assert.match(sent, /test\('charges in cents', \(\) => \{\n  const sent = charge\(12\.34/);
     assert.ok(!sent.includes("test('refunds'"), 'only the failing test is shown');
-    assert.match(sent, /Round amounts to cents before sending\n```diff\n@@[\s\S]*-  const cents = Math\.round\(amount \* 100\);\n\+  const cents = Math\.round\(amount \* 10\);/);
+    assert.match(
+      sent,
+      /Round amounts to cents before sending\n```diff\n@@[\s\S]*-  const cents = Math\.round\(amount \* 100\);\n\+  const cents = Math\.round\(amount \* 10\);/,
+    );
     for (const secret of [API_KEY, MERCHANT]) assert.ok(!server.requests.some((r) => JSON.stringify(r.body).includes(secret)), `${secret} was sent`);
     assert.match(sent, /const apiKey = '\[REDACTED_SECRET_\d\]';\n  const merchant = '\[REDACTED_SECRET_\d\]';/);
     // The model kept the placeholders; the candidate holds the real values again.
     assert.equal(result?.candidate?.edits[0].newText, FIXED_CHARGE);
-    assert.deepEqual({ attempts: result?.attempts, invalid: result?.invalid, tokens: result?.tokens }, { attempts: 1, invalid: 0, tokens: { input: 100, output: 20 } });
-    assert.deepEqual({ engine: verified[0].engine, operator: verified[0].operator, summary: verified[0].summary }, { engine: 'llm', operator: 'repair', summary: 'The factor from dollars to cents is 100, not 10' });
+    assert.deepEqual(
+      { attempts: result?.attempts, invalid: result?.invalid, tokens: result?.tokens },
+      { attempts: 1, invalid: 0, tokens: { input: 100, output: 20 } },
+    );
+    assert.deepEqual(
+      { engine: verified[0].engine, operator: verified[0].operator, summary: verified[0].summary },
+      { engine: 'llm', operator: 'repair', summary: 'The factor from dollars to cents is 100, not 10' },
+    );
   });
 
   it('rejects a malformed reply, one that does not parse, one editing a test file and one escaping the workspace — each counted, each explained to the model', async () => {
     const script = [
       { content: 'The bug is the factor; use 100.' },
-      reply({ explanation: 'x', edits: [{ file: 'src/pay.js', functionName: 'charge', newText: 'function charge(amount, gateway) {\n  return gateway.send({ cents: amount * 100 ' }] }),
-      reply({ explanation: 'Relax the test.', edits: [{ file: 'test/pay.test.js', range: { startLine: 7, endLine: 7 }, newText: '  assert.ok(sent.cents);' }] }),
-      reply({ explanation: 'Patch it elsewhere.', edits: [{ file: '../../outside/pay.js', range: { startLine: 1, endLine: 1 }, newText: 'x', outOfScopeReason: 'because' }] }),
+      reply({
+        explanation: 'x',
+        edits: [{ file: 'src/pay.js', functionName: 'charge', newText: 'function charge(amount, gateway) {\n  return gateway.send({ cents: amount * 100 ' }],
+      }),
+      reply({
+        explanation: 'Relax the test.',
+        edits: [{ file: 'test/pay.test.js', range: { startLine: 7, endLine: 7 }, newText: '  assert.ok(sent.cents);' }],
+      }),
+      reply({
+        explanation: 'Patch it elsewhere.',
+        edits: [{ file: '../../outside/pay.js', range: { startLine: 1, endLine: 1 }, newText: 'x', outOfScopeReason: 'because' }],
+      }),
     ];
     const { server, result, verified } = await runEngine(payProject(), script, { maxAttempts: 4 });
     assert.equal(verified.length, 0, 'no invalid reply reaches the tests');
@@ -151,7 +189,10 @@ describe('runLlmEngine', () => {
   });
 
   it('feeds the diff and the test output of a failed attempt into the next prompt', async () => {
-    const wrong = { explanation: 'Round later.', edits: [{ file: 'src/pay.js', range: { startLine: 5, endLine: 5 }, newText: '  const cents = amount * 100.04;' }] };
+    const wrong = {
+      explanation: 'Round later.',
+      edits: [{ file: 'src/pay.js', range: { startLine: 5, endLine: 5 }, newText: '  const cents = amount * 100.04;' }],
+    };
     const { server, result } = await runEngine(payProject(), [reply(wrong), reply(fixCharge)]);
     assert.ok(result?.candidate);
     assert.equal(result.candidate.operator, 'repair+feedback');
@@ -163,11 +204,18 @@ describe('runLlmEngine', () => {
   });
 
   it('stops after its attempts when no fix verifies, and returns the tokens spent', async () => {
-    const wrong = (n: number) => reply({ explanation: `Try ${n}.`, edits: [{ file: 'src/pay.js', range: { startLine: 5, endLine: 5 }, newText: `  const cents = Math.round(amount * ${10 + n});` }] });
+    const wrong = (n: number) =>
+      reply({
+        explanation: `Try ${n}.`,
+        edits: [{ file: 'src/pay.js', range: { startLine: 5, endLine: 5 }, newText: `  const cents = Math.round(amount * ${10 + n});` }],
+      });
     const { server, result, verified } = await runEngine(payProject(), [wrong(1), wrong(2), wrong(3), wrong(4)]);
     assert.equal(server.requests.length, 3);
     assert.equal(verified.length, 3);
-    assert.deepEqual({ candidate: result?.candidate, attempts: result?.attempts, tokens: result?.tokens }, { candidate: undefined, attempts: 3, tokens: { input: 300, output: 60 } });
+    assert.deepEqual(
+      { candidate: result?.candidate, attempts: result?.attempts, tokens: result?.tokens },
+      { candidate: undefined, attempts: 3, tokens: { input: 300, output: 60 } },
+    );
   });
 
   it('ends with a clear error when the endpoint keeps failing (500) or times out', async () => {
@@ -198,10 +246,23 @@ describe('runLlmEngine', () => {
 
   it('works without git, and shows similar past heals', async () => {
     const past: HealRecord = {
-      id: 'h-1', kind: 'apply', at: '2025-01-01T00:00:00Z', workspace: '/w', file: 'src/pay.js', summary: 'Convert refunds to cents', engine: 'llm', operator: 'repair',
-      diff: '--- a/src/pay.js\n+++ b/src/pay.js\n-  return -amount;\n+  return -amount * 100;\n', edits: [], before: {}, after: { 'src/pay.js': '' },
-      failures: [{ id: 'x', message: 'Expected values to be strictly equal: refund cents' }], diagnosis: { class: 'code-bug', evidence: [], locations: [] }, tried: [],
-      evidence: { targeted: { passed: 1, total: 1 }, suite: { passed: 2, total: 2, newlyFailing: [] } }, ms: 1,
+      id: 'h-1',
+      kind: 'apply',
+      at: '2025-01-01T00:00:00Z',
+      workspace: '/w',
+      file: 'src/pay.js',
+      summary: 'Convert refunds to cents',
+      engine: 'llm',
+      operator: 'repair',
+      diff: '--- a/src/pay.js\n+++ b/src/pay.js\n-  return -amount;\n+  return -amount * 100;\n',
+      edits: [],
+      before: {},
+      after: { 'src/pay.js': '' },
+      failures: [{ id: 'x', message: 'Expected values to be strictly equal: refund cents' }],
+      diagnosis: { class: 'code-bug', evidence: [], locations: [] },
+      tried: [],
+      evidence: { targeted: { passed: 1, total: 1 }, suite: { passed: 2, total: 2, newlyFailing: [] } },
+      ms: 1,
     };
     const { server, result } = await runEngine(payProject({ commit: false }), [reply(fixCharge)], { pastHeals: [past] });
     assert.ok(result?.candidate);

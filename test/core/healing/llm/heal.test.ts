@@ -26,7 +26,8 @@ const RANGE_FIXED = `function range(start, end) {
 /** Compiles, changes behaviour, and still fails — with an output only this attempt can produce. */
 const RANGE_WRONG = RANGE_FIXED.replace('i <= end', 'i < end').replace('return out;', "return out.concat('sentinel-' + (40 + 2));");
 
-const fix = (newText: string, explanation = 'The loop must include `end`: use <= instead of <.') => reply({ explanation, edits: [{ file: 'src/range.js', functionName: 'range', newText }] });
+const fix = (newText: string, explanation = 'The loop must include `end`: use <= instead of <.') =>
+  reply({ explanation, edits: [{ file: 'src/range.js', functionName: 'range', newText }] });
 
 const servers: ScriptedServer[] = [];
 after(() => Promise.all(servers.map((s) => s.close())));
@@ -55,7 +56,10 @@ describe('healWorkspace with the LLM engine', () => {
     assert.match(outcome.fix.after['src/range.js'], /for \(let i = start; i <= end; i\+\+\)/);
     assert.deepEqual(outcome.fix.evidence.targeted, { passed: 1, total: 1 });
     assert.deepEqual(outcome.fix.evidence.suite.newlyFailing, []);
-    assert.deepEqual({ engine: outcome.fix.candidate.engine, operator: outcome.fix.candidate.operator, summary: outcome.fix.candidate.summary }, { engine: 'llm', operator: 'repair', summary: 'The loop must include `end`: use <= instead of <' });
+    assert.deepEqual(
+      { engine: outcome.fix.candidate.engine, operator: outcome.fix.candidate.operator, summary: outcome.fix.candidate.summary },
+      { engine: 'llm', operator: 'repair', summary: 'The loop must include `end`: use <= instead of <' },
+    );
     assert.deepEqual(outcome.tokens, { input: 100, output: 20 });
     assert.deepEqual(outcome.fix.candidate.tokens, { input: 100, output: 20 });
     assert.equal(server.requests.length, 1);
@@ -65,7 +69,7 @@ describe('healWorkspace with the LLM engine', () => {
     assert.deepEqual(ourSandboxes(), []);
   });
 
-  it('feeds a failed attempt\'s test output into the next prompt, and verifies the second', async () => {
+  it("feeds a failed attempt's test output into the next prompt, and verifies the second", async () => {
     const { server, report } = await heal([fix(RANGE_WRONG, 'Append a marker.'), fix(RANGE_FIXED)]);
     const outcome = (await report).heals[0];
     assert.ok(outcome.fix, outcome.reason);
@@ -75,7 +79,7 @@ describe('healWorkspace with the LLM engine', () => {
     const second = server.requests[1].text;
     assert.ok(!server.requests[0].text.includes('sentinel-42'));
     assert.match(second, /Verdict: 1 of 1 targeted test\(s\) still fail/);
-    assert.ok(second.includes("'sentinel-42'"), 'the second prompt carries what the first attempt\'s test run printed');
+    assert.ok(second.includes("'sentinel-42'"), "the second prompt carries what the first attempt's test run printed");
     assert.match(second, /\+  return out\.concat\('sentinel-' \+ \(40 \+ 2\)\);/);
   });
 
@@ -87,11 +91,21 @@ describe('healWorkspace with the LLM engine', () => {
     assert.equal(outcome.candidatesTried, 3);
     assert.equal(outcome.tried.length, 3);
     assert.ok(outcome.tried.every((t) => t.status === 'rejected'));
-    assert.ok(server.requests[2].text.includes("'sentinel-43'"), 'the third prompt carries the second attempt\'s output');
+    assert.ok(server.requests[2].text.includes("'sentinel-43'"), "the third prompt carries the second attempt's output");
   });
 
   it('never lets a reply that edits the test file reach the sandbox', async () => {
-    const cheat = reply({ explanation: 'Make the test agree with the code.', edits: [{ file: 'test/range.test.js', range: { startLine: 6, endLine: 6 }, newText: '  assert.deepStrictEqual(range(1, 3), [1, 2]);', outOfScopeReason: 'the test expects too much' }] });
+    const cheat = reply({
+      explanation: 'Make the test agree with the code.',
+      edits: [
+        {
+          file: 'test/range.test.js',
+          range: { startLine: 6, endLine: 6 },
+          newText: '  assert.deepStrictEqual(range(1, 3), [1, 2]);',
+          outOfScopeReason: 'the test expects too much',
+        },
+      ],
+    });
     const { lines, report } = await heal([cheat, cheat, cheat]);
     const outcome = (await report).heals[0];
     assert.equal(outcome.fix, undefined);
@@ -104,7 +118,12 @@ describe('healWorkspace with the LLM engine', () => {
     const { lines, report } = await heal([{ status: 500 }, { status: 500 }]);
     const outcome = (await report).heals[0];
     assert.equal(outcome.fix, undefined);
-    assert.ok(lines.some((l) => /^warn: llm: attempt 1\/3 for range includes both ends: The LLM at http:\/\/127\.0\.0\.1:\d+\/v1 failed with a server error \(500/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) =>
+        /^warn: llm: attempt 1\/3 for range includes both ends: The LLM at http:\/\/127\.0\.0\.1:\d+\/v1 failed with a server error \(500/.test(l),
+      ),
+      lines.join('\n'),
+    );
   });
 
   it('is cancelled through the AbortSignal while the model thinks, leaving no sandbox behind', async () => {

@@ -37,11 +37,32 @@ const CASES: Array<{ example: string; source: string; test: string; replies: Rep
     source: 'src/range.js',
     test: 'test/range.test.js',
     replies: [
-      { kind: 'unparseable', file: 'src/range.js', fn: 'range', text: 'function range(start, end) {\n  const out = [];\n  for (let i = start; i <= end; i++) {\n    out.push(i);\n  return out;\n}' },
-      { kind: 'edits the test', file: 'test/range.test.js', line: 'range(1, 3), [1, 2, 3]', span: 2, text: '  assert.deepStrictEqual(range(1, 3), [1, 2]);\n  assert.deepStrictEqual(range(5, 6), [5]);' },
+      {
+        kind: 'unparseable',
+        file: 'src/range.js',
+        fn: 'range',
+        text: 'function range(start, end) {\n  const out = [];\n  for (let i = start; i <= end; i++) {\n    out.push(i);\n  return out;\n}',
+      },
+      {
+        kind: 'edits the test',
+        file: 'test/range.test.js',
+        line: 'range(1, 3), [1, 2, 3]',
+        span: 2,
+        text: '  assert.deepStrictEqual(range(1, 3), [1, 2]);\n  assert.deepStrictEqual(range(5, 6), [5]);',
+      },
       { kind: 'out of scope', file: 'src/range.js', line: 'module.exports', text: 'module.exports = { range: (a, b) => range(a, b + 1), page };' },
-      { kind: 'wrong', file: 'src/range.js', fn: 'range', text: 'function range(start, end) {\n  const out = [];\n  for (let i = start; i <= end + 1; i++) {\n    out.push(i);\n  }\n  return out;\n}' },
-      { kind: 'correct', file: 'src/range.js', fn: 'range', text: 'function range(start, end) {\n  const out = [];\n  for (let i = start; i <= end; i++) {\n    out.push(i);\n  }\n  return out;\n}' },
+      {
+        kind: 'wrong',
+        file: 'src/range.js',
+        fn: 'range',
+        text: 'function range(start, end) {\n  const out = [];\n  for (let i = start; i <= end + 1; i++) {\n    out.push(i);\n  }\n  return out;\n}',
+      },
+      {
+        kind: 'correct',
+        file: 'src/range.js',
+        fn: 'range',
+        text: 'function range(start, end) {\n  const out = [];\n  for (let i = start; i <= end; i++) {\n    out.push(i);\n  }\n  return out;\n}',
+      },
     ],
   },
   {
@@ -50,8 +71,18 @@ const CASES: Array<{ example: string; source: string; test: string; replies: Rep
     test: 'test/user.test.js',
     replies: [
       { kind: 'unparseable', file: 'src/user.js', fn: 'cityOf', text: 'function cityOf(user) {\n  return user.address?.city;\n' },
-      { kind: 'edits the test', file: 'test/user.test.js', line: "cityOf({ first: 'Ann' }), undefined", text: "  assert.throws(() => cityOf({ first: 'Ann' }));" },
-      { kind: 'out of scope', file: 'src/user.js', line: 'module.exports', text: 'module.exports = { cityOf: (u) => (u.address ? cityOf(u) : undefined), displayName };' },
+      {
+        kind: 'edits the test',
+        file: 'test/user.test.js',
+        line: "cityOf({ first: 'Ann' }), undefined",
+        text: "  assert.throws(() => cityOf({ first: 'Ann' }));",
+      },
+      {
+        kind: 'out of scope',
+        file: 'src/user.js',
+        line: 'module.exports',
+        text: 'module.exports = { cityOf: (u) => (u.address ? cityOf(u) : undefined), displayName };',
+      },
       { kind: 'wrong', file: 'src/user.js', fn: 'cityOf', text: 'function cityOf(user) {\n  return user.address.city || undefined;\n}' },
       { kind: 'correct', file: 'src/user.js', fn: 'cityOf', text: 'function cityOf(user) {\n  return user.address?.city;\n}' },
     ],
@@ -61,11 +92,31 @@ const CASES: Array<{ example: string; source: string; test: string; replies: Rep
     source: 'src/cart.js',
     test: 'test/cart.test.js',
     replies: [
-      { kind: 'unparseable', file: 'src/cart.js', fn: 'total', text: 'function total(items) {\n  return items.reduce((sum, item) => sum + Number(item.price, 0);\n}' },
+      {
+        kind: 'unparseable',
+        file: 'src/cart.js',
+        fn: 'total',
+        text: 'function total(items) {\n  return items.reduce((sum, item) => sum + Number(item.price, 0);\n}',
+      },
       { kind: 'edits the test', file: 'test/cart.test.js', line: '3.5);', text: "  assert.strictEqual(total([{ price: '1.50' }, { price: '2' }]), '01.502');" },
-      { kind: 'out of scope', file: 'src/cart.js', line: 'module.exports', text: 'module.exports = { total: (items) => total(items.map((i) => ({ price: +i.price }))), count };' },
-      { kind: 'wrong', file: 'src/cart.js', fn: 'total', text: 'function total(items) {\n  return items.reduce((sum, item) => sum + parseInt(item.price, 10), 0);\n}' },
-      { kind: 'correct', file: 'src/cart.js', fn: 'total', text: 'function total(items) {\n  return items.reduce((sum, item) => sum + Number(item.price), 0);\n}' },
+      {
+        kind: 'out of scope',
+        file: 'src/cart.js',
+        line: 'module.exports',
+        text: 'module.exports = { total: (items) => total(items.map((i) => ({ price: +i.price }))), count };',
+      },
+      {
+        kind: 'wrong',
+        file: 'src/cart.js',
+        fn: 'total',
+        text: 'function total(items) {\n  return items.reduce((sum, item) => sum + parseInt(item.price, 10), 0);\n}',
+      },
+      {
+        kind: 'correct',
+        file: 'src/cart.js',
+        fn: 'total',
+        text: 'function total(items) {\n  return items.reduce((sum, item) => sum + Number(item.price), 0);\n}',
+      },
     ],
   },
   {
@@ -73,11 +124,36 @@ const CASES: Array<{ example: string; source: string; test: string; replies: Rep
     source: 'src/profile.js',
     test: 'test/profile.test.js',
     replies: [
-      { kind: 'unparseable', file: 'src/profile.js', fn: 'loadProfile', text: 'async function loadProfile(store, id) {\n  const user = await store.get(id);\n  return { id, name: user.name };\n' },
-      { kind: 'edits the test', file: 'test/profile.test.js', line: "{ id: 1, name: 'Ann' }", text: '  assert.deepStrictEqual(await loadProfile(store, 1), { id: 1, name: undefined });' },
-      { kind: 'out of scope', file: 'src/profile.js', line: 'module.exports', text: 'module.exports = { loadProfile: async (s, id) => ({ id, name: (await s.get(id)).name }) };' },
-      { kind: 'wrong', file: 'src/profile.js', fn: 'loadProfile', text: 'async function loadProfile(store, id) {\n  const user = store.get(id).then((u) => u);\n  return { id, name: user.name };\n}' },
-      { kind: 'correct', file: 'src/profile.js', fn: 'loadProfile', text: 'async function loadProfile(store, id) {\n  const user = await store.get(id);\n  return { id, name: user.name };\n}' },
+      {
+        kind: 'unparseable',
+        file: 'src/profile.js',
+        fn: 'loadProfile',
+        text: 'async function loadProfile(store, id) {\n  const user = await store.get(id);\n  return { id, name: user.name };\n',
+      },
+      {
+        kind: 'edits the test',
+        file: 'test/profile.test.js',
+        line: "{ id: 1, name: 'Ann' }",
+        text: '  assert.deepStrictEqual(await loadProfile(store, 1), { id: 1, name: undefined });',
+      },
+      {
+        kind: 'out of scope',
+        file: 'src/profile.js',
+        line: 'module.exports',
+        text: 'module.exports = { loadProfile: async (s, id) => ({ id, name: (await s.get(id)).name }) };',
+      },
+      {
+        kind: 'wrong',
+        file: 'src/profile.js',
+        fn: 'loadProfile',
+        text: 'async function loadProfile(store, id) {\n  const user = store.get(id).then((u) => u);\n  return { id, name: user.name };\n}',
+      },
+      {
+        kind: 'correct',
+        file: 'src/profile.js',
+        fn: 'loadProfile',
+        text: 'async function loadProfile(store, id) {\n  const user = await store.get(id);\n  return { id, name: user.name };\n}',
+      },
     ],
   },
 ];
@@ -114,13 +190,32 @@ async function main(): Promise<void> {
       for (const r of c.replies) {
         const text = r.file === c.test ? testText : files[0].text;
         const startLine = text.split('\n').findIndex((l) => l.includes(r.line ?? '\u0000')) + 1;
-        const edit = r.fn ? { file: r.file, functionName: r.fn, newText: r.text } : { file: r.file, range: { startLine, endLine: startLine + (r.span ?? 1) - 1 }, newText: r.text };
+        const edit = r.fn
+          ? { file: r.file, functionName: r.fn, newText: r.text }
+          : { file: r.file, range: { startLine, endLine: startLine + (r.span ?? 1) - 1 }, newText: r.text };
         for (const mode of ['with', 'without'] as const) {
           const t = tallies[mode];
           server.script.push(reply({ explanation: `scripted ${r.kind} reply`, edits: [edit] }));
-          const search = new Search({ sandbox, runner, command, baseline, targeted: failures.map((f) => f.id), testFiles: [c.test], timeoutMs: 30_000, log: silentLog });
+          const search = new Search({
+            sandbox,
+            runner,
+            command,
+            baseline,
+            targeted: failures.map((f) => f.id),
+            testFiles: [c.test],
+            timeoutMs: 30_000,
+            log: silentLog,
+          });
           const result = await runLlmEngine({
-            failures, diagnosis: { failures, class: 'code-bug', evidence: [], locations }, files, root: sandbox.cwd, llm, maxAttempts: 1, pastHeals: [], log: silentLog, astConstraint: mode === 'with',
+            failures,
+            diagnosis: { failures, class: 'code-bug', evidence: [], locations },
+            files,
+            root: sandbox.cwd,
+            llm,
+            maxAttempts: 1,
+            pastHeals: [],
+            log: silentLog,
+            astConstraint: mode === 'with',
             verify: (candidate) => search.verifyWithOutput(candidate),
           });
           t.replies++;
@@ -132,7 +227,9 @@ async function main(): Promise<void> {
           if (reached && invalidKind) t.invalidReachedTests++;
           if (result.candidate) t.verified++;
           if (result.candidate && invalidKind) t.verifiedInvalid.push(`${c.example}: ${r.kind}`);
-          process.stderr.write(`${c.example.padEnd(14)} ${r.kind.padEnd(15)} ${mode.padEnd(8)} ${result.invalid ? `refused: ${result.rejections[0].reason}` : result.candidate ? 'VERIFIED' : 'failed the tests'}\n`);
+          process.stderr.write(
+            `${c.example.padEnd(14)} ${r.kind.padEnd(15)} ${mode.padEnd(8)} ${result.invalid ? `refused: ${result.rejections[0].reason}` : result.candidate ? 'VERIFIED' : 'failed the tests'}\n`,
+          );
           search.dispose();
         }
       }
@@ -145,7 +242,9 @@ async function main(): Promise<void> {
   process.stdout.write('mode                     replies  refused  reached tests  invalid reaching tests  test runs  verified  verified but invalid\n');
   for (const mode of ['with', 'without'] as const) {
     const t = tallies[mode];
-    process.stdout.write(`${(mode === 'with' ? 'AST constraint on' : 'AST constraint off').padEnd(24)} ${String(t.replies).padStart(7)}  ${String(t.refused).padStart(7)}  ${String(t.reachedTests).padStart(13)}  ${`${t.invalidReachedTests}/${t.reachedTests} (${Math.round((100 * t.invalidReachedTests) / Math.max(1, t.reachedTests))}%)`.padStart(22)}  ${String(t.testRuns).padStart(9)}  ${String(t.verified).padStart(8)}  ${t.verifiedInvalid.length} ${t.verifiedInvalid.length ? `(${t.verifiedInvalid.join('; ')})` : ''}\n`);
+    process.stdout.write(
+      `${(mode === 'with' ? 'AST constraint on' : 'AST constraint off').padEnd(24)} ${String(t.replies).padStart(7)}  ${String(t.refused).padStart(7)}  ${String(t.reachedTests).padStart(13)}  ${`${t.invalidReachedTests}/${t.reachedTests} (${Math.round((100 * t.invalidReachedTests) / Math.max(1, t.reachedTests))}%)`.padStart(22)}  ${String(t.testRuns).padStart(9)}  ${String(t.verified).padStart(8)}  ${t.verifiedInvalid.length} ${t.verifiedInvalid.length ? `(${t.verifiedInvalid.join('; ')})` : ''}\n`,
+    );
   }
 }
 

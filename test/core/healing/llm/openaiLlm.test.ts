@@ -29,7 +29,10 @@ describe('createOpenAiLlm', () => {
     const reply = await llm.complete({ system: 'be brief', user: 'fix it' });
     assert.deepEqual(reply, { text: 'hello', usage: { input: 321, output: 7 } });
     assert.equal(s.requests[0].body.model, 'tiny-coder');
-    assert.deepEqual(s.requests[0].body.messages, [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'fix it' }]);
+    assert.deepEqual(s.requests[0].body.messages, [
+      { role: 'system', content: 'be brief' },
+      { role: 'user', content: 'fix it' },
+    ]);
     assert.equal(s.requests[0].headers.authorization, 'Bearer test-key-123');
   });
 
@@ -40,7 +43,10 @@ describe('createOpenAiLlm', () => {
     assert.equal(reply.text, 'ok');
     assert.equal(s.requests.length, 3);
     // The server's 200 ms, not the 10 ms backoff; then the backoff (about 20 ms) where the server named none.
-    assert.deepEqual(log.lines.map((l) => /retry (\d\/\d) in ([\d.]+) s/.exec(l)?.slice(1).join(' in ')), ['1/3 in 0.2', '2/3 in 0.0']);
+    assert.deepEqual(
+      log.lines.map((l) => /retry (\d\/\d) in ([\d.]+) s/.exec(l)?.slice(1).join(' in ')),
+      ['1/3 in 0.2', '2/3 in 0.0'],
+    );
   });
 
   it('gives up on a persistent 500 after its retries, saying what failed', async () => {
@@ -52,14 +58,20 @@ describe('createOpenAiLlm', () => {
 
   it('does not retry a 401 and names the fix', async () => {
     const s = await server({ status: 401, message: 'bad key' }, { content: 'never reached' });
-    await assert.rejects(createOpenAiLlm({ ...fast, baseUrl: s.url, model: 'm' }).complete({ system: 's', user: 'u' }), isCode('LLM', /refused the API key.*SELF_HEAL_API_KEY/));
+    await assert.rejects(
+      createOpenAiLlm({ ...fast, baseUrl: s.url, model: 'm' }).complete({ system: 's', user: 'u' }),
+      isCode('LLM', /refused the API key.*SELF_HEAL_API_KEY/),
+    );
     assert.equal(s.requests.length, 1);
   });
 
   it('times out a server that does not answer, without retrying', async () => {
     const s = await server({ hang: true }, { content: 'too late' });
     // The server never answers: only the 150 ms timeout can end this call, and the message names it.
-    await assert.rejects(createOpenAiLlm({ ...fast, baseUrl: s.url, model: 'm', timeoutMs: 150 }).complete({ system: 's', user: 'u' }), isCode('LLM', /did not answer within 0\.2 s/));
+    await assert.rejects(
+      createOpenAiLlm({ ...fast, baseUrl: s.url, model: 'm', timeoutMs: 150 }).complete({ system: 's', user: 'u' }),
+      isCode('LLM', /did not answer within 0\.2 s/),
+    );
     assert.equal(s.requests.length, 1);
   });
 
@@ -80,12 +92,23 @@ describe('createOpenAiLlm', () => {
   it('reports a server that is not running', async () => {
     const s = await server();
     await s.close();
-    await assert.rejects(createOpenAiLlm({ ...fast, baseUrl: s.url, model: 'm', maxRetries: 1 }).complete({ system: 's', user: 'u' }), isCode('LLM', /Could not reach the LLM .* after 2 tries .*Is the server running/));
+    await assert.rejects(
+      createOpenAiLlm({ ...fast, baseUrl: s.url, model: 'm', maxRetries: 1 }).complete({ system: 's', user: 'u' }),
+      isCode('LLM', /Could not reach the LLM .* after 2 tries .*Is the server running/),
+    );
   });
 
   it('refuses a non-loopback endpoint in local-only mode', () => {
-    assert.throws(() => createOpenAiLlm({ baseUrl: 'https://api.openai.com/v1', model: 'm', localOnly: true }), isCode('BAD_INPUT', /Local-only mode refuses https:\/\/api\.openai\.com/));
+    assert.throws(
+      () => createOpenAiLlm({ baseUrl: 'https://api.openai.com/v1', model: 'm', localOnly: true }),
+      isCode('BAD_INPUT', /Local-only mode refuses https:\/\/api\.openai\.com/),
+    );
     assert.doesNotThrow(() => createOpenAiLlm({ baseUrl: 'http://127.0.0.1:11434/v1', model: 'm', localOnly: true }));
-    assert.deepEqual(['http://localhost:1234/v1', 'http://[::1]:8080/v1', 'http://127.1.2.3/v1', 'http://10.0.0.5/v1', 'http://localhost.evil.com/v1', 'not a url'].map(isLoopbackUrl), [true, true, true, false, false, false]);
+    assert.deepEqual(
+      ['http://localhost:1234/v1', 'http://[::1]:8080/v1', 'http://127.1.2.3/v1', 'http://10.0.0.5/v1', 'http://localhost.evil.com/v1', 'not a url'].map(
+        isLoopbackUrl,
+      ),
+      [true, true, true, false, false, false],
+    );
   });
 });

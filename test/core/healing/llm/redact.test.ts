@@ -32,13 +32,20 @@ describe('Redactor', () => {
       `const url = 'postgres://admin:pa55word@db.internal:5432/app';`,
     ].join('\n');
     const out = redactor.redact(text);
-    for (const secret of ['Zx8Qv2Lm9Tr4Wp7Ks1Yb', 's3cr3t-V4lue-99', 'hunter2!x', 'Q9w8E7r6T5y4U3i2O1p0Aa', 'pa55word']) assert.ok(!out.includes(secret), `${secret} leaked`);
+    for (const secret of ['Zx8Qv2Lm9Tr4Wp7Ks1Yb', 's3cr3t-V4lue-99', 'hunter2!x', 'Q9w8E7r6T5y4U3i2O1p0Aa', 'pa55word'])
+      assert.ok(!out.includes(secret), `${secret} leaked`);
     for (const kept of ['countTokens(text)', `'primary'`, 'Please enter your password', 'admin:']) assert.ok(out.includes(kept), `${kept} was redacted`);
   });
 
   it('hides values from .env files wherever they appear, the same value always with the same placeholder', () => {
-    const redactor = new Redactor(parseDotenv('# comment\nDB_PASSWORD="correct-horse-battery"\nexport SERVICE_URL=https://internal.example:8443\nPORT=3000\nDEBUG=true\nLOG_LEVEL=warning\n'));
-    const out = redactor.redact(`connect('correct-horse-battery'); fetch("https://internal.example:8443/x"); listen(3000); log.warning('x'); retry('correct-horse-battery')`);
+    const redactor = new Redactor(
+      parseDotenv(
+        '# comment\nDB_PASSWORD="correct-horse-battery"\nexport SERVICE_URL=https://internal.example:8443\nPORT=3000\nDEBUG=true\nLOG_LEVEL=warning\n',
+      ),
+    );
+    const out = redactor.redact(
+      `connect('correct-horse-battery'); fetch("https://internal.example:8443/x"); listen(3000); log.warning('x'); retry('correct-horse-battery')`,
+    );
     assert.ok(!out.includes('correct-horse-battery') && !out.includes('internal.example'));
     assert.match(out, /listen\(3000\); log\.warning/, 'ports and plain words are not secrets');
     const markers = out.match(/\[REDACTED_SECRET_\d+\]/g)!;
@@ -46,7 +53,10 @@ describe('Redactor', () => {
   });
 
   it('reads .env and .env.local but not .env.example', async () => {
-    const dir = makeProject({ '.env': 'A_SECRET=from-dot-env-1\n', '.env.local': 'B_TOKEN=from-local-22\n', '.env.example': 'C_KEY=placeholder-value\n' }, { commit: false });
+    const dir = makeProject(
+      { '.env': 'A_SECRET=from-dot-env-1\n', '.env.local': 'B_TOKEN=from-local-22\n', '.env.example': 'C_KEY=placeholder-value\n' },
+      { commit: false },
+    );
     const values = (await envSecrets([dir])).map((e) => e.value).sort();
     assert.deepEqual(values, ['from-dot-env-1', 'from-local-22']);
   });

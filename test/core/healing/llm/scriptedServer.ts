@@ -52,7 +52,9 @@ export async function startScriptedServer(script: Scripted[] = []): Promise<Scri
       const next = queue.shift() ?? { status: 500, message: 'the test script ran out of replies' };
       if ('hang' in next) return;
       if ('status' in next) {
-        res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers }).end(JSON.stringify({ error: { message: next.message ?? `scripted ${next.status}`, type: 'scripted' } }));
+        res
+          .writeHead(next.status, { 'content-type': 'application/json', ...next.headers })
+          .end(JSON.stringify({ error: { message: next.message ?? `scripted ${next.status}`, type: 'scripted' } }));
         return;
       }
       const usage = next.usage ?? { prompt_tokens: 100, completion_tokens: 20 };

@@ -65,13 +65,21 @@ describe('mutation operators', () => {
   it('adds optional chaining first where a failure read a property of undefined', async () => {
     const source = 'function cityOf(user) {\n  return user.address.city;\n}\n';
     const failure = Failure.parse({ id: 't', name: 't', message: "TypeError: Cannot read properties of undefined (reading 'city')" });
-    const candidates = await singleCandidates([{ file: 'a.js', start: 0, end: source.length, line: 0, score: 1, why: 'test' }], [{ file: 'a.js', text: source }], hintsFrom([failure]));
+    const candidates = await singleCandidates(
+      [{ file: 'a.js', start: 0, end: source.length, line: 0, score: 1, why: 'test' }],
+      [{ file: 'a.js', text: source }],
+      hintsFrom([failure]),
+    );
     assert.match(applyEdits(source, candidates[0].edits), /user\.address\?\.city/);
   });
 
   it('drops candidates that do not parse', async () => {
     const source = 'const f = (a, b) => -a - b;\n';
-    const candidates = await singleCandidates([{ file: 'a.js', start: 0, end: source.length, line: 0, score: 1, why: 'test' }], [{ file: 'a.js', text: source }], hintsFrom([]));
+    const candidates = await singleCandidates(
+      [{ file: 'a.js', start: 0, end: source.length, line: 0, score: 1, why: 'test' }],
+      [{ file: 'a.js', text: source }],
+      hintsFrom([]),
+    );
     for (const c of candidates) {
       const tree = await parse('a.js', applyEdits(source, c.edits));
       assert.equal(tree!.rootNode.hasError, false, c.summary);
@@ -85,7 +93,8 @@ describe('mutation operators', () => {
     const whole = [{ file: 'a.js', start: 0, end: source.length, line: 0, score: 1, why: 'test' }];
     const files = [{ file: 'a.js', text: source }];
     const first = async (priors: typeof DEFAULT_PRIORS): Promise<string> => (await singleCandidates(whole, files, hintsFrom([]), priors))[0].operator;
-    const cheap = (key: (typeof PRIOR_KEYS)[number]): typeof DEFAULT_PRIORS => ({ ...Object.fromEntries(PRIOR_KEYS.map((k) => [k, 3])), [key]: 0.5 }) as typeof DEFAULT_PRIORS;
+    const cheap = (key: (typeof PRIOR_KEYS)[number]): typeof DEFAULT_PRIORS =>
+      ({ ...Object.fromEntries(PRIOR_KEYS.map((k) => [k, 3])), [key]: 0.5 }) as typeof DEFAULT_PRIORS;
     assert.strictEqual(await first(cheap('literal')), 'literal');
     assert.strictEqual(await first(cheap('operator')), 'binary-operator');
     assert.strictEqual(await first(cheap('identifier')), 'identifier');
@@ -111,7 +120,12 @@ describe('mutation operators', () => {
     const source = 'function cityOf(user) {\n  return user.address.city + 1;\n}\n';
     const failure = Failure.parse({ id: 't', name: 't', message: "TypeError: Cannot read properties of undefined (reading 'city')" });
     const cheapest = Object.fromEntries(PRIOR_KEYS.map((k) => [k, 0.5])) as typeof DEFAULT_PRIORS;
-    const candidates = await singleCandidates([{ file: 'a.js', start: 0, end: source.length, line: 0, score: 1, why: 'test' }], [{ file: 'a.js', text: source }], hintsFrom([failure]), cheapest);
+    const candidates = await singleCandidates(
+      [{ file: 'a.js', start: 0, end: source.length, line: 0, score: 1, why: 'test' }],
+      [{ file: 'a.js', text: source }],
+      hintsFrom([failure]),
+      cheapest,
+    );
     assert.match(applyEdits(source, candidates[0].edits), /user\.address\?\.city/);
   });
 });

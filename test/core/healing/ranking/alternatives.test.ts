@@ -15,7 +15,8 @@ import { DiskFiles } from '../../../../src/cli/adapters/files';
 import { makeProject } from '../../../helpers/repo';
 
 const PACKAGE = '{"scripts":{"test":"node --test"}}';
-const tests = (module: string, names: string, body: string): string => `const test = require('node:test');\nconst assert = require('node:assert');\nconst { ${names} } = require('../src/${module}');\n${body}`;
+const tests = (module: string, names: string, body: string): string =>
+  `const test = require('node:test');\nconst assert = require('node:assert');\nconst { ${names} } = require('../src/${module}');\n${body}`;
 
 async function healOne(files: Record<string, string>): Promise<HealOutcome> {
   const report = await healWorkspace({ files: new DiskFiles(makeProject({ 'package.json': PACKAGE, ...files })) });
@@ -27,7 +28,11 @@ describe('choosing among plausible fixes', () => {
   it('deletes a stray `- 1` rather than turning it into `* 1`, which the tests accept too', async () => {
     const heal = await healOne({
       'src/page.js': 'function page(items, start, size) {\n  return items.slice(start, start + size - 1);\n}\nmodule.exports = { page };\n',
-      'test/page.test.js': tests('page', 'page', "test('first page', () => {\n  assert.deepStrictEqual(page([1, 2, 3, 4], 0, 2), [1, 2]);\n});\ntest('empty', () => {\n  assert.deepStrictEqual(page([], 0, 2), []);\n});\n"),
+      'test/page.test.js': tests(
+        'page',
+        'page',
+        "test('first page', () => {\n  assert.deepStrictEqual(page([1, 2, 3, 4], 0, 2), [1, 2]);\n});\ntest('empty', () => {\n  assert.deepStrictEqual(page([], 0, 2), []);\n});\n",
+      ),
     });
     assert.ok(heal.fix, heal.reason);
     // Which of the two the engine meets first depends on its priors; the choice must not.
@@ -38,7 +43,11 @@ describe('choosing among plausible fixes', () => {
   it('offers the equality operator fix, not an identifier swap that makes the comparison always true', async () => {
     const heal = await healOne({
       'src/update.js': 'function needsUpdate(version, latest, force) {\n  return force || version === latest;\n}\nmodule.exports = { needsUpdate };\n',
-      'test/update.test.js': tests('update', 'needsUpdate', "test('an old version needs an update', () => {\n  assert.strictEqual(needsUpdate(1, 2, false), true);\n});\ntest('a forced update is always needed', () => {\n  assert.strictEqual(needsUpdate(3, 3, true), true);\n});\n"),
+      'test/update.test.js': tests(
+        'update',
+        'needsUpdate',
+        "test('an old version needs an update', () => {\n  assert.strictEqual(needsUpdate(1, 2, false), true);\n});\ntest('a forced update is always needed', () => {\n  assert.strictEqual(needsUpdate(3, 3, true), true);\n});\n",
+      ),
     });
     assert.ok(heal.fix, heal.reason);
     assert.match(heal.fix.after['src/update.js'], /force \|\| version !==? latest;/);
@@ -74,7 +83,25 @@ describe('ranking verified fixes', () => {
   const text = 'function inRange(x, lo, hi) {\n  return x >= lo && x < hi;\n}\n';
   const verified = (summary: string, find: string, replace: string, source = text): Found => {
     const start = source.indexOf(find);
-    return { candidate: { id: summary, engine: 'mutation', operator: 'binary-operator', summary, edits: [{ file: 'src/range.js', start, end: start + find.length, newText: replace }], cost: 1, editsTests: false }, comparison: { verified: true, reason: '', evidence: { targeted: { passed: 1, total: 1 }, suite: { passed: 2, total: 2, newlyFailing: [] } }, stillFailing: [], alsoFixed: [] } as never, run: { outcomes: [], failures: [], exitCode: 0, timedOut: false, ms: 1, output: '' } };
+    return {
+      candidate: {
+        id: summary,
+        engine: 'mutation',
+        operator: 'binary-operator',
+        summary,
+        edits: [{ file: 'src/range.js', start, end: start + find.length, newText: replace }],
+        cost: 1,
+        editsTests: false,
+      },
+      comparison: {
+        verified: true,
+        reason: '',
+        evidence: { targeted: { passed: 1, total: 1 }, suite: { passed: 2, total: 2, newlyFailing: [] } },
+        stillFailing: [],
+        alsoFixed: [],
+      } as never,
+      run: { outcomes: [], failures: [], exitCode: 0, timedOut: false, ms: 1, output: '' },
+    };
   };
 
   it('puts a same-family operator swap before an equality ↔ ordering swap found first', () => {
@@ -83,7 +110,10 @@ describe('ranking verified fixes', () => {
     alternatives.tried(verified('replace `<` with `<=`', '< hi', '<= hi'));
     const choice = alternatives.choose();
     assert.equal(choice?.best.found.candidate.summary, 'replace `<` with `<=`');
-    assert.deepEqual(choice?.ranked[1].antiPatterns.map((a) => a.kind), ['cross-family-operator']);
+    assert.deepEqual(
+      choice?.ranked[1].antiPatterns.map((a) => a.kind),
+      ['cross-family-operator'],
+    );
     assert.equal(choice?.indistinct.length, 0, 'the tests passed both, but the anti-pattern tells them apart');
   });
 
@@ -94,7 +124,10 @@ describe('ranking verified fixes', () => {
     alternatives.tried(verified('start + size', 'start + size - 1', 'start + size', page));
     const choice = alternatives.choose();
     assert.equal(choice?.best.found.candidate.summary, 'start + size');
-    assert.deepEqual(choice?.ranked[1].antiPatterns.map((a) => a.kind), ['identity-edit']);
+    assert.deepEqual(
+      choice?.ranked[1].antiPatterns.map((a) => a.kind),
+      ['identity-edit'],
+    );
   });
 
   it('does not spend a test run on an alternative with more anti-patterns than the fix at hand', () => {
@@ -126,20 +159,31 @@ describe('whether the tests pin down the code a fix changes', () => {
   it('labels a fix ambiguous when another value in the same place passes the tests too', async () => {
     const heal = await healOne({
       'src/fee.js': 'function fee(amount) {\n  return amount > 100 ? 5 : 0;\n}\nmodule.exports = { fee };\n',
-      'test/fee.test.js': tests('fee', 'fee', "test('small orders pay the fee', () => {\n  assert.strictEqual(fee(50), 5);\n});\ntest('large orders do not', () => {\n  assert.strictEqual(fee(500), 0);\n});\n"),
+      'test/fee.test.js': tests(
+        'fee',
+        'fee',
+        "test('small orders pay the fee', () => {\n  assert.strictEqual(fee(50), 5);\n});\ntest('large orders do not', () => {\n  assert.strictEqual(fee(500), 0);\n});\n",
+      ),
     });
     assert.ok(heal.fix, heal.reason);
     // `>` → `<` and `>` → `<=` both pass: nothing says what an order of exactly 100 pays. The
     // probes see it because they include the code's own numbers (100 and its neighbours).
     assert.equal(heal.fix.evidence.confidence?.level, 'ambiguous');
     assert.match(heal.fix.evidence.confidence!.reasons.join('; '), /other verified fix(es)? pass|other edits? of the same code pass/);
-    assert.ok(heal.fix.alternatives?.some((a) => /replace `>` with `<=?`/.test(a.summary)), 'the other comparison is shown');
+    assert.ok(
+      heal.fix.alternatives?.some((a) => /replace `>` with `<=?`/.test(a.summary)),
+      'the other comparison is shown',
+    );
   });
 
   it('keeps a fix "verified" when every other edit of that code fails a test', async () => {
     const heal = await healOne({
       'src/fee.js': 'function fee(amount) {\n  return amount > 100 ? 5 : 0;\n}\nmodule.exports = { fee };\n',
-      'test/fee.test.js': tests('fee', 'fee', "test('small orders pay the fee', () => {\n  assert.strictEqual(fee(50), 5);\n});\ntest('an order of exactly 100 pays it', () => {\n  assert.strictEqual(fee(100), 5);\n});\ntest('large orders do not', () => {\n  assert.strictEqual(fee(500), 0);\n});\n"),
+      'test/fee.test.js': tests(
+        'fee',
+        'fee',
+        "test('small orders pay the fee', () => {\n  assert.strictEqual(fee(50), 5);\n});\ntest('an order of exactly 100 pays it', () => {\n  assert.strictEqual(fee(100), 5);\n});\ntest('large orders do not', () => {\n  assert.strictEqual(fee(500), 0);\n});\n",
+      ),
     });
     assert.ok(heal.fix, heal.reason);
     assert.match(heal.fix.after['src/fee.js'], /amount <= 100 \? 5 : 0/);

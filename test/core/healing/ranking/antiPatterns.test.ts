@@ -63,7 +63,10 @@ describe('patch anti-patterns', () => {
     const text = 'function used(a) { return a - 1; }\nfunction other(b) { return b - 1; }\n';
     const used = [{ file: FILE, start: 0, end: text.indexOf('\n') }];
     const edit = { file: FILE, start: text.lastIndexOf('-'), end: text.lastIndexOf('-') + 1, newText: '+' };
-    assert.deepEqual(antiPatterns([edit], { [FILE]: text }, used).map((a) => a.kind), ['outside-reached-code']);
+    assert.deepEqual(
+      antiPatterns([edit], { [FILE]: text }, used).map((a) => a.kind),
+      ['outside-reached-code'],
+    );
     assert.deepEqual(kinds(text, '-', '+', used), []);
   });
 

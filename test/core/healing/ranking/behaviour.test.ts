@@ -6,14 +6,23 @@ import { measureBehaviour, type BehaviourInput } from '../../../../src/core/heal
 import { fingerprint, makeProject } from '../../../helpers/repo';
 
 const PAGE = 'function page(items, start, size) {\n  return items.slice(start, start + size - 1);\n}\nmodule.exports = { page };\n';
-const TESTS = "const test = require('node:test');\nconst assert = require('node:assert');\nconst { page } = require('../src/page');\ntest('first page', () => {\n  assert.deepStrictEqual(page([1, 2, 3, 4], 0, 2), [1, 2]);\n});\ntest('empty', () => {\n  assert.deepStrictEqual(page([], 0, 2), []);\n});\n";
+const TESTS =
+  "const test = require('node:test');\nconst assert = require('node:assert');\nconst { page } = require('../src/page');\ntest('first page', () => {\n  assert.deepStrictEqual(page([1, 2, 3, 4], 0, 2), [1, 2]);\n});\ntest('empty', () => {\n  assert.deepStrictEqual(page([], 0, 2), []);\n});\n";
 
 function input(dir: string, target: string, variants: string[]): BehaviourInput {
-  return { cwd: dir, target, variants, testFiles: ['test/page.test.js'], failingNames: ['first page'], readText: async (rel) => fs.readFileSync(path.join(dir, rel), 'utf8'), budgetMs: 30_000 };
+  return {
+    cwd: dir,
+    target,
+    variants,
+    testFiles: ['test/page.test.js'],
+    failingNames: ['first page'],
+    readText: async (rel) => fs.readFileSync(path.join(dir, rel), 'utf8'),
+    budgetMs: 30_000,
+  };
 }
 
 describe('behaviour beside the original', () => {
-  it('runs each variant on the tests\' literal calls and their neighbours, and counts what changed outside the failing test', async () => {
+  it("runs each variant on the tests' literal calls and their neighbours, and counts what changed outside the failing test", async () => {
     const dir = makeProject({ 'src/page.js': PAGE, 'test/page.test.js': TESTS });
     const before = fingerprint(dir);
     const deletion = PAGE.replace(' - 1', '');

@@ -30,7 +30,8 @@ describe('discarded fixes', () => {
     const dir = makeProject({
       'package.json': '{"scripts":{"test":"node --test"}}',
       'src/total.js': 'function total(price, quantity) {\n  return price - quantity;\n}\nmodule.exports = { total };\n',
-      'test/total.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { total } = require('../src/total');\ntest('two of two', () => {\n  assert.strictEqual(total(2, 2), 4);\n});\n",
+      'test/total.test.js':
+        "const test = require('node:test');\nconst assert = require('node:assert');\nconst { total } = require('../src/total');\ntest('two of two', () => {\n  assert.strictEqual(total(2, 2), 4);\n});\n",
     });
     const decisions: HealRecord[] = [];
     const offered: string[] = [];

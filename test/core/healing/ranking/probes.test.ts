@@ -39,7 +39,10 @@ describe('probe inputs', () => {
       [[1, 2], 'ab', 4, true],
       [[1, 2], 'ab', 3, false],
     ]);
-    assert.deepEqual(neighbours([[], '']), [[[0], ''], [[], 'a']]);
+    assert.deepEqual(neighbours([[], '']), [
+      [[0], ''],
+      [[], 'a'],
+    ]);
   });
 });
 
@@ -49,8 +52,11 @@ describe("probe inputs at the code's own boundaries", () => {
   });
 
   it('sets each numeric argument to each boundary and its neighbours, leaving the others alone', () => {
-    assert.deepEqual(atBoundaries([50, 'x'], [100]), [[99, 'x'], [100, 'x'], [101, 'x']]);
+    assert.deepEqual(atBoundaries([50, 'x'], [100]), [
+      [99, 'x'],
+      [100, 'x'],
+      [101, 'x'],
+    ]);
     assert.deepEqual(atBoundaries(['x'], [100]), []);
   });
 });
-

@@ -35,9 +35,16 @@ describe('flaky tests', () => {
   it('labels a test that passes on a rerun flaky and offers a quarantine that weakens the tests', async () => {
     const healed = await healTestsIn(makeProject(FLAKY), { reruns: 3 });
     assert.equal(healed.diagnosis.class, 'flaky');
-    assert.equal(healed.diagnosis.evidence[0], 'drains the queue passed 1 of 1 rerun of the unchanged code (and failed in the baseline run)', 'the first rerun passed, so no more were needed');
+    assert.equal(
+      healed.diagnosis.evidence[0],
+      'drains the queue passed 1 of 1 rerun of the unchanged code (and failed in the baseline run)',
+      'the first rerun passed, so no more were needed',
+    );
     assert.ok(healed.found, healed.reason);
-    assert.match(healed.after['test/queue.test.js'], /\/\/ Quarantined by Self-Heal on \d{4}-\d\d-\d\d: flaky \(drains the queue passed .*\)\. Find the cause, then remove \.skip\.\ntest\.skip\('drains the queue'/);
+    assert.match(
+      healed.after['test/queue.test.js'],
+      /\/\/ Quarantined by Self-Heal on \d{4}-\d\d-\d\d: flaky \(drains the queue passed .*\)\. Find the cause, then remove \.skip\.\ntest\.skip\('drains the queue'/,
+    );
     assert.deepEqual(healed.found.candidate.labels, ['test edit', 'quarantine', 'weakens tests']);
     assert.deepEqual(healed.found.comparison.evidence.targeted, { passed: 0, total: 1 }, 'skipped, not passing');
     assert.deepEqual(healed.found.comparison.evidence.suite.newlyFailing, []);
@@ -89,6 +96,9 @@ describe('flaky tests', () => {
     const text = "describe('queue', () => {\n  it.only('drains', () => {});\n});\n";
     const failure = Failure.parse({ id: 'q.test.js > queue > drains', name: 'drains', file: 'q.test.js', message: 'x' });
     const candidate = await quarantineCandidate(failure, text, 'passed 1 of 3 reruns', new Date('2026-01-02T00:00:00Z'));
-    assert.equal(applyEdits(text, candidate!.edits), "describe('queue', () => {\n  // Quarantined by Self-Heal on 2026-01-02: flaky (passed 1 of 3 reruns). Find the cause, then remove .skip.\n  it.skip('drains', () => {});\n});\n");
+    assert.equal(
+      applyEdits(text, candidate!.edits),
+      "describe('queue', () => {\n  // Quarantined by Self-Heal on 2026-01-02: flaky (passed 1 of 3 reruns). Find the cause, then remove .skip.\n  it.skip('drains', () => {});\n});\n",
+    );
   });
 });

@@ -48,7 +48,16 @@ export async function healTestsIn(dir: string, options: { reruns?: number } = {}
     const testFiles = [...new Set(failures.map((f) => f.file).filter((f): f is string => !!f && isTestFile(f)))];
     const search = new Search({ sandbox, runner, command, baseline, targeted: failures.map((f) => f.id), testFiles, timeoutMs: 20_000, log: silentLog });
     try {
-      const result = await healTestProblem({ diagnosis, sandbox, runner, command, baseline, timeoutMs: 20_000, log: silentLog, verify: (c) => search.verifyWithOutput(c) });
+      const result = await healTestProblem({
+        diagnosis,
+        sandbox,
+        runner,
+        command,
+        baseline,
+        timeoutMs: 20_000,
+        log: silentLog,
+        verify: (c) => search.verifyWithOutput(c),
+      });
       const after: Record<string, string> = {};
       for (const source of result.files) {
         const edits = result.found!.candidate.edits.filter((e) => e.file === source.file).sort((a, b) => b.start - a.start);

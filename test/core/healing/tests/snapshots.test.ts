@@ -23,12 +23,23 @@ describe('labels', () => {
 
 /** Two stored snapshots, both outdated (the format changed); healing one must leave the other alone. */
 function project(runner: 'jest' | 'vitest'): string {
-  const header = runner === 'jest' ? '// Jest Snapshot v1, https://jestjs.io/docs/snapshot-testing' : '// Vitest Snapshot v1, https://vitest.dev/guide/snapshot.html';
+  const header =
+    runner === 'jest' ? '// Jest Snapshot v1, https://jestjs.io/docs/snapshot-testing' : '// Vitest Snapshot v1, https://vitest.dev/guide/snapshot.html';
   const snap = `${header}\n\nexports[\`labels > no items 1\`] = \`"cart: 0 items"\`;\n\nexports[\`labels > one item 1\`] = \`"cart: 1 items"\`;\n`;
   const files: Record<string, string> =
     runner === 'jest'
-      ? { 'package.json': '{"scripts":{"test":"jest"}}', 'src/label.js': SOURCE, 'test/label.test.js': tests("const { label } = require('../src/label');"), 'test/__snapshots__/label.test.js.snap': snap.replace(/labels > /g, 'labels ') }
-      : { 'package.json': '{"type":"module","scripts":{"test":"vitest"}}', 'src/label.js': SOURCE.replace('exports.label =', 'export const label ='), 'test/label.test.js': tests("import { describe, test, expect } from 'vitest';\nimport { label } from '../src/label.js';"), 'test/__snapshots__/label.test.js.snap': snap };
+      ? {
+          'package.json': '{"scripts":{"test":"jest"}}',
+          'src/label.js': SOURCE,
+          'test/label.test.js': tests("const { label } = require('../src/label');"),
+          'test/__snapshots__/label.test.js.snap': snap.replace(/labels > /g, 'labels '),
+        }
+      : {
+          'package.json': '{"type":"module","scripts":{"test":"vitest"}}',
+          'src/label.js': SOURCE.replace('exports.label =', 'export const label ='),
+          'test/label.test.js': tests("import { describe, test, expect } from 'vitest';\nimport { label } from '../src/label.js';"),
+          'test/__snapshots__/label.test.js.snap': snap,
+        };
   return makeProject(files, { linkNodeModules: true });
 }
 
@@ -84,9 +95,20 @@ describe('snapshot parts', () => {
 
   it('scopes the update to the test, per runner', () => {
     const failure = { id: 'test/a.test.js > suite > it (works)', file: 'test/a.test.js' };
-    assert.equal(updateCommand({ command: 'jest', runner: 'jest', simple: true, env: {} }, 'test/a.test.js', failure, '/tmp/r.json'), "jest test/a.test.js -u -t '^suite it \\(works\\)$'");
-    assert.equal(updateCommand({ command: 'vitest', runner: 'vitest', simple: true, env: {} }, 'test/a.test.js', failure, '/tmp/r.json'), "vitest test/a.test.js --run -u -t '^suite > it \\(works\\)$' --reporter=json --outputFile=/tmp/r.json");
-    assert.equal(updateCommand({ command: 'node --test', runner: 'node', simple: true, env: {} }, 'test/a.test.js', failure, '/tmp/r.json'), "node --test --test-update-snapshots --test-name-pattern='^(?:.* )?it \\(works\\)$' test/a.test.js");
-    assert.deepEqual(updateCommand({ command: 'jest && eslint .', runner: 'jest', simple: false, env: {} }, 'a', failure, 'r'), { unsupported: 'the test command (jest && eslint .) is not a single runner call, so the update cannot be scoped to one test' });
+    assert.equal(
+      updateCommand({ command: 'jest', runner: 'jest', simple: true, env: {} }, 'test/a.test.js', failure, '/tmp/r.json'),
+      "jest test/a.test.js -u -t '^suite it \\(works\\)$'",
+    );
+    assert.equal(
+      updateCommand({ command: 'vitest', runner: 'vitest', simple: true, env: {} }, 'test/a.test.js', failure, '/tmp/r.json'),
+      "vitest test/a.test.js --run -u -t '^suite > it \\(works\\)$' --reporter=json --outputFile=/tmp/r.json",
+    );
+    assert.equal(
+      updateCommand({ command: 'node --test', runner: 'node', simple: true, env: {} }, 'test/a.test.js', failure, '/tmp/r.json'),
+      "node --test --test-update-snapshots --test-name-pattern='^(?:.* )?it \\(works\\)$' test/a.test.js",
+    );
+    assert.deepEqual(updateCommand({ command: 'jest && eslint .', runner: 'jest', simple: false, env: {} }, 'a', failure, 'r'), {
+      unsupported: 'the test command (jest && eslint .) is not a single runner call, so the update cannot be scoped to one test',
+    });
   });
 });
