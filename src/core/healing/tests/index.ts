@@ -179,17 +179,7 @@ export const testEditEngine: Engine = {
   name: 'test',
   changes: 'tests',
   async heal(ctx: EngineContext): Promise<EngineResult> {
-    const healed = await healTestProblem({
-      diagnosis: ctx.diagnosis,
-      sandbox: ctx.sandbox,
-      runner: ctx.runner,
-      command: ctx.command,
-      baseline: ctx.baseline,
-      timeoutMs: ctx.timeoutMs,
-      signal: ctx.signal,
-      log: ctx.log,
-      verify: (c) => ctx.search.verifyWithOutput(c),
-    });
+    const healed = await healTestProblem({ ...ctx, verify: (c) => ctx.search.verifyWithOutput(c) });
     return { found: healed.found, files: healed.files, reason: healed.reason, final: true, testRuns: healed.testRuns, candidatesTried: healed.candidatesTried };
   },
 };
