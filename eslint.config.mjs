@@ -64,6 +64,10 @@ export default tseslint.config(
   {
     // Hosts reach the core through its public surface only, so the core's rooms can move freely.
     files: ['src/extension/**/*.ts', 'src/cli/**/*.ts'],
+    // extension/core.ts is the one door the other way: lazy loaders of the pipeline's parts, each
+    // loading only what its caller needs (loading pipeline.ts whole from the editor changed what
+    // runs when, and broke five real-VS-Code specs; see the commit that added this line).
+    ignores: ['src/extension/core.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -19,7 +19,7 @@ import { TerminalTestRuns } from './collectors/terminal';
 import { RecentTerminalRuns } from './collectors/testRuns';
 import { commandTable, register, type CommandSpec } from './commands';
 import { confirmInModal } from './confirm';
-import { loadPipeline } from './core';
+import { loadAnsi, loadLedger, loadLlm, loadProcess, loadSignals, loadTreeSitter } from './core';
 import { FixCache } from './fixCache';
 import { Guard } from './guard';
 import { describe, Healer, type HealerDeps } from './healer';
@@ -126,7 +126,7 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
   let oldLedgerMoved = false;
   let moving: Promise<boolean> | undefined;
   const ledger = async (): Promise<Ledger> => {
-    const { WorkspaceLedger, moveOldLedger } = await loadPipeline();
+    const { WorkspaceLedger, moveOldLedger } = await loadLedger();
     // One attempt at a time (an append must not fall between its read and its rename). It never
     // waits for the workspace lock: while another run holds it, the next read tries again.
     oldLedgerMoved ||= await (moving ??= moveOldLedger(oldLedger, files.root, log)
@@ -139,7 +139,8 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
   };
   const records = async (): Promise<HealRecord[]> => (await ledger()).read();
   let treeSitterLoad: Promise<void> | undefined;
-  const treeSitter = (): Promise<void> => (treeSitterLoad ??= loadPipeline().then((module) => module.initTreeSitter(path.join(context.extensionPath, 'dist'))));
+  const treeSitter = (): Promise<void> =>
+    (treeSitterLoad ??= loadTreeSitter().then((module) => module.initTreeSitter(path.join(context.extensionPath, 'dist'))));
   const testCommand = own(new TestCommandResolver(folder));
   // Warm up off the activation path: tree-sitter and the task providers both take a while.
   const warmUp = setTimeout(() => {
@@ -154,7 +155,7 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
   const compileErrors = own(new DiagnosticFailures(files, () => guard.listening));
   const apiKeys = new ApiKeys(context.secrets);
   const engines = (): ReturnType<typeof planEngines> =>
-    planEngines({ settings: () => llmSettings.get(), apiKey: (baseUrl) => apiKeys.get(baseUrl), records, load: loadPipeline, log });
+    planEngines({ settings: () => llmSettings.get(), apiKey: (baseUrl) => apiKeys.get(baseUrl), records, load: loadLlm, log });
   const healerDeps: HealerDeps = {
     files,
     ledger,
@@ -174,11 +175,11 @@ export function activate(context: vscode.ExtensionContext): SelfHealApi | undefi
   const healer = own(new Healer(healerDeps));
 
   const parse = async (output: string, command: string): Promise<Failure[]> => {
-    const [core, pkg] = await Promise.all([loadPipeline(), readPackageJson(files.root)]);
-    return core.parseTestOutput(core.stripAnsi(output), { runner: core.detectRunner(command, pkg), root: files.root }).failures;
+    const [signals, ansi, pkg] = await Promise.all([loadSignals(), loadAnsi(), readPackageJson(files.root)]);
+    return signals.parseTestOutput(ansi.stripAnsi(output), { runner: signals.detectRunner(command, pkg), root: files.root }).failures;
   };
   const rerun = async (command: string): Promise<{ exitCode: number | null; failures: Failure[] }> => {
-    const { runProcess } = await loadPipeline();
+    const { runProcess } = await loadProcess();
     const run = await runProcess({ command, cwd: files.root, timeoutMs: settings.get().testTimeoutSeconds * 1000 });
     return { exitCode: run.exitCode, failures: await parse(run.output, command) };
   };

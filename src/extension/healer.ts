@@ -18,7 +18,7 @@ import type { DocumentWorkspaceFiles } from './adapters/workspaceFiles';
 import type { TestFailureDiagnostics } from './collectors/failureDiagnostics';
 import type { TestRunSignal } from './collectors/testRuns';
 import type { Confirm } from './confirm';
-import { loadPipeline } from './core';
+import { loadApply, loadDecisions, loadHeal } from './core';
 import { GONE, type FixCache } from './fixCache';
 import type { Guard } from './guard';
 import { OFFLINE_RETRY, type EnginePlan } from './llm/engines';
@@ -108,7 +108,7 @@ export class Healer implements vscode.Disposable {
       const choice = await this.deps.testCommand(settings.testCommand);
       if (choice.command === undefined) throw new SelfHealError('NO_TEST_COMMAND', choice.message);
       const [{ healWorkspace }, plan, decisions] = await Promise.all([
-        loadPipeline(),
+        loadHeal(),
         options.llm === false ? OFFLINE_RETRY : this.deps.engines(),
         this.pastDecisions(),
         this.deps.treeSitter(),
@@ -202,7 +202,7 @@ export class Healer implements vscode.Disposable {
     try {
       return await this.write(outcome);
     } catch (error) {
-      if (!(error instanceof SelfHealError && error.code === 'STALE') || (await (await loadPipeline()).firstDifference(this.deps.files, outcome.fix.before)))
+      if (!(error instanceof SelfHealError && error.code === 'STALE') || (await (await loadHeal()).firstDifference(this.deps.files, outcome.fix.before)))
         throw error;
       // The fixed file is as verified but other files the tests read changed, so the evidence no
       // longer holds: verify again on the current files, in the background, and let the lightbulb
@@ -235,7 +235,7 @@ export class Healer implements vscode.Disposable {
 
   /** Writes the fix; its apply record in the ledger is the "accepted" decision (core/record/decisions). */
   private async write(outcome: HealOutcome): Promise<HealRecord> {
-    const { applyFix } = await loadPipeline();
+    const { applyFix } = await loadHeal();
     const record = await applyFix(outcome, this.deps.files, await this.deps.ledger());
     this.deps.log.info(`applied ${record.id}: ${record.summary} in ${record.file} (${engineBadge(record.engine, record.tokens)})`);
     this.appliedOutcomes.set(record.id, outcome);
@@ -253,7 +253,7 @@ export class Healer implements vscode.Disposable {
     for (const other of this.deps.cache.verified())
       if (other.id !== outcomeId && JSON.stringify(other.fix?.after) === same) this.deps.cache.remove(other.id, GONE.discarded);
     this.deps.cache.remove(outcomeId, GONE.discarded);
-    const { recordDecision } = await loadPipeline();
+    const { recordDecision } = await loadDecisions();
     const record = await recordDecision(await this.deps.ledger(), outcome, 'rejected', this.deps.files.root, 'discarded in the preview');
     this.deps.log.info(`discarded ${outcomeId}: "${outcome.fix.candidate.summary}", recorded as rejected (${record.id})`);
   }
@@ -266,7 +266,7 @@ export class Healer implements vscode.Disposable {
   }
 
   async revert(recordId: string): Promise<HealRecord> {
-    const { revertHeal } = await loadPipeline();
+    const { revertHeal } = await loadHeal();
     const record = await revertHeal(recordId, this.deps.files, await this.deps.ledger());
     this.deps.log.info(`reverted ${recordId} in ${record.file}`);
     this.offerAgain(recordId);
@@ -280,7 +280,7 @@ export class Healer implements vscode.Disposable {
    * its fix again, since the bug is back (issue 15 §8). Returns the records added.
    */
   async noticeOutsideChanges(): Promise<HealRecord[]> {
-    const { recordOutsideChanges } = await loadPipeline();
+    const { recordOutsideChanges } = await loadApply();
     const changes = await recordOutsideChanges(this.deps.files, await this.deps.ledger());
     for (const { record, of } of changes) {
       this.deps.log.info(
