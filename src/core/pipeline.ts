@@ -1,9 +1,10 @@
 /**
  * The other half of the core's public surface (api.ts has the light half): the heal itself and
- * what writes, runs or parses. Hosts load it on first use; the editor never during activation,
- * because its module code (tree-sitter, the sandbox, the OpenAI client) costs more than
- * activation may. Hosts import the core only through api.ts, pipeline.ts, model.ts and ports.ts
- * (the lint enforces it), so what the core keeps inside can move without them noticing.
+ * what writes, runs or parses. Hosts import the core only through api.ts, pipeline.ts, model.ts
+ * and ports.ts (the lint enforces it), so what the core keeps inside can move without them
+ * noticing. One door is exempt: the editor's lazy loaders (src/extension/core.ts) load these
+ * modules part by part, each only when its caller needs it, because its activation must not run
+ * the pipeline's module code (tree-sitter, the sandbox, the OpenAI client).
  */
 export { applyFix, DEFAULTS, firstDifference, healWorkspace, newId, revertHeal, unifiedDiff } from './heal';
 export { recordOutsideChanges, recoverInterruptedChange } from './record/apply';
