@@ -26,7 +26,7 @@ export const mutationEngine: Engine = {
     const budget = options.maxCandidates ?? MUTATION_BUDGET.candidates;
     ctx.log.info(`${failures[0].name}: ${ctx.diagnosis.class}; ${ctx.diagnosis.locations.length} suspicious location(s); ${singles.length} candidate edit(s)`);
     const parsed = await parseable(singles, files, budget);
-    let tried = await tryAll(parsed, ctx);
+    const tried = await tryAll(parsed, ctx);
     if (alternatives.plausible.length === 0 && tried < budget && search.tally.promising.length > 0) {
       // Guided pairs: a second edit on top of a single that already made some assertions pass.
       const parents = search.tally.promising
@@ -35,7 +35,7 @@ export const mutationEngine: Engine = {
         .map((p) => p.candidate);
       const pairs = await pairCandidates(parents, singles, files, Math.min(MUTATION_BUDGET.pairs, budget - tried));
       ctx.log.debug(`trying ${pairs.length} two-edit candidate(s) built on ${parents.length} promising edit(s)`);
-      tried += await tryAll(pairs, ctx);
+      await tryAll(pairs, ctx);
     }
     const choose = (keep?: Candidate) =>
       chooseAmong(
