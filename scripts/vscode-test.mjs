@@ -43,6 +43,8 @@ const HOST_TIMEOUT_MS = 20 * 60_000;
 const E2E_HEAL_TIMEOUT_MS = 5 * 60_000;
 // Playwright's 30 s default is too short for the first workbench load on a busy 2-core machine (seen: load 20).
 const PAGE_LOAD_TIMEOUT_MS = 3 * 60_000;
+/** Lines of the extension's log printed after a failing host suite. */
+const LOG_TAIL_LINES = 150;
 
 const started = Date.now();
 const tally = { passed: 0, failed: 0 };
@@ -109,6 +111,13 @@ async function hostSuite(env) {
     tally.failed += 1;
   }
   keepLogs(dir, 'host');
+  // CI keeps only what is printed: the extension's own log says what it did around a failure.
+  const ownLog = path.join(RESULTS, 'vscode-host-Self-Heal.log');
+  if ((!counts || Number(counts[2]) > 0 || code !== 0) && fs.existsSync(ownLog)) {
+    const lines = fs.readFileSync(ownLog, 'utf8').trimEnd().split('\n');
+    process.stdout.write(`--- the last ${Math.min(lines.length, LOG_TAIL_LINES)} lines of the extension's log (${path.relative(ROOT, ownLog)}) ---\n`);
+    process.stdout.write(lines.slice(-LOG_TAIL_LINES).join('\n') + '\n---\n');
+  }
   timings.push(`extension-host suite ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 

@@ -2,7 +2,9 @@
  * What touches the user's files: writing a verified fix, and undoing it. Both check first that
  * the files still hold exactly the text the change was made for, and refuse as stale otherwise.
  * Both hold the workspace lock, and both write the ledger record before the files (write-ahead),
- * so no crash can leave changed text without the record that reverts it.
+ * so no crash can leave changed text without the record that reverts it. Everything here takes
+ * its turn (`serial`) with the rest of this process's changes to the same workspace, so none of
+ * them reads the ledger between another's record and its write.
  */
 import { randomBytes } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
@@ -29,7 +31,7 @@ export function unifiedDiff(before: Record<string, string>, after: Record<string
 export async function applyFix(outcome: HealOutcome, files: WorkspaceFiles, ledger: Ledger): Promise<HealRecord> {
   const fix = outcome.fix;
   if (!fix) throw new SelfHealError('NOT_FOUND', 'This heal has no verified fix to apply.');
-  return withWorkspaceLock(files.root, { waitMs: LOCK_WAIT_MS }, async () => {
+  return withWorkspaceLock(files.root, { waitMs: LOCK_WAIT_MS, serial: true }, async () => {
     const { records } = await settleInterruptedChange(files, ledger);
     await checkUnchanged(files, fix.before, 'the fix was verified');
     // Compared as at heal time: disk with unsaved buffers over it, and Self-Heal's own later writes
@@ -52,7 +54,7 @@ export async function applyFix(outcome: HealOutcome, files: WorkspaceFiles, ledg
 
 /** Undo an applied heal, if the files still hold exactly what it wrote, and record the revert. */
 export async function revertHeal(id: string, files: WorkspaceFiles, ledger: Ledger): Promise<HealRecord> {
-  return withWorkspaceLock(files.root, { waitMs: LOCK_WAIT_MS }, async () => {
+  return withWorkspaceLock(files.root, { waitMs: LOCK_WAIT_MS, serial: true }, async () => {
     const { records } = await settleInterruptedChange(files, ledger);
     const applied = records.find((r) => r.kind === 'apply' && r.id === id);
     if (!applied) throw new SelfHealError('NOT_FOUND', `No applied heal with id ${id}. See \`self-heal history\` for the ids.`);
@@ -73,7 +75,11 @@ export async function revertHeal(id: string, files: WorkspaceFiles, ledger: Ledg
  * Returns the record it added, if any.
  */
 export async function recoverInterruptedChange(files: WorkspaceFiles, ledger: Ledger, options: { waitMs?: number } = {}): Promise<HealRecord | undefined> {
-  return withWorkspaceLock(files.root, { waitMs: options.waitMs ?? LOCK_WAIT_MS }, async () => (await settleInterruptedChange(files, ledger)).settled);
+  return withWorkspaceLock(
+    files.root,
+    { waitMs: options.waitMs ?? LOCK_WAIT_MS, serial: true },
+    async () => (await settleInterruptedChange(files, ledger)).settled,
+  );
 }
 
 export { UNDONE_OUTSIDE };
@@ -94,7 +100,7 @@ export interface OutsideChange {
  * twice. `files.read` gives what the editor shows (unsaved buffers first).
  */
 export async function recordOutsideChanges(files: WorkspaceFiles, ledger: Ledger, options: { waitMs?: number } = {}): Promise<OutsideChange[]> {
-  return withWorkspaceLock(files.root, { waitMs: options.waitMs ?? LOCK_WAIT_MS }, async () => {
+  return withWorkspaceLock(files.root, { waitMs: options.waitMs ?? LOCK_WAIT_MS, serial: true }, async () => {
     // Not settleInterruptedChange first: it would word an undo of the last heal as a write that never happened.
     const records = await ledger.read();
     const reverted = new Set(records.filter((r) => r.kind === 'revert' && r.reverts).map((r) => r.reverts!));

@@ -18,6 +18,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Mutex, tryAcquire, withTimeout, type MutexInterface } from 'async-mutex';
 import { z } from 'zod';
 import { SelfHealError } from '../model';
 import { isAlive } from './processAlive';
@@ -52,6 +53,14 @@ export interface LockOptions {
   signal?: AbortSignal;
   /** Folder for lock files (default os.tmpdir()); tests use their own. */
   lockDir?: string;
+  /**
+   * Also wait for this process's other `serial` work on the workspace. The lock file is shared
+   * within a process (the extension's background heal and an apply run side by side, the heal in
+   * its sandbox), but the work that writes the user's files and the ledger must take turns: a
+   * check for outside changes that read the ledger between an apply's record and its write would
+   * take the apply for an undo, and record it as reverted.
+   */
+  serial?: boolean;
 }
 
 export interface WorkspaceLock {
@@ -282,8 +291,22 @@ function sharedHandle(file: string, entry: { lock: WorkspaceLock; count: number 
   };
 }
 
+/** Per lock file: the turn of this process's `serial` work. */
+const serialTurns = new Map<string, Mutex>();
+
+function serialTurn(file: string, waitMs: number): MutexInterface {
+  let turn = serialTurns.get(file);
+  if (!turn) serialTurns.set(file, (turn = new Mutex()));
+  const busy = new SelfHealError('BUSY', 'Self-Heal is still writing another change to this workspace. Try again in a moment.');
+  return waitMs > 0 ? withTimeout(turn, waitMs, busy) : tryAcquire(turn, busy);
+}
+
 /** Run `work` holding the workspace lock; the lock is released however `work` ends. */
 export async function withWorkspaceLock<T>(root: string, options: LockOptions, work: () => Promise<T>): Promise<T> {
+  if (options.serial) {
+    const turn = serialTurn(workspaceLockPath(root, options.lockDir), options.waitMs ?? 0);
+    return turn.runExclusive(() => withWorkspaceLock(root, { ...options, serial: false }, work));
+  }
   const lock = await acquireWorkspaceLock(root, options);
   try {
     return await work();

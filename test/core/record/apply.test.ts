@@ -142,6 +142,29 @@ describe('recordOutsideChanges', () => {
     await assert.rejects(revertHeal(applied.id, files, ledger), /already reverted/);
   });
 
+  it('waits for an apply in flight: its record is not taken for an undo before its write lands', async () => {
+    const files = new MemoryFiles(tempDir(), { 'src/range.js': RANGE_BEFORE });
+    const ledger = new MemoryLedger();
+    // The editor's write is a round trip to VS Code: the apply's record is in the ledger meanwhile.
+    let recorded!: () => void;
+    const applyRecorded = new Promise<void>((resolve) => (recorded = resolve));
+    const write = files.replace.bind(files);
+    files.replace = async (rel, expected, next) => {
+      recorded();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await write(rel, expected, next);
+    };
+    const applying = applyFix(outcome(), files, ledger);
+    await applyRecorded;
+    assert.equal(ledger.records.length, 1, 'the apply is recorded, its write not yet done');
+    const changes = await recordOutsideChanges(files, ledger);
+    const applied = await applying;
+    assert.deepEqual(changes, [], 'nothing was undone');
+    assert.equal(files.texts['src/range.js'], FIXED);
+    await revertHeal(applied.id, files, ledger);
+    assert.equal(files.texts['src/range.js'], RANGE_BEFORE, 'and it reverts');
+  });
+
   it('records the redo of an undone heal (Ctrl+Y) as the heal applied again, once', async () => {
     const files = new MemoryFiles(tempDir(), { 'src/range.js': RANGE_BEFORE });
     const ledger = new MemoryLedger();

@@ -117,6 +117,52 @@ describe('workspace lock', () => {
     assert.equal(fs.existsSync(heal.file), false);
   });
 
+  it('makes serial work in one process take turns, while other work keeps sharing the lock', async () => {
+    const root = tempDir();
+    const lockDir = tempDir('self-heal-locks-');
+    const order: string[] = [];
+    let finishFirst!: () => void;
+    let firstStarted!: () => void;
+    const started = new Promise<void>((resolve) => (firstStarted = resolve));
+    const first = withWorkspaceLock(root, { lockDir, serial: true, waitMs: 5_000 }, async () => {
+      order.push('first starts');
+      firstStarted();
+      await new Promise<void>((resolve) => (finishFirst = resolve));
+      order.push('first ends');
+    });
+    await started;
+    const second = withWorkspaceLock(root, { lockDir, serial: true, waitMs: 5_000 }, async () => order.push('second'));
+    await withWorkspaceLock(root, { lockDir }, async () => order.push('a heal shares the lock meanwhile'));
+    finishFirst();
+    await Promise.all([first, second]);
+    assert.deepEqual(order, ['first starts', 'a heal shares the lock meanwhile', 'first ends', 'second']);
+  });
+
+  it('refuses serial work as busy when its turn does not come within the wait', async () => {
+    const root = tempDir();
+    const lockDir = tempDir('self-heal-locks-');
+    let finish!: () => void;
+    let held!: () => void;
+    const started = new Promise<void>((resolve) => (held = resolve));
+    const holding = withWorkspaceLock(root, { lockDir, serial: true, waitMs: 5_000 }, () => {
+      held();
+      return new Promise<void>((resolve) => (finish = resolve));
+    });
+    await started;
+    await assert.rejects(
+      withWorkspaceLock(root, { lockDir, serial: true, waitMs: 50 }, async () => assert.fail('ran out of turn')),
+      (e: unknown) => e instanceof SelfHealError && e.code === 'BUSY' && /still writing another change/.test(e.message),
+    );
+    await assert.rejects(
+      withWorkspaceLock(root, { lockDir, serial: true }, async () => assert.fail('ran out of turn')),
+      (e: unknown) => e instanceof SelfHealError && e.code === 'BUSY',
+      'no wait: refused at once',
+    );
+    finish();
+    await holding;
+    assert.equal(await withWorkspaceLock(root, { lockDir, serial: true }, async () => 'free again'), 'free again');
+  });
+
   it('is one lock for two spellings of the same folder (a symlink)', async () => {
     const root = tempDir();
     const link = path.join(tempDir(), 'link');
