@@ -128,6 +128,18 @@ export function installVsix(env, dir, extensionsDir, vsix) {
 }
 
 // ---- workspaces and servers ------------------------------------------------------------------
+/**
+ * Two fresh copies of the fixture, `calc` and `billing`, as folders of one multi-root workspace
+ * (`two.code-workspace`): the same bug at the same relative path in both, so anything keyed by a
+ * relative path alone would mix them up.
+ */
+export function multiRootWorkspace(dir) {
+  const folders = ['calc', 'billing'].map((name) => workspace(dir, undefined, name));
+  const file = path.join(dir, 'two.code-workspace');
+  fs.writeFileSync(file, JSON.stringify({ folders: folders.map((folder) => ({ path: path.basename(folder) })) }, null, 2));
+  return file;
+}
+
 export function runDir(label) {
   // Short: VS Code puts unix sockets under TMPDIR, and their paths are limited to 108 characters.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `shvt-${label}-`));
@@ -143,9 +155,9 @@ function git(cwd, ...argv) {
   if (result.status !== 0) throw new Error(`git ${argv.join(' ')} failed: ${result.stderr}`);
 }
 
-/** A fresh copy of the fixture as a git repository (the sandbox uses a worktree of it). */
-export function workspace(dir, settings) {
-  const ws = path.join(dir, 'calc');
+/** A fresh copy of the fixture as a git repository (the sandbox uses a worktree of it), in `dir/name`. */
+export function workspace(dir, settings, name = 'calc') {
+  const ws = path.join(dir, name);
   fs.cpSync(FIXTURE, ws, { recursive: true });
   if (settings) fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
   git(ws, 'init', '-q', '-b', 'main');

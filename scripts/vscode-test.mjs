@@ -26,6 +26,7 @@ import {
   installVsix,
   keepLogs,
   lap,
+  multiRootWorkspace,
   packageVsix,
   RESULTS,
   ROOT,
@@ -63,12 +64,17 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 // ---- 3. extension-host suite -----------------------------------------------------------------
-async function hostSuite(env) {
+/**
+ * The suite in one folder (`label` host), or in a multi-root workspace of two (`multi-root`), where
+ * test/vscode/index.ts runs the multi-root specs instead.
+ */
+async function hostSuite(env, label = 'host') {
   const t0 = Date.now();
-  const dir = runDir('host');
-  const ws = workspace(dir);
-  const report = path.join(RESULTS, 'vscode-mocha.txt');
-  const metrics = path.join(RESULTS, 'vscode-metrics.txt');
+  const dir = runDir(label);
+  const multiRoot = label === 'multi-root';
+  const ws = multiRoot ? multiRootWorkspace(dir) : workspace(dir);
+  const report = path.join(RESULTS, `vscode-${label}-mocha.txt`);
+  const metrics = path.join(RESULTS, `vscode-${label}-metrics.txt`);
   fs.rmSync(report, { force: true });
   fs.rmSync(metrics, { force: true });
   const extensionsDir = path.join(dir, 'extensions');
@@ -85,17 +91,20 @@ async function hostSuite(env) {
     ['extensionTestsPath', `vscode-remote://${authority}${path.join(SUITE_OUT, 'index.js')}`],
   ];
   const page = await (await browser(env)).newPage();
-  consoleTo(page, path.join(RESULTS, 'vscode-host-browser.log'));
+  consoleTo(page, path.join(RESULTS, `vscode-${label}-browser.log`));
   let exit;
   const exited = new Promise((resolve) => (exit = resolve));
   await page.exposeFunction('codeAutomationExit', (code) => exit(code));
-  await page.goto(`http://${authority}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(JSON.stringify(payload))}`, {
-    timeout: PAGE_LOAD_TIMEOUT_MS,
-  });
+  await page.goto(
+    `http://${authority}/?${multiRoot ? 'workspace' : 'folder'}=${encodeURIComponent(ws)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+    {
+      timeout: PAGE_LOAD_TIMEOUT_MS,
+    },
+  );
   const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('timeout'), HOST_TIMEOUT_MS))]);
   const text = fs.existsSync(report)
     ? fs.readFileSync(report, 'utf8')
-    : '(no mocha report was written: the suite did not start; see test-results/vscode-host-browser.log)\n';
+    : `(no mocha report was written: the suite did not start; see test-results/vscode-${label}-browser.log)\n`;
   process.stdout.write(text);
   if (fs.existsSync(metrics)) process.stdout.write(fs.readFileSync(metrics, 'utf8'));
   const counts = /(\d+) passed, (\d+) failed\s*$/.exec(text);
@@ -110,15 +119,15 @@ async function hostSuite(env) {
     console.log(`extension-host suite exited with code ${code}`);
     tally.failed += 1;
   }
-  keepLogs(dir, 'host');
+  keepLogs(dir, label);
   // CI keeps only what is printed: the extension's own log says what it did around a failure.
-  const ownLog = path.join(RESULTS, 'vscode-host-Self-Heal.log');
+  const ownLog = path.join(RESULTS, `vscode-${label}-Self-Heal.log`);
   if ((!counts || Number(counts[2]) > 0 || code !== 0) && fs.existsSync(ownLog)) {
     const lines = fs.readFileSync(ownLog, 'utf8').trimEnd().split('\n');
     process.stdout.write(`--- the last ${Math.min(lines.length, LOG_TAIL_LINES)} lines of the extension's log (${path.relative(ROOT, ownLog)}) ---\n`);
     process.stdout.write(lines.slice(-LOG_TAIL_LINES).join('\n') + '\n---\n');
   }
-  timings.push(`extension-host suite ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  timings.push(`extension-host suite${multiRoot ? ' (multi-root)' : ''} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
 // ---- 4. browser E2E --------------------------------------------------------------------------
@@ -308,6 +317,8 @@ try {
   // One code-server at a time: the machine may have two cores.
   if (!args.has('--e2e-only')) {
     await hostSuite(env);
+    await cleanup();
+    await hostSuite(env, 'multi-root');
     await cleanup();
   }
   if (!args.has('--host-only')) {

@@ -6,12 +6,12 @@
  */
 import * as vscode from 'vscode';
 import type { HealOutcome, HealReport } from '../core/api';
+import type { HealRecord } from '../core/model';
 import type { Log } from '../core/ports';
 import { describe, type Healer, isCancellation } from './healer';
 import type { FixTriage } from './policy';
 import type { Notifier } from './notify';
 import { engineBadge, fixBadge, fixDetail, healSummary, plain, verifiedFixes } from './presentation';
-import type { FixPreview } from './providers/preview';
 
 export interface HealFailingTestsResult {
   report: HealReport;
@@ -19,15 +19,14 @@ export interface HealFailingTestsResult {
   summary: string;
 }
 
-export type Triage = (outcome: HealOutcome) => FixTriage;
+/** What can be done with a verified fix, whichever folder offers it. */
+export interface FixActions {
+  apply: (outcomeId: string) => Promise<HealRecord>;
+  preview: (outcomeId: string) => Promise<void>;
+  triage: (outcome: HealOutcome) => FixTriage;
+}
 
-export async function healFailingTests(
-  healer: Healer,
-  preview: FixPreview,
-  triage: Triage,
-  log: Log,
-  notify: Notifier,
-): Promise<HealFailingTestsResult | undefined> {
+export async function healFailingTests(healer: Healer, fixes: FixActions, log: Log, notify: Notifier): Promise<HealFailingTestsResult | undefined> {
   const report = await healer.search(undefined, { interactive: true });
   if (!report) return undefined;
   const applied = await healer.autoApply(report);
@@ -37,7 +36,7 @@ export async function healFailingTests(
   const actions = [...(pending.length ? ['Review Fixes'] : []), ...(applied.length ? ['Show History'] : [])];
   const show = report.heals.length && !pending.length && !applied.length ? notify.warn.bind(notify) : notify.info.bind(notify);
   void show(summary, ...actions).then(async (choice) => {
-    if (choice === 'Review Fixes') await pickFix(pending, healer, preview, triage, notify);
+    if (choice === 'Review Fixes') await pickFix(pending, fixes, notify);
     if (choice === 'Show History') await vscode.commands.executeCommand('selfHeal.history.focus');
   });
   return { report, applied, summary };
@@ -60,16 +59,16 @@ export function fixItem(outcome: HealOutcome, triage: FixTriage): FixItem {
   };
 }
 
-export async function pickFix(outcomes: HealOutcome[], healer: Healer, preview: FixPreview, triage: Triage, notify: Notifier): Promise<void> {
+export async function pickFix(outcomes: HealOutcome[], fixes: FixActions, notify: Notifier): Promise<void> {
   const pick = vscode.window.createQuickPick<FixItem>();
   pick.title = 'Self-Heal: verified fixes';
   pick.placeholder = 'Select a fix to preview it; the ✓ button applies it';
-  pick.items = outcomes.map((outcome) => fixItem(outcome, triage(outcome)));
+  pick.items = outcomes.map((outcome) => fixItem(outcome, fixes.triage(outcome)));
   await new Promise<void>((resolve) => {
     pick.onDidTriggerItemButton(async ({ item }) => {
       pick.hide();
       try {
-        notify.applied(await healer.apply(item.outcome.id));
+        notify.applied(await fixes.apply(item.outcome.id));
       } catch (error) {
         if (!isCancellation(error)) void notify.warn(`Self-Heal: ${describe(error)}`);
       }
@@ -77,7 +76,7 @@ export async function pickFix(outcomes: HealOutcome[], healer: Healer, preview: 
     pick.onDidAccept(async () => {
       const item = pick.selectedItems[0];
       pick.hide();
-      if (item) await preview.open(item.outcome.id);
+      if (item) await fixes.preview(item.outcome.id);
     });
     pick.onDidHide(() => {
       pick.dispose();

@@ -21,6 +21,9 @@ const SUITES = [
   'oneHistory.spec.js',
 ];
 
+/** Run instead of SUITES when the window is a multi-root workspace (scripts/vscode-test.mjs opens one of two folders). */
+const MULTI_ROOT_SUITES = ['multiRoot.spec.js'];
+
 function fileReporter(out: string) {
   return function FileReporter(runner: Mocha.Runner): void {
     const lines: string[] = [`mocha in the extension host: node ${process.version}, VS Code ${vscode.version}`];
@@ -52,7 +55,8 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, reporter: fileReporter(out) as unknown as typeof Mocha.reporters.Base });
   // SELF_HEAL_SUITES=a.spec.js,b.spec.js runs only those, for work on one area; CI runs them all.
   const only = process.env.SELF_HEAL_SUITES?.split(',').filter(Boolean);
-  for (const file of SUITES.filter((suite) => !only || only.includes(suite))) mocha.addFile(path.join(__dirname, 'suite', file));
+  const suites = (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? MULTI_ROOT_SUITES : SUITES;
+  for (const file of suites.filter((suite) => !only || only.includes(suite))) mocha.addFile(path.join(__dirname, 'suite', file));
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} test(s) failed`)) : resolve()));
   });

@@ -39,13 +39,15 @@ export class TaskTestRuns implements vscode.Disposable {
     private readonly sink: TestRunSink,
     private readonly recent: RecentTerminalRuns,
     private readonly log: Log,
+    /** Whether a task of this scope is this folder's (multi-root: each folder hears its own). */
+    private readonly ours: (scope: vscode.Task['scope']) => boolean,
   ) {
     this.subscription = vscode.tasks.onDidEndTaskProcess((event) => void this.ended(event.execution.task, event.exitCode));
   }
 
   private async ended(task: vscode.Task, exitCode: number | undefined): Promise<void> {
     const endedAt = performance.now();
-    if (!this.listening() || exitCode === undefined || task.source === OUR_TASK_SOURCE) return;
+    if (!this.listening() || exitCode === undefined || task.source === OUR_TASK_SOURCE || !this.ours(task.scope)) return;
     const shape = taskShape(task);
     const command = commandOfTask(shape);
     if (!command || !(shape.isTestGroup || isTestCommand(command))) return;

@@ -22,6 +22,8 @@ export class TerminalTestRuns implements vscode.Disposable {
     private readonly sink: TestRunSink,
     private readonly recent: RecentTerminalRuns,
     private readonly log: Log,
+    /** Whether a run in this directory is this folder's (multi-root: each folder hears its own). */
+    private readonly ours: (cwd: vscode.Uri | undefined) => boolean,
   ) {
     this.subscriptions = [
       vscode.window.onDidStartTerminalShellExecution((event) => this.started(event.execution)),
@@ -31,7 +33,7 @@ export class TerminalTestRuns implements vscode.Disposable {
 
   private started(execution: vscode.TerminalShellExecution): void {
     const command = execution.commandLine.value;
-    if (!this.listening() || !isTestCommand(command)) return;
+    if (!this.listening() || !isTestCommand(command) || !this.ours(execution.cwd)) return;
     const run = this.recent.start(command, performance.now());
     const chunks: string[] = [];
     const done = (async () => {

@@ -29,6 +29,15 @@ export interface CodeActionDeps {
   triage: (outcome: HealOutcome) => FixTriage;
 }
 
+/** The one provider VS Code calls: it asks the document's folder's HealCodeActions (multi-root, issue 15 §7). */
+export class FolderCodeActions implements vscode.CodeActionProvider {
+  constructor(private readonly of: (uri: vscode.Uri) => HealCodeActions | undefined) {}
+
+  provideCodeActions(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    return this.of(document.uri)?.provideCodeActions(document, range, context) ?? [];
+  }
+}
+
 export class HealCodeActions implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
   /** Recent provideCodeActions durations (ms), for the performance figures the tests print. */
@@ -88,7 +97,7 @@ export class HealCodeActions implements vscode.CodeActionProvider {
     if (toFind.length) {
       const find = new vscode.CodeAction(FIND_FIX_TITLE, vscode.CodeActionKind.QuickFix);
       find.diagnostics = failures.filter((entry) => toFind.includes(entry.failure) && entry.diagnostic).map((entry) => entry.diagnostic!);
-      find.command = { command: 'selfHeal.findFix', title: FIND_FIX_TITLE, arguments: [toFind] };
+      find.command = { command: 'selfHeal.findFix', title: FIND_FIX_TITLE, arguments: [toFind, document.uri] };
       actions.push(find);
     }
     return actions;

@@ -5,8 +5,8 @@
  *   self-heal:/record/<id>/(before|after)/<file>   a ledger record's texts, for Show Diff
  */
 import * as vscode from 'vscode';
+import type { HealOutcome } from '../../core/api';
 import type { HealRecord } from '../../core/model';
-import type { FixCache } from '../fixCache';
 
 export const SCHEME = 'self-heal';
 
@@ -31,18 +31,20 @@ export function parseSelfHealUri(uri: vscode.Uri): SelfHealUri | undefined {
 
 export class SelfHealContent implements vscode.TextDocumentContentProvider {
   constructor(
-    private readonly cache: FixCache,
-    private readonly records: () => Promise<HealRecord[]>,
+    /** The verified fix with this outcome id, in whichever folder holds it. */
+    private readonly outcome: (outcomeId: string) => HealOutcome | undefined,
+    /** The heal with this id, in whichever folder's history has it. */
+    private readonly record: (recordId: string) => Promise<HealRecord | undefined>,
   ) {}
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const parsed = parseSelfHealUri(uri);
     if (parsed?.kind === 'fix') {
-      const text = this.cache.outcome(parsed.id)?.fix?.after[parsed.file];
+      const text = this.outcome(parsed.id)?.fix?.after[parsed.file];
       return text ?? `// This Self-Heal fix is no longer available (applied or discarded).\n`;
     }
     if (parsed?.kind === 'record') {
-      const record = (await this.records()).find((candidate) => candidate.id === parsed.id && candidate.kind === 'apply');
+      const record = await this.record(parsed.id);
       const text = record?.[parsed.side][parsed.file];
       return text ?? `// Heal ${parsed.id} is not in the history.\n`;
     }

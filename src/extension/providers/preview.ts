@@ -45,16 +45,6 @@ export class FixPreview {
       });
   }
 
-  /** The outcome id of a preview URI, or of the active diff editor when `uri` is not one. */
-  outcomeOf(uri?: vscode.Uri): string | undefined {
-    const candidates = [uri, activeDiffModified()];
-    for (const candidate of candidates) {
-      const parsed = candidate && parseSelfHealUri(candidate);
-      if (parsed?.kind === 'fix') return parsed.id;
-    }
-    return undefined;
-  }
-
   async applyAndClose(outcomeId: string): Promise<HealRecord> {
     const result = await this.apply(outcomeId);
     await closePreviews(outcomeId);
@@ -68,6 +58,16 @@ export class FixPreview {
       await closePreviews(outcomeId);
     }
   }
+}
+
+/** The outcome id of a preview URI, or of the active diff editor when `uri` is not one. */
+export function previewedOutcome(uri?: vscode.Uri): string | undefined {
+  const candidates = [uri, activeDiffModified()];
+  for (const candidate of candidates) {
+    const parsed = candidate && parseSelfHealUri(candidate);
+    if (parsed?.kind === 'fix') return parsed.id;
+  }
+  return undefined;
 }
 
 export function previewTitle(file: string, summary: string, badge: string): string {

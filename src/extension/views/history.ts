@@ -1,7 +1,8 @@
 /**
  * The history sidebar (`selfHeal.history`): applied heals from the ledger, newest first, with
  * Show Diff, Revert and Copy Patch. The ledger is read lazily, when the view is first shown; an
- * empty tree shows the welcome content from package.json (viewsWelcome).
+ * empty tree shows the welcome content from package.json (viewsWelcome). In a multi-root
+ * workspace each folder is a node of its own, holding that folder's heals (issue 15 §7).
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -10,8 +11,17 @@ import { evidenceDetail, historyDescription, plain, tokenDetail } from '../prese
 import { recordUri } from '../providers/content';
 import { confidenceText } from '../../core/api';
 
+/** One folder's history. */
+export interface HistorySource {
+  name: string;
+  root: string;
+  records: () => Promise<HealRecord[]>;
+}
+
 export class HealItem extends vscode.TreeItem {
   constructor(
+    /** The folder whose ledger holds the heal: Revert and Show Diff act there. */
+    readonly root: string,
     readonly record: HealRecord,
     readonly reverted: boolean,
     now: number,
@@ -37,34 +47,51 @@ export class HealItem extends vscode.TreeItem {
   }
 }
 
-export class HistoryView implements vscode.TreeDataProvider<HealItem>, vscode.Disposable {
+export class FolderItem extends vscode.TreeItem {
+  constructor(readonly source: HistorySource) {
+    super(source.name, vscode.TreeItemCollapsibleState.Expanded);
+    this.id = `folder:${source.root}`;
+    this.description = source.root;
+    this.contextValue = 'folder';
+    this.iconPath = new vscode.ThemeIcon('root-folder');
+  }
+}
+
+export class HistoryView implements vscode.TreeDataProvider<HealItem | FolderItem>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly records: () => Promise<HealRecord[]>) {}
+  constructor(private readonly sources: () => HistorySource[]) {}
 
   refresh(): void {
     this.changed.fire();
   }
 
-  getTreeItem(item: HealItem): vscode.TreeItem {
+  getTreeItem(item: HealItem | FolderItem): vscode.TreeItem {
     return item;
   }
 
-  async getChildren(parent?: HealItem): Promise<HealItem[]> {
+  /** One folder: its heals at the top level, as before there were several. Several: a node each. */
+  async getChildren(parent?: HealItem | FolderItem): Promise<Array<HealItem | FolderItem>> {
+    if (parent instanceof FolderItem) return heals(parent.source);
     if (parent) return [];
-    const records = await this.records();
-    const reverted = new Set(records.filter((record) => record.kind === 'revert' && record.reverts).map((record) => record.reverts!));
-    const now = Date.now();
-    return records
-      .filter((record) => record.kind === 'apply')
-      .reverse()
-      .map((record) => new HealItem(record, reverted.has(record.id), now));
+    const sources = this.sources();
+    return sources.length === 1 ? heals(sources[0]!) : sources.map((source) => new FolderItem(source));
   }
 
   dispose(): void {
     this.changed.dispose();
   }
+}
+
+async function heals(source: HistorySource): Promise<HealItem[]> {
+  const records = await source.records();
+  const reverted = new Set(records.filter((record) => record.kind === 'revert' && record.reverts).map((record) => record.reverts!));
+  const now = Date.now();
+  return records
+    .filter((record) => record.kind === 'apply')
+    .reverse()
+    .map((record) => new HealItem(source.root, record, reverted.has(record.id), now));
 }
 
 export async function showRecordDiff(record: HealRecord): Promise<void> {

@@ -13,7 +13,7 @@ import type { HealOutcome } from '../../../src/core/api';
 import type { HealRecord } from '../../../src/core/model';
 import type { SelfHealApi } from '../../../src/extension/activate';
 import type { HealFailingTestsResult } from '../../../src/extension/healFailingTests';
-import { codeActions, folder, median, metric, ourDiagnostics, ours, previewTab, runTestTask, selfHeal, uri, waitFor } from './helpers';
+import { codeActions, folder, historyHeals, median, metric, ourDiagnostics, ours, previewTab, runTestTask, selfHeal, uri, waitFor } from './helpers';
 
 const TEST_FILE = 'test/math.test.js';
 const SOURCE_FILE = 'src/math.js';
@@ -206,7 +206,7 @@ describe('healing a failing test', () => {
   });
 
   it('lists the heal in the history view, newest first, with file, engine and evidence', async () => {
-    const items = await api.history.getChildren();
+    const items = await historyHeals();
     assert.strictEqual(items[0]?.record.id, applied.id);
     // A tree row is plain text: the summary's code spans show in quotes, not backticks (issue 15 §8).
     assert.strictEqual(items[0].label, applied.summary.replace(/`([^`]+)`/g, "'$1'"));
@@ -219,7 +219,7 @@ describe('healing a failing test', () => {
   });
 
   it('shows the diff of a recorded heal', async () => {
-    const [item] = await api.history.getChildren();
+    const [item] = await historyHeals();
     await vscode.commands.executeCommand('selfHeal.showDiff', item);
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
     assert.ok(tab?.input instanceof vscode.TabInputTextDiff);
@@ -228,12 +228,12 @@ describe('healing a failing test', () => {
   });
 
   it('reverts the heal from the history, restoring the text', async () => {
-    const [item] = await api.history.getChildren();
+    const [item] = await historyHeals();
     const revert = await vscode.commands.executeCommand<HealRecord>('selfHeal.revertHeal', item);
     assert.strictEqual(revert?.reverts, applied.id);
     const doc = await vscode.workspace.openTextDocument(uri(SOURCE_FILE));
     assert.strictEqual(doc.getText(), original);
-    const [after] = await api.history.getChildren();
+    const [after] = await historyHeals();
     assert.strictEqual(after?.contextValue, 'heal.reverted');
     assert.match(String(after.description), /reverted$/);
   });

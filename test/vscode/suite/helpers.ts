@@ -3,6 +3,7 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { SelfHealApi } from '../../../src/extension/activate';
+import type { HealItem } from '../../../src/extension/views/history';
 
 export const EXTENSION_ID = 'self-heal.self-heal';
 
@@ -23,6 +24,16 @@ export async function selfHeal(): Promise<SelfHealApi> {
 
 export const folder = (): vscode.WorkspaceFolder => vscode.workspace.workspaceFolders![0]!;
 export const uri = (rel: string): vscode.Uri => vscode.Uri.joinPath(folder().uri, rel);
+
+/** The history view's rows in this one-folder workspace: heals at the top level, no folder nodes. */
+export async function historyHeals(): Promise<HealItem[]> {
+  const children = await (await selfHeal()).history.getChildren();
+  assert.ok(
+    children.every((child) => 'record' in child),
+    'one folder: the history lists its heals, with no folder node',
+  );
+  return children as HealItem[];
+}
 
 /** Poll `probe` until it returns a truthy value. */
 export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 60_000, everyMs = 100): Promise<T> {

@@ -18,7 +18,7 @@ import type { HealRecord } from '../../../src/core/model';
 import type { SelfHealApi } from '../../../src/extension/activate';
 import type { HealFailingTestsResult } from '../../../src/extension/healFailingTests';
 import { reply, startScriptedServer, type ScriptedServer } from '../../core/healing/llm/scriptedServer';
-import { codeActions, EXTENSION_ID, folder, ourDiagnostics, ours, previewTab, selfHeal, uri, waitFor } from './helpers';
+import { codeActions, EXTENSION_ID, folder, historyHeals, ourDiagnostics, ours, previewTab, selfHeal, uri, waitFor } from './helpers';
 
 const PROJECT = 'pricing';
 const SOURCE_FILE = 'pricing/src/pricing.js';
@@ -164,7 +164,7 @@ describe('LLM healing (offline first, then an OpenAI-compatible endpoint)', () =
     assert.ok(doc.getText().includes(FIXED));
     const run = spawnSync('node', ['--test', TEST_FILE], { cwd: folder().uri.fsPath, encoding: 'utf8' });
     assert.strictEqual(run.status, 0, run.stdout);
-    const [item] = await api.history.getChildren();
+    const [item] = await historyHeals();
     assert.strictEqual(item?.record.id, record.id);
     assert.strictEqual(item.label, SUMMARY);
     assert.strictEqual(item.description, 'pricing/src/pricing.js · llm · 1,234 tokens · ✓ 3/3 tests · just now');
@@ -172,7 +172,7 @@ describe('LLM healing (offline first, then an OpenAI-compatible endpoint)', () =
   });
 
   it('reverts the LLM fix from the history like any other', async () => {
-    const [item] = await api.history.getChildren();
+    const [item] = await historyHeals();
     const revert = await vscode.commands.executeCommand<HealRecord>('selfHeal.revertHeal', item);
     assert.strictEqual(revert?.reverts, outcome.id);
     assert.match((await vscode.workspace.openTextDocument(uri(SOURCE_FILE))).getText(), /\n {2}return price;\n/);

@@ -12,7 +12,7 @@ import { before, describe, it } from 'mocha';
 import type { HealRecord } from '../../../src/core/model';
 import type { SelfHealApi } from '../../../src/extension/activate';
 import type { HealItem } from '../../../src/extension/views/history';
-import { EXTENSION_ID, folder, selfHeal, uri, waitFor, withTimeout } from './helpers';
+import { EXTENSION_ID, folder, historyHeals, selfHeal, uri, waitFor, withTimeout } from './helpers';
 
 const SOURCE_FILE = 'src/math.js';
 
@@ -56,7 +56,7 @@ describe('one heal history, shared with the CLI', () => {
     assert.strictEqual(applied.file, SOURCE_FILE);
     healId = applied.id;
     await withTimeout(refreshed, 30_000, 'the history view to refresh on the ledger change');
-    const items = await api.history.getChildren();
+    const items = await historyHeals();
     assert.strictEqual(items[0]?.record.id, healId, 'newest first');
     assert.strictEqual(items[0].contextValue, 'heal.applied', 'with Revert offered');
     item = items[0];
@@ -71,7 +71,7 @@ describe('one heal history, shared with the CLI', () => {
     assert.strictEqual(revert?.reverts, healId);
     assert.strictEqual(doc.getText(), original);
     if (doc.isDirty) await doc.save();
-    const [after] = await api.history.getChildren();
+    const [after] = await historyHeals();
     assert.strictEqual(after?.contextValue, 'heal.reverted');
 
     const history = await cli('history', '--json', folder().uri.fsPath);

@@ -19,7 +19,7 @@ import type { SelfHealApi } from '../../../src/extension/activate';
 import type { TaskDecision } from '../../../src/extension/collectors/tasks';
 import type { TestRunSignal } from '../../../src/extension/collectors/testRuns';
 import type { Shown } from '../../../src/extension/notify';
-import { codeActions, folder, ourDiagnostics, ours, previewTab, selfHeal, uri, waitFor } from './helpers';
+import { codeActions, folder, historyHeals, ourDiagnostics, ours, previewTab, selfHeal, uri, waitFor } from './helpers';
 
 const TEST_FILE = 'test/math.test.js';
 const SOURCE_FILE = 'src/math.js';
@@ -46,7 +46,7 @@ describe('the walk-through of issue 15: what a user sees stays true', () => {
     return ids.find((id) => id && JSON.stringify(api.cache.outcome(id)?.fix?.after) === same);
   };
   const newest = async (): Promise<{ id: string; contextValue?: string } | undefined> => {
-    const [item] = await api.history.getChildren();
+    const [item] = await historyHeals();
     return item && { id: item.record.id, contextValue: item.contextValue };
   };
   /** The next notification matching `pattern`, shown from now on. */
@@ -251,7 +251,7 @@ describe('the walk-through of issue 15: what a user sees stays true', () => {
     await waitFor(() => !testDiagnostic(), 'the failure to go again', 10_000);
     assert.strictEqual(await offered(), undefined);
 
-    const [item] = await api.history.getChildren();
+    const [item] = await historyHeals();
     const revert = await vscode.commands.executeCommand<HealRecord>('selfHeal.revertHeal', item);
     assert.strictEqual(revert?.reverts, again.id);
     assert.strictEqual(doc.getText(), original);
@@ -312,13 +312,13 @@ describe('the walk-through of issue 15: what a user sees stays true', () => {
         10_000,
       )
     ).command!.arguments![0] as string;
-    const before = await api.history.getChildren();
+    const before = await historyHeals();
     const toast = next(/Apply this fix\?$/, 'the preview’s toast');
     await previewTab(id);
     const question = await toast;
     await vscode.commands.executeCommand('selfHeal.discardPreviewedFix');
     assert.deepStrictEqual(
-      (await api.history.getChildren()).map((item) => [item.record.id, item.contextValue]),
+      (await historyHeals()).map((item) => [item.record.id, item.contextValue]),
       before.map((item) => [item.record.id, item.contextValue]),
       'the history is unchanged',
     );
