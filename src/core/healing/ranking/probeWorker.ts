@@ -11,7 +11,7 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import { inspect } from 'node:util';
 import * as vm from 'node:vm';
-import { atBoundaries, codeNumbers, neighbours, type Probe } from './probes';
+import { atBoundaries, codeNumbers, elementNeighbours, neighbours, type Probe } from './probes';
 
 export interface ProbeRequest {
   /** Absolute path of the source file the variants are versions of. */
@@ -54,7 +54,7 @@ function resolve(exports: unknown, name: string): Fn | undefined {
   return typeof value === 'function' ? (value as Fn) : undefined;
 }
 
-/** The tests' literal calls that reach this module's functions, then their neighbours, then the code's own boundaries, without repeats. */
+/** The tests' literal calls that reach this module's functions, then their neighbours, the code's own boundaries, and neighbours inside arrays, without repeats. */
 function inputsOf(exports: unknown, probes: Probe[], max: number, numbers: number[] = []): Input[] {
   const seen = new Set<string>();
   const out: Input[] = [];
@@ -76,6 +76,8 @@ function inputsOf(exports: unknown, probes: Probe[], max: number, numbers: numbe
   base.forEach(add);
   for (const input of base) for (const args of neighbours(input.args)) add({ fn: input.fn, args, failing: false });
   for (const input of base) for (const args of atBoundaries(input.args, numbers)) add({ fn: input.fn, args, failing: false, boundary: true });
+  // Last, so they only fill the room the others leave.
+  for (const input of base) for (const args of elementNeighbours(input.args)) add({ fn: input.fn, args, failing: false });
   return out;
 }
 

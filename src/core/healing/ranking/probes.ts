@@ -78,6 +78,27 @@ export function neighbours(args: unknown[]): unknown[][] {
   return out;
 }
 
+/** How many leading elements of an array argument `elementNeighbours` varies. */
+const ELEMENTS_VARIED = 8;
+
+/**
+ * Neighbours inside array arguments: each number among the first elements ±1, one at a time. Two
+ * fixes that agree on the tests' arrays and on those arrays shortened or lengthened can still
+ * compute differently once an element changes (an operator applied to the wrong element, a
+ * remainder for a quotient), and the tests' arrays are where such inputs come from.
+ */
+export function elementNeighbours(args: unknown[]): unknown[][] {
+  const out: unknown[][] = [];
+  args.forEach((a, i) => {
+    if (!Array.isArray(a)) return;
+    a.slice(0, ELEMENTS_VARIED).forEach((element, k) => {
+      if (typeof element !== 'number' || !Number.isFinite(element)) return;
+      for (const v of [element - 1, element + 1]) out.push(args.map((b, j) => (j === i ? a.map((e, m) => (m === k ? v : e)) : b)));
+    });
+  });
+  return out;
+}
+
 /**
  * The numbers the code itself compares and computes with (`amount > 100`), at most `max`: a fix
  * that moves a boundary behaves like another only until an input reaches that boundary, which

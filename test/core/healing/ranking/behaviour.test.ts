@@ -37,6 +37,20 @@ describe('behaviour beside the original', () => {
     assert.equal(fingerprint(dir), before, 'variants are compiled from text, never written');
   });
 
+  it("tells apart two fixes that agree on the tests' arrays until one of their elements changes", async () => {
+    const pair = 'function combine(xs) {\n  return xs[0] - xs[1];\n}\nmodule.exports = { combine };\n';
+    const tests =
+      "const test = require('node:test');\nconst assert = require('node:assert');\nconst { combine } = require('../src/pair');\ntest('two twos', () => {\n  assert.strictEqual(combine([2, 2]), 4);\n});\n";
+    const dir = makeProject({ 'src/pair.js': pair, 'test/page.test.js': tests });
+    // [2, 2], [2] and [2, 2, 2] give 2 + 2 and 2 * 2 alike; [1, 2] or [2, 3] do not.
+    const behaviour = await measureBehaviour({
+      ...input(dir, 'src/pair.js', [pair, pair.replace('-', '+'), pair.replace('-', '*')]),
+      failingNames: ['two twos'],
+    });
+    assert.ok(behaviour.measured, behaviour.measured ? '' : behaviour.reason);
+    assert.notEqual(behaviour.results[1], behaviour.results[2], 'the sum and the product are different fixes');
+  });
+
   it('records a variant that loops as hanging instead of waiting for it', async () => {
     const dir = makeProject({ 'src/page.js': PAGE, 'test/page.test.js': TESTS });
     const loops = PAGE.replace('return', 'while (size) {}\n  return');

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { atBoundaries, codeNumbers, neighbours, probesIn } from '../../../../src/core/healing/ranking/probes';
+import { atBoundaries, codeNumbers, elementNeighbours, neighbours, probesIn } from '../../../../src/core/healing/ranking/probes';
 
 const TESTS = `const test = require('node:test');
 const assert = require('node:assert');
@@ -43,6 +43,23 @@ describe('probe inputs', () => {
       [[0], ''],
       [[], 'a'],
     ]);
+  });
+});
+
+describe('probe inputs inside arrays', () => {
+  it('varies each number of an array argument ±1, one element at a time, leaving other arguments alone', () => {
+    assert.deepEqual(elementNeighbours([[1, 'a', 3], 7]), [
+      [[0, 'a', 3], 7],
+      [[2, 'a', 3], 7],
+      [[1, 'a', 2], 7],
+      [[1, 'a', 4], 7],
+    ]);
+    assert.deepEqual(elementNeighbours([5, 'x']), [], 'no arrays, nothing to vary');
+  });
+
+  it('varies only the first elements of a long array', () => {
+    const long = Array.from({ length: 20 }, (_, i) => i);
+    assert.equal(elementNeighbours([long]).length, 16);
   });
 });
 
