@@ -24,6 +24,67 @@ export function testFilesOf(failures: Pick<Failure, 'file'>[]): string[] {
   return [...new Set(failures.map((f) => f.file).filter((f): f is string => !!f && isTestFile(f)))];
 }
 
+/** The title as a test's source writes it: a string literal in any quote. */
+function definesTitle(text: string, title: string): boolean {
+  return ["'", '"', '`'].some((q) => text.includes(`${q}${title}${q}`));
+}
+
+/** How many of a spec's suite titles (`describe('Post', …)`) the failure's id holds: it tells apart specs that share a test title. */
+function suiteTitlesIn(text: string, id: string): number {
+  return [...text.matchAll(/\b(?:describe|context|suite)\s*\(\s*(['"`])(.+?)\1/g)].filter((m) => id.includes(m[2])).length;
+}
+
+/** Test files read at most while looking through an entry spec's requires: a large suite's specs, not the whole repository. */
+const MAX_SPECS = 400;
+
+/**
+ * The file that defines a failing test, when the runner names another one. The general pattern:
+ * an entry spec that loads the other specs itself (`mocha test/index.js`, whose
+ * `describe('App', () => { require('./scripts/models'); … })` requires the real specs); the runner
+ * names the file it was given for every test inside it, so `Failure.file` is the entry.
+ *
+ * The entry stays the file to RUN (a narrowed run must give the baseline's ids, and the entry often
+ * sets up what the specs rely on); the file to READ for localization is the spec that holds the
+ * test, whose imports lead to the code under test where the entry's lead only to more specs. That
+ * is the runner's own file when its text has the test's title, else a test file on the failure's
+ * stack that has it, else one the entry requires (breadth first, test files only). Undefined when
+ * none has it (a title built at run time): the caller keeps the runner's file.
+ */
+export async function definingTestFile(
+  root: string,
+  failure: Pick<Failure, 'id' | 'file' | 'name' | 'stack'>,
+  readText: (rel: string) => Promise<string | undefined>,
+): Promise<string | undefined> {
+  const entry = failure.file;
+  if (!entry || path.isAbsolute(entry) || entry.startsWith('..') || !failure.name) return undefined;
+  const entryText = await readText(entry);
+  if (entryText === undefined || definesTitle(entryText, failure.name)) return undefined;
+  // The test's own frame (an assertion that threw in it) says where it is without a search.
+  for (const rel of new Set(failure.stack.map((f) => f.file))) {
+    if (rel === entry || path.isAbsolute(rel) || rel.startsWith('..') || !isTestFile(rel)) continue;
+    const text = await readText(rel);
+    if (text !== undefined && definesTitle(text, failure.name)) return rel;
+  }
+  const seen = new Set([entry]);
+  const queue: Array<{ rel: string; text: string }> = [{ rel: entry, text: entryText }];
+  const defining: Array<{ rel: string; suites: number }> = [];
+  while (queue.length > 0 && seen.size < MAX_SPECS) {
+    const { rel: from, text: fromText } = queue.shift()!;
+    for (const specifier of importSpecifiers(fromText)) {
+      const abs = await resolveImport(path.join(root, from), specifier);
+      const rel = abs && path.relative(root, abs).split(path.sep).join('/');
+      if (!rel || rel.startsWith('..') || seen.has(rel) || !isTestFile(rel)) continue;
+      seen.add(rel);
+      const text = await readText(rel);
+      if (text === undefined) continue;
+      if (definesTitle(text, failure.name)) defining.push({ rel, suites: suiteTitlesIn(text, failure.id) });
+      queue.push({ rel, text });
+    }
+  }
+  // Titles like "default" recur across specs: the one whose suites the id names is the test's.
+  return defining.sort((a, b) => b.suites - a.suites)[0]?.rel;
+}
+
 const SOURCE_EXTENSIONS = ['.js', '.ts', '.mjs', '.cjs', '.tsx', '.jsx', '.mts', '.cts'];
 
 async function exists(file: string): Promise<boolean> {
@@ -149,6 +210,12 @@ export async function localize(root: string, failures: Failure[], readText: (rel
     }
     return cache.get(rel);
   };
+  // Specs read while looking for a test's own file, once per localization (failures share an entry).
+  const texts = new Map<string, Promise<string | undefined>>();
+  const readOnce = (rel: string): Promise<string | undefined> => {
+    if (!texts.has(rel)) texts.set(rel, readText(rel));
+    return texts.get(rel)!;
+  };
   const resolver = await createResolver(root);
   // Failures of one test file reach the same modules: walk the graph once per file.
   const graphs = new Map<string, ReturnType<typeof reachableModules>>();
@@ -187,7 +254,7 @@ export async function localize(root: string, failures: Failure[], readText: (rel
         add({ file: frame.file, start: 0, end: file.text.length, line: frame.line - 1, score: score * 0.8, why: `stack frame ${depth + 1} at module level` });
     }
     // 2. Functions the failing test calls, through the test file's imports and theirs.
-    const testFile = failure.file ?? failure.stack.find((f) => isTestFile(f.file))?.file;
+    const testFile = (await definingTestFile(root, failure, readOnce)) ?? failure.file ?? failure.stack.find((f) => isTestFile(f.file))?.file;
     if (!testFile || path.isAbsolute(testFile) || testFile.startsWith('..')) continue;
     const test = await load(testFile);
     if (!test) continue;

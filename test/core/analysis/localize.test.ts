@@ -3,7 +3,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { localize } from '../../../src/core/analysis/localize';
+import { definingTestFile, localize } from '../../../src/core/analysis/localize';
+import { ProcessTestRunner } from '../../../src/core/verify/testRunner';
 import type { Failure } from '../../../src/core/model';
 import { makeProject } from '../../helpers/repo';
 import { fixtureFiles } from './moduleGraphFixtures';
@@ -174,6 +175,105 @@ test('sums', () => {
     assert.deepEqual(
       locations.map((l) => `${l.file} ${l.function} ${l.score}`),
       ['packages/text/index.js title 1'],
+    );
+  });
+});
+
+/**
+ * An entry spec that requires the real specs (`mocha test/index.js`, as hexo runs its suite):
+ * mocha names the entry as every test's file, and the entry's imports are only more specs.
+ */
+describe('localize, when the runner names an entry spec that requires the real ones', () => {
+  const ENTRY = `describe('App', function () {
+  require('./scripts/models');
+});
+`;
+  const MODELS = `describe('Models', function () {
+  require('./post');
+  require('./tag');
+});
+`;
+  // Two failures: an assertion in the spec (its frame names the spec), and an error with no
+  // frame at all (fs's promises reject with a bare message), so only the title finds the spec.
+  const POST_SPEC = `const assert = require('assert');
+const fs = require('fs');
+describe('Post', function () {
+  const post = require('../../../lib/models/post');
+  it('default', function () { assert.deepEqual(post.slugOf('A b'), 'a-b'); });
+  it('setTags() - empty tag', function () { assert.deepEqual(post.setTags(['a', '']), ['a']); });
+  it('source', function () { return fs.promises.readFile(post.sourceOf('hello')); });
+});
+`;
+  const TAG_SPEC = `const assert = require('assert');
+describe('Tag', function () {
+  const tag = require('../../../lib/models/tag');
+  it('default', function () { assert.equal(tag.nameOf(' a '), 'a'); });
+});
+`;
+  const POST = `const path = require('path');
+function slugOf(title) { return title.toLowerCase().replace(/ /g, '-'); }
+function setTags(tags) { return tags.map((t) => String(t)); }
+function sourceOf(slug) { return path.join(__dirname, slug + '.md'); }
+module.exports = { slugOf, setTags, sourceOf };
+`;
+  const TAG = `function nameOf(name) { return name.trim(); }
+module.exports = { nameOf };
+`;
+  const files = {
+    'package.json': JSON.stringify({ name: 'entry-spec', scripts: { test: 'mocha test/index.js' } }),
+    'test/index.js': ENTRY,
+    'test/scripts/models/index.js': MODELS,
+    'test/scripts/models/post.js': POST_SPEC,
+    'test/scripts/models/tag.js': TAG_SPEC,
+    'lib/models/post.js': POST,
+    'lib/models/tag.js': TAG,
+  };
+  const reader =
+    (dir: string) =>
+    (rel: string): Promise<string | undefined> =>
+      fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
+
+  it('reads the spec that defines the failing test, so the function it calls ranks first', async () => {
+    const dir = makeProject(files, { linkNodeModules: true });
+    const run = await new ProcessTestRunner().run({ cwd: dir, command: 'npm test', timeoutMs: 60_000 });
+    const failed = (name: string): Failure => {
+      const found = run.failures.find((f) => f.name === name);
+      assert.ok(found, `mocha reported no failure "${name}":\n${run.output}`);
+      return found;
+    };
+    // What the real runner says: the entry, for tests written in test/scripts/models/post.js.
+    assert.equal(failed('setTags() - empty tag').file, 'test/index.js');
+    assert.equal(failed('setTags() - empty tag').id, 'App Models Post > setTags() - empty tag');
+    const top = async (name: string): Promise<string> => {
+      const first = (await localize(dir, [failed(name)], reader(dir)))[0];
+      return `${first?.file} ${first?.function}: ${first?.why}`;
+    };
+    assert.equal(await top('setTags() - empty tag'), 'lib/models/post.js setTags: called on the failing assertion line (setTags)');
+    assert.deepEqual(
+      failed('source').stack.filter((f) => !f.file.startsWith('node:')),
+      [],
+    );
+    // No frame to single one out: every function the spec calls ranks alike, sourceOf among them.
+    const called = (await localize(dir, [failed('source')], reader(dir))).filter((l) => l.score === 0.6).map((l) => `${l.file} ${l.function}`);
+    assert.deepEqual(called.sort(), ['lib/models/post.js setTags', 'lib/models/post.js slugOf', 'lib/models/post.js sourceOf']);
+  });
+
+  it("tells apart specs that share a title by the suites the failure's id names", async () => {
+    const dir = makeProject(files);
+    const failure = { id: 'App Models Tag > default', name: 'default', file: 'test/index.js', stack: [] };
+    assert.equal(await definingTestFile(dir, failure, reader(dir)), 'test/scripts/models/tag.js');
+    assert.equal(await definingTestFile(dir, { ...failure, id: 'App Models Post > default' }, reader(dir)), 'test/scripts/models/post.js');
+  });
+
+  it("keeps the runner's file when it defines the test itself, or when no spec holds the title", async () => {
+    const dir = makeProject(files);
+    assert.equal(
+      await definingTestFile(dir, { id: 'Post > default', name: 'default', file: 'test/scripts/models/post.js', stack: [] }, reader(dir)),
+      undefined,
+    );
+    assert.equal(
+      await definingTestFile(dir, { id: 'App > made at run time', name: 'made at run time', file: 'test/index.js', stack: [] }, reader(dir)),
+      undefined,
     );
   });
 });
