@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import type { Diagnosis, Failure, HealRecord } from '../../model';
 import type { Log } from '../../ports';
-import { testFilesOf } from '../../analysis/localize';
+import { definingTestFile, isTestFile } from '../../analysis/localize';
 import { walk, withTree } from '../../analysis/treeSitter';
 import type { SourceFile } from '../mutation/engine';
 import { suspiciousUnits, type FunctionUnit } from './functions';
@@ -114,17 +114,19 @@ export async function gatherContext(input: ContextInput): Promise<HealContext> {
     });
   });
 
-  const testFiles = testFilesOf(input.failures).filter((f) => !path.isAbsolute(f));
-  for (const rel of testFiles) {
+  // The spec that defines each test, which is not the runner's file when an entry spec requires
+  // the real ones (analysis/localize.ts, definingTestFile): the entry holds none of the test's code.
+  const testNames = new Map<string, string[]>();
+  for (const failure of input.failures) {
+    const rel = (await definingTestFile(input.root, failure, input.readText)) ?? failure.file;
+    if (rel && isTestFile(rel) && !path.isAbsolute(rel)) testNames.set(rel, [...(testNames.get(rel) ?? []), failure.name]);
+  }
+  for (const [rel, names] of testNames) {
     const why = await input.privacy.excluded(rel);
     const text = why ? undefined : await input.readText(rel);
     if (why) withheld.push(why);
     if (text === undefined) continue;
-    const source = await testSourceOf(
-      rel,
-      text,
-      input.failures.filter((f) => f.file === rel).map((f) => f.name),
-    );
+    const source = await testSourceOf(rel, text, names);
     pieces.push({ section: 'testSource', text: `### ${rel}\n${fence(rel, source)}`, priority: 70, label: `test source ${rel}` });
   }
 
