@@ -27,6 +27,12 @@ function workerEntry(): { file: string; execArgv: string[] } {
 
 /** Module caches are cleared between runs, but closures the code under test leaves behind are not: recycle the worker now and then. */
 const RUNS_PER_WORKER = 150;
+/**
+ * How long a new worker may take to start. Its start is not part of a run's budget: that budget is
+ * derived from a warm run, and a start on a busy machine (seconds at load 8) counted against it
+ * made every candidate after the first kill look like a hang, so no fix was found at all.
+ */
+const STARTUP_MS = 30_000;
 
 export class Screen {
   private worker: ChildProcess | undefined;
@@ -65,7 +71,15 @@ export class Screen {
   async run(files: string[], budgetMs: number, signal?: AbortSignal): Promise<ScreenOutcome> {
     if (this.unsupported) return { kind: 'unsupported', reason: this.unsupported };
     if (++this.runs % RUNS_PER_WORKER === 0) this.kill();
-    const worker = (this.worker ??= this.spawn());
+    if (!this.worker) {
+      const worker = this.spawn();
+      this.worker = worker;
+      if (!(await whenReady(worker, STARTUP_MS, signal))) {
+        this.kill();
+        return { kind: 'timeout', ms: 0 };
+      }
+    }
+    const worker = this.worker;
     const started = Date.now();
     const outcome = await new Promise<ScreenOutcome>((resolve) => {
       const done = (value: ScreenOutcome): void => {
@@ -75,7 +89,8 @@ export class Screen {
         signal?.removeEventListener('abort', onAbort);
         resolve(value);
       };
-      const onMessage = (message: { ok: boolean; tests?: ScreenTest[]; unsupported?: string; loadError?: string }): void => {
+      const onMessage = (message: { ok?: boolean; ready?: boolean; tests?: ScreenTest[]; unsupported?: string; loadError?: string }): void => {
+        if (message.ready) return;
         if (message.ok) done({ kind: 'ran', tests: message.tests ?? [], loadError: message.loadError, ms: Date.now() - started });
         else done({ kind: 'unsupported', reason: message.unsupported ?? 'unknown' });
       };
@@ -106,4 +121,26 @@ export class Screen {
   dispose(): void {
     this.kill();
   }
+}
+
+/** Resolves true when `worker` says it is ready, false when it exits, is cancelled or takes longer than `ms`. */
+function whenReady(worker: ChildProcess, ms: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (ready: boolean): void => {
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('exit', onExit);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(ready);
+    };
+    const onMessage = (message: { ready?: boolean }): void => {
+      if (message.ready) done(true);
+    };
+    const onExit = (): void => done(false);
+    const onAbort = (): void => done(false);
+    const timer = setTimeout(() => done(false), ms);
+    worker.on('message', onMessage);
+    worker.on('exit', onExit);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -5,9 +5,10 @@
  * passes is then verified by the real test command. Anything it cannot run faithfully (ESM,
  * TypeScript, jest/vitest APIs) is reported as unsupported and the verifier runs the real command.
  *
- * Protocol (process.send): in `{ files: string[] (absolute), timeoutMs }`,
- * out `{ ok: true, tests: ScreenTest[] } | { ok: false, unsupported: string }`. The tests run in a
- * worker thread; the process's main thread only relays (see the end of this file).
+ * Protocol (process.send): out `{ ready: true }` once, when it can take files; then in
+ * `{ files: string[] (absolute), timeoutMs }`, out `{ ok: true, tests: ScreenTest[] } |
+ * { ok: false, unsupported: string }`. The tests run in a worker thread; the process's main
+ * thread only relays (see the end of this file).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -246,7 +247,7 @@ function silenceConsole(): void {
     (console as unknown as Record<string, unknown>)[key] = () => undefined;
 }
 
-type ScreenReply = { ok: true; tests: ScreenTest[]; loadError?: string } | { ok: false; unsupported: string };
+type ScreenReply = { ok: true; tests: ScreenTest[]; loadError?: string } | { ok: false; unsupported: string } | { ready: true };
 
 if (!isMainThread && parentPort) {
   // The thread that runs the code under test.
@@ -268,6 +269,7 @@ if (!isMainThread && parentPort) {
         ),
     );
   });
+  port.postMessage({ ready: true } satisfies ScreenReply);
 } else if (require.main === module && process.send) {
   // The main thread only relays. It stays responsive while a mutant loops forever in the test
   // thread, so when the heal that started it dies (even by kill -9) the IPC channel closes and
