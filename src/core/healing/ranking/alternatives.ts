@@ -6,8 +6,8 @@
  *   2. behaviour outside the failing tests (behaviour.ts): the fix that changes fewer probe
  *      results beyond what the failing tests need comes first;
  *   3. size of the change, then the search's own order.
- * The tests cannot tell the chosen fix apart from the alternatives with as few anti-patterns that
- * behave differently from it on the probes (or were not probed): their number is its ambiguity.
+ * The tests cannot tell the chosen fix apart from the alternatives that behave differently from it
+ * on the probes (or were not probed), whatever their anti-patterns: their number is its ambiguity.
  */
 import type { Candidate, Confidence } from '../../model';
 import type { Found } from '../../verify/search';
@@ -90,11 +90,9 @@ export class Alternatives {
     const key = changeKey(before, after);
     const discarded = this.discarded.get(key);
     if (discarded !== undefined && !this.skipped.includes(discarded)) this.skipped.push(discarded);
-    if (discarded !== undefined || this.keys.has(key)) return true;
-    // An alternative with more anti-patterns than every fix at hand can neither win nor make the
-    // winner ambiguous: it is not worth a full test run.
-    const fewest = Math.min(...this.verified.map((p) => p.antiPatterns.length));
-    return this.verified.length > 0 && antiPatterns(candidate.edits, this.originals, this.reached).length > fewest;
+    // An alternative with more anti-patterns than every fix at hand cannot win, but it is still
+    // tried: if it passes too, the tests cannot tell the two apart, and the fix is labelled so.
+    return discarded !== undefined || this.keys.has(key);
   }
 
   /**
@@ -144,11 +142,12 @@ export class Alternatives {
     const kept = keep ? ranked.findIndex((p) => p.found.candidate === keep) : -1;
     if (kept > 0) ranked.unshift(...ranked.splice(kept, 1));
     const best = ranked[0];
-    // Behaviour orders the fixes but does not single one out: the tests pass either way. Only an
-    // alternative that behaves exactly like the best on every probe is the same fix in other words.
-    const indistinct = ranked
-      .slice(1)
-      .filter((p) => p.antiPatterns.length === best.antiPatterns.length && (p.results === undefined || p.results !== best.results));
+    // Behaviour and anti-patterns order the fixes but do not single one out: the tests pass either
+    // way. An anti-pattern makes a fix less likely, not wrong (an operator changed across families
+    // is sometimes the right fix, outranked by two equivalent literal edits), so an alternative
+    // counts whatever its anti-patterns. Only one that behaves exactly like the best on every probe
+    // is the same fix in other words.
+    const indistinct = ranked.slice(1).filter((p) => p.results === undefined || p.results !== best.results);
     return { best, ranked, indistinct, behaviour };
   }
 }

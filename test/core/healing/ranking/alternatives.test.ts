@@ -51,15 +51,14 @@ describe('choosing among plausible fixes', () => {
     });
     assert.ok(heal.fix, heal.reason);
     assert.match(heal.fix.after['src/update.js'], /force \|\| version !==? latest;/);
-    // `latest === latest` passes both tests too, and changes fewer probe results than the right fix;
-    // once a fix without anti-patterns is at hand it is not even run.
-    assert.ok(!heal.fix.alternatives?.some((a) => a.summary.startsWith('use `latest` instead of `version`')));
+    // `latest === latest` passes both tests too, and changes fewer probe results than the right fix,
+    // but its anti-pattern ranks it below the operator fix whenever the search meets it (above).
     // `!=` behaves like `!==` on every probe: the same fix in other words. But `<` passes both tests
     // too, and answers otherwise for a local version newer than the latest: the tests do not pin
     // the comparison down, so the fix is offered as a guess to check.
     const confidence = heal.fix.evidence.confidence!;
     assert.equal(confidence.level, 'ambiguous');
-    assert.match(confidence.reasons.join('; '), /\d+ other edits? of the same code pass(es)? the tests too/);
+    assert.match(confidence.reasons.join('; '), /\d+ other (verified fix(es)? pass|edits? of the same code pass(es)?) the tests too/);
   });
 
   it('says "verified, ambiguous" with the count when the tests cannot tell two fixes apart, and the policy never auto-applies it', async () => {
@@ -114,7 +113,7 @@ describe('ranking verified fixes', () => {
       choice?.ranked[1].antiPatterns.map((a) => a.kind),
       ['cross-family-operator'],
     );
-    assert.equal(choice?.indistinct.length, 0, 'the tests passed both, but the anti-pattern tells them apart');
+    assert.equal(choice?.indistinct.length, 1, 'the anti-pattern ranks them, but the tests passed both: they cannot tell them apart');
   });
 
   it('puts the plain deletion of `- 1` before the identity edit `* 1` found first', () => {
@@ -130,11 +129,17 @@ describe('ranking verified fixes', () => {
     );
   });
 
-  it('does not spend a test run on an alternative with more anti-patterns than the fix at hand', () => {
+  it('still tries an alternative with more anti-patterns than the fix at hand, after those with fewer', () => {
     const alternatives = new Alternatives({ 'src/range.js': text }, new Map());
     alternatives.tried(verified('replace `<` with `<=`', '< hi', '<= hi'));
-    assert.equal(alternatives.skip(verified('replace `<` with `!==`', '< hi', '!== hi').candidate), true);
-    assert.equal(alternatives.skip(verified('replace `>=` with `>`', '>= lo', '> lo').candidate), false);
+    const crossFamily = verified('replace `<` with `!==`', '< hi', '!== hi').candidate;
+    const sameFamily = verified('replace `>=` with `>`', '>= lo', '> lo').candidate;
+    assert.equal(alternatives.skip(crossFamily), false, 'if it passes too, the tests cannot tell the two apart');
+    assert.equal(alternatives.skip(sameFamily), false);
+    assert.deepEqual(
+      [...alternatives.order([crossFamily, sameFamily])].map((c) => c.summary),
+      ['replace `>=` with `>`', 'replace `<` with `!==`'],
+    );
   });
 
   it('skips a candidate that makes the change of a discarded fix, and says which', () => {
