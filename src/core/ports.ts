@@ -52,6 +52,12 @@ export interface TestRunRequest {
 
 export interface TestRunner {
   run(request: TestRunRequest): Promise<TestRun>;
+  /**
+   * Whether a run narrowed to `files` runs less than the whole command: false when the command
+   * cannot be narrowed, or its own paths already are those files (`mocha test/index.js`, an entry
+   * that requires every spec). Runners that cannot tell leave it out, and narrowing is assumed to help.
+   */
+  narrows?(request: { cwd: string; command: string; files: string[] }): Promise<boolean>;
 }
 
 export interface LlmRequest {

@@ -72,6 +72,7 @@ export class Search {
   private screenBudgetMs = 3000;
   /** Targeted test id (as the real runner names it) → the screen's id for the same test. */
   private screenIds = new Map<string, string>();
+  private narrowing: Promise<boolean> | undefined;
   readonly tally: Tally = { tried: [], testRuns: 0, promising: [] };
 
   constructor(private readonly ctx: SearchContext) {}
@@ -198,7 +199,7 @@ export class Search {
           if (screened.fitness > this.baselineFitness) this.tally.promising.push({ candidate, fitness: screened.fitness });
           return undefined;
         }
-      } else if (this.ctx.testFiles.length > 0) {
+      } else if (this.ctx.testFiles.length > 0 && (await this.narrowingHelps())) {
         const narrowed = await this.real(this.ctx.testFiles);
         const check = compareRuns(this.ctx.baseline, narrowed, this.ctx.targeted);
         if (check.stillFailing.length > 0 || narrowed.timedOut) {
@@ -241,6 +242,16 @@ export class Search {
     } finally {
       await sandbox.reset();
     }
+  }
+
+  /**
+   * Whether the narrowed run before the full one saves anything. When the targeted tests' file is
+   * the command's own entry (`mocha test/index.js`, which requires every spec), the narrowed run is
+   * the whole suite again, and every candidate would pay for it twice.
+   */
+  private narrowingHelps(): Promise<boolean> {
+    this.narrowing ??= this.ctx.runner.narrows?.({ cwd: this.ctx.sandbox.cwd, command: this.ctx.command, files: this.ctx.testFiles }) ?? Promise.resolve(true);
+    return this.narrowing;
   }
 
   private async real(files?: string[]): Promise<TestRun> {

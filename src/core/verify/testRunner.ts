@@ -33,6 +33,11 @@ export class ProcessTestRunner implements TestRunner {
 
   constructor(private readonly log: Log = silentLog) {}
 
+  async narrows(request: { cwd: string; command: string; files: string[] }): Promise<boolean> {
+    const expanded = await expandCommand(request.cwd, request.command);
+    return request.files.length > 0 && narrowCommand(expanded, request.files) !== expanded.command;
+  }
+
   async run(request: TestRunRequest): Promise<TestRun> {
     const expanded = await expandCommand(request.cwd, request.command);
     const runner = runnerNamed(expanded.runner);

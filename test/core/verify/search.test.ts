@@ -1,0 +1,90 @@
+/**
+ * The verifier (src/core/verify/search.ts) with a real mocha and a real sandbox: a candidate is
+ * first run on the failing tests' files and then on the whole suite, except when those files are
+ * the command's own entry (an index spec that imports every other, as some projects run their
+ * suite): that narrowed run would be the whole suite again, paid twice per candidate.
+ */
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import type { Candidate } from '../../../src/core/model';
+import type { TestRunner, TestRunRequest } from '../../../src/core/ports';
+import { silentLog } from '../../../src/core/ports';
+import { createSandbox } from '../../../src/core/verify/sandbox';
+import { Search } from '../../../src/core/verify/search';
+import { ProcessTestRunner } from '../../../src/core/verify/testRunner';
+import { makeProject } from '../../helpers/repo';
+import { linkRunner } from '../runners/runnerProjects';
+
+const ADD = 'export function add(a, b) {\n  return a - b;\n}\n';
+// ES modules: the in-process screen leaves them to the real runner, whose runs are what is counted.
+const SPEC =
+  "import assert from 'node:assert';\nimport { add } from '../src/add.mjs';\ndescribe('add', () => {\n  it('adds', () => assert.equal(add(2, 3), 5));\n  it('adds nothing', () => assert.equal(add(0, 0), 0));\n});\n";
+
+/** The project's runner, recording which files each run was narrowed to. */
+class RecordingRunner implements TestRunner {
+  readonly runs: Array<string[] | undefined> = [];
+  private readonly inner = new ProcessTestRunner();
+
+  run(request: TestRunRequest) {
+    this.runs.push(request.files);
+    return this.inner.run(request);
+  }
+
+  narrows(request: { cwd: string; command: string; files: string[] }) {
+    return this.inner.narrows(request);
+  }
+}
+
+async function verifyTheFix(
+  script: string,
+  files: Record<string, string>,
+  testFiles: string[],
+): Promise<{ verified: boolean; runs: Array<string[] | undefined> }> {
+  const root = makeProject({ ...files, 'src/add.mjs': ADD, 'package.json': JSON.stringify({ type: 'module', scripts: { test: script } }) });
+  linkRunner(root, 'mocha', 'current');
+  const sandbox = await createSandbox({ root });
+  const runner = new RecordingRunner();
+  try {
+    const baseline = await runner.run({ cwd: sandbox.cwd, command: 'npm test', timeoutMs: 60_000 });
+    const targeted = baseline.failures.map((f) => f.id);
+    assert.equal(targeted.length, 1, baseline.output);
+    const search = new Search({ sandbox, runner, command: 'npm test', baseline, targeted, testFiles, timeoutMs: 60_000, log: silentLog });
+    await search.prepare();
+    const start = ADD.indexOf('-');
+    const fix: Candidate = {
+      id: 'c1',
+      engine: 'mutation',
+      operator: 'binary-operator',
+      summary: 'replace `-` with `+`',
+      edits: [{ file: 'src/add.mjs', start, end: start + 1, newText: '+' }],
+      cost: 1,
+      editsTests: false,
+    };
+    runner.runs.length = 0;
+    const found = await search.tryCandidate(fix);
+    search.dispose();
+    return { verified: found !== undefined, runs: runner.runs };
+  } finally {
+    await sandbox.dispose();
+  }
+}
+
+describe('the verifier', () => {
+  it('runs a candidate on the failing tests’ file first, then on the whole suite', async () => {
+    const { verified, runs } = await verifyTheFix(
+      'mocha test/add.spec.mjs test/other.spec.mjs',
+      { 'test/add.spec.mjs': SPEC, 'test/other.spec.mjs': "describe('other', () => it('runs', () => {}));\n" },
+      ['test/add.spec.mjs'],
+    );
+    assert.ok(verified);
+    assert.deepEqual(runs, [['test/add.spec.mjs'], undefined]);
+  });
+
+  it('runs it once, on the whole suite, when the failing tests’ file is the command’s own entry', async () => {
+    const { verified, runs } = await verifyTheFix('mocha test/index.mjs', { 'test/index.mjs': "import './add.spec.mjs';\n", 'test/add.spec.mjs': SPEC }, [
+      'test/index.mjs',
+    ]);
+    assert.ok(verified);
+    assert.deepEqual(runs, [undefined]);
+  });
+});
