@@ -1,7 +1,9 @@
 /**
  * The composition root (STYLE §2): builds the ports and registers every command, provider, view
- * and collector, from here only. Activation does no I/O beyond creating objects: the core, the
- * ledger and tree-sitter load on first use or in the background (goal ≤ 100 ms, issue 4).
+ * and collector, from here only; what one workspace folder needs (its healer, ledger, collectors)
+ * is built by folderSession.ts, once per folder, which this root calls through Folders. Activation
+ * does no I/O beyond creating objects: the core, the ledger and tree-sitter load on first use or
+ * in the background (goal ≤ 100 ms, issue 4).
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
