@@ -13,6 +13,7 @@
 import { clockSkew, floatNoise, isPermutation, pinnedClock } from '../../analysis/classify';
 import { withTree, type Node } from '../../analysis/treeSitter';
 import type { Candidate, Failure, TextEdit } from '../../model';
+import { testEditCandidate } from './candidate';
 import { fakeTimeCandidate, frozenAtStart, pinnedAt } from './fakeTime';
 import { assertionAt, atom, type Assertion } from '../../analysis/testAst';
 
@@ -22,18 +23,8 @@ const EXACT_ASSERTS = new Set(['strictEqual', 'equal', 'deepStrictEqual', 'deepE
 /** The tighter the change, the earlier it is tried: a tolerance or a frozen clock before a sorted comparison. */
 const COST: Record<string, number> = { 'float-tolerance': 1, 'float-close-to': 1, 'sorted-comparison': 2 };
 
-let serial = 0;
 function candidate(file: string, operator: string, summary: string, edits: Array<Omit<TextEdit, 'file'>>): Candidate {
-  return {
-    id: `t-${operator}-${++serial}`,
-    engine: 'test',
-    operator,
-    summary,
-    edits: edits.map((e) => ({ file, ...e })),
-    cost: COST[operator] ?? 3,
-    editsTests: true,
-    labels: ['test edit'],
-  };
+  return testEditCandidate(file, operator, summary, COST[operator] ?? 3, edits);
 }
 
 /** The relative tolerance: far above rounding noise (1e-16), far below any difference a test means. */

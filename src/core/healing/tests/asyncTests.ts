@@ -8,21 +8,8 @@
  */
 import { walk, withTree, type Node } from '../../analysis/treeSitter';
 import type { Candidate, Failure, TextEdit } from '../../model';
+import { testEditCandidate } from './candidate';
 import { allTestCalls, asAssertion, assertionsIn, FUNCTION_NODES, findTestCall, indentOf, testCallAt, testCallback, testName } from '../../analysis/testAst';
-
-let serial = 0;
-function candidate(file: string, operator: string, summary: string, cost: number, edits: Array<Omit<TextEdit, 'file'>>): Candidate {
-  return {
-    id: `t-${operator}-${++serial}`,
-    engine: 'test',
-    operator,
-    summary,
-    edits: edits.map((e) => ({ file, ...e })),
-    cost,
-    editsTests: true,
-    labels: ['test edit'],
-  };
-}
 
 /** `Test "name" at file:line:col generated asynchronous activity` (node:test) → where that test is. */
 export function lateActivityTests(output: string): Array<{ name: string; file: string; line: number }> {
@@ -86,7 +73,7 @@ function candidatesForTest(file: string, text: string, call: Node, runner: Failu
     const last = body.namedChildren[body.namedChildren.length - 1];
     if (floating.length === 1 && last && floating[0].id === last.id && !isAsync) {
       out.push(
-        candidate(file, 'return-promise', `Return the promise from "${name}", so the test waits for it`, 1, [
+        testEditCandidate(file, 'return-promise', `Return the promise from "${name}", so the test waits for it`, 1, [
           { start: last.startIndex, end: last.startIndex, newText: 'return ' },
         ]),
       );
@@ -94,7 +81,7 @@ function candidatesForTest(file: string, text: string, call: Node, runner: Failu
     const edits: Array<Omit<TextEdit, 'file'>> = floating.map((s) => ({ start: s.startIndex, end: s.startIndex, newText: 'await ' }));
     if (!isAsync) edits.push({ start: fn.startIndex, end: fn.startIndex, newText: 'async ' });
     out.push(
-      candidate(
+      testEditCandidate(
         file,
         'await-promise',
         `Await the ${floating.length === 1 ? 'promise' : `${floating.length} promises`} in "${name}"${isAsync ? '' : ' (and make it async)'}`,
@@ -109,14 +96,14 @@ function candidatesForTest(file: string, text: string, call: Node, runner: Failu
     const chain = [...floating].reverse().find((s) => s.namedChildren[0]?.type === 'call_expression');
     if (chain && !usesDone(chain)) {
       out.push(
-        candidate(file, 'done-on-settle', `Call ${d}() when the promise in "${name}" settles, and pass its error to ${d}`, 1, [
+        testEditCandidate(file, 'done-on-settle', `Call ${d}() when the promise in "${name}" settles, and pass its error to ${d}`, 1, [
           { start: chain.namedChildren[0]!.endIndex, end: chain.namedChildren[0]!.endIndex, newText: `.then(() => ${d}(), ${d})` },
         ]),
       );
     } else if (chain && !/\.catch\(/.test(chain.text)) {
       // done is called on success only: a failing assertion inside throws into the promise and done never hears of it.
       out.push(
-        candidate(file, 'done-on-error', `Pass errors in "${name}" to ${d}, so a failing assertion fails the test instead of timing it out`, 1, [
+        testEditCandidate(file, 'done-on-error', `Pass errors in "${name}" to ${d}, so a failing assertion fails the test instead of timing it out`, 1, [
           { start: chain.namedChildren[0]!.endIndex, end: chain.namedChildren[0]!.endIndex, newText: `.catch(${d})` },
         ]),
       );
@@ -131,7 +118,7 @@ function candidatesForTest(file: string, text: string, call: Node, runner: Failu
       const at = lastStatement?.endIndex ?? block.startIndex + 1;
       const inner = lastStatement ? indentOf(text, lastStatement.startIndex) : `${indentOf(text, block.startIndex)}  `;
       out.push(
-        candidate(file, 'call-done', `Call ${d}() at the end of "${name}"${block.id === body.id ? '' : "'s callback"}`, 2, [
+        testEditCandidate(file, 'call-done', `Call ${d}() at the end of "${name}"${block.id === body.id ? '' : "'s callback"}`, 2, [
           { start: at, end: at, newText: `\n${inner}${d}();` },
         ]),
       );

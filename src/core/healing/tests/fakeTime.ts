@@ -9,6 +9,7 @@
 import type { Node } from '../../analysis/treeSitter';
 import type { Candidate, Failure, TextEdit } from '../../model';
 import { indentOf, testCallAt, testCallback, type Assertion } from '../../analysis/testAst';
+import { testEditCandidate } from './candidate';
 
 /** Jest fakes every timer by default; a test that awaits a real timeout would hang. Only Date is faked. */
 const JEST_NOT_DATE = [
@@ -61,8 +62,6 @@ const FAKE_DATE: Partial<Record<Failure['runner'], FakeDate>> = {
     restore: ['globalThis.Date = RealDate;'],
   },
 };
-
-let serial = 0;
 
 export interface ClockChoice {
   operator: 'frozen-clock' | 'pinned-clock';
@@ -141,14 +140,5 @@ export function fakeTimeCandidate(file: string, text: string, root: Node, a: Ass
     const at = vitestImport.index + vitestImport[0].indexOf('{') + 1;
     edits.push({ start: at, end: at, newText: ' vi,' });
   }
-  return {
-    id: `t-${clock.operator}-${++serial}`,
-    engine: 'test',
-    operator: clock.operator,
-    summary: clock.summary,
-    edits: edits.map((e) => ({ file, ...e })),
-    cost: 1,
-    editsTests: true,
-    labels: ['test edit'],
-  };
+  return testEditCandidate(file, clock.operator, clock.summary, 1, edits);
 }
