@@ -17,7 +17,7 @@ import { engineChoice } from './llm';
 import { pool } from './pool';
 import { runScaleSuite } from './scale/run';
 import { runBugsJsSuite } from './bugsjs/suite';
-import { runCase, type BenchCase, type CaseResult, type EngineChoice } from './runCase';
+import { runCase, unhealedResult, type BenchCase, type CaseResult, type EngineChoice } from './runCase';
 import { loadSuite, SUITES, type SuiteName } from './suites';
 import { countsFor, crossValidate, formatFolds, formatPriors } from './cv/crossValidate';
 import { formatFit, sumCounts } from './cv/fit';
@@ -158,22 +158,7 @@ async function runSuite(suite: SuiteName, engine: EngineChoice, options: Options
       r = await runCase(c, engine, options.taskTimeoutMs);
     } catch (error) {
       // The harness itself failed on this case (workspace, git): record it and go on.
-      r = {
-        id: c.id,
-        title: c.title,
-        suite,
-        bugType: c.bugType,
-        engine: engine.name,
-        status: 'error',
-        plausible: false,
-        correct: false,
-        overfit: false,
-        regressions: [],
-        ms: 0,
-        candidatesTried: 0,
-        testRuns: 0,
-        error: `harness: ${(error as Error).message}`,
-      };
+      r = unhealedResult(c, engine.name, `harness: ${(error as Error).message}`);
     }
     process.stderr.write(`[${++done}/${cases.length}] ${c.id} (${c.title ?? c.bugType}): ${describe(r)}\n`);
     return r;
@@ -195,21 +180,9 @@ async function runCrossValidated(engine: EngineChoice, options: Options, k: numb
   const started = Date.now();
   let done = 0;
   const folds = await crossValidate(cases, k, counts, options.jobs, async (c, priors) => {
-    const r = await runCase(c, engine, options.taskTimeoutMs, priors).catch((error: unknown): CaseResult => ({
-      id: c.id,
-      suite: c.suite,
-      bugType: c.bugType,
-      engine: engine.name,
-      status: 'error',
-      plausible: false,
-      correct: false,
-      overfit: false,
-      regressions: [],
-      ms: 0,
-      candidatesTried: 0,
-      testRuns: 0,
-      error: `harness: ${(error as Error).message}`,
-    }));
+    const r = await runCase(c, engine, options.taskTimeoutMs, priors).catch((error: unknown) =>
+      unhealedResult(c, engine.name, `harness: ${(error as Error).message}`),
+    );
     process.stderr.write(`[${++done}/${cases.length}] fold ${foldOf(c.id, k)} ${c.id} (${c.bugType}): ${describe(r)}\n`);
     return r;
   });

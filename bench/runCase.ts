@@ -91,14 +91,14 @@ function succeeds(cmd: string, args: string[], cwd: string, timeout: number): Pr
   return new Promise((resolve) => execFile(cmd, args, { cwd, timeout, killSignal: 'SIGKILL', env }, (error) => resolve(!error)));
 }
 
-/** `priors`: the mutation engine's costs for this case (cross-validation fits them per fold); default: the shipped ones. */
-export async function runCase(c: BenchCase, engine: EngineChoice, taskTimeoutMs: number, priors?: MutationPriors): Promise<CaseResult> {
-  const result: CaseResult = {
+/** A case's result before its heal says anything: an error, nothing fixed, nothing run. */
+export function unhealedResult(c: BenchCase, engine: string, error?: string): CaseResult {
+  return {
     id: c.id,
     title: c.title,
     suite: c.suite,
     bugType: c.bugType,
-    engine: engine.name,
+    engine,
     status: 'error',
     plausible: false,
     correct: false,
@@ -107,7 +107,13 @@ export async function runCase(c: BenchCase, engine: EngineChoice, taskTimeoutMs:
     ms: 0,
     candidatesTried: 0,
     testRuns: 0,
+    ...(error === undefined ? {} : { error }),
   };
+}
+
+/** `priors`: the mutation engine's costs for this case (cross-validation fits them per fold); default: the shipped ones. */
+export async function runCase(c: BenchCase, engine: EngineChoice, taskTimeoutMs: number, priors?: MutationPriors): Promise<CaseResult> {
+  const result = unhealedResult(c, engine.name);
   const workspace = await createWorkspace(c.id, c.files, c.packages);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), taskTimeoutMs);
