@@ -41,11 +41,7 @@ const PICK_FOLDER = 'Which folder? Self-Heal heals and records each folder on it
 
 export function commandTable(s: CommandServices): CommandSpec[] {
   const heal = async (target: HealItem | string | undefined): Promise<{ session: FolderSession; record: HealRecord }> => {
-    const id = typeof target === 'string' ? target : target?.record.id;
-    const session = typeof target === 'object' ? s.folders.all().find((candidate) => candidate.files.root === target.root) : undefined;
-    const found = session
-      ? (await session.records()).filter((candidate) => candidate.id === id && candidate.kind === 'apply').map((record) => ({ session, record }))[0]
-      : id && (await s.folders.recording(id));
+    const found = typeof target === 'string' ? await s.folders.recording(target) : target && (await s.folders.recording(target.record.id, target.root));
     if (!found) throw new SelfHealError('NOT_FOUND', 'Pick a heal in the Self-Heal history view.');
     return found;
   };

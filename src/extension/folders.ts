@@ -86,9 +86,9 @@ export class Folders implements vscode.Disposable {
     return session;
   }
 
-  /** The session whose history has the heal `recordId`, with that record. */
-  async recording(recordId: string): Promise<{ session: FolderSession; record: HealRecord } | undefined> {
-    for (const session of this.all()) {
+  /** The session whose history has the heal `recordId`, with that record; only the folder at `root` when given (a history row knows it). */
+  async recording(recordId: string, root?: string): Promise<{ session: FolderSession; record: HealRecord } | undefined> {
+    for (const session of this.all().filter((candidate) => root === undefined || candidate.files.root === root)) {
       const record = (await session.records()).find((candidate) => candidate.id === recordId && candidate.kind === 'apply');
       if (record) return { session, record };
     }
