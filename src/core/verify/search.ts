@@ -87,7 +87,7 @@ export class Search {
     // Once more, warm: the first run pays for process start-up and module loading, and the
     // hang budget below is derived from the time of a typical run.
     if (outcome.kind === 'ran') outcome = await screen.run(this.absoluteTestFiles(), Math.min(this.ctx.timeoutMs, 15000), this.ctx.signal);
-    if (outcome.kind === 'ran' && outcome.tests.length === 0 && outcome.loadError) {
+    if (outcome.kind === 'ran' && outcome.tests.length === 0 && outcome.loadError && !this.realRunnerLoadedTargets()) {
       // The code under test does not even load (a syntax error, a redeclared name): the real
       // runner reports the file, the screen sees a load error. A candidate passes the screen
       // when the files load and every test in them passes.
@@ -149,6 +149,16 @@ export class Search {
       }
     }
     return results;
+  }
+
+  /**
+   * Whether the real runner ran the targeted tests as tests, not as a file or command that failed
+   * to load. Then a load error in the screen is the screen's own (an entry file that a spec
+   * framework patches twice, a global left over from a warm run), and judging candidates by
+   * "still does not load" would reject every one of them.
+   */
+  private realRunnerLoadedTargets(): boolean {
+    return this.ctx.targeted.some((id) => !this.ctx.testFiles.includes(id) && !id.startsWith('command: '));
   }
 
   private absoluteTestFiles(): string[] {

@@ -16,6 +16,7 @@ import { makeProject } from '../../helpers/repo';
 import { linkRunner } from '../runners/runnerProjects';
 
 const ADD = 'export function add(a, b) {\n  return a - b;\n}\n';
+const ADD_CJS = 'exports.add = function add(a, b) {\n  return a - b;\n};\n';
 // ES modules: the in-process screen leaves them to the real runner, whose runs are what is counted.
 const SPEC =
   "import assert from 'node:assert';\nimport { add } from '../src/add.mjs';\ndescribe('add', () => {\n  it('adds', () => assert.equal(add(2, 3), 5));\n  it('adds nothing', () => assert.equal(add(0, 0), 0));\n});\n";
@@ -39,8 +40,14 @@ async function verifyTheFix(
   script: string,
   files: Record<string, string>,
   testFiles: string[],
+  moduleType: 'module' | 'commonjs' = 'module',
 ): Promise<{ verified: boolean; runs: Array<string[] | undefined> }> {
-  const root = makeProject({ ...files, 'src/add.mjs': ADD, 'package.json': JSON.stringify({ type: 'module', scripts: { test: script } }) });
+  const [source, text] = moduleType === 'module' ? ['src/add.mjs', ADD] : ['src/add.js', ADD_CJS];
+  const root = makeProject({
+    ...files,
+    [source]: text,
+    'package.json': JSON.stringify({ type: moduleType, scripts: { test: script } }),
+  });
   linkRunner(root, 'mocha', 'current');
   const sandbox = await createSandbox({ root });
   const runner = new RecordingRunner();
@@ -50,13 +57,13 @@ async function verifyTheFix(
     assert.equal(targeted.length, 1, baseline.output);
     const search = new Search({ sandbox, runner, command: 'npm test', baseline, targeted, testFiles, timeoutMs: 60_000, log: silentLog });
     await search.prepare();
-    const start = ADD.indexOf('-');
+    const start = text.indexOf('-');
     const fix: Candidate = {
       id: 'c1',
       engine: 'mutation',
       operator: 'binary-operator',
       summary: 'replace `-` with `+`',
-      edits: [{ file: 'src/add.mjs', start, end: start + 1, newText: '+' }],
+      edits: [{ file: source, start, end: start + 1, newText: '+' }],
       cost: 1,
       editsTests: false,
     };
@@ -86,5 +93,24 @@ describe('the verifier', () => {
     ]);
     assert.ok(verified);
     assert.deepEqual(runs, [undefined]);
+  });
+
+  it('judges candidates with real runs when only the in-process screen fails to load the tests', async () => {
+    // CommonJS, so the screen runs these tests. The entry patches a global and refuses to patch it
+    // twice, as test helpers that wrap console or timers do: loaded once by the real runner it is
+    // fine, but the screen's warm second load throws. Taking that for "the code does not load"
+    // would reject every candidate, the right one too.
+    const { verified } = await verifyTheFix(
+      'mocha test/index.js',
+      {
+        'test/index.js':
+          "if (global.__wrapped) throw new Error('Attempted to wrap log which is already wrapped');\nglobal.__wrapped = true;\nrequire('./add.spec.js');\n",
+        'test/add.spec.js':
+          "const assert = require('node:assert');\nconst { add } = require('../src/add.js');\ndescribe('add', () => {\n  it('adds', () => assert.equal(add(2, 3), 5));\n  it('adds nothing', () => assert.equal(add(0, 0), 0));\n});\n",
+      },
+      ['test/index.js'],
+      'commonjs',
+    );
+    assert.ok(verified);
   });
 });
