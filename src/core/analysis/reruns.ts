@@ -4,10 +4,14 @@
  * until it passes would be "healing" noise.
  */
 import * as path from 'node:path';
+import { coerce, gte } from 'semver';
 import type { Failure } from '../model';
 import type { Log, TestRunner } from '../ports';
+import { installedVersion, runnerNamed } from '../runners';
 import { statusMap } from '../verify/compare';
 import type { RerunResult } from '../verify/search';
+import { expandCommand, narrowCommand, shellQuote } from '../verify/testCommand';
+import { anyTestPattern } from './sbfl';
 
 /**
  * The most reruns per failure. A test that passes at least half of the time fails n reruns in a
@@ -41,9 +45,19 @@ export async function rerunFailures(request: RerunRequest): Promise<Map<string, 
   const times = request.times ?? DEFAULT_RERUNS;
   const settled = (): boolean => request.failures.every((f) => (results.get(f.id)?.passes ?? 0) > 0);
   let inProcess = request.inProcess;
+  let triedRetries = false;
+  let runs = 0;
+  const started = Date.now();
   for (let i = 0; i < times && !settled(); i++) {
     if (request.signal?.aborted) break;
+    runs++;
     let rerun = inProcess ? await inProcess(1) : undefined;
+    if (!rerun && times - i > 1 && !triedRetries) {
+      // The rest of the reruns as retries inside one run, where the runner has them.
+      triedRetries = true;
+      rerun = await rerunWithRetries(request, files, times - i);
+      if (rerun) i = times;
+    }
     if (!rerun) {
       inProcess = undefined;
       if (files.length === 0) break;
@@ -54,8 +68,41 @@ export async function rerunFailures(request: RerunRequest): Promise<Map<string, 
       results.set(id, { runs: sum.runs + r.runs, passes: sum.passes + r.passes, actuals: [...sum.actuals, ...r.actuals] });
     }
   }
-  request.log?.debug(`flaky check: ${[...results].map(([id, r]) => `${id} passed ${r.passes}/${r.runs}`).join('; ')}`);
+  request.log?.debug(
+    `flaky check (${runs} rerun(s) in ${Date.now() - started} ms): ${[...results].map(([id, r]) => `${id} passed ${r.passes}/${r.runs}`).join('; ')}`,
+  );
   return results;
+}
+
+/**
+ * All the reruns in one run, where the runner retries a failing test itself (mocha's --retries):
+ * only the failing tests run, each up to `times` times until it passes once. A runner start can
+ * cost seconds (a suite whose entry loads every spec), seven of them more than the rest of a heal.
+ * Undefined where the runner or its version cannot, or when the run did not run these tests.
+ */
+async function rerunWithRetries(request: RerunRequest, files: string[], times: number): Promise<Map<string, RerunResult> | undefined> {
+  const expanded = await expandCommand(request.cwd, request.command);
+  const runner = runnerNamed(expanded.runner);
+  const failures = request.failures.filter((f) => f.file && f.id !== f.file && !f.id.startsWith('command: '));
+  if (!runner?.retries || !runner.nameFilter || !expanded.simple || files.length === 0 || failures.length !== request.failures.length) return undefined;
+  const version = coerce(await installedVersion(runner, request.cwd));
+  if (!version || !gte(version, runner.retries.since)) return undefined;
+  const command = [
+    narrowCommand(expanded, files),
+    ...runner.nameFilter(anyTestPattern(runner.name, failures)).map(shellQuote),
+    runner.retries.flag(times - 1),
+  ].join(' ');
+  const run = await request.runner.run({ cwd: request.cwd, command, timeoutMs: request.timeoutMs, signal: request.signal });
+  const status = statusMap(run);
+  const results = new Map<string, RerunResult>();
+  for (const f of failures) {
+    const failed = run.failures.find((x) => x.id === f.id);
+    // Passed on some try: flaky. Failed: it failed every one of them. Only the last try's value is
+    // reported, so the baseline's stands beside it for "the value changes from run to run".
+    if (status.get(f.id) === 'passed' && !failed) results.set(f.id, { runs: 1, passes: 1, actuals: [] });
+    else if (failed) results.set(f.id, { runs: times, passes: 0, actuals: [f.actual, failed.actual].filter((v): v is string => v !== undefined) });
+  }
+  return results.size === failures.length ? results : undefined;
 }
 
 /** One rerun of the failing tests' files with the real test command. */

@@ -10,6 +10,12 @@
  * (NODE_V8_COVERAGE, block-precise) maps straight to lines; jest transforms the code first, so its
  * own V8 coverage provider maps it back (coverage-final.json). Vitest needs @vitest/coverage-v8,
  * which projects rarely have; there the stack and recency are the only signals.
+ *
+ * Cost: where our reporter splits coverage per test (mocha), every selected test runs in ONE run;
+ * elsewhere each test is a run of its own, and those runs stop at a time budget derived from the
+ * suite's own time, failing and passing tests taking turns so that a cut-short spectrum still
+ * has both. On a project whose runner takes seconds to start, a run per test made localization
+ * cost more than the whole rest of a heal.
  */
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
@@ -19,7 +25,10 @@ import type { Failure, Location, TestRun } from '../model';
 import type { Log, TestRunner } from '../ports';
 import { statusMap } from '../verify/compare';
 import { expandCommand, narrowCommand, shellQuote, type ExpandedCommand } from '../verify/testCommand';
-import { ASSERTION_LINE_SCORE, functionsIn, isTestFile } from './localize';
+import { runnerNamed } from '../runners';
+import { TEST_COVERAGE_DIR_ENV } from '../runners/reportersDir';
+import { mochaJsonId } from '../signals/mocha';
+import { ASSERTION_LINE_SCORE, definingTestFile, functionsIn, isTestFile } from './localize';
 import { findWorkspace, throughWorkspaceLink } from '../runners/workspacePackages';
 
 export interface SpectrumRequest {
@@ -33,8 +42,10 @@ export interface SpectrumRequest {
   base: Location[];
   readText: (rel: string) => Promise<string | undefined>;
   timeoutMs: number;
-  /** Tests run with coverage at most (failing ones first); each is a run of its own. */
+  /** Tests run with coverage at most (failing and passing ones taking turns). */
   maxTests?: number;
+  /** When runs of one test each stop being started (default: twice the baseline's time, at least 10 s). */
+  budgetMs?: number;
   signal?: AbortSignal;
   log?: Log;
 }
@@ -70,6 +81,11 @@ export function testNamePattern(runner: string, failure: Pick<Failure, 'id' | 'f
   if (runner === 'vitest') return `^${escapeRegex(names.join(' > '))}$`;
   if (runner === 'node') return `^(?:.* )?${escapeRegex(names[names.length - 1])}$`;
   return `^${escapeRegex(names.join(' '))}$`;
+}
+
+/** A name filter that selects exactly these tests (one run of several chosen tests). */
+export function anyTestPattern(runner: string, failures: Array<Pick<Failure, 'id' | 'file'>>): string {
+  return `^(?:${failures.map((f) => testNamePattern(runner, f).slice(1, -1)).join('|')})$`;
 }
 
 export const ochiai = (ef: number, ep: number, totalFailed: number): number => (ef === 0 ? 0 : ef / Math.sqrt(totalFailed * (ef + ep)));
@@ -118,7 +134,18 @@ export function v8Lines(text: string, ranges: Array<{ startOffset: number; endOf
 
 const projectFile = (rel: string): boolean => !rel.startsWith('..') && !path.isAbsolute(rel) && !rel.includes('node_modules') && !isTestFile(rel);
 
+/** The lines every coverage file in `dir` says ran. */
 async function readCoverage(dir: string, root: string, runner: string, readText: SpectrumRequest['readText']): Promise<Lines> {
+  const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((name) => name.endsWith('.json'));
+  return readCoverageFiles(
+    names.map((name) => path.join(dir, name)),
+    root,
+    runner,
+    readText,
+  );
+}
+
+async function readCoverageFiles(files: string[], root: string, runner: string, readText: SpectrumRequest['readText']): Promise<Lines> {
   const lines: Lines = new Map();
   // Files of other workspace packages count too, also when a runner names them by their node_modules link.
   const workspace = await findWorkspace(root);
@@ -131,9 +158,8 @@ async function readCoverage(dir: string, root: string, runner: string, readText:
     for (const l of set) prior.add(l);
     lines.set(rel, prior);
   };
-  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
-    if (!name.endsWith('.json')) continue;
-    const data = JSON.parse(await fs.readFile(path.join(dir, name), 'utf8')) as Record<string, unknown>;
+  for (const file of files) {
+    const data = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
     if (runner === 'jest') {
       for (const [abs, file] of Object.entries(
         data as Record<string, { statementMap: Record<string, { start: { line: number } }>; s: Record<string, number> }>,
@@ -215,6 +241,97 @@ async function preferNamedIn(passing: string[], files: string[], readText: (rel:
   return named.length > 0 ? named : passing;
 }
 
+type Selected = { id: string; failed: boolean };
+type Spectra = { spectra: Array<{ failed: boolean; lines: Lines }>; runs: number };
+
+/** a1, b1, a2, b2, …: a spectrum cut short by its budget still has failing and passing tests. */
+function takingTurns<T>(a: T[], b: T[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) out.push(...(i < a.length ? [a[i]] : []), ...(i < b.length ? [b[i]] : []));
+  return out;
+}
+
+/** Whether a test did in this run what it did in the baseline (a test that changed says nothing about the baseline's fault). */
+const sameAsBaseline = (test: Selected, status: string | undefined): boolean => status === (test.failed ? 'failed' : 'passed');
+
+/**
+ * Every selected test in one run, our reporter writing each test's coverage apart (runners with
+ * perTestCoverage). Undefined when the run gave no per-test coverage at all (a Node without
+ * v8.takeCoverage, a setup that replaces the reporter): the caller falls back to a run per test.
+ */
+async function spectraInOneRun(request: SpectrumRequest, expanded: ExpandedCommand, files: string[], selected: Selected[]): Promise<Spectra | undefined> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'self-heal-cov-'));
+  try {
+    const filter = runnerNamed(expanded.runner)?.nameFilter?.(
+      anyTestPattern(
+        expanded.runner,
+        selected.map((t) => ({ id: t.id, file: files.find((f) => t.id.startsWith(`${f} > `)) })),
+      ),
+    );
+    if (!filter) return undefined;
+    await request.runner.run({
+      cwd: request.cwd,
+      command: [narrowCommand(expanded, files), ...filter.map(shellQuote)].join(' '),
+      timeoutMs: request.timeoutMs,
+      signal: request.signal,
+      env: { ...expanded.env, NODE_V8_COVERAGE: path.join(dir, 'raw'), [TEST_COVERAGE_DIR_ENV]: path.join(dir, 'tests') },
+    });
+    let index: Array<{ n: number; title: string; fullTitle: string; state?: string }>;
+    try {
+      index = JSON.parse(await fs.readFile(path.join(dir, 'tests', 'index.json'), 'utf8')) as typeof index;
+    } catch {
+      request.log?.debug('sbfl: the run gave no coverage per test; running the tests one by one');
+      return undefined;
+    }
+    const spectra: Spectra['spectra'] = [];
+    for (const test of selected) {
+      const entry = index.find((e) => mochaJsonId(e.fullTitle, e.title) === test.id);
+      if (!entry || !sameAsBaseline(test, entry.state)) continue;
+      spectra.push({
+        failed: test.failed,
+        lines: await readCoverageFiles([path.join(dir, 'tests', `${entry.n}.json`)], request.cwd, expanded.runner, request.readText),
+      });
+    }
+    return { spectra, runs: 1 };
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Each selected test in a run of its own, until the time budget is spent. */
+async function spectraRunByRun(request: SpectrumRequest, expanded: ExpandedCommand, files: string[], selected: Selected[], started: number): Promise<Spectra> {
+  const budgetMs = request.budgetMs ?? Math.max(10_000, 2 * request.baseline.ms);
+  const spectra: Spectra['spectra'] = [];
+  let runs = 0;
+  for (const test of selected) {
+    if (request.signal?.aborted) break;
+    if (runs > 0 && Date.now() - started > budgetMs) {
+      request.log?.debug(`sbfl: stopped after ${runs} run(s), at the ${Math.round(budgetMs / 1000)} s budget`);
+      break;
+    }
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'self-heal-cov-'));
+    try {
+      const command = singleTestCommand(expanded, files, { id: test.id, file: files.find((f) => test.id.startsWith(`${f} > `)) }, dir);
+      if (!command) break;
+      runs++;
+      const run = await request.runner.run({
+        cwd: request.cwd,
+        command,
+        timeoutMs: request.timeoutMs,
+        signal: request.signal,
+        env: { ...expanded.env, NODE_V8_COVERAGE: dir },
+      });
+      // Keep the run only if the test ran alone and did what it did in the baseline.
+      const status = statusMap(run).get(test.id) ?? (run.failures.some((f) => f.id === test.id) ? 'failed' : undefined);
+      if (!sameAsBaseline(test, status)) continue;
+      spectra.push({ failed: test.failed, lines: await readCoverage(dir, request.cwd, expanded.runner, request.readText) });
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }
+  return { spectra, runs };
+}
+
 export async function spectrumLocations(request: SpectrumRequest): Promise<SpectrumResult> {
   const started = Date.now();
   const done = (locations: Location[], runs: number, note?: string): SpectrumResult => ({
@@ -242,35 +359,21 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
   let passing = [...statusMap(request.baseline)]
     .filter(([id, s]) => s === 'passed' && (!fileNamed || files.some((f) => id.startsWith(`${f} > `))))
     .map(([id]) => id);
-  if (!fileNamed) passing = await preferNamedIn(passing, files, request.readText);
-  const max = request.maxTests ?? 24;
-  const selected = [...failing.map((f) => ({ id: f.id, failed: true })), ...passing.map((id) => ({ id, failed: false }))].slice(0, max);
-  const spectra: Array<{ failed: boolean; lines: Lines }> = [];
-  let runs = 0;
-  for (const test of selected) {
-    if (request.signal?.aborted) break;
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'self-heal-cov-'));
-    try {
-      const command = singleTestCommand(expanded, files, { id: test.id, file: files.find((f) => test.id.startsWith(`${f} > `)) }, dir);
-      if (!command) break;
-      runs++;
-      const run = await request.runner.run({
-        cwd: request.cwd,
-        command,
-        timeoutMs: request.timeoutMs,
-        signal: request.signal,
-        env: { ...expanded.env, NODE_V8_COVERAGE: dir },
-      });
-      // Keep the run only if the test ran alone and did what it did in the baseline.
-      const status = statusMap(run).get(test.id) ?? (run.failures.some((f) => f.id === test.id) ? 'failed' : undefined);
-      if (status !== (test.failed ? 'failed' : 'passed')) continue;
-      spectra.push({ failed: test.failed, lines: await readCoverage(dir, request.cwd, expanded.runner, request.readText) });
-    } finally {
-      await fs.rm(dir, { recursive: true, force: true });
-    }
+  if (!fileNamed) {
+    // Where the runner's file is an entry that requires every spec, the names are in the specs that define the failing tests.
+    const defining = await Promise.all(failing.map(async (f) => (await definingTestFile(request.cwd, f, request.readText)) ?? f.file!));
+    passing = await preferNamedIn(passing, [...new Set(defining)], request.readText);
   }
+  const max = request.maxTests ?? 24;
+  const selected = takingTurns(
+    failing.map((f) => ({ id: f.id, failed: true })),
+    passing.map((id) => ({ id, failed: false })),
+  ).slice(0, max);
+  const oneRun = runnerNamed(expanded.runner)?.perTestCoverage ? await spectraInOneRun(request, expanded, files, selected) : undefined;
+  const { spectra, runs } = oneRun ?? (await spectraRunByRun(request, expanded, files, selected, started));
   const totalFailed = spectra.filter((s) => s.failed).length;
   if (totalFailed === 0) return done(request.base, runs, 'no failing test could be run alone with coverage');
+  request.log?.debug(`sbfl: ${oneRun ? 'one run, coverage split per test' : `${runs} run(s), one test each`}`);
 
   const counts = new Map<string, { ef: number; ep: number }>();
   for (const s of spectra) {

@@ -53,6 +53,18 @@ export interface RunnerDescriptor {
   reporter(reportersDir: string, reportFile: string): ReporterPlan | undefined;
   /** Our reporter's file. */
   parseReport(text: string, root: string): ParseResult;
+  /**
+   * Our reporter splits V8 coverage per test when TEST_COVERAGE_DIR_ENV is set, so one run gives
+   * every test's lines (spectrum-based localization); otherwise each test costs a run of its own.
+   */
+  readonly perTestCoverage?: boolean;
+  /** Arguments (unquoted words) that run only the tests whose full names match `pattern` (a regular expression), where the runner has them. */
+  nameFilter?(pattern: string): string[];
+  /**
+   * Retries of a failing test inside one run (mocha's `--retries`, since 2.4.0): the flaky check's
+   * reruns in one runner start instead of one each.
+   */
+  readonly retries?: { readonly since: string; flag(times: number): string };
   /** Flag that re-records one test's snapshots (undefined: the runner has no snapshots). */
   readonly snapshotUpdateFlag?: string;
   /** Where a test's time limit is set. */

@@ -64,5 +64,8 @@ export const mocha: RunnerDescriptor = {
     replaces: ['--reporter', '-R', '--reporter-option', '--reporter-options', '-O'],
   }),
   parseReport: (text, root) => parseMochaJson(findJson(text), root),
+  nameFilter: (pattern) => ['--grep', pattern],
+  perTestCoverage: true,
+  retries: { since: '2.4.0', flag: (times) => `--retries ${times}` },
   timeout: { configKey: 'timeout', scriptFlag: /((?:--timeout|-t)[= ])(\d+)\b/, newFlag: (ms) => `--timeout ${ms}` },
 };

@@ -8,6 +8,8 @@ import * as path from 'node:path';
 
 /** The variable our reporters read their output path from (old mocha has no reporter options). */
 export const REPORT_FILE_ENV = 'SELF_HEAL_REPORT_FILE';
+/** The folder a reporter that splits V8 coverage per test writes N.json and index.json into (src/reporters/mocha.cjs). */
+export const TEST_COVERAGE_DIR_ENV = 'SELF_HEAL_TEST_COVERAGE_DIR';
 
 const MARKER = 'mocha.cjs';
 let found: string | undefined;

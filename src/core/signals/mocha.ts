@@ -33,6 +33,11 @@ function mochaId(parent: string, title: string): string {
   return testId(undefined, parent ? [parent, title] : [title]);
 }
 
+/** The id of a test mocha reports as `{ fullTitle, title }` (its json reporter, and ours). */
+export function mochaJsonId(fullTitle: string, title: string): string {
+  return mochaId(fullTitle.endsWith(title) ? fullTitle.slice(0, fullTitle.length - title.length).trim() : '', title);
+}
+
 /** Either mocha format: JSON when the text holds a mocha report, otherwise spec. */
 export function parseMocha(text: string, root: string): ParseResult {
   const json = findJson(text);
@@ -154,8 +159,7 @@ export function parseMochaJson(report: unknown, root: string): ParseResult {
     const fullTitle = stringOf(test.fullTitle);
     if (title === undefined || fullTitle === undefined || seen.has(key(test))) continue;
     seen.add(key(test));
-    const parent = fullTitle.endsWith(title) ? fullTitle.slice(0, fullTitle.length - title.length).trim() : '';
-    const id = mochaId(parent, title);
+    const id = mochaJsonId(fullTitle, title);
     const status = failed.has(key(test)) ? 'failed' : pending.has(key(test)) ? 'skipped' : 'passed';
     outcomes.push({ id, status });
     if (status !== 'failed') continue;

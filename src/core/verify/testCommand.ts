@@ -63,7 +63,9 @@ export function runnerOf(script: string): RunnerKind {
   return runnerIn(shellWords(script).map((word) => word.replace(/^(['"])(.*)\1$/, '$2')))?.name ?? 'unknown';
 }
 
-const isSimple = (script: string): boolean => !/[;&|<>`$()]/.test(script);
+// Inside single quotes the shell expands nothing, so a quoted name filter (`--grep '^a (b)$'`, or
+// `'don'\''t'` for a quote inside it) keeps a command simple.
+const isSimple = (script: string): boolean => !/[;&|<>`$()]/.test(script.replace(/'[^']*'|\\'/g, "''"));
 
 /** Replace `npm test` / `npm run x` by the script itself when npm would add nothing but start-up time. */
 export async function expandCommand(cwd: string, command: string): Promise<ExpandedCommand> {

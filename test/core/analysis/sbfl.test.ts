@@ -6,6 +6,7 @@ import { isTestFile, localize } from '../../../src/core/analysis/localize';
 import { ochiai, recentLines, spectrumLocations, v8Lines } from '../../../src/core/analysis/sbfl';
 import { ProcessTestRunner } from '../../../src/core/verify/testRunner';
 import { git, makeProject } from '../../helpers/repo';
+import { linkRunner, versionOf } from '../runners/runnerProjects';
 import { workspacesProject } from './moduleGraphFixtures';
 
 /** `discount` is wrong for large orders only; `tax` and `shipping` are fine and tested too. */
@@ -184,6 +185,89 @@ describe('spectrumLocations', () => {
     assert.equal(result.runs, 2);
     assert.deepEqual([result.locations[0]?.file, result.locations[0]?.line + 1], ['src/math.js', 2]);
     assert.ok(!result.locations.some((l) => l.line === 5), 'mul is run only by the passing test');
+  });
+});
+
+/** SHOP's tests in mocha's words, under one describe. */
+const MOCHA_SHOP = {
+  ...SHOP,
+  'package.json': '{"scripts":{"test":"mocha test/price.spec.js"}}',
+  'test/price.test.js': undefined,
+  'test/price.spec.js': [
+    "const assert = require('node:assert');",
+    "const { discount, tax } = require('../src/price');",
+    "const { shipping } = require('../src/shipping');",
+    "describe('shop', () => {",
+    "  it('large orders get 10% off', () => assert.strictEqual(discount(200), 180));",
+    "  it('small orders pay full price', () => assert.strictEqual(discount(20), 20));",
+    "  it('tax is a quarter', () => assert.strictEqual(tax(100), 25));",
+    "  it('shipping is free over 50', () => assert.strictEqual(shipping(60), 0));",
+    '});',
+    '',
+  ].join('\n'),
+};
+
+describe('spectrumLocations, cost', () => {
+  for (const generation of ['current', 'old'] as const) {
+    it(`runs every mocha test (${versionOf('mocha', generation)}) in one run, with coverage split per test by our reporter`, async () => {
+      const files = Object.fromEntries(Object.entries(MOCHA_SHOP).filter((e): e is [string, string] => e[1] !== undefined));
+      const dir = makeProject(files);
+      linkRunner(dir, 'mocha', generation);
+      const runner = new ProcessTestRunner();
+      const baseline = await runner.run({ cwd: dir, command: 'npm test', timeoutMs: 30_000 });
+      assert.deepEqual(
+        baseline.failures.map((f) => f.id),
+        ['shop > large orders get 10% off'],
+      );
+      const readText = (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
+      const base = (await localize(dir, baseline.failures, readText)).filter((l) => !isTestFile(l.file));
+      const result = await spectrumLocations({
+        cwd: dir,
+        command: 'npm test',
+        runner,
+        baseline,
+        failures: baseline.failures,
+        base,
+        readText,
+        timeoutMs: 30_000,
+      });
+      assert.equal(result.runs, 1);
+      // The same spectrum as four runs of one test each: every test kept its own lines.
+      const top = result.locations[0];
+      assert.deepEqual([top.file, top.line + 1], ['src/price.js', 3]);
+      assert.match(top.why, /^Ochiai 1\.00: run by 1\/1 failing and 0\/3 passing tests/);
+      assert.match(result.locations.find((l) => l.file === 'src/price.js' && l.line === 1)!.why, /Ochiai 0\.71/);
+      assert.match(result.locations.find((l) => l.why.includes('(tax)'))!.why, /not run by the failing tests/);
+    });
+  }
+
+  it('stops starting runs of one test each when its time budget is spent', async () => {
+    const dir = makeProject(SHOP);
+    const runner = new ProcessTestRunner();
+    const baseline = await runner.run({ cwd: dir, command: 'npm test', timeoutMs: 30_000 });
+    const readText = (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
+    const base = (await localize(dir, baseline.failures, readText)).filter((l) => !isTestFile(l.file));
+    const debug: string[] = [];
+    const log = { debug: (m: string) => debug.push(m), info() {}, warn() {}, error() {} };
+    const result = await spectrumLocations({
+      cwd: dir,
+      command: 'npm test',
+      runner,
+      baseline,
+      failures: baseline.failures,
+      base,
+      readText,
+      timeoutMs: 30_000,
+      budgetMs: 0,
+      log,
+    });
+    assert.equal(result.runs, 1, 'the first run always happens');
+    assert.ok(
+      debug.some((m) => /stopped after 1 run\(s\), at the 0 s budget/.test(m)),
+      debug.join('\n'),
+    );
+    // The one run was the failing test's, so the spectrum is still usable.
+    assert.equal(result.note, undefined);
   });
 });
 

@@ -4,7 +4,7 @@ import { after, describe, it } from 'node:test';
 import { runnerNamed } from '../../../src/core/runners';
 import { joinCommand, parseRunnerCommand, withoutFlags } from '../../../src/core/runners/commandLine';
 import { testFilesOf } from '../../../src/core/runners/testFiles';
-import { narrowCommand, runnerOf } from '../../../src/core/verify/testCommand';
+import { expandCommand, narrowCommand, runnerOf, shellQuote } from '../../../src/core/verify/testCommand';
 import { makeProject } from '../../helpers/repo';
 
 const mocha = runnerNamed('mocha')!;
@@ -45,6 +45,15 @@ describe('runner command lines', () => {
     assert.deepEqual(line?.runner, ['vitest', 'run']);
     assert.deepEqual(line?.flags, ['--testNamePattern', "'adds two'"]);
     assert.equal(joinCommand(vitest, { ...line!, paths: ['a.test.ts'] }), "vitest run a.test.ts --testNamePattern 'adds two'");
+  });
+
+  it('counts a command as simple (ours to narrow and to give our reporter) when its shell characters are all inside single quotes', async () => {
+    const cwd = makeProject({ 'package.json': '{}' }, { commit: false });
+    const simple = async (command: string): Promise<boolean> => (await expandCommand(cwd, command)).simple;
+    assert.equal(await simple(`mocha test/ --grep ${shellQuote("^(?:shop don't (x)|y$)$")}`), true);
+    assert.equal(await simple('mocha test/ && echo done'), false);
+    assert.equal(await simple("mocha '$(x)' $(y)"), false, 'the second $( is outside the quotes');
+    assert.equal(await simple('mocha --grep "$NAME" test/'), false, 'double quotes still expand');
   });
 
   it('takes out the reporter flags ours replace, in either spelling, with their values', () => {

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { quarantineCandidate } from '../../../../src/core/healing/tests/flaky';
 import { rerunFailures } from '../../../../src/core/analysis/reruns';
@@ -9,6 +11,40 @@ import { exampleProject, makeProject } from '../../../helpers/repo';
 import { healWorkspace } from '../../../../src/core/heal';
 import { DiskFiles } from '../../../../src/cli/adapters/files';
 import { healTestsIn, testProblemProject } from './heal';
+import { linkRunner, versionOf } from '../../runners/runnerProjects';
+import type { TestRunRequest } from '../../../../src/core/ports';
+
+/** A mocha test that fails its first `failing` tries (counted in a file, across processes), then passes. */
+const mochaFlaky = (failing: number): Record<string, string> => ({
+  'package.json': '{"scripts":{"test":"mocha test/"}}',
+  'test/queue.spec.js': [
+    "const assert = require('node:assert');",
+    "const fs = require('node:fs');",
+    "const path = require('node:path');",
+    "describe('queue', () => {",
+    "  it('drains', () => {",
+    "    const counter = path.join(__dirname, '..', '.tries');",
+    "    const tries = Number(fs.existsSync(counter) ? fs.readFileSync(counter, 'utf8') : 0) + 1;",
+    '    fs.writeFileSync(counter, String(tries));',
+    `    assert.ok(tries > ${failing}, 'try ' + tries);`,
+    '  });',
+    "  it('stays', () => assert.ok(true));",
+    '});',
+    '',
+  ].join('\n'),
+});
+
+/** The real runner, counting its runs. */
+function countingRunner(): ProcessTestRunner & { commands: string[] } {
+  const runner = new ProcessTestRunner() as ProcessTestRunner & { commands: string[] };
+  runner.commands = [];
+  const run = runner.run.bind(runner);
+  runner.run = (request: TestRunRequest) => {
+    runner.commands.push(request.command);
+    return run(request);
+  };
+  return runner;
+}
 
 /** Fails on odd-numbered runs: the baseline run fails, the first rerun passes. */
 const FLAKY = {
@@ -57,6 +93,38 @@ describe('flaky tests', () => {
     const reruns = await rerunFailures({ runner, cwd: dir, command: 'npm test', failures: baseline.failures, timeoutMs: 20_000 });
     assert.deepEqual([...reruns.values()], [{ runs: 7, passes: 0, actuals: Array(7).fill('[\n  1,\n  2\n]') }]);
   });
+
+  for (const generation of ['current', 'old'] as const) {
+    it(`lets mocha ${versionOf('mocha', generation)} do the reruns as retries of the failing test, in one run`, async () => {
+      // Fails on the baseline's try and the next three: the fourth retry passes.
+      const flaky = makeProject(mochaFlaky(4));
+      linkRunner(flaky, 'mocha', generation);
+      const runner = countingRunner();
+      const baseline = await runner.run({ cwd: flaky, command: 'npm test', timeoutMs: 20_000 });
+      assert.deepEqual(
+        baseline.failures.map((f) => f.id),
+        ['queue > drains'],
+      );
+      runner.commands.length = 0;
+      const reruns = await rerunFailures({ runner, cwd: flaky, command: 'npm test', failures: baseline.failures, timeoutMs: 20_000 });
+      assert.deepEqual([...reruns.values()], [{ runs: 1, passes: 1, actuals: [] }]);
+      assert.equal(runner.commands.length, 1, runner.commands.join('\n'));
+      assert.match(runner.commands[0], /--grep '\^\(\?:queue drains\)\$' --retries 6$/);
+
+      // Always failing: seven tries in that one run, none passed.
+      const broken = makeProject(mochaFlaky(1000));
+      linkRunner(broken, 'mocha', generation);
+      const failing = (await runner.run({ cwd: broken, command: 'npm test', timeoutMs: 20_000 })).failures;
+      runner.commands.length = 0;
+      const stable = await rerunFailures({ runner, cwd: broken, command: 'npm test', failures: failing, timeoutMs: 20_000 });
+      assert.deepEqual(
+        [...stable.values()].map((r) => [r.runs, r.passes]),
+        [[7, 0]],
+      );
+      assert.equal(runner.commands.length, 1);
+      assert.equal(fs.readFileSync(path.join(broken, '.tries'), 'utf8'), '8', 'the baseline try and seven more');
+    });
+  }
 
   it('stops rerunning as soon as every failing test has passed once', async () => {
     const dir = makeProject(FLAKY);
