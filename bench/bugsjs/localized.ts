@@ -1,6 +1,6 @@
 /**
  * "Localized": a function the reference fix changes is among the top suspects of Self-Heal's
- * diagnosis (HealOutcome.diagnosis.locations), and the buggy lines the fix replaces are inside the
+ * diagnosis (HealOutcome.diagnosis.locations, one per function as `suspects` lists them), and the buggy lines the fix replaces are inside the
  * prompt the LLM engine would send for that diagnosis. The prompt is built with the engine's own
  * code (gatherContext + buildPrompt) and never sent.
  */
@@ -13,6 +13,7 @@ import { CHARS_PER_TOKEN } from '../../src/core/healing/llm/context';
 import { Privacy } from '../../src/core/healing/llm/privacy';
 import { loadPrompts } from '../../src/core/healing/llm/prompts';
 import { silentLog } from '../../src/core/ports';
+import { onePerFunction } from '../../src/core/analysis/suspects';
 import { buggyBlocks, type ChangedFunction, type ReferenceFix } from './fix';
 
 export const TOP_SUSPECTS = 5;
@@ -57,7 +58,8 @@ export async function promptFor(outcome: HealOutcome, root: string): Promise<str
 export async function localization(outcomes: HealOutcome[], fix: ReferenceFix, root: string): Promise<Localization> {
   const result: Localization = { localized: false, inPrompt: false, top: [] };
   for (const outcome of outcomes) {
-    const top = outcome.diagnosis.locations.slice(0, TOP_SUSPECTS);
+    // The suspects as users read them (--json, the hover): one per function.
+    const top = onePerFunction(outcome.diagnosis.locations).slice(0, TOP_SUSPECTS);
     result.top.push(...top.map((l) => `${l.file}:${l.line} (${l.why})`));
     const rank = top.findIndex((l) => fix.changedFunctions.some((fn) => inside(l, fn)));
     if (rank === -1) continue;

@@ -18,10 +18,28 @@ export interface Suspect {
 
 export const TOP_SUSPECTS = 10;
 
-/** The first `max` locations, best first (locations come sorted), with scores rounded for reading. */
-export function suspectsOf(locations: Location[], max = TOP_SUSPECTS): Suspect[] {
+/**
+ * Locations best first, one per named function: the function's best line stands for it, with its
+ * reason. Spectrum-based localization scores every line a function runs, and ten lines of one
+ * function would fill a top ten that should show where else to look. Module-level lines and
+ * anonymous functions have no name to group by and stay one per location.
+ */
+export function onePerFunction<T extends Pick<Location, 'file' | 'function' | 'score'>>(locations: readonly T[]): T[] {
+  const seen = new Set<string>();
   return [...locations]
     .sort((a, b) => b.score - a.score)
+    .filter((l) => {
+      if (!l.function) return true;
+      const key = `${l.file}\0${l.function}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+}
+
+/** The first `max` suspects, best first, one per function, with scores rounded for reading. */
+export function suspectsOf(locations: Location[], max = TOP_SUSPECTS): Suspect[] {
+  return onePerFunction(locations)
     .slice(0, max)
     .map((l) => ({ file: l.file, ...(l.function ? { function: l.function } : {}), line: l.line + 1, score: Math.round(l.score * 1000) / 1000, why: l.why }));
 }

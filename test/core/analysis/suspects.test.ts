@@ -24,6 +24,22 @@ describe('suspects', () => {
     assert.deepEqual(suspects.map((s) => s.file).slice(-1), ['f2.js']);
   });
 
+  it('names each function once, at its best line, so other places to look still make the list', () => {
+    const locations = [
+      at('lib/decoder.js', 94, 0.9, 'readNull'),
+      at('lib/decoder.js', 95, 0.9, 'readNull'),
+      at('lib/decoder.js', 96, 0.85, 'readNull'),
+      at('lib/decoder.js', 420, 0.8, 'readObject'),
+      at('lib/decoder.js', 3, 0.8),
+      at('lib/decoder.js', 4, 0.8),
+      at('lib/encoder.js', 10, 0.7, 'readNull'),
+    ];
+    assert.deepEqual(
+      suspectsOf(locations).map((s) => `${s.file}:${s.line} ${s.function ?? '-'}`),
+      ['lib/decoder.js:95 readNull', 'lib/decoder.js:421 readObject', 'lib/decoder.js:4 -', 'lib/decoder.js:5 -', 'lib/encoder.js:11 readNull'],
+    );
+  });
+
   it('reads as one line: file:line function (why)', () => {
     assert.equal(suspectText(suspectsOf([at('lib/request.js', 3, 0.5, 'protocol')])[0]), 'lib/request.js:4 protocol (why lib/request.js)');
   });
