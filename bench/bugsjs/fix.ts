@@ -32,6 +32,12 @@ export interface ReferenceFix {
   files: FileFix[];
   /** Files the fix changes that a source edit cannot express (package.json, new or deleted files, tests). */
   notExpressible: string[];
+  /**
+   * Dependencies whose version the fix changes in package.json (`name old → new`): the buggy
+   * install lacks what the fixed code needs, so no source edit, the reference one included, can
+   * pass there. Such a bug says nothing about the pipeline, and the ceiling's goal leaves it out.
+   */
+  dependencyChanges: string[];
   changedFunctions: ChangedFunction[];
 }
 
@@ -99,7 +105,32 @@ export async function referenceFix(project: BugsJsProject, bug: Bug): Promise<Re
     else files.push({ file, buggy, fixed, hunks: hunksOf(buggy, fixed) });
   }
   const changedFunctions = (await Promise.all(files.map(changedFunctionsOf))).flat();
-  return { files, notExpressible, changedFunctions };
+  const dependencyChanges = notExpressible.includes('package.json')
+    ? dependencyChangesOf(await fileAt(project, bug.buggyTag, 'package.json'), await fileAt(project, bug.fixedTag, 'package.json'))
+    : [];
+  return { files, notExpressible, dependencyChanges, changedFunctions };
+}
+
+const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
+
+/** `name old → new` for every dependency whose range differs between two package.json texts (added: `(none)`, removed: `(removed)`). */
+export function dependencyChangesOf(buggy: string | undefined, fixed: string | undefined): string[] {
+  const ranges = (text: string | undefined): Map<string, string> => {
+    let pkg: Record<string, unknown> = {};
+    try {
+      pkg = JSON.parse(text ?? '{}') as Record<string, unknown>;
+    } catch {
+      // Unreadable: no dependencies to compare.
+    }
+    const out = new Map<string, string>();
+    for (const field of DEPENDENCY_FIELDS)
+      for (const [name, range] of Object.entries((pkg[field] as Record<string, unknown> | undefined) ?? {})) out.set(name, String(range));
+    return out;
+  };
+  const [before, after] = [ranges(buggy), ranges(fixed)];
+  return [...new Set([...before.keys(), ...after.keys()])]
+    .filter((name) => before.get(name) !== after.get(name))
+    .map((name) => `${name} ${before.get(name) ?? '(none)'} → ${after.get(name) ?? '(removed)'}`);
 }
 
 /** The buggy lines each hunk replaces, as one block of text (what the prompt must show). */

@@ -69,6 +69,8 @@ export interface BugResult {
   offline?: HealGrade;
   oracle?: OracleGrade;
   notExpressible?: string[];
+  /** Dependency versions the fix changes (ReferenceFix.dependencyChanges). */
+  dependencyChanges?: string[];
 }
 
 /** Time until the fixing outcome was verified, counting the sandbox, the baseline and the groups healed before it. */
@@ -228,6 +230,7 @@ export async function runBug(project: BugsJsProject, bug: Bug, options: BugOptio
     }
     const fix = await referenceFix(project, bug);
     result.notExpressible = fix.notExpressible;
+    result.dependencyChanges = fix.dependencyChanges;
     // Generous per-run limit: the heal's own limits are derived from the baseline's time.
     const ctx = { reference, command, runner, bug: options, testTimeoutMs: Math.max(60_000, suiteMs * 5), log };
     say(`  offline heal (${reference.revealing.length} revealing test(s), suite ${(suiteMs / 1000).toFixed(1)} s)`);

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { ProcessTestRunner } from '../../src/core/verify/testRunner';
-import { hunksOf, oracleReply, referenceFix } from '../../bench/bugsjs/fix';
+import { dependencyChangesOf, hunksOf, oracleReply, referenceFix } from '../../bench/bugsjs/fix';
 import { discoverBugs, installDependencies, materialize, openProject, reachable, tagCommit, type BugsJsProject } from '../../bench/bugsjs/project';
 import { referenceOutcomes, repaired, uncleanIds } from '../../bench/bugsjs/reference';
 import type { TestRun } from '../../src/core/model';
@@ -171,6 +171,19 @@ describe('BugsJS harness', () => {
     assert.ok(oracleReply(fix, '(no functions shown)').edits[0].outOfScopeReason, 'a hunk outside the shown functions says why, as the system prompt asks');
   });
 
+  it('names the dependency upgrades a fix makes in package.json, which no source edit can make', () => {
+    const pkg = (deps: Record<string, string>, dev: Record<string, string>, version = '1.0.0'): string =>
+      JSON.stringify({ name: 'p', version, dependencies: deps, devDependencies: dev });
+    assert.deepStrictEqual(
+      dependencyChangesOf(
+        pkg({ debug: '^2' }, { 'js-to-java': '~2.0.6', mocha: '*' }),
+        pkg({ debug: '^2', lodash: '^4' }, { 'js-to-java': '~2.3.5' }, '1.0.1'),
+      ),
+      ['js-to-java ~2.0.6 → ~2.3.5', 'mocha * → (removed)', 'lodash (none) → ^4'],
+    );
+    assert.deepStrictEqual(dependencyChangesOf(pkg({ debug: '^2' }, {}), pkg({ debug: '^2' }, {}, '2.0.0')), [], 'a version bump alone changes no install');
+  });
+
   it('turns pure insertions and deletions into whole-line replacements that rebuild the fixed text', () => {
     const rebuild = (buggy: string, fixed: string): string => {
       const lines = buggy.split('\n');
@@ -207,7 +220,10 @@ describe('BugsJS harness', () => {
       assert.deepStrictEqual([oracle.accepted, oracle.plausible, oracle.exact, oracle.repaired], [true, true, true, true], oracle.reason ?? oracle.error);
       assert.ok(oracle.verifiedMs !== undefined && oracle.verifiedMs <= oracle.ms, 'the time to the verified fix is part of the heal');
       const table = formatBugsJs('tiny-project', 'test', [result]);
-      assert.match(table, /pipeline ceiling \(oracle model\): accepted 1\/1, verified and offered 1\/1 = 100%/);
+      assert.match(
+        table,
+        /pipeline ceiling \(oracle model\): accepted 1\/1, verified and offered 1\/1, repaired 1\/1; over the 1 bug\(s\) whose fix needs no dependency change: verified and offered 1\/1 = 100%/,
+      );
       assert.match(table, /localized: 1\/1 = 100%/);
     },
   );
