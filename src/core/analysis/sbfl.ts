@@ -425,7 +425,10 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
     const focused = !onStack && inFocus(l.file, l.line, text);
     const isRecent = recent.get(l.file)?.has(l.line) ?? false;
     // Above the imported-function prior (0.6), up to a stack frame's 1.0: Ochiai leads, the stack and recency break ties.
-    const score = 0.6 + 0.4 * (0.7 * (l.score / best) + 0.2 * (onStack || focused ? 1 : 0) + 0.1 * (isRecent ? 1 : 0));
+    // Without a passing test there is no contrast (every line the failing tests run scores 1):
+    // then Ochiai adds nothing, and the stack, the tested function and recency alone order lines.
+    const ochiaiPart = totalPassed > 0 ? 0.7 * (l.score / best) : 0;
+    const score = 0.6 + 0.4 * (ochiaiPart + 0.2 * (onStack || focused ? 1 : 0) + 0.1 * (isRecent ? 1 : 0));
     const why = `Ochiai ${l.score.toFixed(2)}: run by ${l.ef}/${totalFailed} failing and ${l.ep}/${totalPassed} passing tests${onStack ? '; on the stack' : focused ? '; in the function the failing test checks' : ''}${isRecent ? '; changed in the last 10 commits' : ''}`;
     lineLocations.push({
       file: l.file,

@@ -241,6 +241,47 @@ describe('spectrumLocations, cost', () => {
     });
   }
 
+  it('lets the stack and the tested function order the lines when no passing test gives a contrast', async () => {
+    // Only the failing test runs in its file: every line it runs scores Ochiai 1, the module's own
+    // set-up lines as much as the buggy one, so Ochiai must not lift those above the tested function.
+    const dir = makeProject({
+      'package.json': '{"scripts":{"test":"node --test"}}',
+      'src/price.js': [
+        'const RATES = { standard: 0.9 };',
+        'const names = Object.keys(RATES).map((k) => k.toUpperCase());',
+        'function discount(total) {',
+        '  return total > 100 ? total * 0.8 : total;',
+        '}',
+        'module.exports = { discount, names };',
+        '',
+      ].join('\n'),
+      'test/price.test.js': [
+        "const test = require('node:test');",
+        "const assert = require('node:assert');",
+        "const { discount } = require('../src/price');",
+        "test('large orders get 10% off', () => assert.strictEqual(discount(200), 180));",
+        '',
+      ].join('\n'),
+    });
+    const runner = new ProcessTestRunner();
+    const baseline = await runner.run({ cwd: dir, command: 'npm test', timeoutMs: 30_000 });
+    const readText = (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
+    const base = (await localize(dir, baseline.failures, readText)).filter((l) => !isTestFile(l.file));
+    const result = await spectrumLocations({ cwd: dir, command: 'npm test', runner, baseline, failures: baseline.failures, base, readText, timeoutMs: 30_000 });
+    const ochiai = result.locations.filter((l) => l.why.startsWith('Ochiai'));
+    assert.ok(ochiai.length > 0 && ochiai.every((l) => /run by 1\/1 failing and 0\/0 passing/.test(l.why)));
+    const top = result.locations[0];
+    assert.equal(top.function, 'discount', result.locations.map((l) => `${l.line + 1} ${l.function} ${l.score.toFixed(2)} ${l.why}`).join('\n'));
+    const setUp = ochiai.find((l) => l.line === 1)!;
+    assert.ok(setUp.score < ochiai.find((l) => l.line === 3)!.score, 'a set-up line ranks below the tested function’s line');
+    const rank = (l: { why: string }): number => result.locations.indexOf(l as (typeof result.locations)[number]);
+    const called = result.locations.find((l) => l.function === 'discount' && !l.why.startsWith('Ochiai'))!;
+    assert.ok(
+      rank(setUp) > rank(called),
+      `the set-up line (${setUp.score.toFixed(2)}) is no more suspect than the function the test calls (${called.score.toFixed(2)})`,
+    );
+  });
+
   it('stops starting runs of one test each when its time budget is spent', async () => {
     const dir = makeProject(SHOP);
     const runner = new ProcessTestRunner();
