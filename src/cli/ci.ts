@@ -22,8 +22,8 @@ import { HEAL_CLI_OPTIONS, healOptionsFromFlags, UsageError } from './healOption
 import { isHealed, type CiHeal, type CiRun } from './report/ciRun';
 import { renderErrorMarkdown, renderMarkdown } from './report/markdown';
 import { renderSarif } from './report/sarif';
+import { VERSION } from './version';
 
-export const VERSION = '0.1.0';
 export const CI_USAGE = `  self-heal ci [DIR] [--branch-prefix self-heal/] [--report report.md] [--sarif out.sarif] [--push] [--remote origin]
                [--test "<command>"] [--timeout SECONDS] [--max-candidates N] [--verbose] [LLM options]`;
 const NO_IDENTITY = {

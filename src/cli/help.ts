@@ -1,13 +1,9 @@
 /**
  * `self-heal COMMAND --help`: what one command does and each of its options, in more words than
- * the overview that `self-heal --help` prints (main.ts). The version is package.json's, inlined by
- * the bundler, so `--version` and the package can never disagree.
+ * the overview that `self-heal --help` prints (main.ts).
  */
-import { version } from '../../package.json';
 import { CI_USAGE } from './ci';
 import { LLM_USAGE } from './llmOptions';
-
-export const VERSION: string = version;
 
 const TEST_OPTIONS = `  --test "<command>"         the test command (default: selfHeal.testCommand, else the "test" script of package.json)
   --timeout SECONDS          time limit for one test run (default: selfHeal.testTimeoutSeconds, 60)

@@ -18,7 +18,8 @@ import { HEAL_CLI_OPTIONS, healOptionsFromFlags, UsageError } from './healOption
 import { LLM_USAGE } from './llmOptions';
 import { CI_USAGE, ciCommand } from './ci';
 import { formatStats } from './report/stats';
-import { asksForHelp, commandHelp, VERSION } from './help';
+import { asksForHelp, commandHelp } from './help';
+import { VERSION } from './version';
 
 const USAGE = `Usage:
   self-heal heal [DIR] [--test "<command>"] [--apply] [--accept-test-weakening] [--accept-ambiguous] [--json] [--timeout SECONDS] [--max-candidates N] [--verbose]

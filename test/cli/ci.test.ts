@@ -6,6 +6,8 @@ import { ciCommand } from '../../src/cli/ci';
 import { REPORT_MARKER } from '../../src/cli/report/markdown';
 import { exampleProject, fingerprint, git, makeProject, ourSandboxes, tempDir } from '../helpers/repo';
 
+const packageVersion = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+
 interface Ran {
   code: number;
   stdout: string;
@@ -64,6 +66,7 @@ describe('self-heal ci', () => {
       ),
     );
     assert.equal(ran.sarif?.runs[0].results.length, 1);
+    assert.ok(ran.report.includes(`<sub>Self-Heal ${packageVersion} · \`self-heal ci\``), 'the report names the version package.json gives');
     assert.equal(ran.stdout, `✓ range includes both ends → ${branch}\n`);
     assert.equal(withoutBranches(dir, ran.branches), before, 'working tree, index, HEAD and stash are as they were');
     assert.deepEqual(ourSandboxes(), [], 'the worktree and the sandbox are removed');
