@@ -38,6 +38,8 @@ export interface HealGrade {
   plausible: boolean;
   /** The fix, run with the project's own command: the revealing tests pass and nothing that passed fails. */
   repaired: boolean;
+  /** Why a verified fix did not grade as repaired: the tests that still fail, or that it broke. */
+  notRepaired?: string;
   /** Time from the heal's start to the fix being verified (without the mutation guard that labels it afterwards). */
   verifiedMs?: number;
   ms: number;
@@ -87,14 +89,26 @@ async function gradeFix(
   after: Record<string, string>,
   runner: TestRunner,
   timeoutMs: number,
-): Promise<boolean> {
+): Promise<{ repaired: boolean; why?: string }> {
   const before: Record<string, string> = {};
   for (const [file, text] of Object.entries(after)) {
     before[file] = await fs.readFile(path.join(dir, file), 'utf8');
     await fs.writeFile(path.join(dir, file), text);
   }
   try {
-    return repaired(reference, await runner.run({ cwd: dir, command, timeoutMs })).repaired;
+    const run = await runner.run({ cwd: dir, command, timeoutMs });
+    const graded = repaired(reference, run);
+    const why = graded.repaired
+      ? undefined
+      : run.timedOut
+        ? 'the grading run timed out'
+        : [
+            graded.stillFailing.length ? `still failing: ${graded.stillFailing.slice(0, 3).join(', ')}` : '',
+            graded.broken.length ? `newly failing: ${graded.broken.slice(0, 3).join(', ')}` : '',
+          ]
+            .filter(Boolean)
+            .join('; ');
+    return { repaired: graded.repaired, why };
   } finally {
     for (const [file, text] of Object.entries(before)) await fs.writeFile(path.join(dir, file), text);
   }
@@ -125,9 +139,11 @@ async function heal(
       ...options,
     });
     const healed = report.heals.find((h) => h.fix);
+    const graded = healed?.fix ? await gradeFix(dir, ctx.command, ctx.reference, healed.fix.after, ctx.runner, ctx.testTimeoutMs) : undefined;
     const grade: HealGrade = {
       plausible: !!healed,
-      repaired: healed?.fix ? await gradeFix(dir, ctx.command, ctx.reference, healed.fix.after, ctx.runner, ctx.testTimeoutMs) : false,
+      repaired: graded?.repaired ?? false,
+      ...(graded?.why ? { notRepaired: graded.why } : {}),
       verifiedMs: healed ? timeToFix(report, healed) : undefined,
       ms: Date.now() - started,
       candidates: report.heals.reduce((n, h) => n + h.candidatesTried, 0),

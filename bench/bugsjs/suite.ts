@@ -74,14 +74,15 @@ export function formatBugsJs(project: string, commit: string, results: BugResult
     `- time to a verified fix, pipeline ceiling (oracle model): median ${secs(medianFix)} (median ratio to the suite time ${medianRatio === undefined ? '—' : `${medianRatio.toFixed(1)}×`}) against a median suite time of ${secs(suite)}; goal ≤ 3 × suite + 5 s = ${secs(3 * suite + 5000)}: ${medianFix === undefined ? 'no fix to time' : medianFix <= 3 * suite + 5000 ? 'met' : 'not met'}`,
   ];
   if (skipped.length) lines.push('', 'Skipped:', ...skipped.map((r) => `- Bug-${r.bug}: ${r.skipReason}`));
-  const notes = ran.filter((r) => !r.oracle?.plausible || !r.ran);
+  const notes = ran.filter((r) => !r.oracle?.plausible || !r.ran || (r.oracle?.plausible && !r.oracle.repaired));
   if (notes.length) {
-    lines.push('', 'Why (ran = no, or no verified fix from the oracle model):');
+    lines.push('', "Why (ran = no, or the oracle model's fix not verified, or verified but not repaired):");
     for (const r of notes)
       lines.push(
         `- Bug-${r.bug}: ${[
           r.ranProblem,
           r.oracle?.reason ?? r.oracle?.error,
+          r.oracle?.notRepaired ? `verified but not repaired: ${r.oracle.notRepaired}` : '',
           r.notExpressible?.length ? `fix also changes ${r.notExpressible.join(', ')}` : '',
           r.dependencyChanges?.length ? `upgrades ${r.dependencyChanges.join(', ')} (left out of the ceiling's goal)` : '',
         ]
