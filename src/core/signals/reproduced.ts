@@ -23,7 +23,11 @@ export function reproducedFailures(baseline: TestRun, asked?: readonly Failure[]
   const reproduced = new Set<Failure>();
   const notReproduced: NotReproduced[] = [];
   for (const failure of asked) {
-    const matches = baseline.failures.filter((candidate) => sameFailure(failure, candidate));
+    // The same id is the same test. File and name are a fallback for hosts that spell the suite
+    // path differently; when the id itself is there, another suite's test of that name (`default`
+    // in two suites of one entry file) is another test, and must not join the heal.
+    const exact = failure.source === 'diagnostic' ? [] : baseline.failures.filter((candidate) => candidate.id === failure.id);
+    const matches = exact.length > 0 ? exact : baseline.failures.filter((candidate) => sameFailure(failure, candidate));
     // A name without a file must pick out one test; two tests of that name would widen the heal.
     if (matches.length === 1 || (matches.length > 1 && (failure.file !== undefined || failure.source === 'diagnostic')))
       for (const match of matches) reproduced.add(match);

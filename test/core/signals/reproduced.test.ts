@@ -40,6 +40,22 @@ describe('reproducedFailures', () => {
     assert.deepEqual(notReproduced, []);
   });
 
+  it('does not widen to a test of the same name in another suite of the same entry file', () => {
+    // `mocha test/index.js`: every test reports the entry as its file, and two suites each have a `default`.
+    const entry = {
+      ...baseline,
+      failures: [
+        failure({ id: 'Helpers toc > default', name: 'default', file: 'test/index.js' }),
+        failure({ id: 'Console generate > default', name: 'default', file: 'test/index.js' }),
+      ],
+    };
+    const { reproduced } = reproducedFailures(entry, [failure({ id: 'Helpers toc > default', name: 'default', file: 'test/index.js' })]);
+    assert.deepEqual(
+      reproduced.map((f) => f.id),
+      ['Helpers toc > default'],
+    );
+  });
+
   it("recognises the same test under another reporter's id by its file and name", () => {
     const terminal = failure({ id: 'test/a.test.js > adds', name: 'adds', file: 'test/a.test.js', source: 'terminal' });
     assert.deepEqual(
