@@ -44,20 +44,22 @@ export async function rerunFailures(request: RerunRequest): Promise<Map<string, 
   if (files.length === 0 && !request.inProcess) return results;
   const times = request.times ?? DEFAULT_RERUNS;
   const settled = (): boolean => request.failures.every((f) => (results.get(f.id)?.passes ?? 0) > 0);
-  let inProcess = request.inProcess;
-  let triedRetries = false;
-  let runs = 0;
   const started = Date.now();
+  // Where the runner retries a failing test itself, all the reruns are one run of the failing
+  // tests: no in-process screen has to be started for them (an LLM-only heal never needs one).
+  if (times > 1) {
+    const retried = await rerunWithRetries(request, files, times);
+    if (retried) {
+      request.log?.debug(`flaky check (${times} tries in one run, ${Date.now() - started} ms): ${outcomesText(retried)}`);
+      return retried;
+    }
+  }
+  let inProcess = request.inProcess;
+  let runs = 0;
   for (let i = 0; i < times && !settled(); i++) {
     if (request.signal?.aborted) break;
     runs++;
     let rerun = inProcess ? await inProcess(1) : undefined;
-    if (!rerun && times - i > 1 && !triedRetries) {
-      // The rest of the reruns as retries inside one run, where the runner has them.
-      triedRetries = true;
-      rerun = await rerunWithRetries(request, files, times - i);
-      if (rerun) i = times;
-    }
     if (!rerun) {
       inProcess = undefined;
       if (files.length === 0) break;
@@ -68,16 +70,19 @@ export async function rerunFailures(request: RerunRequest): Promise<Map<string, 
       results.set(id, { runs: sum.runs + r.runs, passes: sum.passes + r.passes, actuals: [...sum.actuals, ...r.actuals] });
     }
   }
-  request.log?.debug(
-    `flaky check (${runs} rerun(s) in ${Date.now() - started} ms): ${[...results].map(([id, r]) => `${id} passed ${r.passes}/${r.runs}`).join('; ')}`,
-  );
+  request.log?.debug(`flaky check (${runs} rerun(s), ${Date.now() - started} ms): ${outcomesText(results)}`);
   return results;
 }
+
+const outcomesText = (results: Map<string, RerunResult>): string => [...results].map(([id, r]) => `${id} passed ${r.passes}/${r.runs}`).join('; ');
 
 /**
  * All the reruns in one run, where the runner retries a failing test itself (mocha's --retries):
  * only the failing tests run, each up to `times` times until it passes once. A runner start can
  * cost seconds (a suite whose entry loads every spec), seven of them more than the rest of a heal.
+ * The tries share one process: a flake decided in the test (timing, randomness, order, the clock)
+ * shows in them, one decided once per process at load time would not (the in-process screen,
+ * which reloads modules, and runs with the real command do see that; they cost more).
  * Undefined where the runner or its version cannot, or when the run did not run these tests.
  */
 async function rerunWithRetries(request: RerunRequest, files: string[], times: number): Promise<Map<string, RerunResult> | undefined> {
