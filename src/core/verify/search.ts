@@ -237,7 +237,7 @@ export class Search {
         const text = (await sandbox.read(file)) ?? '';
         await sandbox.write(file, applyEdits(text, edits));
       }
-      if (this.ctx.testFiles.length > 0) {
+      if (this.ctx.testFiles.length > 0 && (await this.narrowingHelps())) {
         const narrowed = await this.real(this.ctx.testFiles);
         const check = compareRuns(this.ctx.baseline, narrowed, this.ctx.targeted);
         if (check.stillFailing.length > 0 || narrowed.timedOut) {

@@ -41,6 +41,7 @@ async function verifyTheFix(
   files: Record<string, string>,
   testFiles: string[],
   moduleType: 'module' | 'commonjs' = 'module',
+  how: 'search' | 'with output' = 'search',
 ): Promise<{ verified: boolean; runs: Array<string[] | undefined> }> {
   const [source, text] = moduleType === 'module' ? ['src/add.mjs', ADD] : ['src/add.js', ADD_CJS];
   const root = makeProject({
@@ -68,7 +69,8 @@ async function verifyTheFix(
       editsTests: false,
     };
     runner.runs.length = 0;
-    const found = await search.tryCandidate(fix);
+    // The mutation search's path, or the LLM engine's (real runs only, keeping the output for feedback).
+    const found = how === 'search' ? await search.tryCandidate(fix) : (await search.verifyWithOutput(fix)).found;
     search.dispose();
     return { verified: found !== undefined, runs: runner.runs };
   } finally {
@@ -91,6 +93,18 @@ describe('the verifier', () => {
     const { verified, runs } = await verifyTheFix('mocha test/index.mjs', { 'test/index.mjs': "import './add.spec.mjs';\n", 'test/add.spec.mjs': SPEC }, [
       'test/index.mjs',
     ]);
+    assert.ok(verified);
+    assert.deepEqual(runs, [undefined]);
+  });
+
+  it('runs an LLM candidate once, on the whole suite, too, when the failing tests’ file is the command’s own entry', async () => {
+    const { verified, runs } = await verifyTheFix(
+      'mocha test/index.mjs',
+      { 'test/index.mjs': "import './add.spec.mjs';\n", 'test/add.spec.mjs': SPEC },
+      ['test/index.mjs'],
+      'module',
+      'with output',
+    );
     assert.ok(verified);
     assert.deepEqual(runs, [undefined]);
   });
