@@ -183,7 +183,14 @@ export async function installDependencies(dir: string, cacheRoot: string, timeou
       path.join(cacheRoot, 'npm-cache'),
     ];
     try {
-      await exec('npm', args, { cwd: installDir, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 });
+      // The one step that may use the registry (the suite keeps every test run offline).
+      await exec('npm', args, {
+        cwd: installDir,
+        timeout: timeoutMs,
+        killSignal: 'SIGKILL',
+        maxBuffer: 64 * 1024 * 1024,
+        env: { ...process.env, npm_config_offline: 'false' },
+      });
     } catch (error) {
       const stderr = String((error as { stderr?: string }).stderr ?? '')
         .trim()

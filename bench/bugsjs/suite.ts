@@ -113,6 +113,12 @@ export async function runBugsJsSuite(options: BugsJsSuiteOptions): Promise<{ mar
   const cacheDir = path.join(__dirname, '..', 'out', 'bugsjs', project.name);
   const results: BugResult[] = [];
   const started = Date.now();
+  // A test script may install packages itself (`make test-all` running `npm install` against a
+  // registry mirror): offline, that is a no-op when the shared install has everything and fails at
+  // once when it does not, instead of waiting minutes for a network this benchmark must not use.
+  // Installs (installDependencies) are the one step allowed online.
+  const offline = process.env.npm_config_offline;
+  process.env.npm_config_offline = 'true';
   const jsonFile = path.join(options.outDir, `bugsjs-${project.name}.json`);
   const markdownFile = path.join(options.outDir, `bugsjs-${project.name}.md`);
   for (const bug of bugs) {
@@ -137,6 +143,8 @@ export async function runBugsJsSuite(options: BugsJsSuiteOptions): Promise<{ mar
       ) + '\n',
     );
   }
+  if (offline === undefined) delete process.env.npm_config_offline;
+  else process.env.npm_config_offline = offline;
   const markdown = `${formatBugsJs(project.name, commit, results)}\n\nMachine: ${host.cores} cores, ${host.cpu}, Node ${host.node}. Wall ${((Date.now() - started) / 1000).toFixed(0)} s.\n`;
   await fs.writeFile(markdownFile, markdown);
   return { markdown, json: jsonFile, results };
