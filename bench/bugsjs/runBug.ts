@@ -202,6 +202,8 @@ async function oracleHeal(dir: string, fix: ReferenceFix, ctx: Parameters<typeof
 export function suiteDoesNotRun(reference: ReferenceOutcomes): string | undefined {
   if (reference.stablePassing.length > 0 || reference.fixedRuns.some((r) => r.outcomes.some((o) => o.status === 'passed'))) return undefined;
   const output = reference.buggyRuns[0]?.output ?? '';
+  // The test script installs packages itself, and the suite keeps test runs offline.
+  if (/\bENOTCACHED\b/.test(output)) return 'the test command runs npm install itself, which needs the network (npm ENOTCACHED while test runs are offline)';
   // The thrown error's own line (`ReferenceError: …`), not the echoed command that mentions it.
   const lines = output.split('\n').map((line) => line.trim());
   const error =

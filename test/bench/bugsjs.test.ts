@@ -142,6 +142,22 @@ describe('BugsJS harness', () => {
     assert.match(suiteDoesNotRun(reference) ?? '', /runs no test on either version here \(.*ReferenceError: primordials is not defined/);
   });
 
+  it('says so when the suite does not run because its test script installs packages and test runs are offline', async () => {
+    const dir = path.join(root, 'installs-in-test');
+    // What `make test-all` printed for a project whose test target runs npm install first.
+    const npmOffline = "console.error('npm error code ENOTCACHED'); console.error('make: *** [Makefile:8: install] Error 1'); process.exit(2)";
+    await write(dir, { 'package.json': JSON.stringify({ scripts: { test: `node -e "${npmOffline}"` } }) });
+    const reference = await referenceOutcomes({
+      runner: new ProcessTestRunner(),
+      command: 'npm test',
+      buggyDir: dir,
+      fixedDir: dir,
+      runs: 1,
+      timeoutMs: 60_000,
+    });
+    assert.match(suiteDoesNotRun(reference) ?? '', /runs npm install itself, which needs the network/);
+  });
+
   it('counts test ids that carry stderr noise (node and npm warnings, escapes) as unclean', () => {
     const run = (ids: string[]): TestRun => ({
       outcomes: ids.map((id) => ({ id, status: 'passed' as const })),
