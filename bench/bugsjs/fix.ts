@@ -34,8 +34,8 @@ export interface ReferenceFix {
   notExpressible: string[];
   /**
    * Dependencies whose version the fix changes in package.json (`name old → new`): the buggy
-   * install lacks what the fixed code needs, so no source edit, the reference one included, can
-   * pass there. Such a bug says nothing about the pipeline, and the ceiling's goal leaves it out.
+   * install may lack what the fixed code needs, and then no source edit, the reference one
+   * included, can pass there: the report says so beside a ceiling that was not verified.
    */
   dependencyChanges: string[];
   changedFunctions: ChangedFunction[];
