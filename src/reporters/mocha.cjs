@@ -81,7 +81,13 @@ function SelfHealReporter(runner) {
   const pending = [];
   const failures = [];
   const started = Date.now();
-  const coverage = perTestCoverage();
+  let coverage;
+  try {
+    coverage = perTestCoverage();
+  } catch (e) {
+    // Coverage is a bonus (see below): an unwritable folder leaves the report as it was.
+    coverage = undefined;
+  }
   if (coverage) {
     // Coverage is a bonus: a failure here must never cost the report (no index.json means "none").
     let broken = false;
