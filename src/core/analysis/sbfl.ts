@@ -26,6 +26,7 @@ import type { Log, TestRunner } from '../ports';
 import { statusMap } from '../verify/compare';
 import { expandCommand, narrowCommand, shellQuote, type ExpandedCommand } from '../verify/testCommand';
 import { runnerNamed } from '../runners';
+import { mocha } from '../runners/mocha';
 import { TEST_COVERAGE_DIR_ENV } from '../runners/reportersDir';
 import { mochaJsonId } from '../signals/mocha';
 import { ASSERTION_LINE_SCORE, definingTestFile, functionsIn, isTestFile } from './localize';
@@ -103,7 +104,7 @@ function singleTestCommand(expanded: ExpandedCommand, files: string[], failure: 
       return [...flags, `--test-name-pattern=${pattern}`, ...files.map(shellQuote)].join(' ');
     }
     case 'mocha':
-      return `${narrowCommand(expanded, files)} --grep ${pattern}`;
+      return [narrowCommand(expanded, files), ...mocha.nameFilter!(testNamePattern(expanded.runner, failure)).map(shellQuote)].join(' ');
     case 'jest':
       return `${narrowCommand(expanded, files)} -t ${pattern} --coverage --coverageProvider=v8 --coverageReporters=json --coverageDirectory=${shellQuote(coverageDir)}`;
     default:
