@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { isTestFile, localize } from '../../../src/core/analysis/localize';
-import { ochiai, recentLines, spectrumLocations, v8Lines } from '../../../src/core/analysis/sbfl';
+import { ochiai, recentLines, spectrumLocations, v8Lines, type SpectrumRequest, type SpectrumResult } from '../../../src/core/analysis/sbfl';
+import type { TestRun } from '../../../src/core/model';
 import { ProcessTestRunner } from '../../../src/core/verify/testRunner';
 import { git, makeProject } from '../../helpers/repo';
 import { linkRunner, versionOf } from '../runners/runnerProjects';
@@ -41,15 +42,31 @@ const SHOP = {
   ].join('\n'),
 };
 
+/** The project's baseline run, and the spectrum of its failures over what localize() found for them (stack, imports). */
+async function spectrumOf(dir: string, options: Partial<SpectrumRequest> = {}): Promise<{ baseline: TestRun; result: SpectrumResult }> {
+  const runner = new ProcessTestRunner();
+  const baseline = await runner.run({ cwd: dir, command: 'npm test', timeoutMs: 30_000 });
+  const readText = (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
+  const base = (await localize(dir, baseline.failures, readText)).filter((l) => !isTestFile(l.file));
+  const result = await spectrumLocations({
+    cwd: dir,
+    command: 'npm test',
+    runner,
+    baseline,
+    failures: baseline.failures,
+    base,
+    readText,
+    timeoutMs: 30_000,
+    ...options,
+  });
+  return { baseline, result };
+}
+
 describe('spectrumLocations', () => {
   it("sees the lines of another workspace package that a package's failing tests run, with their function", async () => {
     const dir = workspacesProject();
-    const runner = new ProcessTestRunner();
-    const baseline = await runner.run({ cwd: dir, command: 'npm test', timeoutMs: 30_000 });
+    const { baseline, result } = await spectrumOf(dir);
     assert.equal(baseline.failures.length, 2);
-    const readText = (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
-    const base = (await localize(dir, baseline.failures, readText)).filter((l) => !isTestFile(l.file));
-    const result = await spectrumLocations({ cwd: dir, command: 'npm test', runner, baseline, failures: baseline.failures, base, readText, timeoutMs: 30_000 });
     const inText = result.locations.filter((l) => l.file === 'packages/text/src/index.js' && l.why.startsWith('Ochiai'));
     // No test passes in the failing file, so every line the failing tests run ties; module-level lines have no function.
     const lines = inText.map((l) => [l.line + 1, l.function]).sort((x, y) => Number(x[0]) - Number(y[0]));
@@ -66,15 +83,11 @@ describe('spectrumLocations', () => {
 
   it('ranks the line only the failing test runs first, and demotes the functions it never runs', async () => {
     const dir = makeProject(SHOP);
-    const runner = new ProcessTestRunner();
-    const baseline = await runner.run({ cwd: dir, command: 'npm test', timeoutMs: 30_000 });
+    const { baseline, result } = await spectrumOf(dir);
     assert.deepEqual(
       baseline.failures.map((f) => f.id),
       ['large orders get 10% off'],
     );
-    const readText = (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
-    const base = (await localize(dir, baseline.failures, readText)).filter((l) => !isTestFile(l.file));
-    const result = await spectrumLocations({ cwd: dir, command: 'npm test', runner, baseline, failures: baseline.failures, base, readText, timeoutMs: 30_000 });
     assert.equal(result.note, undefined);
     assert.equal(result.runs, 4, 'each test alone');
     const top = result.locations[0];
@@ -108,15 +121,11 @@ describe('spectrumLocations', () => {
       ].join('\n'),
       'test/other.test.js': "const test = require('node:test');\nfor (const n of [1, 2, 3]) test(`other ${n}`, () => {});\n",
     });
-    const runner = new ProcessTestRunner();
-    const baseline = await runner.run({ cwd: dir, command: 'npm test', timeoutMs: 30_000 });
+    const { baseline, result } = await spectrumOf(dir);
     assert.deepEqual(
       baseline.failures.map((f) => f.id),
       ['both sum'],
     );
-    const readText = (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
-    const base = (await localize(dir, baseline.failures, readText)).filter((l) => !isTestFile(l.file));
-    const result = await spectrumLocations({ cwd: dir, command: 'npm test', runner, baseline, failures: baseline.failures, base, readText, timeoutMs: 30_000 });
     assert.equal(result.runs, 2, 'the failing test and "a alone sums"; the other file\'s tests are never run');
     const top = result.locations[0];
     assert.deepEqual([top.file, top.line + 1], ['src/b.js', 2]);
@@ -213,24 +222,11 @@ describe('spectrumLocations, cost', () => {
       const files = Object.fromEntries(Object.entries(MOCHA_SHOP).filter((e): e is [string, string] => e[1] !== undefined));
       const dir = makeProject(files);
       linkRunner(dir, 'mocha', generation);
-      const runner = new ProcessTestRunner();
-      const baseline = await runner.run({ cwd: dir, command: 'npm test', timeoutMs: 30_000 });
+      const { baseline, result } = await spectrumOf(dir);
       assert.deepEqual(
         baseline.failures.map((f) => f.id),
         ['shop > large orders get 10% off'],
       );
-      const readText = (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
-      const base = (await localize(dir, baseline.failures, readText)).filter((l) => !isTestFile(l.file));
-      const result = await spectrumLocations({
-        cwd: dir,
-        command: 'npm test',
-        runner,
-        baseline,
-        failures: baseline.failures,
-        base,
-        readText,
-        timeoutMs: 30_000,
-      });
       assert.equal(result.runs, 1);
       // The same spectrum as four runs of one test each: every test kept its own lines.
       const top = result.locations[0];
@@ -263,11 +259,7 @@ describe('spectrumLocations, cost', () => {
         '',
       ].join('\n'),
     });
-    const runner = new ProcessTestRunner();
-    const baseline = await runner.run({ cwd: dir, command: 'npm test', timeoutMs: 30_000 });
-    const readText = (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
-    const base = (await localize(dir, baseline.failures, readText)).filter((l) => !isTestFile(l.file));
-    const result = await spectrumLocations({ cwd: dir, command: 'npm test', runner, baseline, failures: baseline.failures, base, readText, timeoutMs: 30_000 });
+    const { result } = await spectrumOf(dir);
     const ochiai = result.locations.filter((l) => l.why.startsWith('Ochiai'));
     assert.ok(ochiai.length > 0 && ochiai.every((l) => /run by 1\/1 failing and 0\/0 passing/.test(l.why)));
     const top = result.locations[0];
@@ -284,24 +276,9 @@ describe('spectrumLocations, cost', () => {
 
   it('stops starting runs of one test each when its time budget is spent', async () => {
     const dir = makeProject(SHOP);
-    const runner = new ProcessTestRunner();
-    const baseline = await runner.run({ cwd: dir, command: 'npm test', timeoutMs: 30_000 });
-    const readText = (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
-    const base = (await localize(dir, baseline.failures, readText)).filter((l) => !isTestFile(l.file));
     const debug: string[] = [];
     const log = { debug: (m: string) => debug.push(m), info() {}, warn() {}, error() {} };
-    const result = await spectrumLocations({
-      cwd: dir,
-      command: 'npm test',
-      runner,
-      baseline,
-      failures: baseline.failures,
-      base,
-      readText,
-      timeoutMs: 30_000,
-      budgetMs: 0,
-      log,
-    });
+    const { result } = await spectrumOf(dir, { budgetMs: 0, log });
     assert.equal(result.runs, 1, 'the first run always happens');
     assert.ok(
       debug.some((m) => /stopped after 1 run\(s\), at the 0 s budget/.test(m)),
