@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { ProcessTestRunner } from '../../src/core/verify/testRunner';
 import { dependencyChangesOf, hunksOf, oracleReply, referenceFix } from '../../bench/bugsjs/fix';
 import { discoverBugs, installDependencies, materialize, openProject, reachable, tagCommit, type BugsJsProject } from '../../bench/bugsjs/project';
-import { referenceOutcomes, repaired, uncleanIds } from '../../bench/bugsjs/reference';
+import { referenceOutcomes, repaired, uncleanIds, type ReferenceOutcomes } from '../../bench/bugsjs/reference';
 import type { TestRun } from '../../src/core/model';
 import { runBug, suiteDoesNotRun } from '../../bench/bugsjs/runBug';
 import { formatBugsJs } from '../../bench/bugsjs/suite';
@@ -127,17 +127,15 @@ describe('BugsJS harness', () => {
     }
   });
 
+  /** One reference run of a project that is only a test script (the same folder stands for buggy and fixed). */
+  const referenceOfScript = async (dir: string, test: string): Promise<ReferenceOutcomes> => {
+    await write(dir, { 'package.json': JSON.stringify({ scripts: { test } }) });
+    return referenceOutcomes({ runner: new ProcessTestRunner(), command: 'npm test', buggyDir: dir, fixedDir: dir, runs: 1, timeoutMs: 60_000 });
+  };
+
   it('says why a bug is skipped when its suite runs no test on either version (old tooling on this Node)', async () => {
     const dir = path.join(root, 'no-run');
-    await write(dir, { 'package.json': JSON.stringify({ scripts: { test: 'node -e "throw new ReferenceError(\'primordials is not defined\')"' } }) });
-    const reference = await referenceOutcomes({
-      runner: new ProcessTestRunner(),
-      command: 'npm test',
-      buggyDir: dir,
-      fixedDir: dir,
-      runs: 1,
-      timeoutMs: 60_000,
-    });
+    const reference = await referenceOfScript(dir, 'node -e "throw new ReferenceError(\'primordials is not defined\')"');
     assert.deepStrictEqual(reference.revealing, []);
     assert.match(suiteDoesNotRun(reference) ?? '', /runs no test on either version here \(.*ReferenceError: primordials is not defined/);
   });
@@ -146,15 +144,7 @@ describe('BugsJS harness', () => {
     const dir = path.join(root, 'installs-in-test');
     // What `make test-all` printed for a project whose test target runs npm install first.
     const npmOffline = "console.error('npm error code ENOTCACHED'); console.error('make: *** [Makefile:8: install] Error 1'); process.exit(2)";
-    await write(dir, { 'package.json': JSON.stringify({ scripts: { test: `node -e "${npmOffline}"` } }) });
-    const reference = await referenceOutcomes({
-      runner: new ProcessTestRunner(),
-      command: 'npm test',
-      buggyDir: dir,
-      fixedDir: dir,
-      runs: 1,
-      timeoutMs: 60_000,
-    });
+    const reference = await referenceOfScript(dir, `node -e "${npmOffline}"`);
     assert.match(suiteDoesNotRun(reference) ?? '', /runs npm install itself, which needs the network/);
   });
 
