@@ -1,8 +1,9 @@
 /**
  * "Localized": a function the reference fix changes is among the top suspects of Self-Heal's
- * diagnosis (HealOutcome.diagnosis.locations, one per function as `suspects` lists them), and the buggy lines the fix replaces are inside the
- * prompt the LLM engine would send for that diagnosis. The prompt is built with the engine's own
- * code (gatherContext + buildPrompt) and never sent.
+ * diagnosis (HealOutcome.diagnosis.locations, one per function as `suspects` lists them), and
+ * the buggy lines the fix replaces are inside the prompt the LLM engine would send for that
+ * diagnosis. The prompt is built with the engine's own code (gatherContext + buildPrompt) and
+ * never sent.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
