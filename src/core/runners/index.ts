@@ -27,8 +27,12 @@ export const binOf = (word: string): string => (word.split(/[\\/]/).pop() ?? wor
 export function runnerStart(runner: RunnerDescriptor, words: readonly string[]): number {
   const bins = words.map(binOf);
   if (runner.name === 'node') {
-    const at = bins.findIndex((bin) => runner.bins.includes(bin));
-    return at >= 0 && words.slice(at + 1).includes('--test') ? at : -1;
+    // `node --test` in the same step: in `node build.js && node --test` the runner is the second node.
+    const stepEnd = (from: number): number => {
+      const end = words.findIndex((word, i) => i > from && word === '&&');
+      return end < 0 ? words.length : end;
+    };
+    return bins.findIndex((bin, at) => runner.bins.includes(bin) && words.slice(at + 1, stepEnd(at)).includes('--test'));
   }
   if (runner.name === 'jest' && bins.join(' ').includes('react-scripts test')) return bins.indexOf('react-scripts');
   return bins.findIndex((bin) => runner.bins.includes(bin));

@@ -8,9 +8,10 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { SelfHealError } from '../model';
-import { runnerIn, runnerNamed } from '../runners';
+import { binOf, runnerIn, runnerNamed } from '../runners';
 import { joinCommand, parseRunnerCommand, shellWords } from '../runners/commandLine';
 import { hostPlatform } from './platform';
+import { testStepOf } from './testStep';
 
 export type RunnerKind = 'node' | 'mocha' | 'jest' | 'vitest' | 'unknown';
 
@@ -56,6 +57,8 @@ export interface ExpandedCommand {
   /** True when `command` is a single runner invocation we may add arguments to. */
   simple: boolean;
   env: Record<string, string>;
+  /** Set when `command` is the runner step of a longer script (testStep.ts): the script, and its steps not run while healing. */
+  seenThrough?: { script: string; notRun: string[] };
 }
 
 /** The runner a script starts, by the registry's descriptors (src/core/runners). */
@@ -76,15 +79,29 @@ export async function expandCommand(cwd: string, command: string): Promise<Expan
   let script = command.trim();
   if (match) {
     const name = match[1] ? 'test' : match[2];
-    const pkg = await readPackageJson(cwd);
-    const body = pkg?.scripts?.[name];
-    const hooks = pkg?.scripts?.[`pre${name}`] !== undefined || pkg?.scripts?.[`post${name}`] !== undefined;
-    if (body && !hooks) {
+    const body = await scriptOf(cwd, name);
+    if (body) {
       script = body;
       env.npm_lifecycle_event = name;
     }
   }
+  const words = shellWords(script);
+  if (!isSimple(script) || (words.length > 0 && binOf(words[0]) === 'make')) {
+    const step = await testStepOf(cwd, script, (name) => scriptOf(cwd, name));
+    // Unchanged (`tsc && mocha`, every step needed) it is still one runner at the end: ours to narrow.
+    if (step) {
+      const seenThrough = step.command === script ? undefined : { script, notRun: step.notRun };
+      return { command: step.command, runner: runnerOf(step.command), simple: true, env, ...(seenThrough && { seenThrough }) };
+    }
+  }
   return { command: script, runner: runnerOf(script), simple: isSimple(script), env };
+}
+
+/** A package.json script as npm would run it alone: undefined when pre/post hooks would run too. */
+async function scriptOf(cwd: string, name: string): Promise<string | undefined> {
+  const scripts = (await readPackageJson(cwd))?.scripts;
+  const hooks = scripts?.[`pre${name}`] !== undefined || scripts?.[`post${name}`] !== undefined;
+  return hooks ? undefined : scripts?.[name];
 }
 
 /** `s` as one shell word: as it is when it is plainly safe, else quoted for the platform's shell (POSIX: single quotes). */

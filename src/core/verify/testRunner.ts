@@ -30,6 +30,7 @@ type ReporterState = 'works' | 'plain';
 
 export class ProcessTestRunner implements TestRunner {
   private readonly reporterStates = new Map<string, ReporterState>();
+  private readonly announced = new Set<string>();
 
   constructor(private readonly log: Log = silentLog) {}
 
@@ -43,6 +44,14 @@ export class ProcessTestRunner implements TestRunner {
     const runner = runnerNamed(expanded.runner);
     const command = request.files?.length ? narrowCommand(expanded, request.files) : expanded.command;
     const key = `${request.cwd}\0${expanded.command}`;
+    if (expanded.seenThrough && !this.announced.has(key)) {
+      this.announced.add(key);
+      const { script, notRun } = expanded.seenThrough;
+      this.log.info(
+        `\`${request.command}\` runs \`${script}\`; Self-Heal runs its test step directly, so it can read each test's result and run single tests: \`${expanded.command}\`.` +
+          (notRun.length ? ` Not run while healing: ${notRun.map((step) => `\`${step}\``).join(', ')} (dependency installs, and steps after the tests such as lint or a coverage re-run).` : ''),
+      );
+    }
     const reporting = runner && expanded.simple && this.reporterStates.get(key) !== 'plain' ? withReporter(runner, command) : undefined;
     const env = { CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1', NODE_ENV: 'test', ...expanded.env, ...request.env };
     if (reporting && runner) {
