@@ -233,13 +233,29 @@ const lineOf = (text: string, offset: number): number => text.slice(0, offset).s
  * names in the ids, these are the ones that run in those files (the rest would each cost a run that
  * runs nothing). All of them when no name is found (names built at run time).
  */
-async function preferNamedIn(passing: string[], files: string[], readText: (rel: string) => Promise<string | undefined>): Promise<string[]> {
+async function namedIn(passing: string[], files: string[], readText: (rel: string) => Promise<string | undefined>): Promise<string[]> {
   const texts = (await Promise.all(files.map(readText))).filter((t): t is string => t !== undefined);
-  const named = passing.filter((id) => {
+  return passing.filter((id) => {
     const name = id.split(' > ').at(-1)!;
     return texts.some((text) => ["'", '"', '`'].some((q) => text.includes(`${q}${name}${q}`)));
   });
-  return named.length > 0 ? named : passing;
+}
+
+const NAME_FILLER = new Set(['should', 'ok', 'the', 'an', 'to', 'be', 'is', 'it', 'when', 'with', 'and', 'of', 'for', 'in', 'on', 'works', 'test']);
+const nameWords = (id: string): Set<string> => new Set(id.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 1 && !NAME_FILLER.has(w)));
+
+/**
+ * Passing tests whose names share the most words with the failing tests' first: tests of the same
+ * feature ("v2 list encode" beside "v2 list decode") run most of the same code, so the lines only
+ * the failing tests run stand out. The order is otherwise the baseline's.
+ */
+export function byNameLikeness(passing: string[], failing: string[]): string[] {
+  const wanted = new Set(failing.flatMap((id) => [...nameWords(id)]));
+  const shared = (id: string): number => [...nameWords(id)].filter((w) => wanted.has(w)).length;
+  return passing
+    .map((id, i) => ({ id, i, n: shared(id) }))
+    .sort((a, b) => b.n - a.n || a.i - b.i)
+    .map((t) => t.id);
 }
 
 type Selected = { id: string; failed: boolean };
@@ -360,18 +376,28 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
   let passing = [...statusMap(request.baseline)]
     .filter(([id, s]) => s === 'passed' && (!fileNamed || files.some((f) => id.startsWith(`${f} > `))))
     .map(([id]) => id);
+  // The files the runs load: the failing tests' own, unless the passing tests to contrast them with are elsewhere.
+  let runFiles = files;
   if (!fileNamed) {
     // Where the runner's file is an entry that requires every spec, the names are in the specs that define the failing tests.
     const defining = await Promise.all(failing.map(async (f) => (await definingTestFile(request.cwd, f, request.readText)) ?? f.file!));
-    passing = await preferNamedIn(passing, [...new Set(defining)], request.readText);
+    const named = await namedIn(passing, [...new Set(defining)], request.readText);
+    // A spec with no other test (one test per file): the contrast comes from the other specs,
+    // so the runs load every file and the name filter picks the tests.
+    if (named.length > 0) passing = named;
+    else runFiles = [];
   }
+  passing = byNameLikeness(
+    passing,
+    failing.map((f) => f.id),
+  );
   const max = request.maxTests ?? 24;
   const selected = takingTurns(
     failing.map((f) => ({ id: f.id, failed: true })),
     passing.map((id) => ({ id, failed: false })),
   ).slice(0, max);
-  const oneRun = runnerNamed(expanded.runner)?.perTestCoverage ? await spectraInOneRun(request, expanded, files, selected) : undefined;
-  const { spectra, runs } = oneRun ?? (await spectraRunByRun(request, expanded, files, selected, started));
+  const oneRun = runnerNamed(expanded.runner)?.perTestCoverage ? await spectraInOneRun(request, expanded, runFiles, selected) : undefined;
+  const { spectra, runs } = oneRun ?? (await spectraRunByRun(request, expanded, runFiles, selected, started));
   const totalFailed = spectra.filter((s) => s.failed).length;
   if (totalFailed === 0) return done(request.base, runs, 'no failing test could be run alone with coverage');
   request.log?.debug(`sbfl: ${oneRun ? 'one run, coverage split per test' : `${runs} run(s), one test each`}`);

@@ -68,15 +68,12 @@ describe('spectrumLocations', () => {
     const { baseline, result } = await spectrumOf(dir);
     assert.equal(baseline.failures.length, 2);
     const inText = result.locations.filter((l) => l.file === 'packages/text/src/index.js' && l.why.startsWith('Ochiai'));
-    // No test passes in the failing file, so every line the failing tests run ties; module-level lines have no function.
+    // No test passes in the failing file, so the contrast is the other package's passing test: it
+    // loads the text package too, so only the line the failing tests alone run is left, in its function.
     const lines = inText.map((l) => [l.line + 1, l.function]).sort((x, y) => Number(x[0]) - Number(y[0]));
     assert.deepEqual(
       lines,
-      [
-        [1, undefined],
-        [4, 'truncate'],
-        [11, undefined],
-      ],
+      [[4, 'truncate']],
       JSON.stringify(result.locations.map((l) => `${l.file}:${l.line + 1} ${l.why}`)),
     );
   });
@@ -215,6 +212,70 @@ const MOCHA_SHOP = {
     '',
   ].join('\n'),
 };
+
+/** One test per spec file, as many projects write them; the tax spec loads first. */
+const ONE_TEST_PER_SPEC = {
+  'package.json': '{"scripts":{"test":"mocha test/*.spec.js"}}',
+  'src/shipping.js': [
+    'function cost(order) {',
+    '  const base = order.items * 2;',
+    '  if (order.express) {',
+    '    return base + 10;',
+    '  }',
+    "  if (order.country !== 'home') {",
+    '    return base * 3;', // the bug: abroad is twice the base
+    '  }',
+    '  return base;',
+    '}',
+    'function tax(total) {',
+    '  return Math.floor(total / 4);',
+    '}',
+    'module.exports = { cost, tax };',
+    '',
+  ].join('\n'),
+  'test/a-tax.spec.js': [
+    "const assert = require('node:assert');",
+    "const { tax } = require('../src/shipping');",
+    "describe('tax', () => {",
+    "  it('is a quarter', () => assert.strictEqual(tax(100), 25));",
+    "  it('rounds down', () => assert.strictEqual(tax(10), 2));",
+    '});',
+    '',
+  ].join('\n'),
+  ...Object.fromEntries(
+    [
+      ['abroad', 'abroad costs twice the base', "{ items: 1, country: 'fr' }", 4],
+      ['express', 'express costs ten more', "{ items: 1, express: true, country: 'home' }", 12],
+      ['home', 'at home costs the base', "{ items: 1, country: 'home' }", 2],
+    ].map(([file, name, order, expected]) => [
+      `test/shipping-${file}.spec.js`,
+      [
+        "const assert = require('node:assert');",
+        "const { cost } = require('../src/shipping');",
+        `describe('shipping', () => it('${name}', () => assert.strictEqual(cost(${order}), ${expected})));`,
+        '',
+      ].join('\n'),
+    ]),
+  ),
+};
+
+describe('spectrumLocations, passing tests from other specs', () => {
+  it('contrasts a failing test alone in its spec with the passing tests whose names are most like it, from the other specs', async () => {
+    const dir = makeProject(ONE_TEST_PER_SPEC);
+    linkRunner(dir, 'mocha', 'current');
+    // One failing and two passing tests: the two shipping tests, not the two tax tests that come first.
+    const { baseline, result } = await spectrumOf(dir, { maxTests: 3 });
+    assert.deepEqual(
+      baseline.failures.map((f) => f.id),
+      ['shipping > abroad costs twice the base'],
+    );
+    const top = result.locations[0];
+    assert.deepEqual([top.file, top.line + 1], ['src/shipping.js', 7], result.locations.map((l) => `${l.line + 1} ${l.why}`).join('\n'));
+    assert.match(top.why, /^Ochiai 1\.00: run by 1\/1 failing and 0\/2 passing tests/);
+    // Only the home test reaches the country check: had the tax tests been picked, no passing test would.
+    assert.match(result.locations.find((l) => l.file === 'src/shipping.js' && l.line === 5)!.why, /run by 1\/1 failing and 1\/2 passing tests/);
+  });
+});
 
 describe('spectrumLocations, cost', () => {
   for (const generation of ['current', 'old'] as const) {
