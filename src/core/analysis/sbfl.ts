@@ -65,10 +65,14 @@ const FOCUS_SCORE = ASSERTION_LINE_SCORE;
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const NOT_CODE = /^\s*(?:$|\/\/|\/?\*|[{}()[\];,\s]+$)/;
 
-/** The names of a failure id after its file: suites, then the test. */
-export function testNames(failure: Pick<Failure, 'id' | 'file'>): string[] {
+/**
+ * The names of a failure id after its file: suites, then the test. Mocha's ids are its titles
+ * alone, never a file, so there a first part that spells the file is a suite that names itself
+ * after it (`describe('test/decode.test.js', …)`) and stays: without it the filter selects nothing.
+ */
+export function testNames(failure: Pick<Failure, 'id' | 'file'>, runner?: string): string[] {
   const parts = failure.id.split(' > ');
-  if (parts.length > 1 && parts[0] === failure.file) parts.shift();
+  if (runner !== 'mocha' && parts.length > 1 && parts[0] === failure.file) parts.shift();
   return parts;
 }
 
@@ -78,7 +82,7 @@ export function testNames(failure: Pick<Failure, 'id' | 'file'>): string[] {
  * against the full name, so for node the suites are optional.
  */
 export function testNamePattern(runner: string, failure: Pick<Failure, 'id' | 'file'>): string {
-  const names = testNames(failure);
+  const names = testNames(failure, runner);
   if (runner === 'vitest') return `^${escapeRegex(names.join(' > '))}$`;
   if (runner === 'node') return `^(?:.* )?${escapeRegex(names[names.length - 1])}$`;
   return `^${escapeRegex(names.join(' '))}$`;

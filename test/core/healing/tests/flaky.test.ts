@@ -15,13 +15,13 @@ import { linkRunner, versionOf } from '../../runners/runnerProjects';
 import type { TestRunRequest } from '../../../../src/core/ports';
 
 /** A mocha test that fails its first `failing` tries (counted in a file, across processes), then passes. */
-const mochaFlaky = (failing: number): Record<string, string> => ({
+const mochaFlaky = (failing: number, suite = 'queue'): Record<string, string> => ({
   'package.json': '{"scripts":{"test":"mocha test/"}}',
   'test/queue.spec.js': [
     "const assert = require('node:assert');",
     "const fs = require('node:fs');",
     "const path = require('node:path');",
-    "describe('queue', () => {",
+    `describe('${suite}', () => {`,
     "  it('drains', () => {",
     "    const counter = path.join(__dirname, '..', '.tries');",
     "    const tries = Number(fs.existsSync(counter) ? fs.readFileSync(counter, 'utf8') : 0) + 1;",
@@ -125,6 +125,26 @@ describe('flaky tests', () => {
       assert.equal(fs.readFileSync(path.join(broken, '.tries'), 'utf8'), '8', 'the baseline try and seven more');
     });
   }
+
+  it('selects a mocha test whose suite is named after its own file for the retries run', async () => {
+    // Mocha's ids are titles only: here the first one spells the file, and the name filter must keep it.
+    const dir = makeProject(mochaFlaky(1000, 'test/queue.spec.js'));
+    linkRunner(dir, 'mocha', 'current');
+    const runner = countingRunner();
+    const failing = (await runner.run({ cwd: dir, command: 'npm test', timeoutMs: 20_000 })).failures;
+    assert.deepEqual(
+      failing.map((f) => [f.id, f.file]),
+      [['test/queue.spec.js > drains', 'test/queue.spec.js']],
+    );
+    runner.commands.length = 0;
+    const reruns = await rerunFailures({ runner, cwd: dir, command: 'npm test', failures: failing, timeoutMs: 20_000 });
+    assert.deepEqual(
+      [...reruns.values()].map((r) => [r.runs, r.passes]),
+      [[7, 0]],
+    );
+    assert.equal(runner.commands.length, 1, runner.commands.join('\n'));
+    assert.equal(fs.readFileSync(path.join(dir, '.tries'), 'utf8'), '8', 'the baseline try and seven more, all in the one run');
+  });
 
   it('stops rerunning as soon as every failing test has passed once', async () => {
     const dir = makeProject(FLAKY);
