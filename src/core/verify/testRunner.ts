@@ -58,13 +58,15 @@ export class ProcessTestRunner implements TestRunner {
       try {
         const result = await runProcess({ ...processRequest(request, reporting.command), env: { ...env, ...reporting.env } });
         const report = await readReport(runner, reporting.reportFile, request.cwd);
-        if (report && report.outcomes.length > 0) this.reporterStates.set(key, 'works');
+        // A report, even of no test (a name filter that selects none), shows our reporter works.
+        if (report) this.reporterStates.set(key, 'works');
         if (this.reporterStates.get(key) === 'works' || result.cancelled)
           return toTestRun(request, result, report?.outcomes.length ? report : parseHumanOutput(result, runner, request.cwd));
         // No usable report yet from this command: see whether the command works without our reporter.
+        // Only a plain run that shows tests is evidence; one that runs none says nothing either way.
         const plain = await runProcess({ ...processRequest(request, command), env });
         const parsed = parseHumanOutput(plain, runner, request.cwd);
-        if (!plain.timedOut && !plain.cancelled && (parsed.outcomes.length > 0 || plain.exitCode === 0)) {
+        if (!plain.timedOut && !plain.cancelled && parsed.outcomes.length > 0) {
           this.reporterStates.set(key, 'plain');
           const why = result.timedOut ? `did not finish within ${seconds(request.timeoutMs)} s` : `wrote no report (exit ${result.exitCode ?? result.signal})`;
           const version = await installedVersion(runner, request.cwd);

@@ -68,4 +68,16 @@ describe('ProcessTestRunner when our reporter does not work for a project', () =
     );
     assert.match(log.warnings.join('\n'), /did not finish within 10 s with Self-Heal's mocha reporter .* but ran without it/);
   });
+
+  it('takes a report of no test at all (a name filter that selects none) as the reporter working, and keeps using it', async () => {
+    const dir = projectWithRunner(path.join(RUNNER_FIXTURES, 'mocha'), 'mocha', 'current');
+    dirs.push(dir);
+    const log = recordingLog();
+    const runner = new ProcessTestRunner(log);
+    const none = await runner.run({ cwd: dir, command: "mocha math.test.js --grep 'no such test'", timeoutMs: 60_000 });
+    assert.deepEqual([none.outcomes.length, none.exitCode], [0, 0]);
+    const some = await runner.run({ cwd: dir, command: "mocha math.test.js --grep 'no such test'", files: ['nested.test.js'], timeoutMs: 60_000 });
+    assert.deepEqual([some.outcomes.length, some.exitCode], [0, 0]);
+    assert.deepEqual(log.warnings, [], 'no fallback to human output: nothing showed the reporter failing');
+  });
 });
