@@ -37,6 +37,11 @@ export type Failure = z.infer<typeof Failure>;
 export const TestOutcome = z.object({
   id: z.string(),
   status: z.enum(['passed', 'failed', 'skipped']),
+  /**
+   * The test file (workspace-relative), where the runner's report names it and the id does not
+   * (mocha: the file given to it, so an entry file that requires the specs names itself).
+   */
+  file: z.string().optional(),
 });
 export type TestOutcome = z.infer<typeof TestOutcome>;
 

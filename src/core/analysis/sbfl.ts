@@ -21,7 +21,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { simpleGit } from 'simple-git';
-import type { Failure, Location, TestRun } from '../model';
+import type { Failure, Location, TestOutcome, TestRun } from '../model';
 import type { Log, TestRunner } from '../ports';
 import { statusMap } from '../verify/compare';
 import { expandCommand, narrowCommand, shellQuote, type ExpandedCommand } from '../verify/testCommand';
@@ -373,23 +373,28 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
       failing.length === 0 ? 'no failing test to run alone' : `per-test coverage is not supported for this test command (${expanded.runner})`,
     );
   }
-  // Passing tests of the same files. Node's ids do not name the file for passing tests, so those
-  // whose names the failing files spell out come first; one that is not in these files runs
-  // nothing and is dropped below.
+  // Passing tests of the same files: by the file in their id (node, jest), by the file the
+  // runner's report gives (mocha through our reporter), else any, and then those whose names the
+  // failing tests' specs spell out. One that is not in these files runs nothing and is dropped below.
   const fileNamed = request.baseline.outcomes.some((o) => files.some((f) => o.id.startsWith(`${f} > `)));
-  let passing = [...statusMap(request.baseline)]
-    .filter(([id, s]) => s === 'passed' && (!fileNamed || files.some((f) => id.startsWith(`${f} > `))))
-    .map(([id]) => id);
+  const inFiles = (o: TestOutcome): boolean => (fileNamed ? files.some((f) => o.id.startsWith(`${f} > `)) : o.file === undefined || files.includes(o.file));
+  const allPassing = request.baseline.outcomes.filter((o) => o.status === 'passed' && !failing.some((f) => f.id === o.id));
+  let passing = [...new Set(allPassing.filter(inFiles).map((o) => o.id))];
   // The files the runs load: the failing tests' own, unless the passing tests to contrast them with are elsewhere.
   let runFiles = files;
   if (!fileNamed) {
     // Where the runner's file is an entry that requires every spec, the names are in the specs that define the failing tests.
     const defining = await Promise.all(failing.map(async (f) => (await definingTestFile(request.cwd, f, request.readText)) ?? f.file!));
     const named = await namedIn(passing, [...new Set(defining)], request.readText);
-    // A spec with no other test (one test per file): the contrast comes from the other specs,
-    // so the runs load every file and the name filter picks the tests.
+    const filesKnown = passing.length > 0 && allPassing.every((o) => o.file !== undefined);
     if (named.length > 0) passing = named;
-    else runFiles = [];
+    else if (!filesKnown) passing = [];
+  }
+  if (passing.length === 0) {
+    // A spec with no other passing test (one test per file, or all of it failing): the contrast
+    // comes from the other specs, so the runs load every file and the name filter picks the tests.
+    passing = [...new Set(allPassing.map((o) => o.id))];
+    runFiles = [];
   }
   passing = byNameLikeness(
     passing,

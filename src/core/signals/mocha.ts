@@ -161,12 +161,13 @@ export function parseMochaJson(report: unknown, root: string): ParseResult {
     seen.add(key(test));
     const id = mochaJsonId(fullTitle, title);
     const status = failed.has(key(test)) ? 'failed' : pending.has(key(test)) ? 'skipped' : 'passed';
-    outcomes.push({ id, status });
+    const reportedFile = stringOf(test.file) === undefined ? undefined : toWorkspacePath(String(test.file), root);
+    outcomes.push({ id, status, ...(reportedFile !== undefined && { file: reportedFile }) });
     if (status !== 'failed') continue;
     const err = isRecord(test.err) ? test.err : {};
     const stackText = stringOf(err.stack) ?? '';
     const stack = parseStack(stackText, root);
-    const file = stringOf(test.file) === undefined ? testFileIn(stack) : toWorkspacePath(String(test.file), root);
+    const file = reportedFile ?? testFileIn(stack);
     result.failures.push(
       makeFailure({
         id,

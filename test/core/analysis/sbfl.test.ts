@@ -275,6 +275,14 @@ describe('spectrumLocations, passing tests from other specs', () => {
     // Only the home test reaches the country check: had the tax tests been picked, no passing test would.
     assert.match(result.locations.find((l) => l.file === 'src/shipping.js' && l.line === 5)!.why, /run by 1\/1 failing and 1\/2 passing tests/);
   });
+
+  it('does not take a test of another spec for one of the failing spec because the failing spec spells its name', async () => {
+    const abroad = 'test/shipping-abroad.spec.js';
+    const dir = makeProject({ ...ONE_TEST_PER_SPEC, [abroad]: `// Not a tax: compare 'is a quarter'.\n${ONE_TEST_PER_SPEC[abroad]}` });
+    linkRunner(dir, 'mocha', 'current');
+    const { result } = await spectrumOf(dir, { maxTests: 3 });
+    assert.match(result.locations[0].why, /^Ochiai 1\.00: run by 1\/1 failing and 0\/2 passing tests/, 'two passing tests ran beside the failing one');
+  });
 });
 
 describe('spectrumLocations, cost', () => {

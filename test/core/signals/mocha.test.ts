@@ -30,6 +30,10 @@ const OUTCOMES = [
   { id: 'hooks > "before all" hook for "never runs"', status: 'failed' },
 ];
 
+/** The file each of OUTCOMES is in, which mocha's JSON report names and its spec output does not. */
+const FILES = [...Array<string>(4).fill('math.test.js'), ...Array<string>(4).fill('nested.test.js')];
+const idAndStatus = ({ id, status }: { id: string; status: string }) => ({ id, status });
+
 describe('mocha spec reporter', () => {
   it('reads passing, failing and pending tests from the spec tree', () => {
     assert.deepEqual(spec.outcomes, OUTCOMES);
@@ -74,8 +78,12 @@ describe('mocha spec reporter', () => {
 });
 
 describe('mocha json reporter', () => {
-  it('gives the same ids and statuses as the spec reporter', () => {
-    assert.deepEqual(json.outcomes, OUTCOMES);
+  it('gives the same ids and statuses as the spec reporter, and the file of every test', () => {
+    assert.deepEqual(json.outcomes.map(idAndStatus), OUTCOMES);
+    assert.deepEqual(
+      json.outcomes.map((o) => o.file),
+      FILES,
+    );
   });
 
   it('gives the same failures as the spec reporter', () => {
@@ -106,7 +114,11 @@ describe('mocha, live', () => {
     const out = path.join(dir, 'report.json');
     run(dir, [MOCHA_BIN, 'math.test.js', 'nested.test.js', '--reporter', path.join(reportersDir(), 'mocha.cjs')], { [REPORT_FILE_ENV]: out });
     const live = parseReportFile('mocha', fs.readFileSync(out, 'utf8'), dir);
-    assert.deepEqual(live.outcomes, OUTCOMES);
+    assert.deepEqual(live.outcomes.map(idAndStatus), OUTCOMES);
+    assert.deepEqual(
+      live.outcomes.map((o) => o.file),
+      FILES,
+    );
     assert.equal(failure(live.failures, 'math > adds').expected, '5');
   });
 });
