@@ -8,7 +8,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { SelfHealError } from '../model';
-import { binOf, runnerIn, runnerNamed } from '../runners';
+import { runnerIn, runnerNamed } from '../runners';
 import { joinCommand, parseRunnerCommand, shellWords } from '../runners/commandLine';
 import { hostPlatform } from './platform';
 import { testStepOf } from './testStep';
@@ -85,8 +85,8 @@ export async function expandCommand(cwd: string, command: string): Promise<Expan
       env.npm_lifecycle_event = name;
     }
   }
-  const words = shellWords(script);
-  if (!isSimple(script) || (words.length > 0 && binOf(words[0]) === 'make')) {
+  // `make test`, `npm run unit` and chains start no runner by their first word: read their steps.
+  if (!isSimple(script) || runnerOf(script) === 'unknown') {
     const step = await testStepOf(cwd, script, (name) => scriptOf(cwd, name));
     // Unchanged (`tsc && mocha`, every step needed) it is still one runner at the end: ours to narrow.
     if (step) {

@@ -214,7 +214,7 @@ const MOCHA_SHOP = {
 };
 
 /** One test per spec file, as many projects write them; the tax spec loads first. */
-const ONE_TEST_PER_SPEC = {
+const ONE_TEST_PER_SPEC: Record<string, string> = {
   'package.json': '{"scripts":{"test":"mocha test/*.spec.js"}}',
   'src/shipping.js': [
     'function cost(order) {',

@@ -79,6 +79,11 @@ describe('the test step of a longer script', () => {
     assert.equal(narrowCommand(expanded, ['dist/test/a.js']), 'tsc -p . && mocha dist/test/a.js');
   });
 
+  it('follows a test script that is another npm script', async () => {
+    const expanded = await expandCommand(project('npm run unit', { unit: 'mocha test/unit' }), 'npm test');
+    assert.deepEqual([expanded.command, expanded.runner, expanded.simple], ['mocha test/unit', 'mocha', true]);
+  });
+
   it('finds node --test in its own step, not an earlier node', async () => {
     const expanded = await expandCommand(project('node scripts/build.js && node --test test/'), 'npm test');
     assert.equal(expanded.runner, 'node');
