@@ -16,6 +16,8 @@
  * Only when that is safe: a later step that may run other tests (another runner, other paths, a
  * command we do not know), a `cd`, a pipe or a redirection, and the script is left as it is.
  */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
 import { binOf, runnerIn, runnerNamed } from '../runners';
 import { parseRunnerCommand, shellWords } from '../runners/commandLine';
 import { runProcess } from './process';
@@ -107,6 +109,22 @@ async function stepsOf(cwd: string, script: string, scriptOf: ScriptOf, depth: n
  * is not followed (its paths are relative to that folder).
  */
 async function makeDryRun(cwd: string, step: string): Promise<string | undefined> {
+  // Every test run reads its command afresh, and a Makefile whose $(shell …) is slow would cost
+  // that each time: one dry run per folder, step and Makefile version.
+  const makefile = await fs.stat(path.join(cwd, 'Makefile')).then((s) => s.mtimeMs, () => 0);
+  const key = `${cwd}\0${step}\0${makefile}`;
+  const known = dryRuns.get(key);
+  if (known) return known;
+  const read = readDryRun(cwd, step);
+  dryRuns.set(key, read);
+  if (dryRuns.size > MAX_DRY_RUNS_KEPT) dryRuns.delete(dryRuns.keys().next().value!);
+  return read;
+}
+
+const MAX_DRY_RUNS_KEPT = 64;
+const dryRuns = new Map<string, Promise<string | undefined>>();
+
+async function readDryRun(cwd: string, step: string): Promise<string | undefined> {
   const [make, ...args] = shellWords(step);
   const result = await runProcess({
     command: [make, '-n', ...args].join(' '),

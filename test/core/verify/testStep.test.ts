@@ -100,6 +100,20 @@ describe('the test step of a longer script', () => {
     }
   });
 
+  it('reads a Makefile once for many runs, and again once it changes', async () => {
+    const dir = project('make test-all');
+    const makefile = path.join(dir, 'Makefile');
+    // $(shell …) runs whenever make reads the Makefile, dry run or not: it counts the reads.
+    fs.writeFileSync(makefile, `READS := $(shell echo read >> reads.txt)\n${MAKEFILE}`);
+    const reads = (): number => fs.readFileSync(path.join(dir, 'reads.txt'), 'utf8').trim().split('\n').length;
+    for (let i = 0; i < 3; i++) assert.equal((await expandCommand(dir, 'npm test')).runner, 'mocha');
+    assert.equal(reads(), 1);
+    const later = new Date(Date.now() + 5000);
+    fs.utimesSync(makefile, later, later);
+    await expandCommand(dir, 'npm test');
+    assert.equal(reads(), 2);
+  });
+
   it('leaves a make target alone when make cannot read it', async () => {
     const expanded = await expandCommand(project('make no-such-target'), 'npm test');
     assert.equal(expanded.command, 'make no-such-target');
