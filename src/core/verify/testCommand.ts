@@ -11,7 +11,7 @@ import { SelfHealError } from '../model';
 import { runnerIn, runnerNamed } from '../runners';
 import { joinCommand, parseRunnerCommand, shellWords } from '../runners/commandLine';
 import { hostPlatform } from './platform';
-import { testStepOf } from './testStep';
+import { npmScriptName, testStepOf } from './testStep';
 
 export type RunnerKind = 'node' | 'mocha' | 'jest' | 'vitest' | 'unknown';
 
@@ -75,10 +75,9 @@ export async function expandCommand(cwd: string, command: string): Promise<Expan
   // node_modules/.bin on PATH, as npm puts it for scripts: a command Self-Heal narrows from a
   // script (hangingFiles.ts) or one the user gives directly finds the project's runner too.
   const env: Record<string, string> = { PATH: `${path.join(cwd, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}` };
-  const match = /^(?:npm|pnpm|yarn)\s+(?:(test|t)|run(?:-script)?\s+([\w:.-]+))\s*$/.exec(command.trim());
+  const name = npmScriptName(command);
   let script = command.trim();
-  if (match) {
-    const name = match[1] ? 'test' : match[2];
+  if (name) {
     const body = await scriptOf(cwd, name);
     if (body) {
       script = body;

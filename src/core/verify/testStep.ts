@@ -37,6 +37,12 @@ const MAKE_DRY_RUN_MS = 10_000;
 
 // `npm test`, `npm run x`; pnpm and yarn also run a script named without `run` (`pnpm lint`).
 const NPM_SCRIPT = /^(?:npm\s+(?:(test|t)|run(?:-script)?\s+([\w:.-]+))|(?:pnpm|yarn)\s+(?:run\s+)?([\w:.-]+))$/;
+
+/** The package.json script a command runs through npm, pnpm or yarn (`npm t` → test), else undefined. */
+export function npmScriptName(command: string): string | undefined {
+  const match = NPM_SCRIPT.exec(command.trim());
+  return match ? (match[1] ? 'test' : (match[2] ?? match[3])) : undefined;
+}
 const INSTALL = /^(?:(?:npm|pnpm)\s+(?:install|i|ci)|yarn(?:\s+install)?)(?:\s+--?[\w-]+(?:=\S+)?)*$/;
 const LINTERS = new Set(['eslint', 'jshint', 'jscs', 'tslint', 'standard', 'semistandard', 'xo', 'prettier', 'biome', 'stylelint', 'markdownlint', 'oxlint']);
 const CHANGES_DIRECTORY = /^(?:cd|pushd|popd)\b/;
@@ -86,11 +92,11 @@ async function stepsOf(cwd: string, script: string, scriptOf: ScriptOf, depth: n
   if (!chain) return undefined;
   const steps: string[] = [];
   for (const step of chain) {
-    const npm = NPM_SCRIPT.exec(step);
+    const npm = npmScriptName(step);
     const words = plainWords(step);
     let inner: string[] | undefined = [step];
     if (npm) {
-      const body = await scriptOf(npm[1] ? 'test' : (npm[2] ?? npm[3]));
+      const body = await scriptOf(npm);
       inner = body === undefined ? [step] : await stepsOf(cwd, body, scriptOf, depth + 1);
     } else if (words.length > 0 && binOf(words[0]) === 'make') {
       const dryRun = await makeDryRun(cwd, step);
