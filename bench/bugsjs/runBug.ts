@@ -218,7 +218,12 @@ async function readTestScript(dir: string): Promise<string | undefined> {
 
 export async function runBug(project: BugsJsProject, bug: Bug, options: BugOptions): Promise<BugResult> {
   const say = options.log ?? (() => {});
-  const log: Log = { debug: (m) => process.env.SELF_HEAL_BENCH_DEBUG && say(`  debug: ${m}`), info: (m) => process.env.SELF_HEAL_BENCH_DEBUG && say(`  info: ${m}`), warn: (m) => say(`  warn: ${m}`), error: (m) => say(`  error: ${m}`) };
+  const log: Log = {
+    debug: (m) => process.env.SELF_HEAL_BENCH_DEBUG && say(`  debug: ${m}`),
+    info: (m) => process.env.SELF_HEAL_BENCH_DEBUG && say(`  info: ${m}`),
+    warn: (m) => say(`  warn: ${m}`),
+    error: (m) => say(`  error: ${m}`),
+  };
   const result: BugResult = { bug: bug.number, status: 'error', ran: false };
   const runner = options.runner ?? new ProcessTestRunner();
   const opened: Materialized[] = [];

@@ -246,7 +246,13 @@ async function namedIn(passing: string[], files: string[], readText: (rel: strin
 }
 
 const NAME_FILLER = new Set(['should', 'ok', 'the', 'an', 'to', 'be', 'is', 'it', 'when', 'with', 'and', 'of', 'for', 'in', 'on', 'works', 'test']);
-const nameWords = (id: string): Set<string> => new Set(id.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 1 && !NAME_FILLER.has(w)));
+const nameWords = (id: string): Set<string> =>
+  new Set(
+    id
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter((w) => w.length > 1 && !NAME_FILLER.has(w)),
+  );
 
 /**
  * Passing tests whose names share the most words with the failing tests' first: tests of the same

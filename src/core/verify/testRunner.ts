@@ -49,7 +49,9 @@ export class ProcessTestRunner implements TestRunner {
       const { script, notRun } = expanded.seenThrough;
       this.log.info(
         `\`${request.command}\` runs \`${script}\`; Self-Heal runs its test step directly, so it can read each test's result and run single tests: \`${expanded.command}\`.` +
-          (notRun.length ? ` Not run while healing: ${notRun.map((step) => `\`${step}\``).join(', ')} (dependency installs, linters, and a coverage re-run of the same tests).` : ''),
+          (notRun.length
+            ? ` Not run while healing: ${notRun.map((step) => `\`${step}\``).join(', ')} (dependency installs, linters, and a coverage re-run of the same tests).`
+            : ''),
       );
     }
     const reporting = runner && expanded.simple && this.reporterStates.get(key) !== 'plain' ? withReporter(runner, command) : undefined;

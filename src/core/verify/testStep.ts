@@ -117,7 +117,10 @@ async function stepsOf(cwd: string, script: string, scriptOf: ScriptOf, depth: n
 async function makeDryRun(cwd: string, step: string): Promise<string | undefined> {
   // Every test run reads its command afresh, and a Makefile whose $(shell …) is slow would cost
   // that each time: one dry run per folder, step and Makefile version.
-  const makefile = await fs.stat(path.join(cwd, 'Makefile')).then((s) => s.mtimeMs, () => 0);
+  const makefile = await fs.stat(path.join(cwd, 'Makefile')).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
   const key = `${cwd}\0${step}\0${makefile}`;
   const known = dryRuns.get(key);
   if (known) return known;

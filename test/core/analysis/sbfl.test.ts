@@ -71,11 +71,7 @@ describe('spectrumLocations', () => {
     // No test passes in the failing file, so the contrast is the other package's passing test: it
     // loads the text package too, so only the line the failing tests alone run is left, in its function.
     const lines = inText.map((l) => [l.line + 1, l.function]).sort((x, y) => Number(x[0]) - Number(y[0]));
-    assert.deepEqual(
-      lines,
-      [[4, 'truncate']],
-      JSON.stringify(result.locations.map((l) => `${l.file}:${l.line + 1} ${l.why}`)),
-    );
+    assert.deepEqual(lines, [[4, 'truncate']], JSON.stringify(result.locations.map((l) => `${l.file}:${l.line + 1} ${l.why}`)));
   });
 
   it('ranks the line only the failing test runs first, and demotes the functions it never runs', async () => {

@@ -92,7 +92,14 @@ describe('the test step of a longer script', () => {
   });
 
   it('leaves a script as it is when a later step may run other tests, it changes folder, or it pipes', async () => {
-    for (const script of ['mocha test/unit && mocha test/integration', 'mocha test && jest', 'mocha test && karma start', 'cd packages/a && mocha', 'mocha test | tee log.txt', 'mocha test || true']) {
+    for (const script of [
+      'mocha test/unit && mocha test/integration',
+      'mocha test && jest',
+      'mocha test && karma start',
+      'cd packages/a && mocha',
+      'mocha test | tee log.txt',
+      'mocha test || true',
+    ]) {
       const expanded = await expandCommand(project(script), 'npm test');
       assert.equal(expanded.command, script, script);
       assert.equal(expanded.simple, false, script);
@@ -123,8 +130,9 @@ describe('the test step of a longer script', () => {
 
 describe('splitChain', () => {
   it('splits on && and ; outside quotes, and refuses what a list of steps cannot keep', () => {
-    assert.deepEqual(splitChain("a && b; c 'd && e' \"f;g\""), ['a', 'b', "c 'd && e' \"f;g\""]);
-    for (const script of ['a | b', 'a || b', 'a & b', 'a > out', 'a $(b)', 'a `b`', 'a "$B"', 'a &&', "a 'open"]) assert.equal(splitChain(script), undefined, script);
+    assert.deepEqual(splitChain('a && b; c \'d && e\' "f;g"'), ['a', 'b', 'c \'d && e\' "f;g"']);
+    for (const script of ['a | b', 'a || b', 'a & b', 'a > out', 'a $(b)', 'a `b`', 'a "$B"', 'a &&', "a 'open"])
+      assert.equal(splitChain(script), undefined, script);
   });
 });
 
@@ -136,7 +144,10 @@ describe('a mocha project whose tests run through make', () => {
     const dir = projectWithRunner(path.join(RUNNER_FIXTURES, 'mocha'), 'mocha', 'old');
     dirs.push(dir);
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ scripts: { test: 'make test' } }));
-    fs.writeFileSync(path.join(dir, 'Makefile'), 'test:\n\t@npm install\n\t@./node_modules/.bin/mocha --reporter dot \\\n\t\tmath.test.js nested.test.js\n\t@./node_modules/.bin/jshint .\n');
+    fs.writeFileSync(
+      path.join(dir, 'Makefile'),
+      'test:\n\t@npm install\n\t@./node_modules/.bin/mocha --reporter dot \\\n\t\tmath.test.js nested.test.js\n\t@./node_modules/.bin/jshint .\n',
+    );
     const infos: string[] = [];
     const warnings: string[] = [];
     const log: Log = { debug() {}, info: (m) => infos.push(m), warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
