@@ -142,10 +142,12 @@ async function readDryRun(cwd: string, step: string): Promise<string | undefined
     env: { MAKEFLAGS: '', MFLAGS: '', MAKELEVEL: '' },
   });
   if (result.exitCode !== 0 || /\bEntering directory\b/.test(result.stdout)) return undefined;
+  // A recipe continued over lines (`\` at the end, indented next line) is one command; the
+  // spaces around the breaks go, and spaces inside the line (a quoted `'a  b'`) stay as written.
   const lines = result.stdout
-    .replace(/\\\r?\n\t?/g, ' ')
+    .replace(/(?:[ \t]*\\\r?\n[ \t]*)+/g, ' ')
     .split(/\r?\n/)
-    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .map((line) => line.trim())
     .filter((line) => line !== '' && !/^echo\b/.test(line));
   return lines.length > 0 ? lines.join(' && ') : undefined;
 }

@@ -107,6 +107,12 @@ describe('the test step of a longer script', () => {
     }
   });
 
+  it('joins a recipe continued over lines without touching the spaces inside it', async () => {
+    const dir = project('make test');
+    fs.writeFileSync(path.join(dir, 'Makefile'), "OPTS =\ntest:\n\t@mocha --grep 'a  b' \\\n\t\t$(OPTS) \\\n\t\ttest/\n");
+    assert.equal((await expandCommand(dir, 'npm test')).command, "mocha --grep 'a  b' test/");
+  });
+
   it('reads a Makefile once for many runs, and again once it changes', async () => {
     const dir = project('make test-all');
     const makefile = path.join(dir, 'Makefile');
