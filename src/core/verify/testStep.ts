@@ -43,6 +43,7 @@ export function npmScriptName(command: string): string | undefined {
   const match = NPM_SCRIPT.exec(command.trim());
   return match ? (match[1] ? 'test' : (match[2] ?? match[3])) : undefined;
 }
+
 const INSTALL = /^(?:(?:npm|pnpm)\s+(?:install|i|ci)|yarn(?:\s+install)?)(?:\s+--?[\w-]+(?:=\S+)?)*$/;
 const LINTERS = new Set(['eslint', 'jshint', 'jscs', 'tslint', 'standard', 'semistandard', 'xo', 'prettier', 'biome', 'stylelint', 'markdownlint', 'oxlint']);
 const CHANGES_DIRECTORY = /^(?:cd|pushd|popd)\b/;
