@@ -69,7 +69,7 @@ describe('ProcessTestRunner when our reporter does not work for a project', () =
     assert.match(log.warnings.join('\n'), /did not finish within 10 s with Self-Heal's mocha reporter .* but ran without it/);
   });
 
-  it('takes a report of no test at all (a name filter that selects none) as the reporter working, and keeps using it', async () => {
+  it('takes a report of no test at all (a name filter that selects none) as the reporter working, with no fallback to human output', async () => {
     const dir = projectWithRunner(path.join(RUNNER_FIXTURES, 'mocha'), 'mocha', 'current');
     dirs.push(dir);
     const log = recordingLog();
