@@ -9,15 +9,12 @@
  * - the position, in the offline engine's candidate order, of the first candidate that writes
  *   the known fix — the number of candidates the search would verify to reach it.
  */
-import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
-import { isTestFile, localize } from '../../../src/core/analysis/localize';
-import { spectrumLocations } from '../../../src/core/analysis/sbfl';
 import { hintsFrom, singleCandidates, type SourceFile } from '../../../src/core/healing/mutation/engine';
 import { applyEdits } from '../../../src/core/edits';
 import type { Location } from '../../../src/core/model';
 import { ProcessTestRunner } from '../../../src/core/verify/testRunner';
 import { exampleProject } from '../../helpers/repo';
+import { spectrumOf } from './spectrumOf';
 
 const CASES: Array<{ example: string; file: string; faultLine: number; fixed: RegExp }> = [
   { example: 'off-by-one', file: 'src/range.js', faultLine: 4, fixed: /i <= end/ },
@@ -56,19 +53,7 @@ async function main(): Promise<void> {
   const runner = new ProcessTestRunner();
   for (const c of CASES) {
     const dir = exampleProject(c.example);
-    const baseline = await runner.run({ cwd: dir, command: 'npm test', timeoutMs: 60_000 });
-    const readText = (rel: string): Promise<string | undefined> => fs.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
-    const base = (await localize(dir, baseline.failures, readText)).filter((l) => !isTestFile(l.file));
-    const spectrum = await spectrumLocations({
-      cwd: dir,
-      command: 'npm test',
-      runner,
-      baseline,
-      failures: baseline.failures,
-      base,
-      readText,
-      timeoutMs: 30_000,
-    });
+    const { baseline, base, readText, result: spectrum } = await spectrumOf(dir, { runner, timeoutMs: 30_000 }, 60_000);
     const files: SourceFile[] = [];
     for (const file of new Set(spectrum.locations.map((l) => l.file))) files.push({ file, text: (await readText(file))! });
     const position = async (locations: Location[]): Promise<string> => {

@@ -2,13 +2,12 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { isTestFile, localize } from '../../../src/core/analysis/localize';
-import { ochiai, recentLines, spectrumLocations, v8Lines, type SpectrumRequest, type SpectrumResult } from '../../../src/core/analysis/sbfl';
-import type { TestRun } from '../../../src/core/model';
+import { ochiai, recentLines, spectrumLocations, v8Lines } from '../../../src/core/analysis/sbfl';
 import { ProcessTestRunner } from '../../../src/core/verify/testRunner';
 import { git, makeProject } from '../../helpers/repo';
 import { linkRunner, versionOf } from '../runners/runnerProjects';
 import { workspacesProject } from './moduleGraphFixtures';
+import { spectrumOf } from './spectrumOf';
 
 /** `discount` is wrong for large orders only; `tax` and `shipping` are fine and tested too. */
 const SHOP = {
@@ -41,26 +40,6 @@ const SHOP = {
     '',
   ].join('\n'),
 };
-
-/** The project's baseline run, and the spectrum of its failures over what localize() found for them (stack, imports). */
-async function spectrumOf(dir: string, options: Partial<SpectrumRequest> = {}): Promise<{ baseline: TestRun; result: SpectrumResult }> {
-  const runner = new ProcessTestRunner();
-  const baseline = await runner.run({ cwd: dir, command: 'npm test', timeoutMs: 30_000 });
-  const readText = (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
-  const base = (await localize(dir, baseline.failures, readText)).filter((l) => !isTestFile(l.file));
-  const result = await spectrumLocations({
-    cwd: dir,
-    command: 'npm test',
-    runner,
-    baseline,
-    failures: baseline.failures,
-    base,
-    readText,
-    timeoutMs: 30_000,
-    ...options,
-  });
-  return { baseline, result };
-}
 
 describe('spectrumLocations', () => {
   it("sees the lines of another workspace package that a package's failing tests run, with their function", async () => {
@@ -171,19 +150,7 @@ describe('spectrumLocations', () => {
       },
       { linkNodeModules: true },
     );
-    const runner = new ProcessTestRunner();
-    const baseline = await runner.run({ cwd: dir, command: 'npm test', timeoutMs: 60_000 });
-    const readText = (rel: string): Promise<string | undefined> => fs.promises.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
-    const result = await spectrumLocations({
-      cwd: dir,
-      command: 'npm test',
-      runner,
-      baseline,
-      failures: baseline.failures,
-      base: [],
-      readText,
-      timeoutMs: 60_000,
-    });
+    const { result } = await spectrumOf(dir, { base: [], timeoutMs: 60_000 });
     assert.equal(result.runs, 2);
     assert.deepEqual([result.locations[0]?.file, result.locations[0]?.line + 1], ['src/math.js', 2]);
     assert.ok(!result.locations.some((l) => l.line === 5), 'mul is run only by the passing test');
