@@ -65,14 +65,11 @@ const FOCUS_SCORE = ASSERTION_LINE_SCORE;
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const NOT_CODE = /^\s*(?:$|\/\/|\/?\*|[{}()[\];,\s]+$)/;
 
-/**
- * The names of a failure id after its file: suites, then the test. Mocha's ids are its titles
- * alone, never a file, so there a first part that spells the file is a suite that names itself
- * after it (`describe('test/decode.test.js', …)`) and stays: without it the filter selects nothing.
- */
+/** The names of a failure id after its file (for runners whose ids start with it): suites, then the test. */
 export function testNames(failure: Pick<Failure, 'id' | 'file'>, runner?: string): string[] {
   const parts = failure.id.split(' > ');
-  if (runner !== 'mocha' && parts.length > 1 && parts[0] === failure.file) parts.shift();
+  const startsWithFile = runner === undefined || runnerNamed(runner)?.idsStartWithFile !== false;
+  if (startsWithFile && parts.length > 1 && parts[0] === failure.file) parts.shift();
   return parts;
 }
 

@@ -37,6 +37,11 @@ export interface RunnerDescriptor {
   readonly packageJsonKey?: string;
   /** Test files it runs when the command names none (globs relative to the project root). */
   readonly defaultTestFiles: readonly RegExp[];
+  /**
+   * Whether its test ids begin with the test file (`test/a.test.js > suite > test`). Mocha's are its
+   * titles alone, so there a first part that spells the file is a suite named after it and stays.
+   */
+  readonly idsStartWithFile: boolean;
   /** The stream its human-readable results go to: jest writes them to stderr. */
   readonly resultStream: 'stdout' | 'stderr';
   /** Flags that take the next word as their value (so that word is no test path). */

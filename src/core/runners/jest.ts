@@ -17,6 +17,7 @@ export const jest: RunnerDescriptor = {
   packageJsonKey: 'jest',
   // testMatch's default: files in __tests__, and *.test.* / *.spec.*.
   defaultTestFiles: [/(^|\/)__tests__\/.+\.[jt]sx?$/, /(^|\/)[^/]*[.-]?(?:test|spec)\.[jt]sx?$/],
+  idsStartWithFile: true,
   resultStream: 'stderr',
   valueFlags: new Set([
     '--config',

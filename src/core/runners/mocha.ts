@@ -18,6 +18,7 @@ export const mocha: RunnerDescriptor = {
   packageJsonKey: 'mocha',
   // `./test/*.{js,cjs,mjs}`, not recursive: mocha's default spec.
   defaultTestFiles: [/^test\/[^/]+\.[cm]?js$/],
+  idsStartWithFile: false,
   resultStream: 'stdout',
   valueFlags: new Set([
     '--require',

@@ -12,6 +12,7 @@ export const nodeTest: RunnerDescriptor = {
   configFiles: [],
   // Node 20's default patterns (doc/api/test.md, "Running tests from the command line").
   defaultTestFiles: [/(^|\/)[^/]*[._-]test\.[cm]?js$/, /(^|\/)test-[^/]*\.[cm]?js$/, /(^|\/)test\.[cm]?js$/, /(^|\/)test\/.*\.[cm]?js$/],
+  idsStartWithFile: true,
   resultStream: 'stdout',
   valueFlags: new Set([
     '--require',

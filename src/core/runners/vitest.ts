@@ -25,6 +25,7 @@ export const vitest: RunnerDescriptor = {
     'vite.config.mjs',
   ],
   defaultTestFiles: [/(^|\/)[^/]+\.(?:test|spec)\.[cm]?[jt]sx?$/],
+  idsStartWithFile: true,
   resultStream: 'stdout',
   valueFlags: new Set([
     '--config',
