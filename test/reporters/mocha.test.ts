@@ -1,0 +1,76 @@
+/**
+ * Self-Heal's mocha reporter, coverage per test: run by the user's own mocha (old and new), it
+ * writes each test's V8 coverage apart, and only what the ranking reads.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { REPORT_FILE_ENV, reportersDir } from '../../src/core/runners';
+import { TEST_COVERAGE_DIR_ENV } from '../../src/core/runners/reportersDir';
+import { makeProject, tempDir } from '../helpers/repo';
+import { linkRunner, versionOf } from '../core/runners/runnerProjects';
+
+const PROJECT = {
+  'src/math.js': 'function double(x) {\n  return x * 2;\n}\nfunction half(x) {\n  return x / 2;\n}\nmodule.exports = { double, half };\n',
+  'test/math.spec.js': [
+    "const assert = require('node:assert');",
+    "const { double, half } = require('../src/math');",
+    "describe('math', () => {",
+    "  it('doubles', () => assert.strictEqual(double(2), 4));",
+    "  it('halves', () => assert.strictEqual(half(2), 3));",
+    '});',
+    '',
+  ].join('\n'),
+};
+
+type Script = { url: string; functions: Array<{ functionName: string; ranges: Array<{ count: number }> }> };
+
+describe('the mocha reporter, coverage per test', () => {
+  for (const generation of ['current', 'old'] as const) {
+    it(`writes each test's own coverage of the project's scripts, nothing of node_modules (mocha ${versionOf('mocha', generation)})`, () => {
+      const dir = makeProject(PROJECT, { commit: false });
+      linkRunner(dir, 'mocha', generation);
+      const out = tempDir();
+      try {
+        execFileSync(
+          process.execPath,
+          [path.join(dir, 'node_modules', 'mocha', 'bin', '_mocha'), 'test/math.spec.js', '--reporter', path.join(reportersDir(), 'mocha.cjs')],
+          {
+            cwd: dir,
+            env: {
+              ...process.env,
+              [REPORT_FILE_ENV]: path.join(out, 'report.json'),
+              [TEST_COVERAGE_DIR_ENV]: path.join(out, 'tests'),
+              NODE_V8_COVERAGE: path.join(out, 'raw'),
+            },
+            stdio: 'pipe',
+          },
+        );
+      } catch {
+        // One test fails on purpose: mocha exits 1.
+      }
+      const index = JSON.parse(fs.readFileSync(path.join(out, 'tests', 'index.json'), 'utf8')) as Array<{ n: number; fullTitle: string; state: string }>;
+      assert.deepEqual(
+        index.map((e) => [e.fullTitle, e.state]),
+        [
+          ['math doubles', 'passed'],
+          ['math halves', 'failed'],
+        ],
+      );
+      const ran = (n: number): string[] => {
+        const scripts = (JSON.parse(fs.readFileSync(path.join(out, 'tests', `${n}.json`), 'utf8')) as { result: Script[] }).result;
+        assert.ok(
+          scripts.every((s) => s.url.startsWith('file://') && !s.url.includes('/node_modules/')),
+          scripts.map((s) => s.url).join('\n'),
+        );
+        const math = scripts.find((s) => s.url.endsWith('/src/math.js'));
+        return (math?.functions ?? []).filter((f) => f.functionName && f.ranges[0].count > 0).map((f) => f.functionName);
+      };
+      // Each test's counts start afresh: the second test did not run `double`.
+      assert.deepEqual(ran(index[0].n), ['double']);
+      assert.deepEqual(ran(index[1].n), ['half']);
+    });
+  }
+});
