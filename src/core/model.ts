@@ -42,6 +42,8 @@ export const TestOutcome = z.object({
    * (mocha: the file given to it, so an entry file that requires the specs names itself).
    */
   file: z.string().optional(),
+  /** How long the test took, where the runner's report says (mocha's JSON). */
+  ms: z.number().nonnegative().optional(),
 });
 export type TestOutcome = z.infer<typeof TestOutcome>;
 

@@ -1,18 +1,27 @@
 /**
  * Spectrum-based fault localization (paper §4.2): run each failing test and the passing tests of
  * the same files alone, with coverage, and rank lines by Ochiai — ef / √((ef + nf)(ef + ep)) — so a
- * line run by every failing test and few passing ones comes first. Combined with the stack frames
- * and git recency (lines changed in the last 10 commits or not committed yet), the ranking is
- * merged into the localized locations that both engines read: line-level locations are added, and
- * functions the failing tests never ran are demoted (not dropped: coverage can miss code).
+ * line run by every failing test and few passing ones comes first.
+ *
+ * Besides lines, branches: "a block here was skipped while the code around it ran" (V8's block
+ * counters tell; Liblit et al.'s predicates, PLDI 2005). A fault of omission — a condition that
+ * wrongly leaves a case out, a value dropped inside a loop every test runs — runs the same lines
+ * in failing and passing tests; what differs is which way a branch went (node:test and mocha; the
+ * coverage jest maps back has statements only).
+ *
+ * Combined with the stack frames and git recency (lines changed in the last 10 commits or not
+ * committed yet), the ranking is merged into the localized locations that both engines read:
+ * line-level locations are added, and functions the failing tests never ran are demoted (not
+ * dropped: coverage can miss code).
  *
  * Coverage per test: node:test and mocha run the code as it is on disk, so V8's own coverage
  * (NODE_V8_COVERAGE, block-precise) maps straight to lines; jest transforms the code first, so its
  * own V8 coverage provider maps it back (coverage-final.json). Vitest needs @vitest/coverage-v8,
  * which projects rarely have; there the stack and recency are the only signals.
  *
- * Cost: where our reporter splits coverage per test (mocha), every selected test runs in ONE run;
- * elsewhere each test is a run of its own, and those runs stop at a time budget derived from the
+ * Cost: where our reporter splits coverage per test (mocha), every selected test runs in ONE run,
+ * up to 150 whose baseline times add up to a quarter of the suite's; elsewhere each test is a run
+ * of its own, up to 24, and those runs stop at a time budget derived from the
  * suite's own time, failing and passing tests taking turns so that a cut-short spectrum still
  * has both. On a project whose runner takes seconds to start, a run per test made localization
  * cost more than the whole rest of a heal.
@@ -43,7 +52,7 @@ export interface SpectrumRequest {
   base: Location[];
   readText: (rel: string) => Promise<string | undefined>;
   timeoutMs: number;
-  /** Tests run with coverage at most (failing and passing ones taking turns). */
+  /** Tests run with coverage at most (failing and passing ones taking turns); by default 150 in one run, 24 in runs of their own. */
   maxTests?: number;
   /** When runs of one test each stop being started (default: twice the baseline's time, at least 10 s). */
   budgetMs?: number;
@@ -60,6 +69,12 @@ export interface SpectrumResult {
 }
 
 type Lines = Map<string, Set<number>>;
+/** What one test ran: lines, and the lines where a block was skipped while the code around it ran. */
+interface Coverage {
+  lines: Lines;
+  skips: Lines;
+}
+type V8Range = { startOffset: number; endOffset: number; count: number };
 /** Base locations at least this sure (the function the failing assertion calls, the throwing frame) break Ochiai ties. */
 const FOCUS_SCORE = ASSERTION_LINE_SCORE;
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -134,10 +149,51 @@ export function v8Lines(text: string, ranges: Array<{ startOffset: number; endOf
   return lines;
 }
 
+/**
+ * Lines (0-based) where a block was skipped at least once while the code around it ran: a block
+ * range that counted fewer runs than its innermost enclosing range of the same function (an `if`
+ * whose body did not always run, a loop entered fewer times than reached, code after an early
+ * return). The range's first line is the branch; when that line is only punctuation (a block's
+ * closing brace), the next line with code, which is what was skipped.
+ */
+export function v8Skips(text: string, functions: Array<{ ranges: V8Range[] }>): Set<number> {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  const lineAt = (offset: number): number => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const lineText = (line: number): string => text.slice(starts[line], line + 1 < starts.length ? starts[line + 1] - 1 : text.length);
+  const skips = new Set<number>();
+  for (const { ranges } of functions) {
+    // V8 lists a function's own range first and omits blocks that ran as often as their parent.
+    for (let i = 1; i < ranges.length; i++) {
+      const r = ranges[i];
+      let parent = ranges[0];
+      for (let j = 1; j < ranges.length; j++) {
+        const p = ranges[j];
+        const encloses = j !== i && p.startOffset <= r.startOffset && r.endOffset <= p.endOffset && p.endOffset - p.startOffset > r.endOffset - r.startOffset;
+        if (encloses && p.endOffset - p.startOffset < parent.endOffset - parent.startOffset) parent = p;
+      }
+      if (parent.count === 0 || r.count >= parent.count || r.startOffset >= text.length) continue;
+      let line = lineAt(r.startOffset);
+      while (line + 1 < starts.length && NOT_CODE.test(lineText(line))) line++;
+      skips.add(line);
+    }
+  }
+  return skips;
+}
+
 const projectFile = (rel: string): boolean => !rel.startsWith('..') && !path.isAbsolute(rel) && !rel.includes('node_modules') && !isTestFile(rel);
 
-/** The lines every coverage file in `dir` says ran. */
-async function readCoverage(dir: string, root: string, runner: string, readText: SpectrumRequest['readText']): Promise<Lines> {
+/** What every coverage file in `dir` says ran. */
+async function readCoverage(dir: string, root: string, runner: string, readText: SpectrumRequest['readText']): Promise<Coverage> {
   const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((name) => name.endsWith('.json'));
   return readCoverageFiles(
     names.map((name) => path.join(dir, name)),
@@ -147,18 +203,19 @@ async function readCoverage(dir: string, root: string, runner: string, readText:
   );
 }
 
-async function readCoverageFiles(files: string[], root: string, runner: string, readText: SpectrumRequest['readText']): Promise<Lines> {
+async function readCoverageFiles(files: string[], root: string, runner: string, readText: SpectrumRequest['readText']): Promise<Coverage> {
   const lines: Lines = new Map();
+  const skips: Lines = new Map();
   // Files of other workspace packages count too, also when a runner names them by their node_modules link.
   const workspace = await findWorkspace(root);
   const relative = (abs: string): string => {
     const mapped = throughWorkspaceLink(workspace, path.relative(workspace.root, abs).split(path.sep).join('/'));
     return path.relative(root, path.join(workspace.root, mapped)).split(path.sep).join('/');
   };
-  const add = (rel: string, set: Set<number>): void => {
-    const prior = lines.get(rel) ?? new Set<number>();
+  const add = (rel: string, set: Set<number>, into = lines): void => {
+    const prior = into.get(rel) ?? new Set<number>();
     for (const l of set) prior.add(l);
-    lines.set(rel, prior);
+    into.set(rel, prior);
   };
   for (const file of files) {
     const data = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
@@ -179,25 +236,23 @@ async function readCoverageFiles(files: string[], root: string, runner: string, 
       }
       continue;
     }
-    for (const script of (data.result as Array<{
-      url: string;
-      functions: Array<{ ranges: Array<{ startOffset: number; endOffset: number; count: number }> }>;
-    }>) ?? []) {
+    for (const script of (data.result as Array<{ url: string; functions: Array<{ ranges: V8Range[] }> }>) ?? []) {
       if (!script.url.startsWith('file://')) continue;
       const rel = relative(decodeURIComponent(new URL(script.url).pathname));
       if (!projectFile(rel)) continue;
       const text = await readText(rel);
-      if (text !== undefined && text.length < 1_000_000)
-        add(
-          rel,
-          v8Lines(
-            text,
-            script.functions.flatMap((f) => f.ranges),
-          ),
-        );
+      if (text === undefined || text.length >= 1_000_000) continue;
+      add(
+        rel,
+        v8Lines(
+          text,
+          script.functions.flatMap((f) => f.ranges),
+        ),
+      );
+      add(rel, v8Skips(text, script.functions), skips);
     }
   }
-  return lines;
+  return { lines, skips };
 }
 
 /** Lines (per file, 0-based) changed in the last 10 commits or not committed at all, from `git blame`. */
@@ -266,7 +321,27 @@ export function byNameLikeness(passing: string[], failing: string[]): string[] {
 }
 
 type Selected = { id: string; failed: boolean };
-type Spectra = { spectra: Array<{ failed: boolean; lines: Lines }>; runs: number };
+
+/**
+ * Passing tests, in their order, whose baseline times add up to a quarter of the suite's: a few
+ * slow tests often take most of a suite's time, and a fast test contrasts as well as a slow one.
+ * A test whose time the report does not give counts as the suite's average.
+ */
+export function withinTime(passing: string[], baseline: Pick<TestRun, 'outcomes' | 'ms'>): string[] {
+  const ms = new Map(baseline.outcomes.map((o) => [o.id, o.ms]));
+  const average = baseline.ms / Math.max(1, baseline.outcomes.length);
+  let left = baseline.ms / 4;
+  return passing.filter((id) => {
+    const cost = ms.get(id) ?? average;
+    if (cost > left) return false;
+    left -= cost;
+    return true;
+  });
+}
+/** Tests (failing and passing taking turns) whose coverage one run splits per test, and runs of one test each. */
+const ONE_RUN_MAX_TESTS = 150;
+const RUN_BY_RUN_MAX_TESTS = 24;
+type Spectra = { spectra: Array<{ failed: boolean } & Coverage>; runs: number };
 
 /** a1, b1, a2, b2, …: a spectrum cut short by its budget still has failing and passing tests. */
 function takingTurns<T>(a: T[], b: T[]): T[] {
@@ -313,7 +388,7 @@ async function spectraInOneRun(request: SpectrumRequest, expanded: ExpandedComma
       if (!entry || !sameAsBaseline(test, entry.state)) continue;
       spectra.push({
         failed: test.failed,
-        lines: await readCoverageFiles([path.join(dir, 'tests', `${entry.n}.json`)], request.cwd, expanded.runner, request.readText),
+        ...(await readCoverageFiles([path.join(dir, 'tests', `${entry.n}.json`)], request.cwd, expanded.runner, request.readText)),
       });
     }
     return { spectra, runs: 1 };
@@ -348,7 +423,7 @@ async function spectraRunByRun(request: SpectrumRequest, expanded: ExpandedComma
       // Keep the run only if the test ran alone and did what it did in the baseline.
       const status = statusMap(run).get(test.id) ?? (run.failures.some((f) => f.id === test.id) ? 'failed' : undefined);
       if (!sameAsBaseline(test, status)) continue;
-      spectra.push({ failed: test.failed, lines: await readCoverage(dir, request.cwd, expanded.runner, request.readText) });
+      spectra.push({ failed: test.failed, ...(await readCoverage(dir, request.cwd, expanded.runner, request.readText)) });
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
@@ -403,40 +478,58 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
     passing,
     failing.map((f) => f.id),
   );
-  const max = request.maxTests ?? 24;
-  const selected = takingTurns(
-    failing.map((f) => ({ id: f.id, failed: true })),
-    passing.map((id) => ({ id, failed: false })),
-  ).slice(0, max);
-  const oneRun = runnerNamed(expanded.runner)?.perTestCoverage ? await spectraInOneRun(request, expanded, runFiles, selected) : undefined;
-  const { spectra, runs } = oneRun ?? (await spectraRunByRun(request, expanded, runFiles, selected, started));
+  // One run with coverage split per test costs about one run of the tests it selects, so it can
+  // afford the contrast of many passing tests; a run per test pays the runner's start-up each time.
+  const perTest = runnerNamed(expanded.runner)?.perTestCoverage === true;
+  const selection = (max: number, candidates = passing): Selected[] =>
+    takingTurns(
+      failing.map((f) => ({ id: f.id, failed: true })),
+      candidates.map((id) => ({ id, failed: false })),
+    ).slice(0, max);
+  const oneRun = perTest
+    ? await spectraInOneRun(request, expanded, runFiles, selection(request.maxTests ?? ONE_RUN_MAX_TESTS, withinTime(passing, request.baseline)))
+    : undefined;
+  const { spectra, runs } = oneRun ?? (await spectraRunByRun(request, expanded, runFiles, selection(request.maxTests ?? RUN_BY_RUN_MAX_TESTS), started));
   const totalFailed = spectra.filter((s) => s.failed).length;
   if (totalFailed === 0) return done(request.base, runs, 'no failing test could be run alone with coverage');
   request.log?.debug(`sbfl: ${oneRun ? 'one run, coverage split per test' : `${runs} run(s), one test each`}`);
 
-  const counts = new Map<string, { ef: number; ep: number }>();
-  for (const s of spectra) {
-    for (const [file, lines] of s.lines) {
-      for (const line of lines) {
-        const c = counts.get(`${file}:${line}`) ?? { ef: 0, ep: 0 };
-        if (s.failed) c.ef++;
-        else c.ep++;
-        counts.set(`${file}:${line}`, c);
+  const countsOf = (kind: keyof Coverage): Map<string, { ef: number; ep: number }> => {
+    const counts = new Map<string, { ef: number; ep: number }>();
+    for (const s of spectra) {
+      for (const [file, lines] of s[kind]) {
+        for (const line of lines) {
+          const c = counts.get(`${file}:${line}`) ?? { ef: 0, ep: 0 };
+          if (s.failed) c.ef++;
+          else c.ep++;
+          counts.set(`${file}:${line}`, c);
+        }
       }
     }
-  }
+    return counts;
+  };
+  const counts = countsOf('lines');
   const totalPassed = spectra.length - totalFailed;
   // A line every test runs (module-level code, usually) tells failing from passing tests apart
   // no better than chance: it keeps its Ochiai score but gets no location of its own.
   const informative = (c: { ef: number; ep: number }): boolean => c.ef > 0 && !(totalPassed > 0 && c.ep === totalPassed && c.ef === totalFailed);
-  const suspicious = [...counts]
-    .filter(([, c]) => informative(c))
-    .map(([key, c]) => ({
-      file: key.slice(0, key.lastIndexOf(':')),
-      line: Number(key.slice(key.lastIndexOf(':') + 1)),
-      ...c,
-      score: ochiai(c.ef, c.ep, totalFailed),
-    }));
+  const seenLines = new Set<string>();
+  const suspicious = (['lines', 'skips'] as const)
+    .flatMap((kind) =>
+      [...(kind === 'lines' ? counts : countsOf(kind))]
+        .filter(([, c]) => informative(c))
+        .map(([key, c]) => ({
+          kind,
+          key,
+          file: key.slice(0, key.lastIndexOf(':')),
+          line: Number(key.slice(key.lastIndexOf(':') + 1)),
+          ...c,
+          score: ochiai(c.ef, c.ep, totalFailed),
+        })),
+    )
+    .sort((a, b) => b.score - a.score)
+    // A line that is suspicious both as run and as a branch stands once, for its better reason.
+    .filter((l) => !seenLines.has(l.key) && seenLines.add(l.key));
   const best = Math.max(...suspicious.map((l) => l.score));
   const frames = new Set(
     request.failures
@@ -468,7 +561,8 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
     // then Ochiai adds nothing, and the stack, the tested function and recency alone order lines.
     const ochiaiPart = totalPassed > 0 ? 0.7 * (l.score / best) : 0;
     const score = 0.6 + 0.4 * (ochiaiPart + 0.2 * (onStack || focused ? 1 : 0) + 0.1 * (isRecent ? 1 : 0));
-    const why = `Ochiai ${l.score.toFixed(2)}: run by ${l.ef}/${totalFailed} failing and ${l.ep}/${totalPassed} passing tests${onStack ? '; on the stack' : focused ? '; in the function the failing test checks' : ''}${isRecent ? '; changed in the last 10 commits' : ''}`;
+    const evidence = l.kind === 'lines' ? 'run by' : 'a block here skipped in';
+    const why = `Ochiai ${l.score.toFixed(2)}: ${evidence} ${l.ef}/${totalFailed} failing and ${l.ep}/${totalPassed} passing tests${onStack ? '; on the stack' : focused ? '; in the function the failing test checks' : ''}${isRecent ? '; changed in the last 10 commits' : ''}`;
     lineLocations.push({
       file: l.file,
       ...lineSpan(text, l.line),

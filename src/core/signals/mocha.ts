@@ -162,7 +162,8 @@ export function parseMochaJson(report: unknown, root: string): ParseResult {
     const id = mochaJsonId(fullTitle, title);
     const status = failed.has(key(test)) ? 'failed' : pending.has(key(test)) ? 'skipped' : 'passed';
     const reportedFile = stringOf(test.file) === undefined ? undefined : toWorkspacePath(String(test.file), root);
-    outcomes.push({ id, status, ...(reportedFile !== undefined && { file: reportedFile }) });
+    const ms = typeof test.duration === 'number' && test.duration >= 0 ? test.duration : undefined;
+    outcomes.push({ id, status, ...(reportedFile !== undefined && { file: reportedFile }), ...(ms !== undefined && { ms }) });
     if (status !== 'failed') continue;
     const err = isRecord(test.err) ? test.err : {};
     const stackText = stringOf(err.stack) ?? '';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { ochiai, recentLines, spectrumLocations, v8Lines } from '../../../src/core/analysis/sbfl';
+import { ochiai, recentLines, spectrumLocations, v8Lines, v8Skips, withinTime } from '../../../src/core/analysis/sbfl';
 import { ProcessTestRunner } from '../../../src/core/verify/testRunner';
 import { git, makeProject } from '../../helpers/repo';
 import { linkRunner, versionOf } from '../runners/runnerProjects';
@@ -222,6 +222,54 @@ const ONE_TEST_PER_SPEC: Record<string, string> = {
   ),
 };
 
+describe('spectrumLocations, branches', () => {
+  it('ranks first a condition that left out the failing case, where every test runs the same lines', async () => {
+    // A fault of omission: the failing and the passing tests run the same lines of `label` (and of
+    // `bracket`, the other suspect), so lines alone rank them all alike; only the failing test saw
+    // the `if` skip its block.
+    const dir = makeProject({
+      'package.json': '{"scripts":{"test":"node --test"}}',
+      'src/tags.js': [
+        'function label(tags) {',
+        '  const out = [];',
+        '  for (const t of tags) {',
+        "    if (typeof t === 'string') {", // the bug: numbers are tags too
+        '      out.push(String(t));',
+        '    }',
+        '  }',
+        "  return out.join(',');",
+        '}',
+        '',
+        'function bracket(text) {',
+        "  return '[' + text + ']';",
+        '}',
+        '',
+        'module.exports = { label, bracket };',
+        '',
+      ].join('\n'),
+      'test/tags.test.js': [
+        "const test = require('node:test');",
+        "const assert = require('node:assert');",
+        "const { label, bracket } = require('../src/tags');",
+        "test('numbers are tags too', () => assert.strictEqual(bracket(label(['a', 1])), '[a,1]'));",
+        "test('words are joined', () => assert.strictEqual(bracket(label(['a', 'b'])), '[a,b]'));",
+        "test('one word is itself', () => assert.strictEqual(bracket(label(['a'])), '[a]'));",
+        '',
+      ].join('\n'),
+    });
+    const { baseline, result } = await spectrumOf(dir);
+    assert.deepEqual(
+      baseline.failures.map((f) => f.id),
+      ['numbers are tags too'],
+    );
+    const top = result.locations[0];
+    assert.deepEqual([top.file, top.line + 1, top.function], ['src/tags.js', 4, 'label'], result.locations.map((l) => `${l.line + 1} ${l.why}`).join('\n'));
+    assert.match(top.why, /^Ochiai 1\.00: a block here skipped in 1\/1 failing and 0\/2 passing tests/);
+    // The lines themselves say nothing: every test runs them.
+    assert.ok(!result.locations.some((l) => /^Ochiai .*: run by/.test(l.why) && l.score >= top.score));
+  });
+});
+
 describe('spectrumLocations, passing tests from other specs', () => {
   it('contrasts a failing test alone in its spec with the passing tests whose names are most like it, from the other specs', async () => {
     const dir = makeProject(ONE_TEST_PER_SPEC);
@@ -338,6 +386,51 @@ describe('spectrum parts', () => {
       { startOffset: ifBlock, endOffset: text.indexOf('  return 2'), count: 0 },
     ];
     assert.deepEqual([...v8Lines(text, ranges)].sort(), [0, 1, 4, 6]);
+  });
+
+  it("picks passing tests, in their order, until their times make a quarter of the suite's", () => {
+    const baseline = {
+      ms: 4000,
+      outcomes: [
+        { id: 'slow', status: 'passed' as const, ms: 800 },
+        { id: 'fast', status: 'passed' as const, ms: 5 },
+        { id: 'untimed', status: 'passed' as const },
+        { id: 'medium', status: 'passed' as const, ms: 300 },
+        { id: 'late', status: 'passed' as const, ms: 400 },
+      ],
+    };
+    // A quarter is 1000 ms. In order, fast and slow fit (805 ms); then the untimed test, costing the
+    // average (800 ms), and the later ones no longer do.
+    assert.deepEqual(withinTime(['fast', 'slow', 'untimed', 'medium', 'late'], baseline), ['fast', 'slow']);
+    assert.deepEqual(withinTime(['fast', 'medium', 'late', 'slow'], baseline), ['fast', 'medium', 'late']);
+  });
+
+  it('reads where a block was skipped while the code around it ran, from V8 block coverage', () => {
+    const text = 'function f(xs) {\n  for (const x of xs) {\n    if (x) {\n      g(x);\n    }\n  }\n  return 2;\n}\n';
+    const fn = { startOffset: 0, endOffset: text.length - 1, count: 1 };
+    const loop = { startOffset: text.indexOf('{\n    if'), endOffset: text.indexOf('\n  return'), count: 3 };
+    const ifBlock = { startOffset: text.indexOf('{\n      g'), endOffset: text.indexOf('\n  }\n  return'), count: 1 };
+    // The `if` skipped its block in 2 of the loop's 3 turns: the branch is its line (0-based 2).
+    assert.deepEqual([...v8Skips(text, [{ ranges: [fn, loop, ifBlock] }])], [2]);
+    // A block that ran as often as its parent skipped nothing.
+    assert.deepEqual([...v8Skips(text, [{ ranges: [fn, loop, { ...ifBlock, count: 3 }] }])], []);
+    // Nor does anything in a function that never ran.
+    assert.deepEqual(
+      [
+        ...v8Skips(text, [
+          {
+            ranges: [
+              { ...fn, count: 0 },
+              { ...loop, count: 0 },
+            ],
+          },
+        ]),
+      ],
+      [],
+    );
+    // A range that starts on a line of punctuation only (after a block's closing brace) is the code it skipped.
+    const after = { startOffset: text.indexOf('\n  }\n  return') + 1, endOffset: text.length - 2, count: 0 };
+    assert.deepEqual([...v8Skips(text, [{ ranges: [fn, after] }])], [6]);
   });
 
   it('finds the lines changed in the last 10 commits or not committed', async () => {

@@ -86,6 +86,16 @@ describe('mocha json reporter', () => {
     );
   });
 
+  it('gives the time of every test that ran, as the report says it', () => {
+    const report = JSON.parse(recorded('mocha/report.json')) as { tests: Array<{ fullTitle: string; duration?: number }> };
+    const ran = json.outcomes.filter((o) => o.status !== 'skipped');
+    assert.ok(ran.length > 0 && ran.every((o) => typeof o.ms === 'number' && o.ms >= 0));
+    assert.equal(
+      json.outcomes.reduce((sum, o) => sum + (o.ms ?? 0), 0),
+      report.tests.reduce((sum, t) => sum + (t.duration ?? 0), 0),
+    );
+  });
+
   it('gives the same failures as the spec reporter', () => {
     const summary = (f: Failure) => [f.id, f.name, f.file, f.line, f.message, f.expected, f.actual, f.stack[0]];
     assert.deepEqual(json.failures.map(summary), spec.failures.map(summary));
