@@ -7,8 +7,9 @@
  *
  * Coverage per test, for spectrum-based fault localization: when SELF_HEAL_TEST_COVERAGE_DIR names
  * a folder and the run has NODE_V8_COVERAGE, V8's counters are reset when each test begins and
- * written when it ends, into that folder as N.json, with index.json naming each test. One run then gives every test's
- * lines, where a run per test would pay the suite's start-up again for each (seconds apiece).
+ * written when it ends, into that folder as N.json, with index.json naming each test. One run then
+ * gives every test's lines, where a run per test would pay the suite's start-up again for each
+ * (seconds apiece).
  */
 'use strict';
 
@@ -68,13 +69,29 @@ function perTestCoverage() {
   fs.mkdirSync(out, { recursive: true });
   const index = [];
   const take = () => post('Profiler.takePreciseCoverage').result;
+  // The project's files only, no dependency and no Node internal; a workspace package reached
+  // through a node_modules link is the project's (its real path is outside node_modules).
+  const verdicts = new Map();
+  const ownScript = (script) => {
+    if (script.url.indexOf('file://') !== 0) return false;
+    if (script.url.indexOf('/node_modules/') < 0) return true;
+    if (!verdicts.has(script.url)) {
+      let real = '';
+      try {
+        real = fs.realpathSync(decodeURIComponent(new URL(script.url).pathname));
+      } catch (e) {
+        real = '/node_modules/';
+      }
+      verdicts.set(script.url, real.split(path.sep).join('/').indexOf('/node_modules/') < 0);
+    }
+    return verdicts.get(script.url);
+  };
   return {
     begin() {
       take();
     },
     end(test) {
-      // Only the project's own scripts: the ranking reads no dependency and no Node internal.
-      const own = take().filter((s) => s.url.indexOf('file://') === 0 && s.url.indexOf('/node_modules/') < 0);
+      const own = take().filter(ownScript);
       const n = index.length;
       fs.writeFileSync(path.join(out, `${n}.json`), JSON.stringify({ result: own }));
       index.push({ n, title: test.title, fullTitle: typeof test.fullTitle === 'function' ? test.fullTitle() : test.title, state: test.state });

@@ -29,7 +29,7 @@ type Script = { url: string; functions: Array<{ functionName: string; ranges: Ar
 
 describe('the mocha reporter, coverage per test', () => {
   for (const generation of ['current', 'old'] as const) {
-    it(`writes each test's own coverage of the project's scripts, nothing of node_modules (mocha ${versionOf('mocha', generation)})`, () => {
+    it(`writes each test's own coverage of the project's files, no dependency and no Node internal (mocha ${versionOf('mocha', generation)})`, () => {
       const dir = makeProject(PROJECT, { commit: false });
       linkRunner(dir, 'mocha', generation);
       const out = tempDir();
@@ -73,4 +73,45 @@ describe('the mocha reporter, coverage per test', () => {
       assert.deepEqual(ran(index[1].n), ['half']);
     });
   }
+
+  it('keeps a workspace package that the tests reach through a node_modules link', () => {
+    const dir = makeProject(
+      {
+        'packages/words/index.js': 'exports.shout = (s) => s.toUpperCase();\n',
+        'test/words.spec.js':
+          "const assert = require('node:assert');\nconst { shout } = require('words');\nit('shouts', () => assert.strictEqual(shout('a'), 'A'));\n",
+      },
+      { commit: false },
+    );
+    linkRunner(dir, 'mocha', 'current');
+    fs.symlinkSync(path.join(dir, 'packages', 'words'), path.join(dir, 'node_modules', 'words'), 'dir');
+    const out = tempDir();
+    // With symlinks preserved, Node names the package by its link, inside node_modules.
+    execFileSync(
+      process.execPath,
+      [
+        '--preserve-symlinks',
+        path.join(dir, 'node_modules', 'mocha', 'bin', '_mocha'),
+        'test/words.spec.js',
+        '--reporter',
+        path.join(reportersDir(), 'mocha.cjs'),
+      ],
+      {
+        cwd: dir,
+        env: {
+          ...process.env,
+          [REPORT_FILE_ENV]: path.join(out, 'report.json'),
+          [TEST_COVERAGE_DIR_ENV]: path.join(out, 'tests'),
+          NODE_V8_COVERAGE: path.join(out, 'raw'),
+        },
+        stdio: 'pipe',
+      },
+    );
+    const scripts = (JSON.parse(fs.readFileSync(path.join(out, 'tests', '0.json'), 'utf8')) as { result: Script[] }).result;
+    assert.ok(
+      scripts.some((s) => s.url.endsWith('/node_modules/words/index.js')),
+      scripts.map((s) => s.url).join('\n'),
+    );
+    assert.ok(!scripts.some((s) => s.url.includes('/node_modules/mocha/')));
+  });
 });

@@ -21,9 +21,8 @@
  *
  * Cost: where our reporter splits coverage per test (mocha), every selected test runs in ONE run,
  * up to 150 whose baseline times add up to a quarter of the suite's; elsewhere each test is a run
- * of its own, up to 24, and those runs stop at a time budget derived from the
- * suite's own time, failing and passing tests taking turns so that a cut-short spectrum still
- * has both. On a project whose runner takes seconds to start, a run per test made localization
+ * of its own, up to 24, and those runs stop at a time budget derived from the suite's own time,
+ * failing and passing tests taking turns so that a cut-short spectrum still has both. On a project whose runner takes seconds to start, a run per test made localization
  * cost more than the whole rest of a heal.
  */
 import * as fs from 'node:fs/promises';
@@ -338,6 +337,7 @@ export function withinTime(passing: string[], baseline: Pick<TestRun, 'outcomes'
     return true;
   });
 }
+
 /** Tests (failing and passing taking turns) whose coverage one run splits per test, and runs of one test each. */
 const ONE_RUN_MAX_TESTS = 150;
 const RUN_BY_RUN_MAX_TESTS = 24;
