@@ -38,7 +38,7 @@ import { mocha } from '../runners/mocha';
 import { TEST_COVERAGE_DIR_ENV } from '../runners/reportersDir';
 import { mochaJsonId } from '../signals/mocha';
 import { ASSERTION_LINE_SCORE, definingTestFile, functionsIn, isTestFile } from './localize';
-import { findWorkspace, throughWorkspaceLink } from '../runners/workspacePackages';
+import { findWorkspace, throughWorkspaceLink, type Workspace } from '../runners/workspacePackages';
 
 export interface SpectrumRequest {
   /** The sandbox: tests run here. */
@@ -191,22 +191,43 @@ export function v8Skips(text: string, functions: Array<{ ranges: V8Range[] }>): 
 
 const projectFile = (rel: string): boolean => !rel.startsWith('..') && !path.isAbsolute(rel) && !rel.includes('node_modules') && !isTestFile(rel);
 
-/** What every coverage file in `dir` says ran. */
-async function readCoverage(dir: string, root: string, runner: string, readText: SpectrumRequest['readText']): Promise<Coverage> {
-  const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((name) => name.endsWith('.json'));
-  return readCoverageFiles(
-    names.map((name) => path.join(dir, name)),
-    root,
-    runner,
-    readText,
-  );
+/** Reads what coverage files say ran, from the files' paths, or every file in a folder. */
+interface CoverageReader {
+  files(files: string[]): Promise<Coverage>;
+  folder(dir: string): Promise<Coverage>;
 }
 
-async function readCoverageFiles(files: string[], root: string, runner: string, readText: SpectrumRequest['readText']): Promise<Coverage> {
+/**
+ * One reader per spectrum: a spectrum reads a coverage file per test (up to 150), and the
+ * workspace (package.json files up to the root) and each source file are the same for all of them.
+ */
+function coverageReader(root: string, runner: string, readText: SpectrumRequest['readText']): CoverageReader {
+  // Files of other workspace packages count too, also when a runner names them by their node_modules link.
+  const workspace = findWorkspace(root);
+  const texts = new Map<string, Promise<string | undefined>>();
+  const textOf = (rel: string): Promise<string | undefined> => {
+    if (!texts.has(rel)) texts.set(rel, readText(rel));
+    return texts.get(rel)!;
+  };
+  const reader: CoverageReader = {
+    files: async (files) => readCoverageFiles(files, root, runner, await workspace, textOf),
+    folder: async (dir) => {
+      const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((name) => name.endsWith('.json'));
+      return reader.files(names.map((name) => path.join(dir, name)));
+    },
+  };
+  return reader;
+}
+
+async function readCoverageFiles(
+  files: string[],
+  root: string,
+  runner: string,
+  workspace: Workspace,
+  readText: SpectrumRequest['readText'],
+): Promise<Coverage> {
   const lines: Lines = new Map();
   const skips: Lines = new Map();
-  // Files of other workspace packages count too, also when a runner names them by their node_modules link.
-  const workspace = await findWorkspace(root);
   const relative = (abs: string): string => {
     const mapped = throughWorkspaceLink(workspace, path.relative(workspace.root, abs).split(path.sep).join('/'));
     return path.relative(root, path.join(workspace.root, mapped)).split(path.sep).join('/');
@@ -356,9 +377,15 @@ const sameAsBaseline = (test: Selected, status: string | undefined): boolean => 
 /**
  * Every selected test in one run, our reporter writing each test's coverage apart (runners with
  * perTestCoverage). Undefined when the run gave no per-test coverage at all (a Node without
- * v8.takeCoverage, a setup that replaces the reporter): the caller falls back to a run per test.
+ * the inspector, a setup that replaces the reporter): the caller falls back to a run per test.
  */
-async function spectraInOneRun(request: SpectrumRequest, expanded: ExpandedCommand, files: string[], selected: Selected[]): Promise<Spectra | undefined> {
+async function spectraInOneRun(
+  request: SpectrumRequest,
+  expanded: ExpandedCommand,
+  coverage: CoverageReader,
+  files: string[],
+  selected: Selected[],
+): Promise<Spectra | undefined> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'self-heal-cov-'));
   try {
     const filter = runnerNamed(expanded.runner)?.nameFilter?.(
@@ -388,7 +415,7 @@ async function spectraInOneRun(request: SpectrumRequest, expanded: ExpandedComma
       if (!entry || !sameAsBaseline(test, entry.state)) continue;
       spectra.push({
         failed: test.failed,
-        ...(await readCoverageFiles([path.join(dir, 'tests', `${entry.n}.json`)], request.cwd, expanded.runner, request.readText)),
+        ...(await coverage.files([path.join(dir, 'tests', `${entry.n}.json`)])),
       });
     }
     return { spectra, runs: 1 };
@@ -398,7 +425,14 @@ async function spectraInOneRun(request: SpectrumRequest, expanded: ExpandedComma
 }
 
 /** Each selected test in a run of its own, until the time budget is spent. */
-async function spectraRunByRun(request: SpectrumRequest, expanded: ExpandedCommand, files: string[], selected: Selected[], started: number): Promise<Spectra> {
+async function spectraRunByRun(
+  request: SpectrumRequest,
+  expanded: ExpandedCommand,
+  coverage: CoverageReader,
+  files: string[],
+  selected: Selected[],
+  started: number,
+): Promise<Spectra> {
   const budgetMs = request.budgetMs ?? Math.max(10_000, 2 * request.baseline.ms);
   const spectra: Spectra['spectra'] = [];
   let runs = 0;
@@ -423,7 +457,7 @@ async function spectraRunByRun(request: SpectrumRequest, expanded: ExpandedComma
       // Keep the run only if the test ran alone and did what it did in the baseline.
       const status = statusMap(run).get(test.id) ?? (run.failures.some((f) => f.id === test.id) ? 'failed' : undefined);
       if (!sameAsBaseline(test, status)) continue;
-      spectra.push({ failed: test.failed, ...(await readCoverage(dir, request.cwd, expanded.runner, request.readText)) });
+      spectra.push({ failed: test.failed, ...(await coverage.folder(dir)) });
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
@@ -486,10 +520,12 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
       failing.map((f) => ({ id: f.id, failed: true })),
       candidates.map((id) => ({ id, failed: false })),
     ).slice(0, max);
+  const coverage = coverageReader(request.cwd, expanded.runner, request.readText);
   const oneRun = perTest
-    ? await spectraInOneRun(request, expanded, runFiles, selection(request.maxTests ?? ONE_RUN_MAX_TESTS, withinTime(passing, request.baseline)))
+    ? await spectraInOneRun(request, expanded, coverage, runFiles, selection(request.maxTests ?? ONE_RUN_MAX_TESTS, withinTime(passing, request.baseline)))
     : undefined;
-  const { spectra, runs } = oneRun ?? (await spectraRunByRun(request, expanded, runFiles, selection(request.maxTests ?? RUN_BY_RUN_MAX_TESTS), started));
+  const { spectra, runs } =
+    oneRun ?? (await spectraRunByRun(request, expanded, coverage, runFiles, selection(request.maxTests ?? RUN_BY_RUN_MAX_TESTS), started));
   const totalFailed = spectra.filter((s) => s.failed).length;
   if (totalFailed === 0) return done(request.base, runs, 'no failing test could be run alone with coverage');
   request.log?.debug(`sbfl: ${oneRun ? 'one run, coverage split per test' : `${runs} run(s), one test each`}`);
@@ -509,14 +545,20 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
     return counts;
   };
   const counts = countsOf('lines');
+  const skipCounts = countsOf('skips');
   const totalPassed = spectra.length - totalFailed;
   // A line every test runs (module-level code, usually) tells failing from passing tests apart
   // no better than chance: it keeps its Ochiai score but gets no location of its own.
   const informative = (c: { ef: number; ep: number }): boolean => c.ef > 0 && !(totalPassed > 0 && c.ep === totalPassed && c.ef === totalFailed);
   const seenLines = new Set<string>();
-  const suspicious = (['lines', 'skips'] as const)
-    .flatMap((kind) =>
-      [...(kind === 'lines' ? counts : countsOf(kind))]
+  const suspicious = (
+    [
+      ['lines', counts],
+      ['skips', skipCounts],
+    ] as const
+  )
+    .flatMap(([kind, byLine]) =>
+      [...byLine]
         .filter(([, c]) => informative(c))
         .map(([key, c]) => ({
           kind,
