@@ -3,7 +3,7 @@
  * writes each test's V8 coverage apart, and only what the ranking reads.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -27,30 +27,33 @@ const PROJECT = {
 
 type Script = { url: string; functions: Array<{ functionName: string; ranges: Array<{ count: number }> }> };
 
+/** The project's mocha on `spec` with our reporter and coverage per test (`nodeFlags` before mocha): where its files went, and its exit status. */
+function runMocha(dir: string, spec: string, nodeFlags: string[] = []): { out: string; status: number | null } {
+  const out = tempDir();
+  const { status } = spawnSync(
+    process.execPath,
+    [...nodeFlags, path.join(dir, 'node_modules', 'mocha', 'bin', '_mocha'), spec, '--reporter', path.join(reportersDir(), 'mocha.cjs')],
+    {
+      cwd: dir,
+      env: {
+        ...process.env,
+        [REPORT_FILE_ENV]: path.join(out, 'report.json'),
+        [TEST_COVERAGE_DIR_ENV]: path.join(out, 'tests'),
+        NODE_V8_COVERAGE: path.join(out, 'raw'),
+      },
+      stdio: 'pipe',
+    },
+  );
+  return { out, status };
+}
+
 describe('the mocha reporter, coverage per test', () => {
   for (const generation of ['current', 'old'] as const) {
     it(`writes each test's own coverage of the project's files, no dependency and no Node internal (mocha ${versionOf('mocha', generation)})`, () => {
       const dir = makeProject(PROJECT, { commit: false });
       linkRunner(dir, 'mocha', generation);
-      const out = tempDir();
-      try {
-        execFileSync(
-          process.execPath,
-          [path.join(dir, 'node_modules', 'mocha', 'bin', '_mocha'), 'test/math.spec.js', '--reporter', path.join(reportersDir(), 'mocha.cjs')],
-          {
-            cwd: dir,
-            env: {
-              ...process.env,
-              [REPORT_FILE_ENV]: path.join(out, 'report.json'),
-              [TEST_COVERAGE_DIR_ENV]: path.join(out, 'tests'),
-              NODE_V8_COVERAGE: path.join(out, 'raw'),
-            },
-            stdio: 'pipe',
-          },
-        );
-      } catch {
-        // One test fails on purpose: mocha exits 1.
-      }
+      const { out, status } = runMocha(dir, 'test/math.spec.js');
+      assert.equal(status, 1, 'one test fails on purpose');
       const index = JSON.parse(fs.readFileSync(path.join(out, 'tests', 'index.json'), 'utf8')) as Array<{ n: number; fullTitle: string; state: string }>;
       assert.deepEqual(
         index.map((e) => [e.fullTitle, e.state]),
@@ -85,28 +88,9 @@ describe('the mocha reporter, coverage per test', () => {
     );
     linkRunner(dir, 'mocha', 'current');
     fs.symlinkSync(path.join(dir, 'packages', 'words'), path.join(dir, 'node_modules', 'words'), 'dir');
-    const out = tempDir();
     // With symlinks preserved, Node names the package by its link, inside node_modules.
-    execFileSync(
-      process.execPath,
-      [
-        '--preserve-symlinks',
-        path.join(dir, 'node_modules', 'mocha', 'bin', '_mocha'),
-        'test/words.spec.js',
-        '--reporter',
-        path.join(reportersDir(), 'mocha.cjs'),
-      ],
-      {
-        cwd: dir,
-        env: {
-          ...process.env,
-          [REPORT_FILE_ENV]: path.join(out, 'report.json'),
-          [TEST_COVERAGE_DIR_ENV]: path.join(out, 'tests'),
-          NODE_V8_COVERAGE: path.join(out, 'raw'),
-        },
-        stdio: 'pipe',
-      },
-    );
+    const { out, status } = runMocha(dir, 'test/words.spec.js', ['--preserve-symlinks']);
+    assert.equal(status, 0);
     const scripts = (JSON.parse(fs.readFileSync(path.join(out, 'tests', '0.json'), 'utf8')) as { result: Script[] }).result;
     assert.ok(
       scripts.some((s) => s.url.endsWith('/node_modules/words/index.js')),
