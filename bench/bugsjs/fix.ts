@@ -9,7 +9,7 @@ import { isTestFile } from '../../src/core/analysis/localize';
 import { grammarFor } from '../../src/core/analysis/treeSitter';
 import { functionUnits, type FunctionUnit } from '../../src/core/healing/llm/functions';
 import type { LlmEdit, LlmReply } from '../../src/core/healing/llm/reply';
-import { changedFiles, fileAt, type BugsJsProject, type Bug } from './project';
+import { changedFiles, DEPENDENCY_FIELDS, fileAt, type BugsJsProject, type Bug } from './project';
 
 /** Lines `[from, to)` (0-based) of the buggy file are replaced by `lines`. */
 export interface Hunk {
@@ -110,8 +110,6 @@ export async function referenceFix(project: BugsJsProject, bug: Bug): Promise<Re
     : [];
   return { files, notExpressible, dependencyChanges, changedFunctions };
 }
-
-const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
 
 /** `name old → new` for every dependency whose range differs between two package.json texts (added: `(none)`, removed: `(removed)`). */
 export function dependencyChangesOf(buggy: string | undefined, fixed: string | undefined): string[] {

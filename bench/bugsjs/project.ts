@@ -119,6 +119,48 @@ export async function materialize(project: BugsJsProject, tag: string, label: st
   }
 }
 
+const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json'];
+
+/** The package.json fields that decide what npm installs. */
+export const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'] as const;
+
+/**
+ * Gives a materialized buggy tree the fixed version's dependency ranges (and lockfile), amending
+ * its one commit so the tree stays clean. Self-Heal repairs source code. When the developers' fix
+ * also moves a dependency (a newer test helper, say), a revealing test can fail on the buggy
+ * install for a reason no source edit reaches, and the bug would measure the install, not the
+ * repair. With the same dependencies on both sides, the revealing tests are the ones the source
+ * change decides; a bug whose fix is only the upgrade then has none and is skipped. Returns
+ * whether anything changed.
+ */
+export async function adoptDependencies(buggyDir: string, fixedDir: string): Promise<boolean> {
+  const read = (dir: string, file: string): Promise<string | undefined> => fs.readFile(path.join(dir, file), 'utf8').catch(() => undefined);
+  const [buggyText, fixedText] = [await read(buggyDir, 'package.json'), await read(fixedDir, 'package.json')];
+  if (buggyText === undefined || fixedText === undefined) return false;
+  const buggy = JSON.parse(buggyText) as Record<string, unknown>;
+  const fixed = JSON.parse(fixedText) as Record<string, unknown>;
+  let changed = false;
+  for (const field of DEPENDENCY_FIELDS) {
+    if (JSON.stringify(buggy[field]) === JSON.stringify(fixed[field])) continue;
+    if (fixed[field] === undefined) delete buggy[field];
+    else buggy[field] = fixed[field];
+    changed = true;
+  }
+  if (changed) await fs.writeFile(path.join(buggyDir, 'package.json'), JSON.stringify(buggy, null, 2) + '\n');
+  for (const lock of LOCKFILES) {
+    const [before, after] = [await read(buggyDir, lock), await read(fixedDir, lock)];
+    if (before === after) continue;
+    if (after === undefined) await fs.rm(path.join(buggyDir, lock));
+    else await fs.writeFile(path.join(buggyDir, lock), after);
+    changed = true;
+  }
+  if (changed) {
+    await git(['add', '-A', '-f', '.'], buggyDir);
+    await git(['commit', '-q', '--no-verify', '--amend', '--no-edit'], buggyDir);
+  }
+  return changed;
+}
+
 /** True when `commit` (e.g. the fix) can be read from the repository at `dir`. */
 export async function reachable(dir: string, commit: string): Promise<boolean> {
   return git(['cat-file', '-e', `${commit}^{commit}`], dir).then(
@@ -136,8 +178,6 @@ interface PackageJson {
   devDependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
 }
-
-const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json'];
 
 /**
  * Installs the workspace's dependencies from the npm registry into a shared folder keyed by its

@@ -16,7 +16,7 @@ import { oracleReply, referenceFix, type ReferenceFix } from './fix';
 import { localization, type Localization } from './localized';
 import { browserNeeded, serverNeeded } from './needs';
 import { startOracleServer } from './oracle';
-import { installDependencies, materialize, type Bug, type BugsJsProject, type Materialized } from './project';
+import { adoptDependencies, installDependencies, materialize, type Bug, type BugsJsProject, type Materialized } from './project';
 import { median, referenceOutcomes, repaired, uncleanIds, type ReferenceOutcomes } from './reference';
 
 export interface BugOptions {
@@ -73,6 +73,8 @@ export interface BugResult {
   notExpressible?: string[];
   /** Dependency versions the fix changes (ReferenceFix.dependencyChanges). */
   dependencyChanges?: string[];
+  /** The buggy version was installed with the fixed version's dependency ranges (adoptDependencies). */
+  adoptedDependencies?: boolean;
 }
 
 /** Time until the fixing outcome was verified, counting the sandbox, the baseline and the groups healed before it. */
@@ -234,7 +236,12 @@ export async function runBug(project: BugsJsProject, bug: Bug, options: BugOptio
     opened.push(fixed);
     const browser = browserNeeded(await readTestScript(buggy.dir));
     if (browser) return { ...result, status: 'skipped', skipReason: browser };
-    say(`  installing`);
+    const fix = await referenceFix(project, bug);
+    result.notExpressible = fix.notExpressible;
+    result.dependencyChanges = fix.dependencyChanges;
+    // The fix's dependency ranges on both sides: what is measured is the source repair.
+    result.adoptedDependencies = await adoptDependencies(buggy.dir, fixed.dir);
+    say(result.adoptedDependencies ? `  installing (buggy with the fixed version's dependency ranges)` : `  installing`);
     result.install = {
       buggy: await installDependencies(buggy.dir, options.cacheDir, options.installTimeoutMs),
       fixed: await installDependencies(fixed.dir, options.cacheDir, options.installTimeoutMs),
@@ -248,12 +255,11 @@ export async function runBug(project: BugsJsProject, bug: Bug, options: BugOptio
       const why =
         serverNeeded([...reference.buggyRuns, ...reference.fixedRuns]) ??
         suiteDoesNotRun(reference) ??
-        `no test fails on every buggy run and passes on every fixed run (${reference.excused.length} excused)`;
+        (result.adoptedDependencies
+          ? 'with the fixed dependency ranges on both sides, no test fails on buggy and passes on fixed: the fix is its dependency change; '
+          : '') + `no test fails on every buggy run and passes on every fixed run (${reference.excused.length} excused)`;
       return { ...result, status: 'skipped', skipReason: why };
     }
-    const fix = await referenceFix(project, bug);
-    result.notExpressible = fix.notExpressible;
-    result.dependencyChanges = fix.dependencyChanges;
     // Generous per-run limit: the heal's own limits are derived from the baseline's time.
     const ctx = { reference, command, runner, bug: options, testTimeoutMs: Math.max(60_000, suiteMs * 5), log };
     say(`  offline heal (${reference.revealing.length} revealing test(s), suite ${(suiteMs / 1000).toFixed(1)} s)`);

@@ -14,7 +14,16 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { ProcessTestRunner } from '../../src/core/verify/testRunner';
 import { dependencyChangesOf, hunksOf, oracleReply, referenceFix } from '../../bench/bugsjs/fix';
-import { discoverBugs, installDependencies, materialize, openProject, reachable, tagCommit, type BugsJsProject } from '../../bench/bugsjs/project';
+import {
+  adoptDependencies,
+  discoverBugs,
+  installDependencies,
+  materialize,
+  openProject,
+  reachable,
+  tagCommit,
+  type BugsJsProject,
+} from '../../bench/bugsjs/project';
 import { referenceOutcomes, repaired, uncleanIds, type ReferenceOutcomes } from '../../bench/bugsjs/reference';
 import type { TestRun } from '../../src/core/model';
 import { runBug, suiteDoesNotRun } from '../../bench/bugsjs/runBug';
@@ -99,6 +108,33 @@ describe('BugsJS harness', () => {
       assert.strictEqual(await installDependencies(buggy.dir, path.join(root, 'cache'), 60_000), undefined, 'a project without dependencies needs no install');
     } finally {
       await buggy.dispose();
+    }
+  });
+
+  it("installs the buggy tree with the fixed version's dependency ranges, keeping its own scripts, one commit and a clean tree", async () => {
+    const buggy = await materialize(project, 'Bug-1-test', 'adopt-buggy');
+    const fixed = await materialize(project, 'Bug-1-full', 'adopt-fixed');
+    try {
+      await write(buggy.dir, {
+        'package.json': JSON.stringify({ name: 'tiny', scripts: { test: 'node --test' }, devDependencies: { helper: '~2.0.6', old: '1' } }),
+      });
+      await git(buggy.dir, 'commit', '-q', '-a', '-m', 'buggy manifest');
+      await write(fixed.dir, {
+        'package.json': JSON.stringify({ name: 'tiny', scripts: { test: 'mocha' }, devDependencies: { helper: '~2.3.5' } }),
+        'package-lock.json': '{"lockfileVersion": 3}\n',
+      });
+      const commits = await git(buggy.dir, 'rev-list', '--count', 'HEAD');
+      assert.strictEqual(await adoptDependencies(buggy.dir, fixed.dir), true);
+      const pkg = JSON.parse(await fs.readFile(path.join(buggy.dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+      assert.deepStrictEqual(pkg.devDependencies, { helper: '~2.3.5' });
+      assert.deepStrictEqual(pkg.scripts, { test: 'node --test' }, "the buggy version's test command is the one measured");
+      assert.strictEqual(await fs.readFile(path.join(buggy.dir, 'package-lock.json'), 'utf8'), '{"lockfileVersion": 3}\n');
+      assert.strictEqual(await git(buggy.dir, 'status', '--porcelain'), '', 'the adopted ranges are committed, not left as a change for the heal to carry');
+      assert.strictEqual(await git(buggy.dir, 'rev-list', '--count', 'HEAD'), commits, 'the commit is amended, so no history is added');
+      assert.strictEqual(await adoptDependencies(buggy.dir, fixed.dir), false, 'the same ranges: nothing to change');
+    } finally {
+      await buggy.dispose();
+      await fixed.dispose();
     }
   });
 
