@@ -20,8 +20,28 @@ export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, env: gitEnv, encoding: 'utf8' });
 }
 
+const created: string[] = [];
+
+/** Remove every folder tempDir made in this process (a symlink inside is removed, not followed). */
+function removeCreated(): void {
+  for (const dir of created.splice(0)) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+    } catch {
+      // A child process still writing there; the system's temp cleaning gets the rest.
+    }
+  }
+}
+
+/**
+ * A fresh folder in the system's temp folder, removed when the test process exits: node --test
+ * runs each file in a process of its own, so a file's folders live exactly as long as its tests
+ * (a full run made some 300, and they used to stay behind).
+ */
 export function tempDir(prefix = 'self-heal-test-'): string {
-  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  if (created.push(dir) === 1) process.once('exit', removeCreated);
+  return dir;
 }
 
 /** Write `files` (relative path → text) into a new folder; with `commit`, make it a git repo with one commit. */
