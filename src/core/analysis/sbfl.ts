@@ -275,12 +275,16 @@ async function readCoverageFiles(
   return { lines, skips };
 }
 
-/** Lines (per file, 0-based) changed in the last 10 commits or not committed at all, from `git blame`. */
+/**
+ * Lines (per file, 0-based) changed in the last 10 commits or not committed at all, from `git
+ * blame`. The root commit does not count: it adds the whole project, so in a young repository
+ * (or a fresh clone of an import) every line would be "recent" and the signal would say nothing.
+ */
 export async function recentLines(cwd: string, files: string[]): Promise<Lines> {
   const out: Lines = new Map();
   try {
     const git = simpleGit({ baseDir: cwd, timeout: { block: 10_000 } });
-    const recent = new Set((await git.raw(['rev-list', '-n', '10', 'HEAD'])).split('\n').filter(Boolean));
+    const recent = new Set((await git.raw(['rev-list', '-n', '10', '--min-parents=1', 'HEAD'])).split('\n').filter(Boolean));
     for (const file of files) {
       const set = new Set<number>();
       for (const m of (await git.raw(['blame', '--porcelain', '--', file])).matchAll(/^([0-9a-f]{40}) \d+ (\d+)/gm)) {

@@ -445,4 +445,12 @@ describe('spectrum parts', () => {
     fs.writeFileSync(path.join(dir, 'a.js'), 'old changed\nkept\nnew\n');
     assert.deepEqual([...((await recentLines(dir, ['a.js'])).get('a.js') ?? [])].sort(), [0, 2]);
   });
+
+  it('does not count the commit that added the whole project as a recent change', async () => {
+    const dir = makeProject({ 'a.js': 'one\ntwo\n' });
+    assert.deepEqual([...((await recentLines(dir, ['a.js'])).get('a.js') ?? [])], [], 'a one-commit repository: nothing has changed since the import');
+    fs.writeFileSync(path.join(dir, 'a.js'), 'one\ntwo changed\n');
+    git(dir, 'commit', '-qam', 'change');
+    assert.deepEqual([...((await recentLines(dir, ['a.js'])).get('a.js') ?? [])], [1]);
+  });
 });
