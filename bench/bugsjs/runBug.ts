@@ -255,9 +255,8 @@ export async function runBug(project: BugsJsProject, bug: Bug, options: BugOptio
       const why =
         serverNeeded([...reference.buggyRuns, ...reference.fixedRuns]) ??
         suiteDoesNotRun(reference) ??
-        (result.adoptedDependencies
-          ? 'with the fixed dependency ranges on both sides, no test fails on buggy and passes on fixed: the fix is its dependency change; '
-          : '') + `no test fails on every buggy run and passes on every fixed run (${reference.excused.length} excused)`;
+        `no test fails on every buggy run and passes on every fixed run (${reference.excused.length} excused)` +
+          (result.adoptedDependencies ? ", with the fix's dependency ranges on both sides: the fix may be its dependency change alone" : '');
       return { ...result, status: 'skipped', skipReason: why };
     }
     // Generous per-run limit: the heal's own limits are derived from the baseline's time.
