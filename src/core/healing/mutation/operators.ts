@@ -151,7 +151,47 @@ function memberMutations(node: Node, sink: MutationSink, hints: FailureHints): v
         prior: 'optionalChain',
         hinted,
       });
+      if (hinted && object.type === 'identifier') defaultParameter(object, sink);
     }
+  }
+}
+
+/** The name of a plain parameter (`opts`, `opts: Options`), or undefined for a pattern, a default or a rest parameter. */
+function plainParameterName(param: Node): string | undefined {
+  if (param.type === 'identifier') return param.text;
+  if (param.type === 'required_parameter' || param.type === 'optional_parameter') {
+    const pattern = param.childForFieldName('pattern');
+    if (pattern?.type === 'identifier' && !param.childForFieldName('value')) return pattern.text;
+  }
+  return undefined;
+}
+
+/**
+ * A missing default for an options parameter: the function reads `opts.x`, a caller passes
+ * nothing, and the failure says a property of undefined was read. Guarding every read (`?.`)
+ * takes one edit per read; the usual fix is one line at the top of the function,
+ * `opts = opts || {}`, which also covers null. Only proposed on that evidence.
+ */
+function defaultParameter(name: Node, sink: MutationSink): void {
+  for (let fn = enclosingFunction(name); fn; fn = fn.parent ? enclosingFunction(fn.parent) : undefined) {
+    const params = fn.childForFieldName('parameters')?.namedChildren ?? [fn.childForFieldName('parameter')];
+    if (!params.some((p) => p && plainParameterName(p) === name.text)) continue;
+    const body = fn.childForFieldName('body');
+    if (body?.type !== 'statement_block') return;
+    const first = body.namedChildren.find((c) => c && c.type !== 'comment');
+    const lineStart = sink.source.lastIndexOf('\n', (first ?? body).startIndex - 1) + 1;
+    const indent = first ? (/^[ \t]*/.exec(sink.source.slice(lineStart))?.[0] ?? '') : '';
+    const open = body.startIndex + 1;
+    sink.replaceRange(
+      open,
+      open,
+      body.startPosition.row,
+      `\n${indent || '  '}${name.text} = ${name.text} || {};`,
+      'default-parameter',
+      `default ${code(name.text)} to \`{}\` when no value is passed, on line ${body.startPosition.row + 1}`,
+      { prior: 'optionalChain', hinted: true },
+    );
+    return;
   }
 }
 

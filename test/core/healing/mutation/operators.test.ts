@@ -73,6 +73,34 @@ describe('mutation operators', () => {
     assert.match(applyEdits(source, candidates[0].edits), /user\.address\?\.city/);
   });
 
+  /** The single-edit candidates for the whole of `source`, given one failure message. */
+  const candidatesFor = async (source: string, message: string, file = 'a.js') =>
+    singleCandidates(
+      [{ file, start: 0, end: source.length, line: 0, score: 1, why: 'test' }],
+      [{ file, text: source }],
+      hintsFrom([Failure.parse({ id: 't', name: 't', message })]),
+    );
+
+  it('defaults an options parameter at the top of the function when a caller passed nothing and a read of it failed', async () => {
+    const source = 'function generate(args) {\n    var force = args.f || args.force;\n    return force;\n}\n';
+    const texts = (await candidatesFor(source, "TypeError: Cannot read properties of undefined (reading 'f')")).map((c) => applyEdits(source, c.edits));
+    const fixed = 'function generate(args) {\n    args = args || {};\n    var force = args.f || args.force;\n    return force;\n}\n';
+    assert.ok(texts.includes(fixed), 'one line at the top, indented like the body');
+    assert.ok(texts.indexOf(fixed) < 3, 'on the evidence, it is among the first tried');
+    const without = (await candidatesFor(source, 'AssertionError: expected true to be false')).map((c) => applyEdits(source, c.edits));
+    assert.ok(!without.includes(fixed), 'without a failed read, no default is proposed');
+  });
+
+  it('defaults a typed TypeScript parameter, but not a destructured one or a local variable', async () => {
+    const message = "TypeError: Cannot read properties of undefined (reading 'name')";
+    const typed = 'export function label(opts: Options): string {\n  return opts.name;\n}\n';
+    assert.ok((await candidatesFor(typed, message, 'a.ts')).some((c) => applyEdits(typed, c.edits).includes('{\n  opts = opts || {};\n  return opts.name;')));
+    const destructured = 'function label({ opts }) {\n  return opts.name;\n}\n';
+    const local = 'function label() {\n  const opts = load();\n  return opts.name;\n}\n';
+    for (const source of [destructured, local])
+      assert.ok(!(await candidatesFor(source, message)).some((c) => applyEdits(source, c.edits).includes('opts || {}')), source);
+  });
+
   it('drops candidates that do not parse', async () => {
     const source = 'const f = (a, b) => -a - b;\n';
     const candidates = await singleCandidates(
