@@ -152,9 +152,36 @@ function memberMutations(node: Node, sink: MutationSink, hints: FailureHints): v
         hinted,
       });
       if (hinted && object.type === 'identifier') defaultParameter(object, sink);
+      if (hinted) skipWhenNullish(object, sink);
     }
   }
 }
+
+/**
+ * The null check that was left out: the statement that read a property of a missing value runs
+ * only when the value is there (`if (key != null) key = key.toString();`), the "skip" strategy
+ * of null-pointer repair (Durieux et al., NPEfix, SANER 2017). Only for an expression statement
+ * (a return or a declaration skipped would change more than the read) whose value is a name or a
+ * property path, which reads no differently when checked first; only on the failure's evidence.
+ */
+function skipWhenNullish(value: Node, sink: MutationSink): void {
+  if (!/^[\w$]+(\.[\w$]+)*$/.test(value.text) || value.text === 'this') return;
+  let statement: Node | null = value.parent;
+  while (statement && statement.type !== 'expression_statement') {
+    if (statement.type.endsWith('statement') || statement.type === 'statement_block' || FUNCTION_NODE.test(statement.type)) return;
+    statement = statement.parent;
+  }
+  if (!statement || statement.parent?.type !== 'statement_block') return;
+  sink.add(
+    statement,
+    `if (${value.text} != null) ${statement.text}`,
+    'null-check',
+    `skip the statement on line ${statement.startPosition.row + 1} when ${code(value.text)} is null or undefined`,
+    { prior: 'optionalChain', hinted: true },
+  );
+}
+
+const FUNCTION_NODE = /function|arrow_function|method_definition/;
 
 /** The name of a plain parameter (`opts`, `opts: Options`), or undefined for a pattern, a default or a rest parameter. */
 function plainParameterName(param: Node): string | undefined {

@@ -101,6 +101,27 @@ describe('mutation operators', () => {
       assert.ok(!(await candidatesFor(source, message)).some((c) => applyEdits(source, c.edits).includes('opts || {}')), source);
   });
 
+  it('skips the statement that read a property of a missing value, when the failure says so', async () => {
+    const source = 'function readKey(key, out) {\n  key = key.toString();\n  out[key] = 1;\n  return out;\n}\n';
+    const message = "TypeError: Cannot read properties of null (reading 'toString')";
+    const texts = (await candidatesFor(source, message)).map((c) => applyEdits(source, c.edits));
+    const fixed = 'function readKey(key, out) {\n  if (key != null) key = key.toString();\n  out[key] = 1;\n  return out;\n}\n';
+    assert.ok(texts.includes(fixed));
+    assert.ok(texts.indexOf(fixed) < 3, 'on the evidence, it is among the first tried');
+    assert.ok(
+      !(await candidatesFor(source, 'AssertionError: expected 1 to equal 2')).some((c) => applyEdits(source, c.edits) === fixed),
+      'not without the evidence',
+    );
+    // A return or a declaration skipped would change more than the read.
+    for (const other of ['function f(user) {\n  return user.name;\n}\n', 'function f(user) {\n  const n = user.name;\n  return n;\n}\n'])
+      assert.ok(
+        !(await candidatesFor(other, "TypeError: Cannot read properties of undefined (reading 'name')")).some((c) =>
+          applyEdits(other, c.edits).includes('!= null'),
+        ),
+        other,
+      );
+  });
+
   it('drops candidates that do not parse', async () => {
     const source = 'const f = (a, b) => -a - b;\n';
     const candidates = await singleCandidates(
