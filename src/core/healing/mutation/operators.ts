@@ -157,6 +157,9 @@ function memberMutations(node: Node, sink: MutationSink, hints: FailureHints): v
   }
 }
 
+/** A function boundary: a read inside a callback belongs to the callback's statements, not the caller's. */
+const FUNCTION_NODE = /function|arrow_function|method_definition/;
+
 /**
  * The null check that was left out: the statement that read a property of a missing value runs
  * only when the value is there (`if (key != null) key = key.toString();`), the "skip" strategy
@@ -180,8 +183,6 @@ function skipWhenNullish(value: Node, sink: MutationSink): void {
     { prior: 'optionalChain', hinted: true },
   );
 }
-
-const FUNCTION_NODE = /function|arrow_function|method_definition/;
 
 /** The name of a plain parameter (`opts`, `opts: Options`), or undefined for a pattern, a default or a rest parameter. */
 function plainParameterName(param: Node): string | undefined {
