@@ -7,7 +7,8 @@
 import type { Node } from '../../analysis/treeSitter';
 import { walk } from '../../analysis/treeSitter';
 import { ASSIGN_FAMILIES, BINARY_FAMILIES, BOUNDARY, CALLEE_SWAPS, MEMBER_SWAPS, siblings } from './families';
-import { enclosingFunction, isUse, namesInScope } from '../../analysis/scope';
+import { enclosingFunction, FUNCTION_TYPES, isUse, namesInScope } from '../../analysis/scope';
+import { indentOf } from '../../analysis/testAst';
 import { contextMutations } from './contextual';
 import { templateMutations } from './templates';
 import { DEFAULT_PRIORS, type MutationPriors } from './priors';
@@ -157,9 +158,6 @@ function memberMutations(node: Node, sink: MutationSink, hints: FailureHints): v
   }
 }
 
-/** A function boundary: a read inside a callback belongs to the callback's statements, not the caller's. */
-const FUNCTION_NODE = /function|arrow_function|method_definition/;
-
 /**
  * The null check that was left out: the statement that read a property of a missing value runs
  * only when the value is there (`if (key != null) key = key.toString();`), the "skip" strategy
@@ -171,7 +169,8 @@ function skipWhenNullish(value: Node, sink: MutationSink): void {
   if (!/^[\w$]+(\.[\w$]+)*$/.test(value.text) || value.text === 'this') return;
   let statement: Node | null = value.parent;
   while (statement && statement.type !== 'expression_statement') {
-    if (statement.type.endsWith('statement') || statement.type === 'statement_block' || FUNCTION_NODE.test(statement.type)) return;
+    // A read inside a callback belongs to the callback's statements, not the caller's.
+    if (statement.type.endsWith('statement') || statement.type === 'statement_block' || FUNCTION_TYPES.has(statement.type)) return;
     statement = statement.parent;
   }
   if (!statement || statement.parent?.type !== 'statement_block') return;
@@ -207,8 +206,7 @@ function defaultParameter(name: Node, sink: MutationSink): void {
     const body = fn.childForFieldName('body');
     if (body?.type !== 'statement_block') return;
     const first = body.namedChildren.find((c) => c && c.type !== 'comment');
-    const lineStart = sink.source.lastIndexOf('\n', (first ?? body).startIndex - 1) + 1;
-    const indent = first ? (/^[ \t]*/.exec(sink.source.slice(lineStart))?.[0] ?? '') : '';
+    const indent = first ? indentOf(sink.source, first.startIndex) : '';
     const open = body.startIndex + 1;
     sink.replaceRange(
       open,
