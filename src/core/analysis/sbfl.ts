@@ -330,6 +330,24 @@ const nameWords = (id: string): Set<string> =>
       .filter((w) => w.length > 1 && !NAME_FILLER.has(w)),
   );
 
+/** Words of code: identifiers and paths split at camelCase too ("lib/v2/encoder.js", "_writeListBegin" → v2, encoder, write, list, begin). */
+const CODE_FILLER = new Set(['lib', 'src', 'js', 'ts', 'mjs', 'cjs', 'jsx', 'tsx', 'index', 'dist', 'spec']);
+const codeWords = (text: string): string[] => [...nameWords(text.replace(/([a-z0-9])([A-Z])/g, '$1 $2'))].filter((w) => !CODE_FILLER.has(w));
+/** The same word, or one the stem of the other ("encode", "encoder"); short words must be equal. */
+const sameWord = (a: string, b: string): boolean => a === b || (Math.min(a.length, b.length) >= 4 && (a.startsWith(b) || b.startsWith(a)));
+
+/**
+ * The words of the failing tests' names and files that a location's file path and function name
+ * share: test-to-code traceability by naming convention (Van Rompaey and Demeyer, CSMR 2009). A
+ * test named "v2 list encode" is about lib/v2/encoder.js's list writer more likely than about a
+ * decoder it also runs. Used only to break Ochiai ties: a name is weak evidence, coverage is not.
+ */
+export function namedLike(failures: Array<Pick<Failure, 'id' | 'file'>>, file: string, fn?: string): string[] {
+  const code = codeWords(`${file} ${fn ?? ''}`);
+  const tested = new Set(failures.flatMap((f) => codeWords(`${f.file ?? ''} ${f.id}`)));
+  return [...tested].filter((w) => code.some((c) => sameWord(w, c)));
+}
+
 /**
  * Passing tests whose names share the most words with the failing tests' first: tests of the same
  * feature ("v2 list encode" beside "v2 list decode") run most of the same code, so the lines only
@@ -469,6 +487,25 @@ async function spectraRunByRun(
   return { spectra, runs };
 }
 
+/** Line locations kept: the best lines, and past them the best line of each further function. */
+const KEPT = { lines: 25, functions: 25 };
+
+/**
+ * The lines to keep, best first: the first 25, then one line for each further function, up to 25
+ * functions. Lines tied with the best are common (every line of a function only the failing tests
+ * run), and a cut by lines alone let a few long functions push every other function the failing
+ * tests run out of the ranking, down among the functions that are only imported.
+ */
+export function keptLines(lines: Location[]): Location[] {
+  const functions = new Set<string>();
+  return lines.filter((l, i) => {
+    const key = `${l.file}\0${l.function ?? l.line}`;
+    if (i >= KEPT.lines && (functions.has(key) || functions.size >= KEPT.functions)) return false;
+    functions.add(key);
+    return true;
+  });
+}
+
 export async function spectrumLocations(request: SpectrumRequest): Promise<SpectrumResult> {
   const started = Date.now();
   const done = (locations: Location[], runs: number, note?: string): SpectrumResult => ({
@@ -589,6 +626,7 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
   const inFocus = (file: string, line: number, text: string): boolean =>
     focus.some((b) => b.file === file && lineOf(text, b.start) <= line && line <= lineOf(text, b.end));
   const lineLocations: Location[] = [];
+  const likeness = new Map<Location, number>();
   const spans = new Map<string, Awaited<ReturnType<typeof functionsIn>>>();
   for (const l of suspicious) {
     const text = await request.readText(l.file);
@@ -607,18 +645,15 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
     // then Ochiai adds nothing, and the stack, the tested function and recency alone order lines.
     const ochiaiPart = totalPassed > 0 ? 0.7 * (l.score / best) : 0;
     const score = 0.6 + 0.4 * (ochiaiPart + 0.2 * (onStack || focused ? 1 : 0) + 0.1 * (isRecent ? 1 : 0));
+    const fn = around.sort((a, b) => b.start - a.start).find((f) => f.name)?.name;
+    const named = namedLike(request.failures, l.file, fn);
     const evidence = l.kind === 'lines' ? 'run by' : 'a block here skipped in';
-    const why = `Ochiai ${l.score.toFixed(2)}: ${evidence} ${l.ef}/${totalFailed} failing and ${l.ep}/${totalPassed} passing tests${onStack ? '; on the stack' : focused ? '; in the function the failing test checks' : ''}${isRecent ? '; changed in the last 10 commits' : ''}`;
-    lineLocations.push({
-      file: l.file,
-      ...lineSpan(text, l.line),
-      line: l.line,
-      score,
-      why,
-      function: around.sort((a, b) => b.start - a.start).find((f) => f.name)?.name,
-    });
+    const why = `Ochiai ${l.score.toFixed(2)}: ${evidence} ${l.ef}/${totalFailed} failing and ${l.ep}/${totalPassed} passing tests${onStack ? '; on the stack' : focused ? '; in the function the failing test checks' : ''}${isRecent ? '; changed in the last 10 commits' : ''}${named.length > 0 ? `; named like the failing test (${named.join(', ')})` : ''}`;
+    const location: Location = { file: l.file, ...lineSpan(text, l.line), line: l.line, score, why, function: fn };
+    lineLocations.push(location);
+    likeness.set(location, named.length);
   }
-  lineLocations.sort((a, b) => b.score - a.score);
+  lineLocations.sort((a, b) => b.score - a.score || likeness.get(b)! - likeness.get(a)!);
 
   const ranFailing = new Set([...counts].filter(([, c]) => c.ef > 0).map(([key]) => key));
   const covered = new Set(spectra.flatMap((s) => [...s.lines.keys()]));
@@ -640,5 +675,5 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
       .map((l) => `${l.file}:${l.line + 1} ${l.why}`)
       .join(' | ')}`,
   );
-  return done([...lineLocations.slice(0, 25), ...adjusted], runs);
+  return done([...keptLines(lineLocations), ...adjusted], runs);
 }

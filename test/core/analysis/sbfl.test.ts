@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { ochiai, recentLines, spectrumLocations, v8Lines, v8Skips, withinTime } from '../../../src/core/analysis/sbfl';
+import { keptLines, ochiai, recentLines, spectrumLocations, v8Lines, v8Skips, withinTime } from '../../../src/core/analysis/sbfl';
+import type { Location } from '../../../src/core/model';
 import { ProcessTestRunner } from '../../../src/core/verify/testRunner';
 import { git, makeProject } from '../../helpers/repo';
 import { linkRunner, versionOf } from '../runners/runnerProjects';
@@ -102,6 +103,51 @@ describe('spectrumLocations', () => {
     const top = result.locations[0];
     assert.deepEqual([top.file, top.line + 1], ['src/b.js', 2]);
     assert.match(top.why, /in the function the failing test checks/);
+  });
+
+  it('breaks the remaining Ochiai ties with the function named like the failing test', async () => {
+    const dir = makeProject({
+      'package.json': '{"scripts":{"test":"node --test"}}',
+      'src/page.js': [
+        'function header(title) {',
+        "  return '# ' + title;",
+        '}',
+        '',
+        'function footer(n) {',
+        "  return '-- page ' + (n + 1);", // the bug: pages count from 1 already
+        '}',
+        '',
+        'function page(title, n) {',
+        "  return header(title) + '\\n' + footer(n);",
+        '}',
+        '',
+        'module.exports = { page };',
+        '',
+      ].join('\n'),
+      'src/words.js': "function count(s) {\n  return s.split(' ').length;\n}\n\nmodule.exports = { count };\n",
+      'test/page.test.js': [
+        "const test = require('node:test');",
+        "const assert = require('node:assert');",
+        "const { page } = require('../src/page');",
+        "const { count } = require('../src/words');",
+        "test('the footer shows the page number', () => assert.ok(page('A', 3).endsWith('-- page 3')));",
+        "test('a page starts with its title', () => assert.ok(page('A', 1).startsWith('# A')));",
+        "test('words are counted', () => assert.strictEqual(count('a b'), 2));",
+        '',
+      ].join('\n'),
+    });
+    const { baseline, result } = await spectrumOf(dir);
+    assert.deepEqual(
+      baseline.failures.map((f) => f.id),
+      ['the footer shows the page number'],
+    );
+    // header and footer run in exactly the same tests: coverage cannot order them, the names can.
+    const ranked = result.locations.filter((l) => l.why.startsWith('Ochiai'));
+    const at = (fn: string): number => ranked.findIndex((l) => l.function === fn);
+    assert.match(ranked[at('footer')].why, /^Ochiai 0\.71: run by 1\/1 failing and 1\/2 passing tests; named like the failing test \(.*footer/);
+    assert.match(ranked[at('header')].why, /^Ochiai 0\.71: run by 1\/1 failing and 1\/2 passing tests/);
+    assert.equal(ranked[at('footer')].score, ranked[at('header')].score);
+    assert.ok(at('footer') < at('header'), ranked.map((l) => `${l.function}:${l.line + 1} ${l.why}`).join('\n'));
   });
 
   it('leaves the locations alone for a runner it cannot run test by test', async () => {
@@ -375,6 +421,38 @@ describe('spectrum parts', () => {
     assert.equal(ochiai(0, 3, 1), 0);
     assert.equal(ochiai(1, 1, 1).toFixed(3), '0.707');
     assert.equal(ochiai(1, 0, 2).toFixed(3), '0.707');
+  });
+
+  it('keeps the best 25 lines, then the best line of each further function, so long functions do not push the others out', () => {
+    const at = (file: string, fn: string | undefined, line: number, score: number): Location => ({
+      file,
+      function: fn,
+      line,
+      start: 0,
+      end: 0,
+      score,
+      why: 'Ochiai',
+    });
+    // Two long functions whose 30 lines each tie for first, then three more functions of two lines each.
+    const lines = [
+      ...Array.from({ length: 30 }, (_, i) => at('src/render.js', 'render', i, 0.9)),
+      ...Array.from({ length: 30 }, (_, i) => at('src/layout.js', 'layout', i, 0.9)),
+      at('src/map.js', 'readMap', 10, 0.7),
+      at('src/map.js', 'readMap', 11, 0.7),
+      at('src/map.js', undefined, 40, 0.6),
+      at('src/map.js', undefined, 41, 0.6),
+      at('src/object.js', 'readObject', 5, 0.5),
+    ];
+    const kept = keptLines(lines);
+    assert.equal(kept.filter((l) => l.function === 'render').length, 25, 'the first 25 lines as ranked');
+    assert.equal(kept.filter((l) => l.function === 'layout').length, 1, 'past them, one line per function');
+    assert.deepEqual(
+      kept.slice(25).map((l) => `${l.function ?? 'module'}:${l.line}`),
+      ['layout:0', 'readMap:10', 'module:40', 'module:41', 'readObject:5'],
+      'module-level lines have no function to stand for them and count one each',
+    );
+    const many = Array.from({ length: 60 }, (_, i) => at(`src/f${i}.js`, `f${i}`, 0, 1 - i / 100));
+    assert.equal(keptLines(many).length, 25, 'at most 25 functions');
   });
 
   it('reads lines from V8 block coverage, innermost range first', () => {
