@@ -9,10 +9,10 @@
  * in failing and passing tests; what differs is which way a branch went (node:test and mocha; the
  * coverage jest maps back has statements only).
  *
- * Combined with the stack frames and git recency (lines changed in the last 10 commits or not
- * committed yet), the ranking is merged into the localized locations that both engines read:
- * line-level locations are added, and functions the failing tests never ran are demoted (not
- * dropped: coverage can miss code).
+ * Combined with the stack frames, git recency (lines changed in the last 10 commits or not
+ * committed yet) and, for ties, the failing tests' names (namedLike), the ranking is merged into
+ * the localized locations that both engines read: line-level locations are added, and functions
+ * the failing tests never ran are demoted (not dropped: coverage can miss code).
  *
  * Coverage per test: node:test and mocha run the code as it is on disk, so V8's own coverage
  * (NODE_V8_COVERAGE, block-precise) maps straight to lines; jest transforms the code first, so its
@@ -342,10 +342,12 @@ const sameWord = (a: string, b: string): boolean => a === b || (Math.min(a.lengt
  * test named "v2 list encode" is about lib/v2/encoder.js's list writer more likely than about a
  * decoder it also runs. Used only to break Ochiai ties: a name is weak evidence, coverage is not.
  */
-export function namedLike(failures: Array<Pick<Failure, 'id' | 'file'>>, file: string, fn?: string): string[] {
-  const code = codeWords(`${file} ${fn ?? ''}`);
-  const tested = new Set(failures.flatMap((f) => codeWords(`${f.file ?? ''} ${f.id}`)));
-  return [...tested].filter((w) => code.some((c) => sameWord(w, c)));
+export function namedLike(failures: Array<Pick<Failure, 'id' | 'file'>>): (file: string, fn?: string) => string[] {
+  const tested = [...new Set(failures.flatMap((f) => codeWords(`${f.file ?? ''} ${f.id}`)))];
+  return (file, fn) => {
+    const code = codeWords(`${file} ${fn ?? ''}`);
+    return tested.filter((w) => code.some((c) => sameWord(w, c)));
+  };
 }
 
 /**
@@ -627,6 +629,7 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
     focus.some((b) => b.file === file && lineOf(text, b.start) <= line && line <= lineOf(text, b.end));
   const lineLocations: Location[] = [];
   const likeness = new Map<Location, number>();
+  const wordsShared = namedLike(request.failures);
   const spans = new Map<string, Awaited<ReturnType<typeof functionsIn>>>();
   for (const l of suspicious) {
     const text = await request.readText(l.file);
@@ -646,7 +649,7 @@ export async function spectrumLocations(request: SpectrumRequest): Promise<Spect
     const ochiaiPart = totalPassed > 0 ? 0.7 * (l.score / best) : 0;
     const score = 0.6 + 0.4 * (ochiaiPart + 0.2 * (onStack || focused ? 1 : 0) + 0.1 * (isRecent ? 1 : 0));
     const fn = around.sort((a, b) => b.start - a.start).find((f) => f.name)?.name;
-    const named = namedLike(request.failures, l.file, fn);
+    const named = wordsShared(l.file, fn);
     const evidence = l.kind === 'lines' ? 'run by' : 'a block here skipped in';
     const why = `Ochiai ${l.score.toFixed(2)}: ${evidence} ${l.ef}/${totalFailed} failing and ${l.ep}/${totalPassed} passing tests${onStack ? '; on the stack' : focused ? '; in the function the failing test checks' : ''}${isRecent ? '; changed in the last 10 commits' : ''}${named.length > 0 ? `; named like the failing test (${named.join(', ')})` : ''}`;
     const location: Location = { file: l.file, ...lineSpan(text, l.line), line: l.line, score, why, function: fn };
